@@ -1,0 +1,45 @@
+namespace CredalDistill.Divergences;
+
+/// <summary>
+/// Pearson chi-square divergence <c>chi2(q || p) = sum_k (q_k - p_k)^2 / p_k</c>, generator <c>f(u) = (u - 1)^2</c>.
+/// Mass where <c>p_k = 0</c> gives +infinity.
+/// </summary>
+public sealed class PearsonChiSquare : FDivergence
+{
+    /// <summary>The shared instance.</summary>
+    public static PearsonChiSquare Instance { get; } = new();
+
+    /// <inheritdoc />
+    public override string Name => "chi2";
+
+    /// <inheritdoc />
+    public override double SlopeAtInfinity => double.PositiveInfinity;
+
+    /// <inheritdoc />
+    protected override double GeneratorAtZero => 1.0;
+
+    /// <inheritdoc />
+    public override double Term(double q, double p)
+    {
+        if (p <= 0.0)
+        {
+            return q <= 0.0 ? 0.0 : double.PositiveInfinity;
+        }
+
+        double d = q - p;
+        return d * d / p;
+    }
+
+    /// <inheritdoc />
+    protected override double Generator(double u)
+    {
+        double d = u - 1.0;
+        return d * d;
+    }
+
+    /// <inheritdoc />
+    protected override double GeneratorDerivative(double u) => 2.0 * (u - 1.0);
+
+    /// <inheritdoc />
+    protected override double GeneratorSecondDerivative(double u) => 2.0;
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+
+namespace CredalDistill.Validation;
+
+/// <summary>
+/// Shared input checks used by every public entry point. Each failure throws an
+/// <see cref="ArgumentException"/> (or <see cref="ArgumentOutOfRangeException"/>) whose message
+/// names the argument, the row (0-based) and the problem.
+/// </summary>
+public static class Check
+{
+    /// <summary>Default tolerance on <c>|sum_k p_k - 1|</c> for a probability row.</summary>
+    public const double DefaultSumTolerance = 1e-6;
+
+    /// <summary>Requires <paramref name="epsilon"/> in the open interval (0, 1).</summary>
+    public static void Epsilon(double epsilon, string argument = "epsilon")
+    {
+        if (!(epsilon > 0.0 && epsilon < 1.0))
+        {
+            throw new ArgumentOutOfRangeException(argument, epsilon, $"{argument} must lie in the open interval (0, 1); got {Format(epsilon)}.");
+        }
+    }
+
+    /// <summary>Requires a threshold <c>gamma &gt;= 0</c> (may be +infinity, never NaN).</summary>
+    public static void Gamma(double gamma, string argument = "gamma")
+    {
+        if (double.IsNaN(gamma) || gamma < 0.0)
+        {
+            throw new ArgumentOutOfRangeException(argument, gamma, $"{argument} must be >= 0 (or +infinity); got {Format(gamma)}.");
+        }
+    }
+
+    /// <summary>Requires a positive integer count.</summary>
+    public static void Positive(int value, string argument)
+    {
+        if (value <= 0)
+        {
+            throw new ArgumentOutOfRangeException(argument, value, $"{argument} must be positive; got {value}.");
+        }
+    }
+
+    /// <summary>Requires at least two classes.</summary>
+    public static void Classes(int classes, string argument = "classes")
+    {
+        if (classes < 2)
+        {
+            throw new ArgumentOutOfRangeException(argument, classes, $"{argument} must be at least 2; got {classes}.");
+        }
+    }
+
+    /// <summary>Requires two spans to have the same length.</summary>
+    public static void SameLength(int expected, int actual, string argument)
+    {
+        if (expected != actual)
+        {
+            throw new ArgumentException($"{argument} has length {actual}; expected {expected} (one entry per class).", argument);
+        }
+    }
+
+    /// <summary>Requires <paramref name="rows"/> to equal <paramref name="expectedRows"/>.</summary>
+    public static void SameRows(int expectedRows, int rows, string argument)
+    {
+        if (expectedRows != rows)
+        {
+            throw new ArgumentException($"{argument} has {rows} rows; expected {expectedRows} (one per sample).", argument);
+        }
+    }
+
+    /// <summary>Requires <paramref name="classes"/> to equal <paramref name="expectedClasses"/>.</summary>
+    public static void SameClasses(int expectedClasses, int classes, string argument)
+    {
+        if (expectedClasses != classes)
+        {
+            throw new ArgumentException($"{argument} has {classes} classes; expected {expectedClasses}.", argument);
+        }
+    }
+
+    /// <summary>Requires every value to be finite (no NaN, no infinity).</summary>
+    public static void Finite(ReadOnlySpan<double> values, string argument, int row = -1)
+    {
+        for (int k = 0; k < values.Length; k++)
+        {
+            if (!double.IsFinite(values[k]))
+            {
+                throw new ArgumentException($"{argument}{Where(row, k)}: value {Format(values[k])} is not finite.", argument);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Requires a probability vector: finite, non-negative entries whose sum is 1 within
+    /// <paramref name="tolerance"/>. <paramref name="row"/> (0-based, or -1) is quoted in the message.
+    /// </summary>
+    public static void Distribution(ReadOnlySpan<double> p, string argument, int row = -1, double tolerance = DefaultSumTolerance)
+    {
+        double sum = 0.0;
+        for (int k = 0; k < p.Length; k++)
+        {
+            double v = p[k];
+            if (!double.IsFinite(v))
+            {
+                throw new ArgumentException($"{argument}{Where(row, k)}: probability {Format(v)} is not finite.", argument);
+            }
+
+            if (v < 0.0)
+            {
+                throw new ArgumentException($"{argument}{Where(row, k)}: probability {Format(v)} is negative.", argument);
+            }
+
+            sum += v;
+        }
+
+        if (Math.Abs(sum - 1.0) > tolerance)
+        {
+            throw new ArgumentException($"{argument}{Where(row, -1)}: probabilities sum to {Format(sum)}, not 1 (tolerance {Format(tolerance)}); renormalise or check the input.", argument);
+        }
+    }
+
+    /// <summary>Requires labels in [0, classes).</summary>
+    public static void Labels(ReadOnlySpan<int> labels, int classes, string argument = "labels")
+    {
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if ((uint)labels[i] >= (uint)classes)
+            {
+                throw new ArgumentException($"{argument} row {i}: label {labels[i]} is outside [0, {classes - 1}].", argument);
+            }
+        }
+    }
+
+    private static string Where(int row, int column)
+    {
+        if (row >= 0 && column >= 0)
+        {
+            return $" row {row}, column {column}";
+        }
+
+        if (row >= 0)
+        {
+            return $" row {row}";
+        }
+
+        return column >= 0 ? $" entry {column}" : string.Empty;
+    }
+
+    internal static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}
