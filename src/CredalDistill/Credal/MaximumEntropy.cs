@@ -1,0 +1,456 @@
+using CredalDistill.Divergences;
+using CredalDistill.Numerics;
+using CredalDistill.Validation;
+
+namespace CredalDistill.Credal;
+
+/// <summary>
+/// The maximum-entropy member <c>argmax { H(q) : D(q || p) &lt;= gamma }</c> of the credal set (METHOD.md section 3.2).
+/// <list type="bullet">
+/// <item>KL: the edge output at a per-input temperature, <c>q_T ∝ p^(1/T)</c>, <c>T &gt;= 1</c> the root of
+/// <c>KL(q_T || p) = gamma</c>; the uniform distribution on the support of <c>p</c> when that is inside the ball.</item>
+/// <item>Total variation: water-filling, <c>q_k = min(max(p_k, low), high)</c> with <c>sum (p_k - high)_+ = gamma =
+/// sum (low - p_k)_+</c>.</item>
+/// <item>Other divergences: the Lagrange conditions <c>log q_k + lambda f'(q_k / p_k) = nu</c>, solved exactly by nested
+/// monotone one-dimensional roots (per-class <c>q_k</c>, normalising <c>nu</c>, and <c>lambda</c> such that
+/// <c>D(q || p) = gamma</c>).</item>
+/// </list>
+/// When the unconstrained maximiser (uniform on the classes the divergence allows) is inside the ball it is returned.
+/// </summary>
+public static class MaximumEntropy
+{
+    /// <summary>Writes the maximum-entropy member into <paramref name="destination"/>. Allocation-free.</summary>
+    public static void Compute(IDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> destination)
+    {
+        ArgumentNullException.ThrowIfNull(divergence);
+        Check.Distribution(p, nameof(p));
+        Check.Gamma(gamma, nameof(gamma));
+        Check.SameLength(p.Length, destination.Length, nameof(destination));
+        ComputeUnchecked(divergence, p, gamma, destination);
+    }
+
+    /// <summary>
+    /// For the KL ball: the per-input temperature <c>T &gt;= 1</c> with <c>KL(q_T || p) = gamma</c>,
+    /// <c>q_T ∝ p^(1/T)</c>; +infinity when the uniform distribution on the support is inside the ball.
+    /// </summary>
+    public static double KlTemperature(ReadOnlySpan<double> p, double gamma)
+    {
+        Check.Distribution(p, nameof(p));
+        Check.Gamma(gamma, nameof(gamma));
+        double beta = KlInverseTemperature(p, gamma);
+        return beta > 0.0 ? 1.0 / beta : double.PositiveInfinity;
+    }
+
+    internal static void ComputeUnchecked(IDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> destination)
+    {
+        if (gamma == 0.0)
+        {
+            p.CopyTo(destination);
+            return;
+        }
+
+        switch (divergence)
+        {
+            case KullbackLeibler:
+                TemperedKl(p, KlInverseTemperature(p, gamma), destination);
+                return;
+            case TotalVariation:
+                WaterFilling(p, gamma, destination);
+                return;
+        }
+
+        bool all = divergence.AllowsMassOutsideSupport;
+        Uniform(p, all, destination);
+        if (divergence.Compute(destination, p) <= gamma)
+        {
+            return;
+        }
+
+        Lagrange(divergence, p, gamma, destination);
+    }
+
+    /// <summary>Uniform over all classes, or over the support of <paramref name="p"/>.</summary>
+    internal static void Uniform(ReadOnlySpan<double> p, bool allClasses, Span<double> destination)
+    {
+        int m = 0;
+        for (int k = 0; k < p.Length; k++)
+        {
+            if (allClasses || p[k] > 0.0)
+            {
+                m++;
+            }
+        }
+
+        for (int k = 0; k < p.Length; k++)
+        {
+            destination[k] = allClasses || p[k] > 0.0 ? 1.0 / m : 0.0;
+        }
+    }
+
+    // ---------------------------------------------------------------- KL: per-input temperature
+
+    internal static double KlInverseTemperature(ReadOnlySpan<double> p, double gamma)
+    {
+        var h = new TemperedKlFunction(p);
+        double atUniform = h.Value(0.0);
+        if (atUniform <= gamma)
+        {
+            return 0.0;
+        }
+
+        if (gamma == 0.0)
+        {
+            return 1.0;
+        }
+
+        return MonotoneRoot.Solve(ref h, 0.0, 1.0, atUniform - gamma, -gamma, gamma, 1e-14 * Math.Max(1.0, gamma));
+    }
+
+    internal static void TemperedKl(ReadOnlySpan<double> p, double beta, Span<double> destination)
+    {
+        double max = double.NegativeInfinity;
+        for (int k = 0; k < p.Length; k++)
+        {
+            if (p[k] > 0.0)
+            {
+                max = Math.Max(max, beta * Math.Log(p[k]));
+            }
+        }
+
+        double sum = 0.0;
+        for (int k = 0; k < p.Length; k++)
+        {
+            double v = p[k] > 0.0 ? Math.Exp((beta * Math.Log(p[k])) - max) : 0.0;
+            destination[k] = v;
+            sum += v;
+        }
+
+        for (int k = 0; k < p.Length; k++)
+        {
+            destination[k] /= sum;
+        }
+    }
+
+    /// <summary><c>h(beta) = KL(q_beta || p)</c> with <c>q_beta ∝ p^beta</c>; <c>h'(beta) = (beta - 1) Var_q(log p)</c>.</summary>
+    private readonly ref struct TemperedKlFunction(ReadOnlySpan<double> p) : IScalarFunction
+    {
+        private readonly ReadOnlySpan<double> _p = p;
+
+        public double Value(double beta)
+        {
+            Moments(beta, out double logZ, out double meanLogP, out _);
+            return Math.Max(0.0, ((beta - 1.0) * meanLogP) - logZ);
+        }
+
+        public double Slope(double beta)
+        {
+            Moments(beta, out _, out _, out double variance);
+            return (beta - 1.0) * variance;
+        }
+
+        private void Moments(double beta, out double logZ, out double mean, out double variance)
+        {
+            double max = double.NegativeInfinity;
+            for (int k = 0; k < _p.Length; k++)
+            {
+                if (_p[k] > 0.0)
+                {
+                    max = Math.Max(max, beta * Math.Log(_p[k]));
+                }
+            }
+
+            double z = 0.0;
+            double s1 = 0.0;
+            double s2 = 0.0;
+            for (int k = 0; k < _p.Length; k++)
+            {
+                if (_p[k] > 0.0)
+                {
+                    double lp = Math.Log(_p[k]);
+                    double w = Math.Exp((beta * lp) - max);
+                    z += w;
+                    s1 += w * lp;
+                    s2 += w * lp * lp;
+                }
+            }
+
+            logZ = max + Math.Log(z);
+            mean = s1 / z;
+            variance = Math.Max(0.0, (s2 / z) - (mean * mean));
+        }
+    }
+
+    // ---------------------------------------------------------------- TV: water-filling
+
+    internal static void WaterFilling(ReadOnlySpan<double> p, double gamma, Span<double> destination)
+    {
+        int n = p.Length;
+        double uniform = 1.0 / n;
+        double distance = 0.0;
+        for (int k = 0; k < n; k++)
+        {
+            distance += Math.Abs(p[k] - uniform);
+        }
+
+        if (0.5 * distance <= gamma)
+        {
+            destination.Fill(uniform);
+            return;
+        }
+
+        double high = Level(p, gamma, top: true);
+        double low = Level(p, gamma, top: false);
+        for (int k = 0; k < n; k++)
+        {
+            destination[k] = Math.Min(Math.Max(p[k], low), high);
+        }
+    }
+
+    /// <summary>The level <c>h</c> with <c>sum (p_k - h)_+ = gamma</c> (top) or <c>sum (h - p_k)_+ = gamma</c> (bottom), exact on the active set.</summary>
+    private static double Level(ReadOnlySpan<double> p, double gamma, bool top)
+    {
+        double lo = 0.0;
+        double hi = 1.0;
+        for (int iteration = 0; iteration < 80; iteration++)
+        {
+            double mid = 0.5 * (lo + hi);
+            double moved = 0.0;
+            for (int k = 0; k < p.Length; k++)
+            {
+                moved += top ? Math.Max(p[k] - mid, 0.0) : Math.Max(mid - p[k], 0.0);
+            }
+
+            bool tooMuch = moved > gamma;
+            if (top == tooMuch)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        // Exact solve on the active set found by bisection.
+        double level = 0.5 * (lo + hi);
+        double sum = 0.0;
+        int count = 0;
+        for (int k = 0; k < p.Length; k++)
+        {
+            if (top ? p[k] > level : p[k] < level)
+            {
+                sum += p[k];
+                count++;
+            }
+        }
+
+        return count == 0 ? level : (top ? (sum - gamma) / count : (sum + gamma) / count);
+    }
+
+    // ---------------------------------------------------------------- Generic f-divergence: Lagrange conditions
+
+    private static void Lagrange(IDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> q)
+    {
+        // D(q(lambda) || p) decreases from D(uniform || p) > gamma (lambda -> 0) to 0 (lambda -> inf).
+        // Bracket log(lambda), then solve by bisection/false position in log(lambda).
+        double tolerance = 1e-13 * Math.Max(1.0, gamma);
+        double lo = 0.0;
+        double dLo = Evaluate(divergence, p, Math.Exp(lo), q) - gamma;
+        double hi = lo;
+        double dHi = dLo;
+        if (dLo > 0.0)
+        {
+            for (hi = lo + 2.0; hi < 700.0; hi += 2.0)
+            {
+                dHi = Evaluate(divergence, p, Math.Exp(hi), q) - gamma;
+                if (dHi <= 0.0)
+                {
+                    break;
+                }
+
+                lo = hi;
+                dLo = dHi;
+            }
+        }
+        else
+        {
+            for (lo = hi - 2.0; lo > -700.0; lo -= 2.0)
+            {
+                dLo = Evaluate(divergence, p, Math.Exp(lo), q) - gamma;
+                if (dLo > 0.0)
+                {
+                    break;
+                }
+
+                hi = lo;
+                dHi = dLo;
+            }
+        }
+
+        // Illinois false position on log(lambda): dLo > 0 >= dHi.
+        int side = 0;
+        for (int iteration = 0; iteration < 200 && hi - lo > 1e-14 * Math.Max(1.0, Math.Abs(hi)); iteration++)
+        {
+            double x = hi - (dHi * (hi - lo) / (dHi - dLo));
+            if (!(x > lo && x < hi))
+            {
+                x = 0.5 * (lo + hi);
+            }
+
+            double d = Evaluate(divergence, p, Math.Exp(x), q) - gamma;
+            if (Math.Abs(d) <= tolerance)
+            {
+                hi = x;
+                dHi = d;
+                break;
+            }
+
+            if (d > 0.0)
+            {
+                lo = x;
+                dLo = d;
+                if (side == -1)
+                {
+                    dHi *= 0.5;
+                }
+
+                side = -1;
+            }
+            else
+            {
+                hi = x;
+                dHi = d;
+                if (side == 1)
+                {
+                    dLo *= 0.5;
+                }
+
+                side = 1;
+            }
+        }
+
+        // The feasible end (D <= gamma up to tolerance).
+        Evaluate(divergence, p, Math.Exp(hi), q);
+    }
+
+    /// <summary>Fills <paramref name="q"/> with the stationary point for multiplier <paramref name="lambda"/> and returns <c>D(q || p)</c>.</summary>
+    private static double Evaluate(IDivergence divergence, ReadOnlySpan<double> p, double lambda, Span<double> q)
+    {
+        // Normalising constant nu: S(nu) = sum_k q_k(nu) = 1, S increasing.
+        var s = new NormaliserFunction(divergence, p, lambda, q);
+        double nu = -Math.Log(p.Length);
+        double snu = s.Value(nu) - 1.0;
+        double step = 1.0;
+        double a = nu;
+        double sa = snu;
+        double b = nu;
+        double sb = snu;
+        for (int i = 0; i < 200 && sa * sb > 0.0; i++)
+        {
+            if (sa > 0.0)
+            {
+                a -= step;
+                sa = s.Value(a) - 1.0;
+            }
+            else
+            {
+                b += step;
+                sb = s.Value(b) - 1.0;
+            }
+
+            step *= 2.0;
+        }
+
+        nu = MonotoneRoot.Solve(ref s, a, b, sa, sb, 1.0, 1e-15);
+        double total = s.Value(nu);
+        for (int k = 0; k < q.Length; k++)
+        {
+            q[k] /= total;
+        }
+
+        return divergence.Compute(q, p);
+    }
+
+    /// <summary><c>S(nu) = sum_k q_k(nu)</c>, where <c>log q_k + lambda f'(q_k / p_k) = nu</c>; writes the <c>q_k</c>.</summary>
+    private readonly ref struct NormaliserFunction(IDivergence divergence, ReadOnlySpan<double> p, double lambda, Span<double> q) : IScalarFunction
+    {
+        private readonly ReadOnlySpan<double> _p = p;
+        private readonly Span<double> _q = q;
+
+        public double Value(double nu)
+        {
+            double sum = 0.0;
+            for (int k = 0; k < _p.Length; k++)
+            {
+                _q[k] = ClassMass(divergence, _p[k], lambda, nu);
+                sum += _q[k];
+            }
+
+            return sum;
+        }
+
+        public double Slope(double nu)
+        {
+            // dq_k/dnu = q_k / (1 + lambda q_k f''(q_k/p_k)/p_k).
+            double sum = 0.0;
+            for (int k = 0; k < _p.Length; k++)
+            {
+                double qk = ClassMass(divergence, _p[k], lambda, nu);
+                if (qk > 0.0)
+                {
+                    sum += qk / (1.0 + (lambda * qk * divergence.TermSecondDerivative(qk, _p[k])));
+                }
+            }
+
+            return sum;
+        }
+    }
+
+    /// <summary>Solves <c>x + lambda f'(e^x / p) = nu</c> for <c>x = log q</c> (increasing in x) and returns <c>q</c>.</summary>
+    private static double ClassMass(IDivergence divergence, double pk, double lambda, double nu)
+    {
+        if (pk <= 0.0)
+        {
+            return divergence.AllowsMassOutsideSupport ? Math.Exp(Math.Min(nu - (lambda * divergence.SlopeAtInfinity), 700.0)) : 0.0;
+        }
+
+        double xp = Math.Log(pk);
+        double c = lambda * divergence.TermDerivative(pk, pk);
+        var phi = new StationarityFunction(divergence, pk, lambda);
+        double atP = xp + c - nu;
+        if (atP == 0.0)
+        {
+            return pk;
+        }
+
+        double other = nu - c;
+        double a = Math.Min(xp, other);
+        double b = Math.Max(xp, other);
+        double fa = phi.Value(a) - nu;
+        double fb = phi.Value(b) - nu;
+        if (!(fa <= 0.0) || !(fb >= 0.0))
+        {
+            // Numerical edge (e.g. overflow); fall back to the end closest to the root.
+            return Math.Exp(Math.Min(Math.Abs(fa) < Math.Abs(fb) ? a : b, 700.0));
+        }
+
+        double x = MonotoneRoot.Solve(ref phi, a, b, fa, fb, nu, 1e-15 * Math.Max(1.0, Math.Abs(nu)));
+        return Math.Exp(Math.Min(x, 700.0));
+    }
+
+    /// <summary><c>phi(x) = x + lambda f'(e^x / p)</c>, <c>phi'(x) = 1 + lambda e^x f''(e^x / p) / p</c>.</summary>
+    private readonly struct StationarityFunction(IDivergence divergence, double pk, double lambda) : IScalarFunction
+    {
+        public double Value(double x)
+        {
+            double q = Math.Exp(x);
+            return x + (lambda * divergence.TermDerivative(q, pk));
+        }
+
+        public double Slope(double x)
+        {
+            double q = Math.Exp(x);
+            return 1.0 + (lambda * q * divergence.TermSecondDerivative(q, pk));
+        }
+    }
+}
