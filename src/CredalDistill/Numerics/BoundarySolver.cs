@@ -19,7 +19,7 @@ internal static class BoundarySolver
     /// Returns 0 when <c>g(0) &lt;= level</c>.
     /// </summary>
     public static double Solve<TF>(ref TF g, double inner, double level)
-        where TF : struct, IScalarFunction
+        where TF : IScalarFunction, allows ref struct
     {
         double g0 = g.Value(0.0);
         if (g0 <= level)

@@ -43,8 +43,11 @@ public class CredalBoundsPropertyTests
             {
                 foreach (double t in new[] { lower[k], upper[k] })
                 {
-                    // A bound at the simplex edge (0 or 1), or underflowed past double range, is not a crossing.
-                    if (t <= 1e-290 || t >= 1.0 - 1e-15 || 1.0 - t <= 1e-290 || t == p[k])
+                    // A bound at the simplex edge (the whole edge is inside the set), or underflowed past double
+                    // range, or closer to 1 than 1e-13 (where 1 - t keeps no significant digits), is not a checkable crossing.
+                    double edge = t < p[k] ? 0.0 : 1.0;
+                    CredalBounds.ExtremePoint(p, k, edge, q);
+                    if (d.Compute(q, p) <= gamma || t <= 1e-290 || 1.0 - t < 1e-13 || t == p[k])
                     {
                         continue;
                     }

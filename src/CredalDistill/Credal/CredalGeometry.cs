@@ -1,0 +1,205 @@
+using CredalDistill.Divergences;
+using CredalDistill.Numerics;
+
+namespace CredalDistill.Credal;
+
+/// <summary>
+/// Integrals over the credal ball <c>{ q : D(q || p) &lt;= gamma }</c> under the uniform (Lebesgue) measure on the simplex:
+/// exact quadrature for three classes, seeded hit-and-run / uniform sampling above.
+/// </summary>
+internal static class CredalGeometry
+{
+    private const int Panels = 6;
+
+    /// <summary>
+    /// Three-class ball in coordinates <c>(x, y) = (q_0, q_1)</c>: area and first moments
+    /// <c>A = int w(x) dx</c>, <c>M_x = int x w(x) dx</c>, <c>M_y = int (b^2 - a^2)/2 dx</c>, where the slice at <c>q_0 = x</c>
+    /// is <c>y in [a(x), b(x)]</c>. The substitution <c>x = l + (u - l)(1 - cos phi)/2</c> removes the square-root
+    /// behaviour of the width at the ends, then composite 24-point Gauss-Legendre on <c>phi in [0, pi]</c>.
+    /// </summary>
+    public static void TriangleMoments(IDivergence divergence, ReadOnlySpan<double> p, double gamma, out double area, out double momentX, out double momentY)
+    {
+        double p0 = p[0];
+        double p1 = p[1];
+        double p2 = p[2];
+        double lowerX = CredalBounds.LowerOf(divergence, p0, p1 + p2, gamma);
+        double upperX = CredalBounds.UpperOf(divergence, p0, p1 + p2, gamma);
+        area = 0.0;
+        momentX = 0.0;
+        momentY = 0.0;
+        if (!(upperX > lowerX))
+        {
+            return;
+        }
+
+        var rule = GaussLegendre.Rule24;
+        double half = 0.5 * (upperX - lowerX);
+        double panelWidth = Math.PI / Panels;
+        for (int panel = 0; panel < Panels; panel++)
+        {
+            double phiMid = (panel + 0.5) * panelWidth;
+            for (int i = 0; i < rule.Nodes.Length; i++)
+            {
+                double phi = phiMid + (0.5 * panelWidth * rule.Nodes[i]);
+                double weight = 0.5 * panelWidth * rule.Weights[i] * half * Math.Sin(phi);
+                double x = lowerX + (half * (1.0 - Math.Cos(phi)));
+                Slice(divergence, x, p0, p1, p2, gamma, out double a, out double b);
+                double w = b - a;
+                area += weight * w;
+                momentX += weight * x * w;
+                momentY += weight * 0.5 * (b - a) * (b + a);
+            }
+        }
+    }
+
+    /// <summary>The feasible interval <c>[a, b]</c> of <c>q_1</c> on the slice <c>q_0 = x</c>.</summary>
+    public static void Slice(IDivergence divergence, double x, double p0, double p1, double p2, double gamma, out double a, out double b)
+    {
+        double rest = 1.0 - x;
+        double termX = divergence.Term(x, p0);
+        double pr = p1 + p2;
+        double yStar = pr > 0.0 ? rest * p1 / pr : 0.5 * rest;
+        var towardSecond = new SliceTowardSecond(divergence, termX, rest, p1, p2);
+        var towardFirst = new SliceTowardFirst(divergence, termX, rest, p1, p2);
+        if (towardFirst.Value(yStar) > gamma)
+        {
+            a = yStar;
+            b = yStar;
+            return;
+        }
+
+        b = rest - BoundarySolver.Solve(ref towardSecond, rest - yStar, gamma);
+        a = BoundarySolver.Solve(ref towardFirst, yStar, gamma);
+    }
+
+    /// <summary>
+    /// Hit-and-run (Smith 1984) inside the ball intersected with the simplex of the <c>m</c> classes in <paramref name="p"/>:
+    /// random direction in <c>{ sum v = 0 }</c>, exact chord ends by convex root finding, uniform point on the chord.
+    /// Writes the sample mean and its standard error from 20 batch means.
+    /// </summary>
+    public static void HitAndRun(IDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> mean, Span<double> standardError, MonteCarloOptions options)
+    {
+        int m = p.Length;
+        const int Batches = 20;
+        Span<double> buffer = m <= 64 ? stackalloc double[(3 + Batches) * m] : new double[(3 + Batches) * m];
+        var x = buffer[..m];
+        var v = buffer.Slice(m, m);
+        var uniform = buffer.Slice(2 * m, m);
+        var batchSums = buffer.Slice(3 * m, Batches * m);
+        batchSums.Clear();
+
+        // Start strictly inside: x0 = (1 - eta) p + eta u with D(x0 || p) <= eta D(u || p) <= gamma / 2 by convexity.
+        uniform.Fill(1.0 / m);
+        double du = divergence.Compute(uniform, p);
+        double eta = double.IsFinite(du) && du > 0.0 ? Math.Min(0.5, 0.5 * gamma / du) : 0.5;
+        for (int i = 0; i < m; i++)
+        {
+            x[i] = ((1.0 - eta) * p[i]) + (eta * uniform[i]);
+        }
+
+        var rng = new SplitMix64(options.Seed, options.Stream);
+        int total = options.BurnIn + options.Samples;
+        for (int step = 0; step < total; step++)
+        {
+            double vMean = 0.0;
+            for (int i = 0; i < m; i++)
+            {
+                v[i] = rng.NextGaussian();
+                vMean += v[i];
+            }
+
+            vMean /= m;
+            double tMax = double.PositiveInfinity;
+            double tMin = double.NegativeInfinity;
+            for (int i = 0; i < m; i++)
+            {
+                v[i] -= vMean;
+                if (v[i] < 0.0)
+                {
+                    tMax = Math.Min(tMax, -x[i] / v[i]);
+                }
+                else if (v[i] > 0.0)
+                {
+                    tMin = Math.Max(tMin, -x[i] / v[i]);
+                }
+            }
+
+            var forward = new ChordFunction(divergence, p, x, v, tMax, -1.0);
+            double tPlus = tMax - BoundarySolver.Solve(ref forward, tMax, gamma);
+            var backward = new ChordFunction(divergence, p, x, v, tMin, 1.0);
+            double tMinus = tMin + BoundarySolver.Solve(ref backward, -tMin, gamma);
+            double t = tMinus + (rng.NextDouble() * (tPlus - tMinus));
+            double sum = 0.0;
+            for (int i = 0; i < m; i++)
+            {
+                x[i] = Math.Max(x[i] + (t * v[i]), 0.0);
+                sum += x[i];
+            }
+
+            for (int i = 0; i < m; i++)
+            {
+                x[i] /= sum;
+            }
+
+            if (step >= options.BurnIn)
+            {
+                int batch = (int)((long)(step - options.BurnIn) * Batches / options.Samples);
+                var target = batchSums.Slice(batch * m, m);
+                for (int i = 0; i < m; i++)
+                {
+                    target[i] += x[i];
+                }
+            }
+        }
+
+        for (int i = 0; i < m; i++)
+        {
+            double s = 0.0;
+            double s2 = 0.0;
+            for (int b = 0; b < Batches; b++)
+            {
+                int count = (int)(((long)(b + 1) * options.Samples / Batches) - ((long)b * options.Samples / Batches));
+                double batchMean = batchSums[(b * m) + i] / Math.Max(count, 1);
+                s += batchMean;
+                s2 += batchMean * batchMean;
+            }
+
+            double grand = s / Batches;
+            double variance = Math.Max(0.0, (s2 / Batches) - (grand * grand)) * Batches / (Batches - 1);
+            mean[i] = grand;
+            standardError[i] = Math.Sqrt(variance / Batches);
+        }
+
+    }
+
+    /// <summary>Fraction of uniform (Dirichlet(1,...,1)) draws on the simplex that fall in the ball, with its binomial standard error.</summary>
+    public static Estimate SampledVolume(IDivergence divergence, ReadOnlySpan<double> p, double gamma, MonteCarloOptions options)
+    {
+        int m = p.Length;
+        Span<double> q = m <= 256 ? stackalloc double[m] : new double[m];
+        var rng = new SplitMix64(options.Seed, options.Stream);
+        int inside = 0;
+        for (int s = 0; s < options.Samples; s++)
+        {
+            double sum = 0.0;
+            for (int i = 0; i < m; i++)
+            {
+                q[i] = rng.NextExponential();
+                sum += q[i];
+            }
+
+            for (int i = 0; i < m; i++)
+            {
+                q[i] /= sum;
+            }
+
+            if (divergence.Compute(q, p) <= gamma)
+            {
+                inside++;
+            }
+        }
+
+        double f = (double)inside / options.Samples;
+        return new Estimate(f, Math.Sqrt(f * (1.0 - f) / options.Samples), false);
+    }
+}

@@ -1,0 +1,122 @@
+using CredalDistill.Divergences;
+using CredalDistill.Validation;
+
+namespace CredalDistill.Credal;
+
+/// <summary>
+/// The CD-CI credal set <c>Gamma(x) = { q in simplex : D(q || p) &lt;= gamma }</c> around an edge output <c>p</c>
+/// (METHOD.md section 3), with every summary computed exactly (Monte Carlo only for centroid/volume above three classes).
+/// A convenience object over the allocation-free static kernels (<see cref="CredalBounds"/>, <see cref="MaximumEntropy"/>, ...).
+/// </summary>
+public sealed class DivergenceBall : ICredalSet
+{
+    private readonly double[] _center;
+
+    /// <summary>Creates the ball of radius <paramref name="gamma"/> (nats) around <paramref name="center"/>.</summary>
+    public DivergenceBall(IDivergence divergence, ReadOnlySpan<double> center, double gamma, MonteCarloOptions monteCarlo = default)
+    {
+        ArgumentNullException.ThrowIfNull(divergence);
+        Check.Classes(center.Length, nameof(center));
+        Check.Distribution(center, nameof(center));
+        Check.Gamma(gamma, nameof(gamma));
+        Divergence = divergence;
+        _center = center.ToArray();
+        Gamma = gamma;
+        MonteCarlo = monteCarlo == default ? MonteCarloOptions.Default : monteCarlo;
+        MonteCarlo.Validate();
+    }
+
+    /// <summary>The divergence <c>D</c>.</summary>
+    public IDivergence Divergence { get; }
+
+    /// <summary>The edge output <c>p</c>.</summary>
+    public ReadOnlySpan<double> Center => _center;
+
+    /// <summary>The radius <c>gamma</c> in nats (may be +infinity).</summary>
+    public double Gamma { get; }
+
+    /// <summary>Monte Carlo settings for centroid and volume above three classes.</summary>
+    public MonteCarloOptions MonteCarlo { get; }
+
+    /// <inheritdoc />
+    public int Classes => _center.Length;
+
+    /// <summary>Membership <c>D(q || p) &lt;= gamma (1 + 1e-12) + 1e-12</c> (for infinite gamma: the closure of the finite-divergence set), after checking that <paramref name="q"/> is a distribution.</summary>
+    public bool Contains(ReadOnlySpan<double> q)
+    {
+        Check.SameLength(Classes, q.Length, nameof(q));
+        Check.Distribution(q, nameof(q));
+        if (double.IsPositiveInfinity(Gamma))
+        {
+            // The closure of { D < inf }: the whole simplex, or the face of the support of p.
+            return Divergence.AllowsMassOutsideSupport || SupportIncluded(q);
+        }
+
+        return Divergence.Compute(q, _center) <= (Gamma * (1.0 + 1e-12)) + 1e-12;
+    }
+
+    /// <inheritdoc />
+    public void Bounds(Span<double> lower, Span<double> upper)
+    {
+        Check.SameLength(Classes, lower.Length, nameof(lower));
+        Check.SameLength(Classes, upper.Length, nameof(upper));
+        CredalBounds.ComputeUnchecked(Divergence, _center, Gamma, lower, upper);
+    }
+
+    /// <inheritdoc />
+    public void IntersectionProbability(Span<double> destination)
+    {
+        Check.SameLength(Classes, destination.Length, nameof(destination));
+        Span<double> lower = stackalloc double[Classes];
+        Span<double> upper = stackalloc double[Classes];
+        Bounds(lower, upper);
+        Credal.IntersectionProbability.ComputeUnchecked(lower, upper, _center, destination);
+    }
+
+    /// <inheritdoc />
+    public void MaximumEntropy(Span<double> destination)
+    {
+        Check.SameLength(Classes, destination.Length, nameof(destination));
+        Credal.MaximumEntropy.ComputeUnchecked(Divergence, _center, Gamma, destination);
+    }
+
+    /// <inheritdoc />
+    public double Centroid(Span<double> destination, Span<double> standardError)
+    {
+        Check.SameLength(Classes, destination.Length, nameof(destination));
+        Check.SameLength(Classes, standardError.Length, nameof(standardError));
+        return Credal.Centroid.ComputeUnchecked(Divergence, _center, Gamma, destination, standardError, MonteCarlo);
+    }
+
+    /// <inheritdoc />
+    public Estimate VolumeFraction() => Credal.VolumeFraction.ComputeUnchecked(Divergence, _center, Gamma, MonteCarlo);
+
+    /// <inheritdoc />
+    public void IntervalDominance(Span<bool> members)
+    {
+        Span<double> lower = stackalloc double[Classes];
+        Span<double> upper = stackalloc double[Classes];
+        Bounds(lower, upper);
+        LabelSets.IntervalDominance(lower, upper, members);
+    }
+
+    /// <inheritdoc />
+    public void Maximality(Span<bool> members)
+    {
+        Check.SameLength(Classes, members.Length, nameof(members));
+        LabelSets.MaximalityUnchecked(Divergence, _center, Gamma, members);
+    }
+
+    private bool SupportIncluded(ReadOnlySpan<double> q)
+    {
+        for (int k = 0; k < q.Length; k++)
+        {
+            if (q[k] > 0.0 && _center[k] <= 0.0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
