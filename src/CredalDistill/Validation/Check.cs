@@ -128,6 +128,62 @@ public static class Check
         }
     }
 
+    /// <summary>Requires at least one sample (<c>count &gt;= 1</c>); <paramref name="what"/> says what is counted.</summary>
+    public static void NotEmpty(int count, string argument, string what = "samples")
+    {
+        if (count < 1)
+        {
+            throw new ArgumentException($"{argument} is empty: at least one row of {what} is required.", argument);
+        }
+    }
+
+    /// <summary>Requires an output span of <paramref name="expected"/> entries (one per row).</summary>
+    public static void DestinationLength(int expected, int actual, string argument = "destination")
+    {
+        if (expected != actual)
+        {
+            throw new ArgumentException($"{argument} has length {actual}; expected {expected} (one entry per row).", argument);
+        }
+    }
+
+    /// <summary>
+    /// Requires conformity scores: no NaN and no -infinity (a score is a divergence, or at least a real number);
+    /// +infinity is allowed (e.g. KL when the edge puts zero probability where the cloud does not).
+    /// </summary>
+    public static void Scores(ReadOnlySpan<double> scores, string argument = "scores")
+    {
+        for (int i = 0; i < scores.Length; i++)
+        {
+            double s = scores[i];
+            if (double.IsNaN(s) || double.IsNegativeInfinity(s))
+            {
+                throw new ArgumentException($"{argument} row {i}: score {Format(s)} is not allowed (NaN and -infinity are rejected; +infinity is allowed).", argument);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Requires row-major probabilities of <paramref name="classes"/> columns: at least 2 classes, a length that is
+    /// a multiple of <paramref name="classes"/>, and every row a distribution (see <see cref="Distribution"/>).
+    /// Returns the number of rows <c>data.Length / classes</c>.
+    /// </summary>
+    public static int ProbabilityRows(ReadOnlySpan<double> data, int classes, string argument = "probabilities", double tolerance = DefaultSumTolerance)
+    {
+        Classes(classes, nameof(classes));
+        if (data.Length % classes != 0)
+        {
+            throw new ArgumentException($"{argument}: {data.Length} values do not form rows of {classes} classes.", argument);
+        }
+
+        int rows = data.Length / classes;
+        for (int i = 0; i < rows; i++)
+        {
+            Distribution(data.Slice(i * classes, classes), argument, i, tolerance);
+        }
+
+        return rows;
+    }
+
     private static string Where(int row, int column)
     {
         if (row >= 0 && column >= 0)

@@ -1,0 +1,178 @@
+using CredalDistill.Divergences;
+using CredalDistill.Validation;
+
+namespace CredalDistill.Conformal;
+
+/// <summary>
+/// The offline phase of CD-CI (split conformal prediction on unlabeled calibration inputs): scores
+/// <c>s_i = D(p_cloud_i || p_edge_i)</c> and the threshold <c>gamma = s_(k)</c>, <c>k = ceil((n + 1)(1 - eps))</c>.
+/// </summary>
+/// <remarks>
+/// <c>(n + 1)(1 - eps)</c> is evaluated in floating point, where a decimal <c>eps</c> such as 0.3 is not exact
+/// (e.g. <c>90 * (1 - 0.3) = 63.00000000000001</c>). To give the mathematically intended rank, a product within a
+/// relative <c>1e-9</c> of an integer is taken to be that integer before the ceiling. The same rule is used by
+/// <see cref="MinimumCalibrationSize"/>, so the two always agree.
+/// </remarks>
+public static class ConformalCalibrator
+{
+    /// <summary>Relative distance to an integer below which a floating-point product is treated as that integer.</summary>
+    public const double IntegerTolerance = 1e-9;
+
+    /// <summary>
+    /// Writes the conformity scores <c>s_i = D(cloud_i || edge_i)</c> (cloud FIRST, nats) into
+    /// <paramref name="destination"/> (length = rows). Scores may be +infinity (e.g. KL with an edge zero).
+    /// </summary>
+    /// <param name="cloud">Cloud outputs <c>p*(.|x_i)</c>, <c>n x K</c>.</param>
+    /// <param name="edge">Edge outputs <c>p(.|x_i)</c>, same shape.</param>
+    /// <param name="divergence">The divergence <c>D</c>.</param>
+    /// <param name="destination">Receives one score per row.</param>
+    public static void Scores(ProbabilityMatrix cloud, ProbabilityMatrix edge, IDivergence divergence, Span<double> destination)
+    {
+        ArgumentNullException.ThrowIfNull(cloud);
+        ArgumentNullException.ThrowIfNull(edge);
+        ArgumentNullException.ThrowIfNull(divergence);
+        Check.SameRows(cloud.Rows, edge.Rows, nameof(edge));
+        Check.SameClasses(cloud.Classes, edge.Classes, nameof(edge));
+        Check.DestinationLength(cloud.Rows, destination.Length, nameof(destination));
+        for (int i = 0; i < cloud.Rows; i++)
+        {
+            destination[i] = divergence.Compute(cloud.Row(i), edge.Row(i));
+        }
+    }
+
+    /// <summary>Allocating overload of <see cref="Scores(ProbabilityMatrix, ProbabilityMatrix, IDivergence, Span{double})"/>: <c>s_i = D(cloud_i || edge_i)</c>.</summary>
+    public static double[] Scores(ProbabilityMatrix cloud, ProbabilityMatrix edge, IDivergence divergence)
+    {
+        ArgumentNullException.ThrowIfNull(cloud);
+        var scores = new double[cloud.Rows];
+        Scores(cloud, edge, divergence, scores);
+        return scores;
+    }
+
+    /// <summary>
+    /// The conformal rank <c>k = ceil((n + 1)(1 - eps))</c>, computed robustly (see the class remarks); at least 1.
+    /// </summary>
+    /// <param name="n">Calibration size, <c>n &gt;= 1</c>.</param>
+    /// <param name="epsilon">Miscoverage in (0, 1).</param>
+    public static long Rank(int n, double epsilon)
+    {
+        Check.Positive(n, nameof(n));
+        Check.Epsilon(epsilon, nameof(epsilon));
+        return RankCore(n, epsilon);
+    }
+
+    /// <summary>
+    /// The threshold <c>gamma = s_(k)</c>, the k-th smallest score with <c>k = ceil((n + 1)(1 - eps))</c>, or
+    /// +infinity when <c>k &gt; n</c>. Equal to numpy <c>quantile(scores, k/n, method="inverted_cdf")</c> when
+    /// <c>k &lt;= n</c>. The caller's span is not modified (a copy is sorted).
+    /// </summary>
+    /// <param name="scores">At least one score; NaN and -infinity rejected, +infinity allowed.</param>
+    /// <param name="epsilon">Miscoverage in (0, 1).</param>
+    public static double Threshold(ReadOnlySpan<double> scores, double epsilon)
+    {
+        Check.Epsilon(epsilon, nameof(epsilon));
+        Check.NotEmpty(scores.Length, nameof(scores), "scores");
+        Check.Scores(scores, nameof(scores));
+        long k = RankCore(scores.Length, epsilon);
+        if (k > scores.Length)
+        {
+            return double.PositiveInfinity;
+        }
+
+        var sorted = scores.ToArray();
+        Array.Sort(sorted);
+        return sorted[k - 1];
+    }
+
+    /// <summary>
+    /// Calibrates CD-CI: scores <c>s_i = D(cloud_i || edge_i)</c> and <c>gamma = s_(k)</c>,
+    /// <c>k = ceil((n + 1)(1 - eps))</c> (+infinity with a <see cref="ConformalThreshold.Warning"/> when <c>k &gt; n</c>).
+    /// No labels are needed.
+    /// </summary>
+    /// <param name="cloud">Cloud outputs on the calibration inputs, <c>n x K</c>, <c>n &gt;= 1</c>.</param>
+    /// <param name="edge">Edge outputs on the same inputs, same shape.</param>
+    /// <param name="epsilon">Miscoverage in (0, 1).</param>
+    /// <param name="divergence">Score divergence; null means KL.</param>
+    public static ConformalThreshold Calibrate(ProbabilityMatrix cloud, ProbabilityMatrix edge, double epsilon, IDivergence? divergence = null)
+    {
+        ArgumentNullException.ThrowIfNull(cloud);
+        ArgumentNullException.ThrowIfNull(edge);
+        Check.Epsilon(epsilon, nameof(epsilon));
+        Check.NotEmpty(cloud.Rows, nameof(cloud), "calibration outputs");
+        divergence ??= Divergences.Divergence.KL;
+        var scores = Scores(cloud, edge, divergence);
+        Check.Scores(scores, "scores");
+        return FromValidScores(scores, cloud.Classes, epsilon, divergence);
+    }
+
+    /// <summary>
+    /// Builds the threshold from precomputed scores <c>s_i = D(cloud_i || edge_i)</c> (same rule as
+    /// <see cref="Calibrate(ProbabilityMatrix, ProbabilityMatrix, double, IDivergence?)"/>).
+    /// </summary>
+    /// <param name="scores">At least one score; NaN and -infinity rejected. Not modified.</param>
+    /// <param name="classes">Number of classes <c>K &gt;= 2</c> of the outputs the scores came from.</param>
+    /// <param name="epsilon">Miscoverage in (0, 1).</param>
+    /// <param name="divergence">The divergence the scores were computed with.</param>
+    public static ConformalThreshold Calibrate(ReadOnlySpan<double> scores, int classes, double epsilon, IDivergence divergence)
+    {
+        ArgumentNullException.ThrowIfNull(divergence);
+        Check.Classes(classes, nameof(classes));
+        Check.Epsilon(epsilon, nameof(epsilon));
+        Check.NotEmpty(scores.Length, nameof(scores), "scores");
+        Check.Scores(scores, nameof(scores));
+        return FromValidScores(scores.ToArray(), classes, epsilon, divergence);
+    }
+
+    /// <summary>
+    /// The smallest calibration size <c>n</c> with a finite threshold: the least <c>n</c> with
+    /// <c>ceil((n + 1)(1 - eps)) &lt;= n</c>, i.e. <c>n &gt;= 1/eps - 1</c> (eps = 0.1 gives 9, 0.05 gives 19,
+    /// 0.01 gives 99). Throws when <paramref name="epsilon"/> is so small that <c>n</c> overflows a 64-bit integer.
+    /// </summary>
+    public static long MinimumCalibrationSize(double epsilon)
+    {
+        Check.Epsilon(epsilon, nameof(epsilon));
+        double estimate = (1.0 / epsilon) - 1.0;
+        if (!(estimate < 4e18))
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"epsilon = {Check.Format(epsilon)} is too small: the minimum calibration size 1/eps - 1 does not fit in a 64-bit integer.");
+        }
+
+        long n = Math.Max(1L, RobustCeiling(estimate));
+
+        // Align exactly with the rank rule (the estimate can be off by one in floating point).
+        while (n > 1 && RankCore(n - 1, epsilon) <= n - 1)
+        {
+            n--;
+        }
+
+        while (RankCore(n, epsilon) > n)
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    /// <summary><c>ceil(x)</c>, except that <c>x</c> within a relative <see cref="IntegerTolerance"/> of an integer gives that integer.</summary>
+    internal static long RobustCeiling(double x)
+    {
+        double nearest = Math.Round(x);
+        if (Math.Abs(x - nearest) <= IntegerTolerance * Math.Max(1.0, Math.Abs(x)))
+        {
+            return (long)nearest;
+        }
+
+        return (long)Math.Ceiling(x);
+    }
+
+    private static long RankCore(long n, double epsilon) => Math.Max(1L, RobustCeiling((n + 1.0) * (1.0 - epsilon)));
+
+    private static ConformalThreshold FromValidScores(double[] scores, int classes, double epsilon, IDivergence divergence)
+    {
+        Array.Sort(scores);
+        int n = scores.Length;
+        long k = RankCore(n, epsilon);
+        double gamma = k > n ? double.PositiveInfinity : scores[k - 1];
+        return new ConformalThreshold(gamma, n, classes, epsilon, k, divergence, ScoreSummary.FromSorted(scores));
+    }
+}
