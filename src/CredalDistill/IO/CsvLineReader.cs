@@ -9,6 +9,10 @@ namespace CredalDistill.IO;
 internal sealed class CsvLineReader : IDisposable
 {
     private const int InitialSize = 1 << 16;
+
+    /// <summary>UTF-8 that replaces invalid bytes with U+FFFD (so a bad byte becomes a located format error, not a decoder exception).</summary>
+    private static readonly System.Text.Encoding ReadEncoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
     private readonly StreamReader _reader;
     private char[] _buffer;
     private int _start;
@@ -18,7 +22,7 @@ internal sealed class CsvLineReader : IDisposable
 
     public CsvLineReader(string path)
     {
-        _reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan), AtomicFile.Utf8NoBom, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        _reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan), ReadEncoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         _buffer = ArrayPool<char>.Shared.Rent(InitialSize);
     }
 

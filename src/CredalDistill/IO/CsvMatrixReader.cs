@@ -53,6 +53,11 @@ internal sealed class CsvMatrixReader : MatrixReader
                 throw new DataFormatException(path, "the first line is empty; expected a header or data row", line: 1);
             }
 
+            if (CsvText.LooksBinary(first))
+            {
+                throw new DataFormatException(path, "binary data, not CSV text (an NPY file needs the .npy extension)", line: 1);
+            }
+
             int columns = CsvText.FieldCount(first);
             if (expectedColumns is int expected && expected != columns)
             {

@@ -51,6 +51,10 @@ internal static class CsvText
     /// <summary>Number of comma-separated fields in <paramref name="line"/>.</summary>
     public static int FieldCount(ReadOnlySpan<char> line) => line.Count(',') + 1;
 
+    /// <summary>True when a first line looks like binary data (NUL characters or the NPY magic string).</summary>
+    public static bool LooksBinary(ReadOnlySpan<char> line) =>
+        line.Contains('\0') || line.StartsWith("\uFFFDNUMPY", StringComparison.Ordinal) || line.StartsWith("\u0093NUMPY", StringComparison.Ordinal);
+
     /// <summary>True when the line has no non-whitespace character.</summary>
     public static bool IsBlank(ReadOnlySpan<char> line) => line.Trim().IsEmpty;
 

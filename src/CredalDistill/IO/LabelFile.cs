@@ -79,6 +79,11 @@ public static class LabelFile
                 throw new DataFormatException(path, "empty line; blank lines are only allowed at the end of the file", line: firstBlank);
             }
 
+            if (first && CsvText.LooksBinary(line))
+            {
+                throw new DataFormatException(path, "binary data, not CSV text (an NPY file needs the .npy extension)", line: n);
+            }
+
             int fields = CsvText.FieldCount(line);
             if (fields != 1)
             {

@@ -98,6 +98,24 @@ public sealed class CsvMatrixTests : IDisposable
     }
 
     [Fact]
+    public void First_line_mixing_names_and_numbers_is_data()
+    {
+        string p = _dir.WriteText("edge.csv", "a,1,2\n");
+        var ex = Assert.Throws<DataFormatException>(() => MatrixFile.Read(p));
+        Assert.Equal("edge.csv line 1, column 1: 'a' is not a number", ex.Message);
+    }
+
+    [Fact]
+    public void Binary_or_invalid_utf8_content_gives_a_located_format_error()
+    {
+        string npy = _dir.WriteBytes("edge.csv", NpyBytes.Build(NpyBytes.Dict("<f8", "(1, 2)"), NpyBytes.Float64(0.5, 0.5)));
+        Assert.Equal("edge.csv line 1: binary data, not CSV text (an NPY file needs the .npy extension)", Assert.Throws<DataFormatException>(() => MatrixFile.Read(npy)).Message);
+
+        string latin1 = _dir.WriteBytes("l.csv", [(byte)'a', (byte)',', (byte)'b', (byte)'\n', (byte)'1', (byte)',', 0xE9, (byte)'\n']);
+        Assert.Equal("l.csv line 2, column 2: '\uFFFD' is not a number", Assert.Throws<DataFormatException>(() => MatrixFile.Read(latin1)).Message);
+    }
+
+    [Fact]
     public void Unsupported_extension_lists_supported_ones()
     {
         string p = _dir.WriteText("edge.txt", "1,2\n");
