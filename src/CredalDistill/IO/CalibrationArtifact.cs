@@ -1,0 +1,425 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CredalDistill.Divergences;
+using CredalDistill.Validation;
+
+namespace CredalDistill.IO;
+
+/// <summary>
+/// The JSON artifact written by <c>credal calibrate</c>: the conformal threshold <c>gamma</c> (nats) and how it was
+/// obtained. See <c>docs/FILE-FORMATS.md</c> for the field list.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Integrity hash.</b> <c>sha256</c> is the lowercase hexadecimal SHA-256 of the file's exact bytes in which the
+/// 64 characters of the <c>sha256</c> value itself (between its quotes) are replaced by 64 ASCII <c>'0'</c>
+/// characters. <see cref="Save(string)"/> writes the file with that placeholder, hashes the bytes and patches the
+/// hash in place (same length, so nothing else moves); <see cref="Load(string)"/> reverses it. Any edit of the file,
+/// including reformatting, therefore invalidates the hash.
+/// </para>
+/// <para>
+/// <b>Numbers.</b> <c>threshold</c> is JSON <c>null</c> exactly when <c>unbounded</c> is true (<c>gamma = +inf</c>,
+/// the credal set is the whole simplex). In <c>scores</c>, <c>null</c> for min/median/max means <c>+infinity</c>
+/// (an infinite score, e.g. KL with an edge probability of 0 where the cloud has mass); an infinite mean is omitted.
+/// </para>
+/// </remarks>
+public sealed class CalibrationArtifact
+{
+    /// <summary>Value of the <c>format</c> field.</summary>
+    public const string FormatName = "credal-distill/calibration";
+
+    /// <summary>Value of the <c>version</c> field written and accepted by this build.</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>Value of the <c>thresholdUnits</c> field.</summary>
+    public const string Units = "nats";
+
+    private const int HashLength = 64;
+
+    private static readonly string[] TopLevelFields =
+        ["format", "version", "divergence", "epsilon", "n", "classes", "threshold", "unbounded", "thresholdUnits", "scores", "createdUtc", "sha256"];
+
+    private static readonly string[] ScoreFields = ["min", "median", "max"];
+
+    /// <summary>Creates an artifact, validating every value.</summary>
+    /// <param name="divergence">Divergence name accepted by <see cref="Divergences.Divergence.TryParse"/> (e.g. <c>kl</c>, <c>alpha:0.9</c>).</param>
+    /// <param name="epsilon">Miscoverage level in (0, 1).</param>
+    /// <param name="n">Number of calibration samples (at least 1).</param>
+    /// <param name="classes">Number of classes (at least 2).</param>
+    /// <param name="threshold">The threshold <c>gamma &gt;= 0</c> in nats, or +infinity (unbounded).</param>
+    /// <param name="scores">Summary of the calibration scores.</param>
+    /// <param name="createdUtc">Creation time (converted to UTC); null means now.</param>
+    public CalibrationArtifact(string divergence, double epsilon, int n, int classes, double threshold, ScoreSummary scores, DateTime? createdUtc = null)
+    {
+        ArgumentNullException.ThrowIfNull(divergence);
+        ArgumentNullException.ThrowIfNull(scores);
+        if (!Divergences.Divergence.TryParse(divergence, out _, out string? error))
+        {
+            throw new ArgumentException(error, nameof(divergence));
+        }
+
+        Check.Epsilon(epsilon);
+        Check.Positive(n, nameof(n));
+        Check.Classes(classes);
+        Check.Gamma(threshold, nameof(threshold));
+        Divergence = divergence;
+        Epsilon = epsilon;
+        N = n;
+        Classes = classes;
+        Threshold = threshold;
+        Scores = scores;
+        DateTime created = createdUtc ?? DateTime.UtcNow;
+        CreatedUtc = created.Kind == DateTimeKind.Local ? created.ToUniversalTime() : DateTime.SpecifyKind(created, DateTimeKind.Utc);
+    }
+
+    /// <summary>The divergence name as stored (parse it with <see cref="Divergences.Divergence.Parse(string)"/> or <see cref="CreateDivergence"/>).</summary>
+    public string Divergence { get; }
+
+    /// <summary>Miscoverage level <c>eps</c> in (0, 1).</summary>
+    public double Epsilon { get; }
+
+    /// <summary>Number of calibration samples.</summary>
+    public int N { get; }
+
+    /// <summary>Number of classes.</summary>
+    public int Classes { get; }
+
+    /// <summary>The threshold <c>gamma</c> in nats; <see cref="double.PositiveInfinity"/> when <see cref="Unbounded"/>.</summary>
+    public double Threshold { get; }
+
+    /// <summary>True when the threshold is infinite (credal set = whole simplex).</summary>
+    public bool Unbounded => double.IsPositiveInfinity(Threshold);
+
+    /// <summary>Summary of the calibration scores (nats).</summary>
+    public ScoreSummary Scores { get; }
+
+    /// <summary>Creation time, UTC.</summary>
+    public DateTime CreatedUtc { get; }
+
+    /// <summary>The integrity hash as last saved or loaded (lowercase hex), or null for an artifact never saved or loaded.</summary>
+    public string? Sha256 { get; private set; }
+
+    /// <summary>The divergence instance named by <see cref="Divergence"/>.</summary>
+    public IDivergence CreateDivergence() => Divergences.Divergence.Parse(Divergence);
+
+    /// <summary>Writes the artifact atomically as indented UTF-8 JSON (no BOM) with its integrity hash; returns the hash.</summary>
+    public string Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var doc = new CalibrationArtifactDocument
+        {
+            Format = FormatName,
+            Version = CurrentVersion,
+            Divergence = Divergence,
+            Epsilon = Epsilon,
+            N = N,
+            Classes = Classes,
+            Threshold = Unbounded ? null : Threshold,
+            Unbounded = Unbounded,
+            ThresholdUnits = Units,
+            Scores = new ScoreSummaryDocument
+            {
+                Min = FiniteOrNull(Scores.Min),
+                Median = FiniteOrNull(Scores.Median),
+                Max = FiniteOrNull(Scores.Max),
+                Mean = Scores.Mean is double m && double.IsFinite(m) ? m : null,
+            },
+            CreatedUtc = CreatedUtc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            Sha256 = new string('0', HashLength),
+        };
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(doc, CalibrationArtifactJsonContext.Default.CalibrationArtifactDocument);
+        var bytes = new byte[json.Length + 1];
+        json.CopyTo(bytes, 0);
+        bytes[^1] = (byte)'\n';
+        var scan = Scan(bytes, path);
+        string hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        Encoding.ASCII.GetBytes(hash, bytes.AsSpan(scan.HashOffset, HashLength));
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+        Sha256 = hash;
+        return hash;
+    }
+
+    /// <summary>
+    /// Loads and verifies an artifact: JSON syntax, <c>format</c>, <c>version</c>, every required field present and
+    /// no unknown field, field types, the integrity hash, then value ranges (divergence name, <c>epsilon</c> in (0, 1),
+    /// <c>n &gt;= 1</c>, <c>classes &gt;= 2</c>, <c>threshold &gt;= 0</c> or null exactly when <c>unbounded</c>,
+    /// <c>thresholdUnits = "nats"</c>, ordered scores, ISO 8601 <c>createdUtc</c>).
+    /// </summary>
+    /// <exception cref="CalibrationArtifactException">The file is refused; the message says why.</exception>
+    public static CalibrationArtifact Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] bytes = File.ReadAllBytes(path);
+        if (bytes.Length == 0)
+        {
+            throw Fail(path, "the file is empty; expected a calibration artifact (JSON)");
+        }
+
+        var scan = Scan(bytes, path);
+        if (scan.Format is null)
+        {
+            throw Fail(path, $"not a calibration artifact: no string field 'format' (expected \"{FormatName}\")");
+        }
+
+        if (scan.Format != FormatName)
+        {
+            throw Fail(path, $"not a calibration artifact: format is \"{scan.Format}\", expected \"{FormatName}\"");
+        }
+
+        if (scan.Version is null)
+        {
+            throw Fail(path, "missing or non-integer field 'version'");
+        }
+
+        if (scan.Version != CurrentVersion)
+        {
+            throw Fail(path, $"unsupported artifact version {scan.Version}; this build reads version {CurrentVersion}");
+        }
+
+        foreach (string name in scan.Names)
+        {
+            if (Array.IndexOf(TopLevelFields, name) < 0)
+            {
+                throw Fail(path, $"unknown field '{name}'");
+            }
+        }
+
+        CalibrationArtifactDocument doc;
+        try
+        {
+            doc = JsonSerializer.Deserialize(bytes, CalibrationArtifactJsonContext.Default.CalibrationArtifactDocument)
+                ?? throw Fail(path, "the JSON value is null; expected an object");
+        }
+        catch (JsonException ex)
+        {
+            string where = ex.Path is null ? "a field" : $"field '{ex.Path.TrimStart('$', '.')}'";
+            throw new CalibrationArtifactException(path, $"{where} has an invalid value or type", ex.LineNumber is long l ? (int)l + 1 : null, ex);
+        }
+
+        foreach (string name in TopLevelFields)
+        {
+            if (!scan.Names.Contains(name))
+            {
+                throw Fail(path, $"missing field '{name}'");
+            }
+        }
+
+        foreach (string name in ScoreFields)
+        {
+            if (!scan.ScoreNames.Contains(name))
+            {
+                throw Fail(path, $"missing field 'scores.{name}'");
+            }
+        }
+
+        if (scan.HashOffset < 0)
+        {
+            throw Fail(path, $"field 'sha256' must be a string of {HashLength} lowercase hexadecimal digits");
+        }
+
+        string stored = Encoding.ASCII.GetString(bytes, scan.HashOffset, HashLength);
+        var copy = (byte[])bytes.Clone();
+        copy.AsSpan(scan.HashOffset, HashLength).Fill((byte)'0');
+        string actual = Convert.ToHexStringLower(SHA256.HashData(copy));
+        if (!string.Equals(stored, actual, StringComparison.Ordinal))
+        {
+            throw Fail(path, "integrity check failed: the sha256 field does not match the content (the file was edited or corrupted); re-run calibrate");
+        }
+
+        var artifact = FromDocument(doc, path);
+        artifact.Sha256 = stored;
+        return artifact;
+    }
+
+    private static CalibrationArtifact FromDocument(CalibrationArtifactDocument doc, string path)
+    {
+        string divergence = Required(doc.Divergence, "divergence", path);
+        if (!Divergences.Divergence.TryParse(divergence, out _, out string? error))
+        {
+            throw Fail(path, $"field 'divergence': {error}");
+        }
+
+        double epsilon = Required(doc.Epsilon, "epsilon", path);
+        if (!(epsilon > 0.0 && epsilon < 1.0))
+        {
+            throw Fail(path, $"field 'epsilon' must lie in the open interval (0, 1); got {CsvText.Format(epsilon)}");
+        }
+
+        int n = Required(doc.N, "n", path);
+        if (n < 1)
+        {
+            throw Fail(path, $"field 'n' must be at least 1; got {n}");
+        }
+
+        int classes = Required(doc.Classes, "classes", path);
+        if (classes < 2)
+        {
+            throw Fail(path, $"field 'classes' must be at least 2; got {classes}");
+        }
+
+        bool unbounded = Required(doc.Unbounded, "unbounded", path);
+        double threshold;
+        if (doc.Threshold is double t)
+        {
+            if (unbounded)
+            {
+                throw Fail(path, "inconsistent: 'unbounded' is true but 'threshold' is a number (it must be null)");
+            }
+
+            if (!(t >= 0.0) || !double.IsFinite(t))
+            {
+                throw Fail(path, $"field 'threshold' must be a finite number >= 0 (nats) or null; got {CsvText.Format(t)}");
+            }
+
+            threshold = t;
+        }
+        else
+        {
+            if (!unbounded)
+            {
+                throw Fail(path, "inconsistent: 'threshold' is null but 'unbounded' is false");
+            }
+
+            threshold = double.PositiveInfinity;
+        }
+
+        string units = Required(doc.ThresholdUnits, "thresholdUnits", path);
+        if (units != Units)
+        {
+            throw Fail(path, $"field 'thresholdUnits' must be \"{Units}\"; got \"{units}\"");
+        }
+
+        var s = doc.Scores ?? throw Fail(path, "field 'scores' must be an object");
+        double min = s.Min ?? double.PositiveInfinity;
+        double median = s.Median ?? double.PositiveInfinity;
+        double max = s.Max ?? double.PositiveInfinity;
+        string? scoreError = ScoreSummary.Validate(min, median, max, s.Mean);
+        if (scoreError is not null)
+        {
+            throw Fail(path, "field " + scoreError);
+        }
+
+        string created = Required(doc.CreatedUtc, "createdUtc", path);
+        if (!DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var when))
+        {
+            throw Fail(path, $"field 'createdUtc' is not an ISO 8601 timestamp: \"{created}\"");
+        }
+
+        return new CalibrationArtifact(divergence, epsilon, n, classes, threshold, new ScoreSummary(min, median, max, s.Mean), when.UtcDateTime);
+    }
+
+    private static T Required<T>(T? value, string name, string path)
+        where T : class
+        => value ?? throw Fail(path, $"field '{name}' must not be null");
+
+    private static T Required<T>(T? value, string name, string path)
+        where T : struct
+        => value ?? throw Fail(path, $"field '{name}' must not be null");
+
+    private static double? FiniteOrNull(double v) => double.IsPositiveInfinity(v) ? null : v;
+
+    private static CalibrationArtifactException Fail(string path, string problem) => new(path, problem, null);
+
+    /// <summary>
+    /// Syntax check and structural scan: the root is an object; collects top-level and <c>scores</c> member names
+    /// (rejecting duplicates), the <c>format</c> and <c>version</c> values and the byte offset of the sha256 value.
+    /// </summary>
+    private static ScanResult Scan(byte[] bytes, string path)
+    {
+        var result = new ScanResult();
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw Fail(path, "the root JSON value must be an object");
+            }
+
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0)
+                {
+                    break;
+                }
+
+                string name = reader.GetString()!;
+                if (!result.Names.Add(name))
+                {
+                    throw new CalibrationArtifactException(path, $"duplicate field '{name}'", Line(bytes, reader.TokenStartIndex));
+                }
+
+                reader.Read();
+                switch (name)
+                {
+                    case "format" when reader.TokenType == JsonTokenType.String:
+                        result.Format = reader.GetString();
+                        break;
+                    case "version" when reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int v):
+                        result.Version = v;
+                        break;
+                    case "sha256" when reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && reader.ValueSpan.Length == HashLength && IsLowerHex(reader.ValueSpan):
+                        result.HashOffset = (int)reader.TokenStartIndex + 1;
+                        break;
+                    case "scores" when reader.TokenType == JsonTokenType.StartObject:
+                        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+                        {
+                            string inner = reader.GetString()!;
+                            if (!result.ScoreNames.Add(inner))
+                            {
+                                throw new CalibrationArtifactException(path, $"duplicate field 'scores.{inner}'", Line(bytes, reader.TokenStartIndex));
+                            }
+
+                            reader.Read();
+                            reader.Skip();
+                        }
+
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+
+            if (reader.Read())
+            {
+                throw Fail(path, "unexpected content after the JSON object");
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new CalibrationArtifactException(path, "not valid JSON: " + ex.Message, ex.LineNumber is long l ? (int)l + 1 : null, ex);
+        }
+
+        return result;
+    }
+
+    private static bool IsLowerHex(ReadOnlySpan<byte> value)
+    {
+        foreach (byte b in value)
+        {
+            if (!((b >= (byte)'0' && b <= (byte)'9') || (b >= (byte)'a' && b <= (byte)'f')))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int Line(byte[] bytes, long offset) => bytes.AsSpan(0, (int)offset).Count((byte)'\n') + 1;
+
+    private sealed class ScanResult
+    {
+        public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> ScoreNames { get; } = new(StringComparer.Ordinal);
+
+        public string? Format { get; set; }
+
+        public int? Version { get; set; }
+
+        public int HashOffset { get; set; } = -1;
+    }
+}
