@@ -51,7 +51,7 @@ public sealed class CalibrationArtifact
     /// <param name="threshold">The threshold <c>gamma &gt;= 0</c> in nats, or +infinity (unbounded).</param>
     /// <param name="scores">Summary of the calibration scores.</param>
     /// <param name="createdUtc">Creation time (converted to UTC); null means now.</param>
-    public CalibrationArtifact(string divergence, double epsilon, int n, int classes, double threshold, ScoreSummary scores, DateTime? createdUtc = null)
+    public CalibrationArtifact(string divergence, double epsilon, int n, int classes, double threshold, ArtifactScoreSummary scores, DateTime? createdUtc = null)
     {
         ArgumentNullException.ThrowIfNull(divergence);
         ArgumentNullException.ThrowIfNull(scores);
@@ -93,7 +93,7 @@ public sealed class CalibrationArtifact
     public bool Unbounded => double.IsPositiveInfinity(Threshold);
 
     /// <summary>Summary of the calibration scores (nats).</summary>
-    public ScoreSummary Scores { get; }
+    public ArtifactScoreSummary Scores { get; }
 
     /// <summary>Creation time, UTC.</summary>
     public DateTime CreatedUtc { get; }
@@ -295,7 +295,7 @@ public sealed class CalibrationArtifact
         double min = s.Min ?? double.PositiveInfinity;
         double median = s.Median ?? double.PositiveInfinity;
         double max = s.Max ?? double.PositiveInfinity;
-        string? scoreError = ScoreSummary.Validate(min, median, max, s.Mean);
+        string? scoreError = ArtifactScoreSummary.Validate(min, median, max, s.Mean);
         if (scoreError is not null)
         {
             throw Fail(path, "field " + scoreError);
@@ -307,7 +307,7 @@ public sealed class CalibrationArtifact
             throw Fail(path, $"field 'createdUtc' is not an ISO 8601 timestamp: \"{created}\"");
         }
 
-        return new CalibrationArtifact(divergence, epsilon, n, classes, threshold, new ScoreSummary(min, median, max, s.Mean), when.UtcDateTime);
+        return new CalibrationArtifact(divergence, epsilon, n, classes, threshold, new ArtifactScoreSummary(min, median, max, s.Mean), when.UtcDateTime);
     }
 
     private static T Required<T>(T? value, string name, string path)

@@ -13,7 +13,7 @@ public sealed class CalibrationArtifactTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private static CalibrationArtifact Sample(double threshold = 0.123456789012345) =>
-        new("alpha:0.9", 0.1, 1000, 10, threshold, new ScoreSummary(0.001, 0.05, 2.5, 0.2), Created);
+        new("alpha:0.9", 0.1, 1000, 10, threshold, new ArtifactScoreSummary(0.001, 0.05, 2.5, 0.2), Created);
 
     private string Saved(CalibrationArtifact? a = null)
     {
@@ -69,7 +69,7 @@ public sealed class CalibrationArtifactTests : IDisposable
     [Fact]
     public void Unbounded_threshold_is_json_null()
     {
-        var a = new CalibrationArtifact("kl", 0.01, 5, 3, double.PositiveInfinity, new ScoreSummary(0, 1, double.PositiveInfinity), Created);
+        var a = new CalibrationArtifact("kl", 0.01, 5, 3, double.PositiveInfinity, new ArtifactScoreSummary(0, 1, double.PositiveInfinity), Created);
         string p = Saved(a);
         using (var doc = JsonDocument.Parse(File.ReadAllBytes(p)))
         {
@@ -161,19 +161,19 @@ public sealed class CalibrationArtifactTests : IDisposable
     [Fact]
     public void Constructor_validates_values()
     {
-        var s = new ScoreSummary(0, 0.1, 1);
+        var s = new ArtifactScoreSummary(0, 0.1, 1);
         Assert.Throws<ArgumentException>(() => new CalibrationArtifact("nope", 0.1, 10, 3, 0.5, s));
         Assert.Throws<ArgumentOutOfRangeException>(() => new CalibrationArtifact("kl", 0, 10, 3, 0.5, s));
         Assert.Throws<ArgumentOutOfRangeException>(() => new CalibrationArtifact("kl", 0.1, 0, 3, 0.5, s));
         Assert.Throws<ArgumentOutOfRangeException>(() => new CalibrationArtifact("kl", 0.1, 10, 1, 0.5, s));
         Assert.Throws<ArgumentOutOfRangeException>(() => new CalibrationArtifact("kl", 0.1, 10, 3, double.NaN, s));
-        Assert.Throws<ArgumentException>(() => new ScoreSummary(1, 0, 2));
+        Assert.Throws<ArgumentException>(() => new ArtifactScoreSummary(1, 0, 2));
     }
 
     [Fact]
     public void Score_summary_from_scores()
     {
-        var s = ScoreSummary.FromScores([3, 1, 2, 10]);
+        var s = ArtifactScoreSummary.FromScores([3, 1, 2, 10]);
         Assert.Equal(1, s.Min);
         Assert.Equal(2.5, s.Median);
         Assert.Equal(10, s.Max);

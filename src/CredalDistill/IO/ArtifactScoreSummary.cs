@@ -3,7 +3,7 @@ using System.Globalization;
 namespace CredalDistill.IO;
 
 /// <summary>Summary of the calibration scores <c>s_i = D(p*_i || p_i)</c> (nats) stored in a <see cref="CalibrationArtifact"/>.</summary>
-public sealed class ScoreSummary
+public sealed class ArtifactScoreSummary
 {
     /// <summary>
     /// Creates a summary; requires <c>min &lt;= median &lt;= max</c>, no NaN and no -infinity (+infinity is allowed:
@@ -13,7 +13,7 @@ public sealed class ScoreSummary
     /// <param name="median">Median score.</param>
     /// <param name="max">Largest score.</param>
     /// <param name="mean">Mean score, optional.</param>
-    public ScoreSummary(double min, double median, double max, double? mean = null)
+    public ArtifactScoreSummary(double min, double median, double max, double? mean = null)
     {
         string? error = Validate(min, median, max, mean);
         if (error is not null)
@@ -39,8 +39,15 @@ public sealed class ScoreSummary
     /// <summary>Mean score, or null when not recorded (an infinite mean is not written to the artifact).</summary>
     public double? Mean { get; }
 
+    /// <summary>The stored part of a calibrator's <see cref="Conformal.ScoreSummary"/> (an infinite mean is dropped).</summary>
+    public static ArtifactScoreSummary From(Conformal.ScoreSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        return new ArtifactScoreSummary(summary.Min, summary.Median, summary.Max, double.IsFinite(summary.Mean) ? summary.Mean : null);
+    }
+
     /// <summary>Summarises <paramref name="scores"/> (no NaN; the median of an even count is the mean of the two middle values).</summary>
-    public static ScoreSummary FromScores(ReadOnlySpan<double> scores)
+    public static ArtifactScoreSummary FromScores(ReadOnlySpan<double> scores)
     {
         if (scores.IsEmpty)
         {
@@ -62,7 +69,7 @@ public sealed class ScoreSummary
 
         int n = sorted.Length;
         double median = n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2.0;
-        return new ScoreSummary(sorted[0], median, sorted[^1], sum / n);
+        return new ArtifactScoreSummary(sorted[0], median, sorted[^1], sum / n);
     }
 
     /// <summary>Returns null when the values form a valid summary, otherwise the reason.</summary>
