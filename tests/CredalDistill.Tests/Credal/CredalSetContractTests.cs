@@ -1,0 +1,120 @@
+using CredalDistill.Credal;
+using CredalDistill.Divergences;
+
+namespace CredalDistill.Tests.Credal;
+
+/// <summary>
+/// One behavioural suite run against every <see cref="ICredalSet"/> implementation: the summaries must be consistent
+/// with each other and with membership, whatever the construction.
+/// </summary>
+public abstract class CredalSetContractTests
+{
+    protected abstract ICredalSet Create(double[] p, double gamma);
+
+    /// <summary>Tolerance of the implementation's bounds (0 for exact, ~resolution for a grid).</summary>
+    protected abstract double Resolution { get; }
+
+    public static TheoryData<double[], double> Cases() => new()
+    {
+        { [0.7, 0.2, 0.1], 0.05 },
+        { [0.34, 0.33, 0.33], 0.2 },
+        { [0.9, 0.08, 0.02], 0.5 },
+        { [0.6, 0.39, 0.01], 0.01 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Bounds_bracket_the_summaries_and_one(double[] p, double gamma)
+    {
+        var set = Create(p, gamma);
+        int k = set.Classes;
+        var lower = new double[k];
+        var upper = new double[k];
+        var ip = new double[k];
+        var me = new double[k];
+        var c = new double[k];
+        var se = new double[k];
+        set.Bounds(lower, upper);
+        set.IntersectionProbability(ip);
+        set.MaximumEntropy(me);
+        set.Centroid(c, se);
+        Assert.True(lower.Sum() <= 1.0 + 1e-12 && upper.Sum() >= 1.0 - 1e-12);
+        foreach (var q in new[] { ip, me, c })
+        {
+            Assert.Equal(1.0, q.Sum(), 9);
+            for (int i = 0; i < k; i++)
+            {
+                Assert.InRange(q[i], lower[i] - 1e-9, upper[i] + 1e-9);
+            }
+        }
+
+        Assert.True(set.Contains(me), "max-entropy member must be in the set");
+        Assert.True(set.Contains(c), "centroid of a convex set is in the set");
+        for (int i = 0; i < k; i++)
+        {
+            Assert.InRange(p[i], lower[i] - Resolution, upper[i] + Resolution);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Label_sets_nest_and_contain_the_mode(double[] p, double gamma)
+    {
+        var set = Create(p, gamma);
+        var interval = new bool[set.Classes];
+        var maximal = new bool[set.Classes];
+        set.IntervalDominance(interval);
+        set.Maximality(maximal);
+        int mode = Array.IndexOf(p, p.Max());
+        Assert.True(interval[mode] && maximal[mode]);
+        for (int i = 0; i < set.Classes; i++)
+        {
+            Assert.True(!maximal[i] || interval[i], "maximal labels are interval-dominant");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Volume_grows_with_gamma(double[] p, double gamma)
+    {
+        double small = Create(p, gamma).VolumeFraction().Value;
+        double large = Create(p, gamma * 3).VolumeFraction().Value;
+        Assert.InRange(small, 0.0, 1.0);
+        Assert.True(large >= small);
+    }
+}
+
+public sealed class KlBallContractTests : CredalSetContractTests
+{
+    protected override double Resolution => 0.0;
+
+    protected override ICredalSet Create(double[] p, double gamma) => new DivergenceBall(KullbackLeibler.Instance, p, gamma);
+}
+
+public sealed class HellingerBallContractTests : CredalSetContractTests
+{
+    protected override double Resolution => 0.0;
+
+    protected override ICredalSet Create(double[] p, double gamma) => new DivergenceBall(SquaredHellinger.Instance, p, gamma);
+}
+
+public sealed class AlphaBallContractTests : CredalSetContractTests
+{
+    protected override double Resolution => 0.0;
+
+    protected override ICredalSet Create(double[] p, double gamma) => new DivergenceBall(new AlphaDivergence(0.9), p, gamma);
+}
+
+public sealed class TotalVariationBallContractTests : CredalSetContractTests
+{
+    protected override double Resolution => 0.0;
+
+    protected override ICredalSet Create(double[] p, double gamma) => new DivergenceBall(TotalVariation.Instance, p, gamma);
+}
+
+public sealed class PaperGridContractTests : CredalSetContractTests
+{
+    protected override double Resolution => 0.01;
+
+    protected override ICredalSet Create(double[] p, double gamma) => new GridCredalSet(KullbackLeibler.Instance, p, gamma, 0.01);
+}
