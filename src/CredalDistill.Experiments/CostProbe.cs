@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using CredalDistill.Baselines;
+using CredalDistill.Conformal;
+using CredalDistill.Credal;
+using CredalDistill.Divergences;
+
+namespace CredalDistill.Experiments;
+
+/// <summary>
+/// Measured extra run-time cost per input on the edge of each method (single thread, wall clock, microseconds per input,
+/// median of 5 passes over up to 500 test inputs of split 0). The edge model's own latency is reported separately.
+/// </summary>
+public static class CostProbe
+{
+    /// <summary>Returns method identifier (or family prefix) to microseconds per input.</summary>
+    public static Dictionary<string, double> Measure(TaskOutputs task, ExperimentRunner runner, ExperimentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(options);
+        var plan = runner.Plan(task, 0);
+        int k = task.Classes;
+        int rows = Math.Min(500, plan.Test.Length);
+        var idx = plan.Test[..rows];
+        var edge = task.Edge.Select(idx);
+        var logits = new double[rows * k];
+        for (int i = 0; i < rows; i++)
+        {
+            Array.Copy(task.EdgeLogits, idx[i] * k, logits, i * k, k);
+        }
+
+        int d = task.LastLayer.Features;
+        var features = new double[rows * d];
+        for (int i = 0; i < rows; i++)
+        {
+            Array.Copy(task.EdgeFeatures, idx[i] * d, features, i * d, d);
+        }
+
+        var costs = new Dictionary<string, double>
+        {
+            ["edge"] = 0.0,
+            ["cloud"] = task.CloudMicroseconds,
+            ["edge-model"] = task.EdgeMicroseconds,
+        };
+        var probs = new double[k];
+        var ts = new TemperatureScaling(1.5);
+        costs["edge-ts"] = Time(rows, i => ts.Apply(logits.AsSpan(i * k, k), probs));
+        var labels = task.Labels[..Math.Min(1000, task.Count)];
+        var laplaceFeatures = task.EdgeFeatures.AsSpan(0, labels.Length * d).ToArray();
+        foreach (var (kind, name) in new[] { (LastLayerLaplaceKind.Diagonal, "laplace-diag"), (LastLayerLaplaceKind.KroneckerFactored, "laplace-kfac") })
+        {
+            var laplace = LastLayerLaplace.FitWithPriorPrecision(kind, laplaceFeatures, d, task.LastLayer.Weight, task.LastLayer.Bias, 1.0);
+            costs[name] = Time(rows, i => laplace.Predict(features.AsSpan(i * d, d), probs));
+        }
+
+        var cal = plan.Calibration;
+        foreach (string name in options.Divergences)
+        {
+            var divergence = Divergence.Parse(name);
+            var threshold = ConformalCalibrator.Calibrate(task.Cloud.Select(cal), task.Edge.Select(cal), 0.1, divergence);
+            var predictor = new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1, MonteCarlo = new MonteCarloOptions(options.CentroidSamples, 100, 1) });
+            costs[$"cdci/{name}/intersection"] = Time(rows, i => predictor.Predict(edge.Row(i), CredalOutput.Intersection, probs));
+            int heavyRows = divergence is KullbackLeibler or TotalVariation ? rows : Math.Min(rows, 100);
+            costs[$"cdci/{name}/maxent"] = Time(heavyRows, i => predictor.Predict(edge.Row(i), CredalOutput.MaximumEntropy, probs));
+            if (k == 3 || divergence is KullbackLeibler)
+            {
+                costs[$"cdci/{name}/centroid"] = Time(Math.Min(rows, k == 3 ? 200 : 20), i => predictor.Predict(edge.Row(i), CredalOutput.Centroid, probs, i));
+            }
+        }
+
+        return costs;
+    }
+
+    private static double Time(int rows, Action<int> body)
+    {
+        for (int i = 0; i < Math.Min(rows, 20); i++)
+        {
+            body(i);
+        }
+
+        var passes = new double[5];
+        for (int pass = 0; pass < passes.Length; pass++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < rows; i++)
+            {
+                body(i);
+            }
+
+            passes[pass] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / rows;
+        }
+
+        Array.Sort(passes);
+        return passes[passes.Length / 2];
+    }
+}

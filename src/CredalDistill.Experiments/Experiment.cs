@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CredalDistill.IO;
+
+namespace CredalDistill.Experiments;
+
+/// <summary>
+/// The whole experiment: for each task, run the bundled models, every method on every split, aggregate, measure costs,
+/// and write RESULTS.md, results.json and the figures.
+/// </summary>
+public static class Experiment
+{
+    /// <summary>Runs the experiment and writes its outputs into <paramref name="outputDirectory"/>.</summary>
+    /// <param name="options">Protocol.</param>
+    /// <param name="repositoryRoot">Folder holding data/ and models/.</param>
+    /// <param name="outputDirectory">Where RESULTS.md, results.json and figures/ go (e.g. docs).</param>
+    /// <param name="command">The command line to quote in RESULTS.md.</param>
+    /// <param name="progress">Progress callback: (stage, fraction in [0, 1]).</param>
+    public static IReadOnlyList<TaskResult> Run(ExperimentOptions options, string repositoryRoot, string outputDirectory, string command, Action<string, double>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        progress ??= (_, _) => { };
+        var clock = Stopwatch.StartNew();
+        var results = new List<TaskResult>();
+        var runner = new ExperimentRunner(options);
+        string figures = Path.Combine(outputDirectory, "figures");
+        var pending = new List<(TaskOutputs Task, TaskResult Result)>();
+        for (int t = 0; t < options.Tasks.Count; t++)
+        {
+            var task = FashionMnistTask.Parse(options.Tasks[t]);
+            double start = (double)t / options.Tasks.Count;
+            double span = 1.0 / options.Tasks.Count;
+            var outputs = TaskOutputs.Load(task, repositoryRoot, options.QuantizedBits, (stage, f) => progress($"{stage}", start + (0.1 * span * f)));
+            int done = 0;
+            var records = runner.Run(outputs, _ =>
+            {
+                int d = Interlocked.Increment(ref done);
+                progress($"{task.Name}: split {d}/{options.Splits}", start + (span * (0.1 + (0.8 * d / options.Splits))));
+            });
+            progress($"{task.Name}: measuring costs", start + (0.9 * span));
+            var costs = CostProbe.Measure(outputs, runner, options);
+            var methods = records.GroupBy(r => r.Method).ToDictionary(g => g.Key, g => MethodSummary.From(g.Key, g), StringComparer.Ordinal);
+            var result = new TaskResult
+            {
+                Task = task.Name,
+                Classes = task.Classes,
+                Inputs = outputs.Count,
+                TestInputs = outputs.Count - options.CalibrationSize - options.LabeledSize,
+                Methods = methods,
+                CostMicroseconds = costs,
+            };
+            results.Add(result);
+            progress($"{task.Name}: figures", start + (0.95 * span));
+            ExperimentFigures.Write(outputs, result, runner, options, figures);
+        }
+
+        Directory.CreateDirectory(outputDirectory);
+        string markdown = ResultsMarkdown.Render(options, results, command, clock.Elapsed);
+        AtomicFile.WriteText(Path.Combine(outputDirectory, "RESULTS.md"), w => w.Write(markdown));
+        var json = JsonSerializer.Serialize(new { command, options, elapsedSeconds = clock.Elapsed.TotalSeconds, tasks = results }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+        AtomicFile.WriteText(Path.Combine(outputDirectory, "results.json"), w => w.Write(json));
+        progress("done", 1.0);
+        return results;
+    }
+}

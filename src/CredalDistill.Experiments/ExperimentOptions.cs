@@ -1,0 +1,52 @@
+namespace CredalDistill.Experiments;
+
+/// <summary>The experimental protocol (defaults: the full run documented in docs/RESULTS.md).</summary>
+public sealed record ExperimentOptions
+{
+    /// <summary>Random calibration/labeled/test splits per task.</summary>
+    public int Splits { get; init; } = 50;
+
+    /// <summary>Unlabeled calibration inputs for CD-CI and distilled temperature scaling.</summary>
+    public int CalibrationSize { get; init; } = 1000;
+
+    /// <summary>Disjoint labeled inputs for the label-needing baselines (temperature scaling, Laplace).</summary>
+    public int LabeledSize { get; init; } = 1000;
+
+    /// <summary>Miscoverage levels.</summary>
+    public IReadOnlyList<double> Epsilons { get; init; } = [0.05, 0.1, 0.2, 0.3];
+
+    /// <summary>Divergences for CD-CI.</summary>
+    public IReadOnlyList<string> Divergences { get; init; } = ["kl", "alpha:0.9", "alpha:1.2", "reverse-kl", "tv", "hellinger", "chi2"];
+
+    /// <summary>Quantized edge bit widths.</summary>
+    public IReadOnlyList<int> QuantizedBits { get; init; } = [4, 6, 8];
+
+    /// <summary>Tasks to run.</summary>
+    public IReadOnlyList<string> Tasks { get; init; } = ["fmnist3", "fmnist10"];
+
+    /// <summary>
+    /// Splits on which the expensive extractions (max-entropy for the Lagrange divergences, centroids, maximality)
+    /// are evaluated; they use the first <see cref="HeavyTestRows"/> test rows of those splits.
+    /// </summary>
+    public int HeavySplits { get; init; } = 10;
+
+    /// <summary>Test rows used by the expensive extractions.</summary>
+    public int HeavyTestRows { get; init; } = 1000;
+
+    /// <summary>Hit-and-run samples per input for centroids above three classes.</summary>
+    public int CentroidSamples { get; init; } = 500;
+
+    /// <summary>Master seed.</summary>
+    public ulong Seed { get; init; } = 20250110;
+
+    /// <summary>The quick mode: a few splits and two divergences, for a smoke run in under a minute.</summary>
+    public static ExperimentOptions Quick => new()
+    {
+        Splits = 3,
+        Epsilons = [0.1, 0.2],
+        Divergences = ["kl", "alpha:0.9"],
+        HeavySplits = 1,
+        HeavyTestRows = 300,
+        CentroidSamples = 200,
+    };
+}

@@ -1,0 +1,218 @@
+using System.Collections.Concurrent;
+using CredalDistill.Baselines;
+using CredalDistill.Conformal;
+using CredalDistill.Credal;
+using CredalDistill.Divergences;
+using CredalDistill.Metrics;
+
+namespace CredalDistill.Experiments;
+
+/// <summary>
+/// Runs every method on every split of one task and returns per-split records. Methods are the library's documented
+/// types (temperature scaling, distilled TS, last-layer Laplace, CD-CI); this class only wires data to them.
+/// </summary>
+public sealed class ExperimentRunner(ExperimentOptions options)
+{
+    /// <summary>Runs all splits (in parallel) and returns the records, ordered by split then method.</summary>
+    public List<MethodRecord> Run(TaskOutputs task, Action<int>? splitDone = null)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var bag = new ConcurrentBag<MethodRecord>();
+        Parallel.For(0, options.Splits, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, split =>
+        {
+            foreach (var record in RunSplit(task, split))
+            {
+                bag.Add(record);
+            }
+
+            splitDone?.Invoke(split);
+        });
+
+        return [.. bag.OrderBy(r => r.Split).ThenBy(r => r.Method, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The split plan used for <paramref name="split"/> of a task.</summary>
+    public SplitPlan Plan(TaskOutputs task, int split) =>
+        SplitPlan.Create(task.Count, options.CalibrationSize, options.LabeledSize, options.Seed + (1000UL * (ulong)task.Classes), split);
+
+    private List<MethodRecord> RunSplit(TaskOutputs task, int split)
+    {
+        var plan = Plan(task, split);
+        int k = task.Classes;
+        var records = new List<MethodRecord>();
+        var testLabels = Pick(task.Labels, plan.Test);
+        var labeledLabels = Pick(task.Labels, plan.Labeled);
+        var cloudTest = task.Cloud.Select(plan.Test);
+        var cloudCal = task.Cloud.Select(plan.Calibration);
+        var edgeTest = task.Edge.Select(plan.Test);
+        var edgeCal = task.Edge.Select(plan.Calibration);
+
+        void Add(string method, ProbabilityMatrix output, Action<MethodRecord>? extra = null, int[]? labelsOverride = null, ProbabilityMatrix? cloudOverride = null)
+        {
+            var record = new MethodRecord { Method = method, Split = split };
+            var labels = labelsOverride ?? testLabels;
+            var cloud = cloudOverride ?? cloudTest;
+            record.Values["accuracy"] = Accuracy.Compute(output, labels);
+            record.Values["ece"] = ExpectedCalibrationError.Compute(output, labels);
+            record.Values["nll"] = NegativeLogLikelihood.Compute(output, labels);
+            record.Values["brier"] = BrierScore.Compute(output, labels);
+            record.Values["cloud-agreement"] = CloudAgreement.TopOneAgreement(cloud, output);
+            extra?.Invoke(record);
+            records.Add(record);
+        }
+
+        // Edge and cloud as they are; cloud temperature-scaled on the labeled set.
+        Add("edge", edgeTest);
+        Add("cloud", cloudTest);
+        var cloudLogitsLab = Rows(task.CloudLogits, k, plan.Labeled);
+        var cloudLogitsTest = Rows(task.CloudLogits, k, plan.Test);
+        var cloudTsEce = TemperatureScaling.FitEce(cloudLogitsLab, k, labeledLabels);
+        Add("cloud-ts-ece", cloudTsEce.Apply(cloudLogitsTest, k), r => r.Values["temperature"] = cloudTsEce.Temperature);
+        var cloudTsNll = TemperatureScaling.FitNll(cloudLogitsLab, k, labeledLabels);
+        Add("cloud-ts-nll", cloudTsNll.Apply(cloudLogitsTest, k), r => r.Values["temperature"] = cloudTsNll.Temperature);
+
+        // Edge baselines.
+        var edgeLogitsLab = Rows(task.EdgeLogits, k, plan.Labeled);
+        var edgeLogitsCal = Rows(task.EdgeLogits, k, plan.Calibration);
+        var edgeLogitsTest = Rows(task.EdgeLogits, k, plan.Test);
+        var tsEce = TemperatureScaling.FitEce(edgeLogitsLab, k, labeledLabels);
+        Add("edge-ts-ece", tsEce.Apply(edgeLogitsTest, k), r => r.Values["temperature"] = tsEce.Temperature);
+        var tsNll = TemperatureScaling.FitNll(edgeLogitsLab, k, labeledLabels);
+        Add("edge-ts-nll", tsNll.Apply(edgeLogitsTest, k), r => r.Values["temperature"] = tsNll.Temperature);
+        var dts = DistilledTemperatureScaling.Fit(cloudCal, edgeLogitsCal, k);
+        Add("distilled-ts", dts.Apply(edgeLogitsTest, k), r => r.Values["temperature"] = dts.Temperature);
+
+        int d = task.LastLayer.Features;
+        var featLab = Rows(task.EdgeFeatures, d, plan.Labeled);
+        var featTest = Rows(task.EdgeFeatures, d, plan.Test);
+        var weights = task.LastLayer.Weight.ToArray();
+        var bias = task.LastLayer.Bias.ToArray();
+        foreach (var (kind, name) in new[] { (LastLayerLaplaceKind.Diagonal, "laplace-diag"), (LastLayerLaplaceKind.KroneckerFactored, "laplace-kfac") })
+        {
+            var laplace = LastLayerLaplace.Fit(kind, featLab, d, weights, bias, labeledLabels);
+            Add(name, laplace.Predict(featTest), r => r.Values["prior-precision"] = laplace.PriorPrecision);
+        }
+
+        // CD-CI.
+        bool heavy = split < options.HeavySplits;
+        int heavyRows = Math.Min(options.HeavyTestRows, plan.Test.Length);
+        var heavyIdx = Enumerable.Range(0, heavyRows).ToArray();
+        var edgeHeavy = edgeTest.Select(heavyIdx);
+        var heavyLabels = testLabels[..heavyRows];
+        var cloudHeavy = cloudTest.Select(heavyIdx);
+        foreach (string name in options.Divergences)
+        {
+            var divergence = Divergence.Parse(name);
+            var scores = ConformalCalibrator.Scores(cloudCal, edgeCal, divergence);
+            var testScores = ConformalCalibrator.Scores(cloudTest, edgeTest, divergence);
+            foreach (double eps in options.Epsilons)
+            {
+                var threshold = ConformalCalibrator.Calibrate(scores, k, eps, divergence);
+                var predictor = new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1, MonteCarlo = new MonteCarloOptions(options.CentroidSamples, 100, options.Seed + (ulong)split) });
+                string prefix = $"cdci/{name}/{Format(eps)}";
+                var ip = predictor.Predict(edgeTest, CredalOutput.Intersection);
+                Add($"{prefix}/intersection", ip, r =>
+                {
+                    r.Values["gamma"] = threshold.Gamma;
+                    r.Values["coverage"] = Coverage.FromScores(testScores, threshold.Gamma);
+                    SetMetrics(r, predictor.LabelSets(edgeTest), testLabels, cloudTest, k, "set");
+                    if (k == 3 && heavy)
+                    {
+                        r.Values["inefficiency"] = predictor.VolumeFractions(edgeHeavy).Average(e => e.Value);
+                    }
+                });
+
+                bool cheapMaxEnt = divergence is KullbackLeibler or TotalVariation;
+                if (cheapMaxEnt)
+                {
+                    Add($"{prefix}/maxent", predictor.Predict(edgeTest, CredalOutput.MaximumEntropy));
+                }
+                else if (heavy)
+                {
+                    Add($"{prefix}/maxent", predictor.Predict(edgeHeavy, CredalOutput.MaximumEntropy), labelsOverride: heavyLabels, cloudOverride: cloudHeavy);
+                }
+
+                bool centroid = heavy && (k == 3 || divergence is KullbackLeibler);
+                if (centroid)
+                {
+                    Add($"{prefix}/centroid", predictor.Predict(edgeHeavy, CredalOutput.Centroid), labelsOverride: heavyLabels, cloudOverride: cloudHeavy);
+                }
+
+                if (heavy && divergence is KullbackLeibler)
+                {
+                    var record = new MethodRecord { Method = $"{prefix}/maximality", Split = split };
+                    SetMetrics(record, predictor.LabelSets(edgeHeavy, LabelSetRule.Maximality), heavyLabels, cloudHeavy, k, "set");
+                    records.Add(record);
+                }
+
+            }
+        }
+
+        // Label-free choice of epsilon (cross-fitted cloud-referenced ECE on the calibration set), KL + intersection.
+        var selection = EpsilonSelector.Select(cloudCal, edgeCal, KullbackLeibler.Instance, CredalOutput.Intersection, seed: options.Seed + (ulong)split);
+        var autoPredictor = new CredalPredictor(selection.Threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1 });
+        Add("cdci-auto/kl/intersection", autoPredictor.Predict(edgeTest), r =>
+        {
+            r.Values["epsilon"] = selection.Epsilon;
+            r.Values["gamma"] = selection.Threshold.Gamma;
+        });
+
+        // Quantized edges: raw, and recalibrated by CD-CI (KL, eps = 0.1, intersection) from their own calibration scores.
+        foreach (var (bits, (_, probabilities)) in task.Quantized.OrderBy(q => q.Key))
+        {
+            var qTest = probabilities.Select(plan.Test);
+            var qCal = probabilities.Select(plan.Calibration);
+            Add($"q{bits}/edge", qTest);
+            var threshold = ConformalCalibrator.Calibrate(cloudCal, qCal, 0.1, KullbackLeibler.Instance);
+            Add($"q{bits}/cdci/kl/0.1/intersection", new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1 }).Predict(qTest), r => r.Values["gamma"] = threshold.Gamma);
+        }
+
+        return records;
+    }
+
+    private static void SetMetrics(MethodRecord record, bool[] sets, int[] labels, ProbabilityMatrix cloud, int k, string prefix)
+    {
+        double size = 0.0;
+        double coverTrue = 0.0;
+        double coverCloud = 0.0;
+        int n = labels.Length;
+        for (int i = 0; i < n; i++)
+        {
+            for (int c = 0; c < k; c++)
+            {
+                size += sets[(i * k) + c] ? 1 : 0;
+            }
+
+            coverTrue += sets[(i * k) + labels[i]] ? 1 : 0;
+            coverCloud += sets[(i * k) + cloud.ArgMax(i)] ? 1 : 0;
+        }
+
+        record.Values[$"{prefix}-size"] = size / n;
+        record.Values[$"{prefix}-coverage"] = coverTrue / n;
+        record.Values[$"{prefix}-cloud-coverage"] = coverCloud / n;
+    }
+
+    internal static string Format(double eps) => eps.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static int[] Pick(int[] values, int[] indices)
+    {
+        var result = new int[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            result[i] = values[indices[i]];
+        }
+
+        return result;
+    }
+
+    private static double[] Rows(double[] data, int width, int[] indices)
+    {
+        var result = new double[indices.Length * width];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            Array.Copy(data, indices[i] * width, result, i * width, width);
+        }
+
+        return result;
+    }
+}

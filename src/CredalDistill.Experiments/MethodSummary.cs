@@ -1,0 +1,49 @@
+namespace CredalDistill.Experiments;
+
+/// <summary>Mean and standard deviation of one metric over splits.</summary>
+/// <param name="Mean">Mean over splits.</param>
+/// <param name="Std">Sample standard deviation over splits (0 for one split).</param>
+/// <param name="Count">Number of splits.</param>
+public sealed record MetricSummary(double Mean, double Std, int Count);
+
+/// <summary>A method's metrics summarised over splits.</summary>
+/// <param name="Method">Method identifier.</param>
+/// <param name="Metrics">Metric name to summary.</param>
+public sealed record MethodSummary(string Method, IReadOnlyDictionary<string, MetricSummary> Metrics)
+{
+    /// <summary>Summarises the records of one method.</summary>
+    public static MethodSummary From(string method, IEnumerable<MethodRecord> records)
+    {
+        var byMetric = new Dictionary<string, List<double>>();
+        foreach (var r in records)
+        {
+            foreach (var (name, value) in r.Values)
+            {
+                if (double.IsNaN(value))
+                {
+                    continue;
+                }
+
+                if (!byMetric.TryGetValue(name, out var list))
+                {
+                    byMetric[name] = list = [];
+                }
+
+                list.Add(value);
+            }
+        }
+
+        var metrics = new SortedDictionary<string, MetricSummary>(StringComparer.Ordinal);
+        foreach (var (name, values) in byMetric)
+        {
+            double mean = values.Average();
+            double var = values.Count > 1 ? values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1) : 0.0;
+            metrics[name] = new MetricSummary(mean, Math.Sqrt(var), values.Count);
+        }
+
+        return new MethodSummary(method, metrics);
+    }
+
+    /// <summary>Mean of a metric, or NaN when absent.</summary>
+    public double Mean(string metric) => Metrics.TryGetValue(metric, out var s) ? s.Mean : double.NaN;
+}

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using CredalDistill.IO;
+using CredalDistill.Onnx;
+
+namespace CredalDistill.Experiments;
+
+/// <summary>
+/// Everything the experiments need from one task, computed once: labels, and the outputs of the bundled cloud, edge
+/// (logits, probabilities, penultimate features, last layer) and quantized edges on the bundled test split, plus the
+/// measured per-image latency of edge and cloud.
+/// </summary>
+public sealed class TaskOutputs
+{
+    /// <summary>The task.</summary>
+    public required FashionMnistTask Task { get; init; }
+
+    /// <summary>True labels (task-local indices).</summary>
+    public required int[] Labels { get; init; }
+
+    /// <summary>Cloud ensemble probabilities.</summary>
+    public required ProbabilityMatrix Cloud { get; init; }
+
+    /// <summary>Cloud logits (log of the ensemble's mean probabilities).</summary>
+    public required double[] CloudLogits { get; init; }
+
+    /// <summary>Edge probabilities.</summary>
+    public required ProbabilityMatrix Edge { get; init; }
+
+    /// <summary>Edge logits.</summary>
+    public required double[] EdgeLogits { get; init; }
+
+    /// <summary>Edge penultimate features, row-major <c>n x D</c>.</summary>
+    public required double[] EdgeFeatures { get; init; }
+
+    /// <summary>The edge's last layer (for the Laplace baseline).</summary>
+    public required LastLayer LastLayer { get; init; }
+
+    /// <summary>Quantized edges by bit width: logits and probabilities.</summary>
+    public required IReadOnlyDictionary<int, (double[] Logits, ProbabilityMatrix Probabilities)> Quantized { get; init; }
+
+    /// <summary>Measured single-image latency of the cloud model (microseconds).</summary>
+    public required double CloudMicroseconds { get; init; }
+
+    /// <summary>Measured single-image latency of the edge model (microseconds).</summary>
+    public required double EdgeMicroseconds { get; init; }
+
+    /// <summary>Number of samples.</summary>
+    public int Count => Labels.Length;
+
+    /// <summary>Number of classes.</summary>
+    public int Classes => Task.Classes;
+
+    /// <summary>Runs the bundled models on the bundled test split of <paramref name="task"/>.</summary>
+    /// <param name="task">FMNIST-3 or FMNIST-10.</param>
+    /// <param name="repositoryRoot">Folder holding <c>data/</c> and <c>models/</c>.</param>
+    /// <param name="quantizedBits">Bit widths of the quantized edges to run.</param>
+    /// <param name="report">Progress callback (step name, fraction done).</param>
+    public static TaskOutputs Load(FashionMnistTask task, string repositoryRoot, IReadOnlyList<int> quantizedBits, Action<string, double>? report = null)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(quantizedBits);
+        report ??= (_, _) => { };
+        var data = FashionMnist.LoadTest(task, Path.Combine(repositoryRoot, "data"));
+        string models = Path.Combine(repositoryRoot, "models");
+        var options = new OnnxClassifierOptions { IntraOpThreads = Environment.ProcessorCount };
+        int k = task.Classes;
+
+        report($"{task.Name}: cloud", 0.0);
+        double[] cloudLogits;
+        double cloudUs;
+        using (var cloud = OnnxClassifier.Open(Path.Combine(models, $"{task.Name}-cloud.onnx"), options))
+        {
+            cloudLogits = Widen(cloud.PredictLogits(data.Images, data.Count));
+            cloudUs = Latency(cloud, data);
+        }
+
+        report($"{task.Name}: edge", 0.5);
+        OnnxPrediction edgeRun;
+        double edgeUs;
+        using (var edge = OnnxClassifier.Open(Path.Combine(models, $"{task.Name}-edge.onnx"), new OnnxClassifierOptions { IntraOpThreads = Environment.ProcessorCount, FeaturesOutputName = "features" }))
+        {
+            edgeRun = edge.PredictWithFeatures(data.Images, data.Count);
+            edgeUs = Latency(edge, data);
+        }
+
+        var quantized = new Dictionary<int, (double[], ProbabilityMatrix)>();
+        foreach (int bits in quantizedBits)
+        {
+            report($"{task.Name}: {bits}-bit edge", 0.7);
+            using var q = OnnxClassifier.Open(Path.Combine(models, $"{task.Name}-edge-q{bits}.onnx"), options);
+            var logits = Widen(q.PredictLogits(data.Images, data.Count));
+            quantized[bits] = (logits, ProbabilityMatrix.FromLogits(logits, k, $"{task.Name}-edge-q{bits}"));
+        }
+
+        report($"{task.Name}: done", 1.0);
+        var edgeLogits = Widen(edgeRun.Logits);
+        return new TaskOutputs
+        {
+            Task = task,
+            Labels = data.Labels,
+            Cloud = ProbabilityMatrix.FromLogits(cloudLogits, k, $"{task.Name}-cloud"),
+            CloudLogits = cloudLogits,
+            Edge = ProbabilityMatrix.FromLogits(edgeLogits, k, $"{task.Name}-edge"),
+            EdgeLogits = edgeLogits,
+            EdgeFeatures = Widen(edgeRun.Features),
+            LastLayer = LastLayer.Load(Path.Combine(models, $"{task.Name}-edge-lastlayer.json")),
+            Quantized = quantized,
+            CloudMicroseconds = cloudUs,
+            EdgeMicroseconds = edgeUs,
+        };
+    }
+
+    private static double[] Widen(float[] values)
+    {
+        var result = new double[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            result[i] = values[i];
+        }
+
+        return result;
+    }
+
+    /// <summary>Median single-image latency over 200 images (after 20 warm-up runs), in microseconds.</summary>
+    private static double Latency(OnnxClassifier model, FashionMnistDataset data)
+    {
+        int runs = Math.Min(200, data.Count);
+        for (int i = 0; i < 20; i++)
+        {
+            model.PredictLogits(data.Image(i), 1);
+        }
+
+        var times = new double[runs];
+        for (int i = 0; i < runs; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            model.PredictLogits(data.Image(i), 1);
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+
+        Array.Sort(times);
+        return times[runs / 2];
+    }
+}
