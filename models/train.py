@@ -51,10 +51,10 @@ TASKS = {
 }
 
 CLOUD_MEMBERS = int(os.environ.get("CD_CLOUD_MEMBERS", "3"))
-CLOUD_EPOCHS = {"fmnist3": int(os.environ.get("CD_CLOUD_EPOCHS3", "8")),
-                "fmnist10": int(os.environ.get("CD_CLOUD_EPOCHS10", "4"))}
-EDGE_EPOCHS = {"fmnist3": int(os.environ.get("CD_EDGE_EPOCHS3", "40")),
-               "fmnist10": int(os.environ.get("CD_EDGE_EPOCHS10", "20"))}
+CLOUD_EPOCHS = {"fmnist3": int(os.environ.get("CD_CLOUD_EPOCHS3", "5")),
+                "fmnist10": int(os.environ.get("CD_CLOUD_EPOCHS10", "2"))}
+EDGE_EPOCHS = {"fmnist3": int(os.environ.get("CD_EDGE_EPOCHS3", "30")),
+               "fmnist10": int(os.environ.get("CD_EDGE_EPOCHS10", "15"))}
 BATCH = 128
 QUANT_BITS = [4, 6, 8]
 QUANT_QUANTILES = (0.05, 0.95)
@@ -121,7 +121,7 @@ class Normalize(nn.Module):
 class CloudMember(nn.Module):
     """BN-CNN: 2x(conv3-BN-ReLU) - maxpool - 2x(conv3-BN-ReLU) - maxpool - FC128 - dropout - FC K."""
 
-    def __init__(self, k, w=24):
+    def __init__(self, k, w=16):
         super().__init__()
 
         def block(cin, cout):
