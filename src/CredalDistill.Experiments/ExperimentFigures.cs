@@ -128,7 +128,7 @@ public static class ExperimentFigures
     {
         var bits = result.Methods.Keys.Where(m => m.StartsWith('q') && m.EndsWith("/edge", StringComparison.Ordinal)).Select(m => int.Parse(m[1..m.IndexOf('/', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture)).OrderBy(b => b).ToList();
         double[] x = [.. bits.Select(b => (double)b), 32.0];
-        double[] Get(string Func(int) , string fallback, string metric) => [.. bits.Select(b => 100 * (result[Func(b)]?.Mean(metric) ?? double.NaN)), 100 * (result[fallback]?.Mean(metric) ?? double.NaN)];
+        double[] Get(Func<int, string> id, string fallback, string metric) => [.. bits.Select(b => 100 * (result[id(b)]?.Mean(metric) ?? double.NaN)), 100 * (result[fallback]?.Mean(metric) ?? double.NaN)];
         var series = new List<Series>
         {
             new("ECE, edge as is", Get(b => $"q{b}/edge", "edge", "ece")),

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(CredalDistill.Benchmarks.EdgeVsCloudLatency).Assembly).Run(args);
