@@ -61,6 +61,9 @@ public sealed class LastLayerLaplace
     /// <summary>Number of classes <c>K</c>.</summary>
     public int Classes => _bias.Length;
 
+    /// <summary>The posterior structure (for tests and diagnostics).</summary>
+    internal LaplacePosterior Posterior => _posterior;
+
     /// <summary>Number of last-layer parameters <c>P = K (D + 1)</c>.</summary>
     public int ParameterCount => Classes * (Dimension + 1);
 
