@@ -41,6 +41,7 @@ internal static class TemperatureSolver
         }
 
         double u = 1.0;
+        double previousStep = hi - lo;
         for (int iteration = 0; iteration < 500; iteration++)
         {
             Evaluate(logits, classes, targets, u, out _, out double g, out double h);
@@ -57,11 +58,14 @@ internal static class TemperatureSolver
                 return 1.0 / u;
             }
 
+            // Safeguarded Newton (as rtsafe): bisect when the Newton step leaves the bracket or fails to halve the step.
             double next = h > 0.0 ? u - (g / h) : double.NaN;
-            if (!(next > lo && next < hi))
+            if (!(next > lo && next < hi) || Math.Abs(next - u) > 0.5 * previousStep)
             {
                 next = Math.Sqrt(lo * hi); // geometric bisection: the bracket spans four decades
             }
+
+            previousStep = Math.Abs(next - u);
 
             if (Math.Abs(next - u) <= 1e-15 * u || hi - lo <= 1e-15 * u)
             {
