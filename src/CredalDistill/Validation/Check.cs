@@ -184,6 +184,40 @@ public static class Check
         return rows;
     }
 
+    /// <summary>
+    /// Requires a row-major matrix of <paramref name="columns"/> columns: <c>columns &gt;= 1</c> and a length that is a
+    /// multiple of <paramref name="columns"/>. Returns the number of rows <c>length / columns</c>.
+    /// </summary>
+    public static int MatrixRows(int length, int columns, string argument, string columnName = "columns")
+    {
+        Positive(columns, columnName);
+        if (length % columns != 0)
+        {
+            throw new ArgumentException($"{argument}: {length} values do not form rows of {columns} {columnName}.", argument);
+        }
+
+        return length / columns;
+    }
+
+    /// <summary>Requires every row of a row-major matrix to be finite; the message names the row and column.</summary>
+    public static void FiniteRows(ReadOnlySpan<double> data, int columns, string argument)
+    {
+        int rows = data.Length / columns;
+        for (int i = 0; i < rows; i++)
+        {
+            Finite(data.Slice(i * columns, columns), argument, i);
+        }
+    }
+
+    /// <summary>Requires a finite number <c>&gt; 0</c> (e.g. a temperature or a prior precision).</summary>
+    public static void PositiveFinite(double value, string argument)
+    {
+        if (!(value > 0.0) || double.IsPositiveInfinity(value))
+        {
+            throw new ArgumentOutOfRangeException(argument, value, $"{argument} must be a finite number > 0; got {Format(value)}.");
+        }
+    }
+
     private static string Where(int row, int column)
     {
         if (row >= 0 && column >= 0)
