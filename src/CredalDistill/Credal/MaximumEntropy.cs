@@ -252,17 +252,18 @@ public static class MaximumEntropy
     private static void Lagrange(IDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> q)
     {
         // D(q(lambda) || p) decreases from D(uniform || p) > gamma (lambda -> 0) to 0 (lambda -> inf).
-        // Bracket log(lambda), then solve by bisection/false position in log(lambda).
-        double tolerance = 1e-13 * Math.Max(1.0, gamma);
+        // Bracket x = log(lambda), then safeguarded Newton with the exact derivative (implicit differentiation).
+        Span<double> last = stackalloc double[1];
+        var g = new LagrangeFunction(divergence, p, q, last);
         double lo = 0.0;
-        double dLo = Evaluate(divergence, p, Math.Exp(lo), q) - gamma;
+        double dLo = g.Value(lo) - gamma;
         double hi = lo;
         double dHi = dLo;
         if (dLo > 0.0)
         {
             for (hi = lo + 2.0; hi < 700.0; hi += 2.0)
             {
-                dHi = Evaluate(divergence, p, Math.Exp(hi), q) - gamma;
+                dHi = g.Value(hi) - gamma;
                 if (dHi <= 0.0)
                 {
                     break;
@@ -276,7 +277,7 @@ public static class MaximumEntropy
         {
             for (lo = hi - 2.0; lo > -700.0; lo -= 2.0)
             {
-                dLo = Evaluate(divergence, p, Math.Exp(lo), q) - gamma;
+                dLo = g.Value(lo) - gamma;
                 if (dLo > 0.0)
                 {
                     break;
@@ -287,57 +288,63 @@ public static class MaximumEntropy
             }
         }
 
-        // Illinois false position on log(lambda): dLo > 0 >= dHi.
-        int side = 0;
-        for (int iteration = 0; iteration < 200 && hi - lo > 1e-14 * Math.Max(1.0, Math.Abs(hi)); iteration++)
+        double x = MonotoneRoot.Solve(ref g, lo, hi, dLo, dHi, gamma, 1e-13 * Math.Max(1.0, gamma));
+        g.Value(x);
+    }
+
+    /// <summary>
+    /// <c>D(q(lambda) || p)</c> as a function of <c>x = log lambda</c>, writing <c>q(lambda)</c>. Its derivative by implicit
+    /// differentiation of the stationarity conditions: with <c>w_k = q_k / (1 + lambda q_k f''(q_k/p_k)/p_k)</c> and
+    /// <c>g_k = f'(q_k / p_k)</c>, <c>dD/dlambda = -(sum w g^2 - (sum w g)^2 / sum w)</c>.
+    /// </summary>
+    private readonly ref struct LagrangeFunction(IDivergence divergence, ReadOnlySpan<double> p, Span<double> q, Span<double> last) : IScalarFunction
+    {
+        private readonly ReadOnlySpan<double> _p = p;
+        private readonly Span<double> _q = q;
+        private readonly Span<double> _last = last;
+
+        public double Value(double x)
         {
-            double x = hi - (dHi * (hi - lo) / (dHi - dLo));
-            if (!(x > lo && x < hi))
-            {
-                x = 0.5 * (lo + hi);
-            }
-
-            double d = Evaluate(divergence, p, Math.Exp(x), q) - gamma;
-            if (Math.Abs(d) <= tolerance)
-            {
-                hi = x;
-                dHi = d;
-                break;
-            }
-
-            if (d > 0.0)
-            {
-                lo = x;
-                dLo = d;
-                if (side == -1)
-                {
-                    dHi *= 0.5;
-                }
-
-                side = -1;
-            }
-            else
-            {
-                hi = x;
-                dHi = d;
-                if (side == 1)
-                {
-                    dLo *= 0.5;
-                }
-
-                side = 1;
-            }
+            _last[0] = x;
+            return Evaluate(divergence, _p, Math.Exp(x), _q);
         }
 
-        // The feasible end (D <= gamma up to tolerance).
-        Evaluate(divergence, p, Math.Exp(hi), q);
+        public double Slope(double x)
+        {
+            if (_last[0] != x)
+            {
+                Value(x);
+            }
+
+            double lambda = Math.Exp(x);
+            double sw = 0.0;
+            double swg = 0.0;
+            double swg2 = 0.0;
+            for (int k = 0; k < _p.Length; k++)
+            {
+                double qk = _q[k];
+                if (!(qk > 0.0))
+                {
+                    continue;
+                }
+
+                double w = qk / (1.0 + (lambda * qk * divergence.TermSecondDerivative(qk, _p[k])));
+                double gk = divergence.TermDerivative(qk, _p[k]);
+                sw += w;
+                swg += w * gk;
+                swg2 += w * gk * gk;
+            }
+
+            return sw > 0.0 ? -lambda * (swg2 - (swg * swg / sw)) : 0.0;
+        }
     }
 
     /// <summary>Fills <paramref name="q"/> with the stationary point for multiplier <paramref name="lambda"/> and returns <c>D(q || p)</c>.</summary>
     private static double Evaluate(IDivergence divergence, ReadOnlySpan<double> p, double lambda, Span<double> q)
     {
         // Normalising constant nu: S(nu) = sum_k q_k(nu) = 1, S increasing.
-        var s = new NormaliserFunction(divergence, p, lambda, q);
+        Span<double> last = stackalloc double[1];
+        var s = new NormaliserFunction(divergence, p, lambda, q, last);
         double nu = -Math.Log(p.Length);
         double snu = s.Value(nu) - 1.0;
         double step = 1.0;
@@ -372,13 +379,15 @@ public static class MaximumEntropy
     }
 
     /// <summary><c>S(nu) = sum_k q_k(nu)</c>, where <c>log q_k + lambda f'(q_k / p_k) = nu</c>; writes the <c>q_k</c>.</summary>
-    private readonly ref struct NormaliserFunction(IDivergence divergence, ReadOnlySpan<double> p, double lambda, Span<double> q) : IScalarFunction
+    private readonly ref struct NormaliserFunction(IDivergence divergence, ReadOnlySpan<double> p, double lambda, Span<double> q, Span<double> last) : IScalarFunction
     {
         private readonly ReadOnlySpan<double> _p = p;
         private readonly Span<double> _q = q;
+        private readonly Span<double> _last = last;
 
         public double Value(double nu)
         {
+            _last[0] = nu;
             double sum = 0.0;
             for (int k = 0; k < _p.Length; k++)
             {
@@ -391,11 +400,16 @@ public static class MaximumEntropy
 
         public double Slope(double nu)
         {
-            // dq_k/dnu = q_k / (1 + lambda q_k f''(q_k/p_k)/p_k).
+            // dq_k/dnu = q_k / (1 + lambda q_k f''(q_k/p_k)/p_k), from the q_k at nu.
+            if (_last[0] != nu)
+            {
+                Value(nu);
+            }
+
             double sum = 0.0;
             for (int k = 0; k < _p.Length; k++)
             {
-                double qk = ClassMass(divergence, _p[k], lambda, nu);
+                double qk = _q[k];
                 if (qk > 0.0)
                 {
                     sum += qk / (1.0 + (lambda * qk * divergence.TermSecondDerivative(qk, _p[k])));
