@@ -1,0 +1,3 @@
+using CredalDistill.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);
