@@ -42,6 +42,13 @@ public static class CliApp
 
         try
         {
+            if (args.Length == 0)
+            {
+                // No command: show the help, but as a usage error.
+                app.Run(["--help"]);
+                return ExitCodes.Usage;
+            }
+
             return app.Run(args);
         }
         catch (CommandAppException ex)

@@ -16,7 +16,7 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
         var consoles = (CliConsoles)context.Data!;
         var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
         var cloud = loader.ReadProbabilities(settings.Cloud);
-        var edge = loader.ReadProbabilities(settings.Edge, cloud.Classes);
+        var edge = loader.ReadProbabilities(settings.Edge, cloud.Classes, settings.Cloud);
         var outcome = consoles.Progress.Run("calibrating", () => CalibrationService.Calibrate(cloud, edge, settings.Epsilon, settings.Divergence, settings.Cloud, settings.Edge));
         outcome.Artifact.Save(settings.Out);
         ConsoleReports.Calibration(consoles.Out, outcome.Threshold, settings.Out);

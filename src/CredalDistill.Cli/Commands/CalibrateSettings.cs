@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.ComponentModel;
 using CredalDistill.Divergences;
 using Spectre.Console;
@@ -10,19 +11,22 @@ public sealed class CalibrateSettings : InputSettings
 {
     /// <summary><c>--cloud</c>.</summary>
     [CommandOption("--cloud <FILE>", true)]
-    [Description("Required. Cloud model outputs on the calibration inputs (.csv or .npy, one row per input, one column per class).")]
+    [Description("Cloud model outputs on the calibration inputs (.csv or .npy, one row per input, one column per class).")]
     public string Cloud { get; set; } = string.Empty;
 
     /// <summary><c>--edge</c>.</summary>
     [CommandOption("--edge <FILE>", true)]
-    [Description("Required. Edge model outputs on the same inputs, same order and shape.")]
+    [Description("Edge model outputs on the same inputs, same order and shape.")]
     public string Edge { get; set; } = string.Empty;
 
     /// <summary><c>--epsilon</c>.</summary>
     [CommandOption("--epsilon <EPS>")]
     [Description("Miscoverage level in (0, 1); the credal sets contain the cloud output with probability >= 1 - eps.")]
-    [DefaultValue(0.1)]
-    public double Epsilon { get; set; } = 0.1;
+    [DefaultValue("0.1")]
+    public string EpsilonText { get; set; } = "0.1";
+
+    /// <summary>The parsed <c>--epsilon</c> (valid after <see cref="Validate"/>).</summary>
+    public double Epsilon => double.TryParse(EpsilonText, NumberStyles.Float, CultureInfo.InvariantCulture, out double eps) ? eps : double.NaN;
 
     /// <summary><c>--divergence</c>.</summary>
     [CommandOption("--divergence <NAME>")]
@@ -32,7 +36,7 @@ public sealed class CalibrateSettings : InputSettings
 
     /// <summary><c>--out</c>.</summary>
     [CommandOption("--out <FILE>", true)]
-    [Description("Required. Calibration artifact to write (JSON, written atomically).")]
+    [Description("Calibration artifact to write (JSON, written atomically).")]
     public string Out { get; set; } = string.Empty;
 
     /// <inheritdoc />
@@ -40,7 +44,7 @@ public sealed class CalibrateSettings : InputSettings
     {
         if (!(Epsilon > 0.0 && Epsilon < 1.0))
         {
-            return ValidationResult.Error($"--epsilon must lie strictly between 0 and 1 (got {Epsilon.ToString("R", System.Globalization.CultureInfo.InvariantCulture)})");
+            return ValidationResult.Error($"--epsilon must be a number strictly between 0 and 1 (got '{EpsilonText}')");
         }
 
         if (!Divergences.Divergence.TryParse(Divergence, out _, out string? error))

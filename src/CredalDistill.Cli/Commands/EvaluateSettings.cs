@@ -9,22 +9,22 @@ public sealed class EvaluateSettings : InputSettings
 {
     /// <summary><c>--calibration</c>.</summary>
     [CommandOption("--calibration <FILE>", true)]
-    [Description("Required. Calibration artifact written by 'credal calibrate'.")]
+    [Description("Calibration artifact written by 'credal calibrate'.")]
     public string Calibration { get; set; } = string.Empty;
 
     /// <summary><c>--edge</c>.</summary>
     [CommandOption("--edge <FILE>", true)]
-    [Description("Required. Edge model outputs on the test inputs (.csv or .npy).")]
+    [Description("Edge model outputs on the test inputs (.csv or .npy).")]
     public string Edge { get; set; } = string.Empty;
 
     /// <summary><c>--cloud</c>.</summary>
     [CommandOption("--cloud <FILE>", true)]
-    [Description("Required. Cloud model outputs on the same test inputs.")]
+    [Description("Cloud model outputs on the same test inputs.")]
     public string Cloud { get; set; } = string.Empty;
 
     /// <summary><c>--labels</c>.</summary>
     [CommandOption("--labels <FILE>", true)]
-    [Description("Required. True labels, one integer class index per input (.csv or .npy).")]
+    [Description("True labels, one integer class index per input (.csv or .npy).")]
     public string Labels { get; set; } = string.Empty;
 
     /// <summary><c>--json</c>.</summary>

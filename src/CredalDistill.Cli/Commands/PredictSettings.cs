@@ -10,17 +10,17 @@ public sealed class PredictSettings : InputSettings
 {
     /// <summary><c>--calibration</c>.</summary>
     [CommandOption("--calibration <FILE>", true)]
-    [Description("Required. Calibration artifact written by 'credal calibrate'.")]
+    [Description("Calibration artifact written by 'credal calibrate'.")]
     public string Calibration { get; set; } = string.Empty;
 
     /// <summary><c>--edge</c>.</summary>
     [CommandOption("--edge <FILE>", true)]
-    [Description("Required. Edge model outputs to predict for (.csv or .npy); must have the artifact's number of classes.")]
+    [Description("Edge model outputs to predict for (.csv or .npy); must have the artifact's number of classes.")]
     public string Edge { get; set; } = string.Empty;
 
     /// <summary><c>--out</c>.</summary>
     [CommandOption("--out <FILE>", true)]
-    [Description("Required. Output file, .csv (header row always) or .npy (numeric outputs only), written atomically.")]
+    [Description("Output file, .csv (header row always) or .npy (numeric outputs only), written atomically.")]
     public string Out { get; set; } = string.Empty;
 
     /// <summary><c>--output</c>.</summary>

@@ -18,10 +18,21 @@ public sealed class InputLoader
         _options = options;
     }
 
-    /// <summary>Reads a probability (or logit) matrix; <paramref name="expectedClasses"/> (when given) must match its column count.</summary>
+    /// <summary>Reads a probability (or logit) matrix.</summary>
+    /// <param name="path">The matrix file.</param>
+    /// <param name="expectedClasses">When given, the number of columns the file must have.</param>
+    /// <param name="classesSource">Where <paramref name="expectedClasses"/> comes from (a file name, for the message).</param>
     /// <exception cref="DataFormatException">The file violates the file contract or has the wrong number of classes.</exception>
-    public ProbabilityMatrix ReadProbabilities(string path, int? expectedClasses = null)
-        => _progress.Run($"reading {Path.GetFileName(path)}", () => MatrixFile.ReadProbabilities(path, _options.Logits, _options.Renormalize, expectedClasses));
+    public ProbabilityMatrix ReadProbabilities(string path, int? expectedClasses = null, string? classesSource = null)
+    {
+        var matrix = _progress.Run($"reading {Path.GetFileName(path)}", () => MatrixFile.ReadProbabilities(path, _options.Logits, _options.Renormalize, classesSource is null ? expectedClasses : null));
+        if (expectedClasses is int k && matrix.Classes != k)
+        {
+            throw new DataFormatException(path, string.Create(CultureInfo.InvariantCulture, $"{matrix.Classes} columns (classes), but {Path.GetFileName(classesSource)} is for {k} classes"));
+        }
+
+        return matrix;
+    }
 
     /// <summary>Reads labels in <c>[0, classes)</c>.</summary>
     public int[] ReadLabels(string path, int classes)
