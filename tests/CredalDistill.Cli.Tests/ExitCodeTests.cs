@@ -39,6 +39,8 @@ public sealed class ExitCodeTests : IDisposable
     [InlineData("predict", "--calibration", "cal.json", "--edge", "e.csv", "--out", "p.npy", "--output", "labels")]
     [InlineData("predict", "--calibration", "cal.json", "--edge", "e.csv", "--out", "p.npy", "--output", "all")]
     [InlineData("evaluate", "--calibration", "cal.json", "--edge", "e.csv", "--cloud", "c.csv")]
+    [InlineData("predict", "--calibration", "cal.json", "--edge", "e.csv", "--out", "p.csv", "--mc-samples", "10")]
+    [InlineData("evaluate", "--calibration", "cal.json", "--edge", "e.csv", "--cloud", "c.csv", "--labels", "y.csv", "--mc-samples", "x")]
     public void Usage_errors_exit_2_with_a_message_on_stderr(params string[] args)
     {
         var run = CliRun.Invoke(args);

@@ -47,6 +47,7 @@ public sealed class HelpTests
 
         Assert.Matches(@"--output <KIND>\s+intersection", run.Stdout);
         Assert.Matches(@"--label-rule <RULE>\s+interval", run.Stdout);
+        Assert.Matches(@"--mc-samples <N>\s+2000", run.Stdout);
     }
 
     [Fact]

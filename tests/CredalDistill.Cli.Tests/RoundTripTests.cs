@@ -186,6 +186,22 @@ public sealed class RoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Mc_samples_option_sets_the_centroid_sample_count()
+    {
+        var f = Make(4, testRows: 30);
+        string cal = _dir["mc.json"];
+        AssertOk(CliRun.Invoke("calibrate", "--cloud", f.CalCloud, "--edge", f.CalEdge, "--out", cal));
+        string path = _dir["mc.csv"];
+        AssertOk(CliRun.Invoke("predict", "--calibration", cal, "--edge", f.TestEdge, "--out", path, "--output", "centroid", "--mc-samples", "100"));
+        var artifact = CalibrationArtifact.Load(cal);
+        var options = new CredalPredictorOptions { MonteCarlo = MonteCarloOptions.Default with { Samples = 100 } };
+        var reference = new CredalPredictor(artifact.CreateDivergence(), artifact.Threshold, options).Predict(f.TestEdgeM, CredalOutput.Centroid);
+        AssertClose(reference.Data, TableFile.Read(path), f.TestEdgeM.Rows, 4, j => $"p_{j}");
+        var defaults = new CredalPredictor(artifact.CreateDivergence(), artifact.Threshold).Predict(f.TestEdgeM, CredalOutput.Centroid);
+        Assert.NotEqual(defaults.Data.ToArray(), reference.Data.ToArray());
+    }
+
+    [Fact]
     public void Logits_option_applies_softmax()
     {
         var f = Make(3);

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 namespace CredalDistill.Cli.Commands;
 
 /// <summary>Options of <c>credal evaluate</c>.</summary>
-public sealed class EvaluateSettings : InputSettings
+public sealed class EvaluateSettings : PredictorSettings
 {
     /// <summary><c>--calibration</c>.</summary>
     [CommandOption("--calibration <FILE>", true)]
@@ -35,6 +35,11 @@ public sealed class EvaluateSettings : InputSettings
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
+        if (CheckSamples(MonteCarloSamples) is string samplesError)
+        {
+            return ValidationResult.Error(samplesError);
+        }
+
         string? bad = CheckMatrixPath("--edge", Edge) ?? CheckMatrixPath("--cloud", Cloud) ?? CheckMatrixPath("--labels", Labels);
         if (bad is not null)
         {

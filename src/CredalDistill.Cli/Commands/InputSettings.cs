@@ -19,6 +19,10 @@ public class InputSettings : CommonSettings
     [DefaultValue(false)]
     public bool Renormalize { get; set; }
 
+    /// <summary>Null when <paramref name="samples"/> is a valid Monte Carlo sample count, otherwise the error message.</summary>
+    protected static string? CheckSamples(int samples)
+        => samples >= 20 ? null : $"--mc-samples must be at least 20 (got {samples})";
+
     /// <summary>The input options these settings select.</summary>
     public InputOptions ToInputOptions() => new(Logits, Renormalize);
 

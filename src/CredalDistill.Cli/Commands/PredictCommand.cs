@@ -26,7 +26,7 @@ public sealed class PredictCommand : Command<PredictSettings>
             consoles.Warn($"{Path.GetFileName(settings.Calibration)} has an unbounded threshold: every credal set is the whole simplex (on the edge's support for KL-like divergences).");
         }
 
-        var predictor = new CredalPredictor(artifact.CreateDivergence(), artifact.Threshold);
+        var predictor = new CredalPredictor(artifact.CreateDivergence(), artifact.Threshold, settings.ToPredictorOptions());
         var table = consoles.Progress.Run($"computing {settings.Output}", p => PredictionService.Compute(predictor, edge, output, rule, p));
         table.Write(settings.Out);
         int columns = table.NumericHeader.Count + (table.Sets is null ? 0 : 1);

@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace CredalDistill.Cli.Commands;
 
 /// <summary>Options of <c>credal predict</c>.</summary>
-public sealed class PredictSettings : InputSettings
+public sealed class PredictSettings : PredictorSettings
 {
     /// <summary><c>--calibration</c>.</summary>
     [CommandOption("--calibration <FILE>", true)]
@@ -38,6 +38,11 @@ public sealed class PredictSettings : InputSettings
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
+        if (CheckSamples(MonteCarloSamples) is string samplesError)
+        {
+            return ValidationResult.Error(samplesError);
+        }
+
         if (!OptionNames.TryParseOutput(Output, out var output))
         {
             return ValidationResult.Error($"--output '{Output}' is not valid; choose one of: {OptionNames.Outputs}");

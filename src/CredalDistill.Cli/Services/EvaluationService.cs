@@ -20,13 +20,14 @@ public static class EvaluationService
     /// <param name="cloud">Cloud outputs on the same inputs.</param>
     /// <param name="labels">True labels.</param>
     /// <param name="progress">Receives the completed fraction of the per-row credal computations.</param>
-    public static EvaluationReport Evaluate(IDivergence divergence, double gamma, double epsilon, ProbabilityMatrix edge, ProbabilityMatrix cloud, int[] labels, IProgress<double>? progress = null)
+    /// <param name="options">Predictor settings (Monte Carlo samples of the centroid for K &gt; 3); null for the defaults.</param>
+    public static EvaluationReport Evaluate(IDivergence divergence, double gamma, double epsilon, ProbabilityMatrix edge, ProbabilityMatrix cloud, int[] labels, IProgress<double>? progress = null, CredalPredictorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(divergence);
         ArgumentNullException.ThrowIfNull(edge);
         ArgumentNullException.ThrowIfNull(cloud);
         ArgumentNullException.ThrowIfNull(labels);
-        var predictor = new CredalPredictor(divergence, gamma);
+        var predictor = new CredalPredictor(divergence, gamma, options);
         int n = edge.Rows;
         int k = edge.Classes;
         var intersection = new double[n * k];

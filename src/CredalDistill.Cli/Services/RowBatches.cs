@@ -3,19 +3,20 @@ namespace CredalDistill.Cli.Services;
 /// <summary>Runs a per-row computation over all rows in parallel chunks, reporting the completed fraction after each chunk.</summary>
 public static class RowBatches
 {
-    /// <summary>Rows per chunk (progress granularity).</summary>
-    public const int ChunkRows = 512;
+    /// <summary>Largest number of rows per chunk (progress granularity; small inputs use smaller chunks).</summary>
+    public const int MaxChunkRows = 512;
 
     /// <summary>Calls <paramref name="body"/> for every row index in <c>[0, rows)</c> (in parallel; each row exactly once).</summary>
     public static void For(int rows, IProgress<double>? progress, Action<int> body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        int chunks = (rows + ChunkRows - 1) / ChunkRows;
+        int chunkRows = Math.Clamp(rows / 200, 1, MaxChunkRows);
+        int chunks = (rows + chunkRows - 1) / chunkRows;
         int done = 0;
         Parallel.For(0, chunks, c =>
         {
-            int end = Math.Min(rows, (c + 1) * ChunkRows);
-            for (int i = c * ChunkRows; i < end; i++)
+            int end = Math.Min(rows, (c + 1) * chunkRows);
+            for (int i = c * chunkRows; i < end; i++)
             {
                 body(i);
             }
