@@ -12,8 +12,12 @@ namespace CredalDistill.Cli;
 public static class CliApp
 {
     /// <summary>Runs <c>credal</c> with <paramref name="args"/>, writing results to <paramref name="stdout"/> and diagnostics to <paramref name="stderr"/>.</summary>
-    /// <returns>The exit code: 0 success, 1 other error, 2 usage error, 3 bad input data.</returns>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <param name="args">The command line (without the program name).</param>
+    /// <param name="stdout">Receives results.</param>
+    /// <param name="stderr">Receives warnings, errors and progress bars.</param>
+    /// <param name="cancellationToken">Interrupts the run (Ctrl+C); an interrupted run writes no output file and exits with 1.</param>
+    /// <returns>The exit code: 0 success, 1 other error (including interruption), 2 usage error, 3 bad input data.</returns>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         var consoles = new CliConsoles(stdout, stderr);
@@ -25,6 +29,7 @@ public static class CliApp
             config.ConfigureConsole(consoles.Out);
             config.PropagateExceptions();
             config.UseStrictParsing();
+            config.CancellationExitCode(ExitCodes.Failure);
             config.AddCommand<CalibrateCommand>("calibrate")
                 .WithData(consoles)
                 .WithDescription("Compute the conformal threshold from paired cloud/edge outputs (no labels needed) and save a calibration artifact.")
@@ -49,7 +54,7 @@ public static class CliApp
                 return ExitCodes.Usage;
             }
 
-            return app.Run(args);
+            return app.Run(args, cancellationToken);
         }
         catch (CommandAppException ex)
         {
@@ -62,6 +67,10 @@ public static class CliApp
         catch (DataFormatException ex)
         {
             return Report(consoles, ExitCodes.BadData, ex.Message, verbose ? ex : null);
+        }
+        catch (OperationCanceledException)
+        {
+            return Report(consoles, ExitCodes.Failure, "interrupted; no output file was written", null);
         }
         catch (FileNotFoundException ex)
         {

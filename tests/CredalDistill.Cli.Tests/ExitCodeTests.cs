@@ -170,6 +170,35 @@ public sealed class ExitCodeTests : IDisposable
     }
 
     [Fact]
+    public void Interrupted_run_exits_1_and_writes_nothing()
+    {
+        string cal = Calibrate();
+        var (_, edge, _) = TempDirectory.Synthetic(4000, 8, seed: 5);
+        var (cc, ce, _) = TempDirectory.Synthetic(50, 8, seed: 6);
+        string cal8 = _dir["cal8.json"];
+        Assert.Equal(0, CliRun.Invoke("calibrate", "--cloud", _dir.WriteMatrix("cc8.csv", cc, 8), "--edge", _dir.WriteMatrix("ce8.csv", ce, 8), "--out", cal8).ExitCode);
+        string big = _dir.WriteMatrix("edge8.csv", edge, 8);
+
+        using (var cancelled = new CancellationTokenSource())
+        {
+            cancelled.Cancel();
+            var run = CliRun.Invoke(cancelled.Token, "predict", "--calibration", cal, "--edge", _edge, "--out", _dir["p.csv"]);
+            Assert.Equal(1, run.ExitCode);
+            Assert.False(File.Exists(_dir["p.csv"]));
+        }
+
+        // Cancelled in the middle of a long Monte Carlo centroid computation.
+        using var soon = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        var mid = CliRun.Invoke(soon.Token, "predict", "--calibration", cal8, "--edge", big, "--out", _dir["c8.csv"], "--output", "centroid");
+        Assert.Equal(1, mid.ExitCode);
+        Assert.Contains("interrupted", mid.Stderr);
+        Assert.False(File.Exists(_dir["c8.csv"]));
+        Assert.Empty(Directory.GetFiles(_dir.Root, "*.tmp"));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(20), $"took {stopwatch.Elapsed}");
+    }
+
+    [Fact]
     public void Unbounded_threshold_warns_on_stderr_and_succeeds()
     {
         var (cloud, edge, _) = TempDirectory.Synthetic(5, 3, seed: 3);

@@ -18,6 +18,7 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
         var cloud = loader.ReadProbabilities(settings.Cloud);
         var edge = loader.ReadProbabilities(settings.Edge, cloud.Classes, settings.Cloud);
         var outcome = consoles.Progress.Run("calibrating", () => CalibrationService.Calibrate(cloud, edge, settings.Epsilon, settings.Divergence, settings.Cloud, settings.Edge));
+        cancellationToken.ThrowIfCancellationRequested();
         outcome.Artifact.Save(settings.Out);
         ConsoleReports.Calibration(consoles.Out, outcome.Threshold, settings.Out);
         if (outcome.Threshold.Warning is string warning)

@@ -28,7 +28,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
             consoles.Warn($"{Path.GetFileName(settings.Calibration)} has an unbounded threshold: every credal set is the whole simplex.");
         }
 
-        var report = consoles.Progress.Run("evaluating credal sets", p => EvaluationService.Evaluate(artifact.CreateDivergence(), artifact.Threshold, artifact.Epsilon, edge, cloud, labels, p, settings.ToPredictorOptions()));
+        var report = consoles.Progress.Run("evaluating credal sets", p => EvaluationService.Evaluate(artifact.CreateDivergence(), artifact.Threshold, artifact.Epsilon, edge, cloud, labels, p, settings.ToPredictorOptions(), cancellationToken));
         ConsoleReports.Evaluation(consoles.Out, report);
         if (settings.Json is string json)
         {

@@ -21,7 +21,8 @@ public static class EvaluationService
     /// <param name="labels">True labels.</param>
     /// <param name="progress">Receives the completed fraction of the per-row credal computations.</param>
     /// <param name="options">Predictor settings (Monte Carlo samples of the centroid for K &gt; 3); null for the defaults.</param>
-    public static EvaluationReport Evaluate(IDivergence divergence, double gamma, double epsilon, ProbabilityMatrix edge, ProbabilityMatrix cloud, int[] labels, IProgress<double>? progress = null, CredalPredictorOptions? options = null)
+    /// <param name="cancellationToken">Interrupts the computation.</param>
+    public static EvaluationReport Evaluate(IDivergence divergence, double gamma, double epsilon, ProbabilityMatrix edge, ProbabilityMatrix cloud, int[] labels, IProgress<double>? progress = null, CredalPredictorOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(divergence);
         ArgumentNullException.ThrowIfNull(edge);
@@ -54,7 +55,7 @@ public static class EvaluationService
             {
                 volumes[i] = VolumeFraction.Compute(divergence, p, gamma, predictor.Options.MonteCarlo with { Stream = (ulong)i }).Value;
             }
-        });
+        }, cancellationToken);
 
         var scores = ConformalCalibrator.Scores(cloud, edge, divergence);
         bool unbounded = double.IsPositiveInfinity(gamma);

@@ -17,7 +17,8 @@ public static class PredictionService
     /// <param name="output">What to compute.</param>
     /// <param name="rule">Label-set rule for <c>labels</c> and <c>all</c>.</param>
     /// <param name="progress">Receives the completed fraction.</param>
-    public static PredictionTable Compute(CredalPredictor predictor, ProbabilityMatrix edge, PredictOutput output, LabelSetRule rule, IProgress<double>? progress = null)
+    /// <param name="cancellationToken">Interrupts the computation.</param>
+    public static PredictionTable Compute(CredalPredictor predictor, ProbabilityMatrix edge, PredictOutput output, LabelSetRule rule, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(predictor);
         ArgumentNullException.ThrowIfNull(edge);
@@ -36,7 +37,7 @@ public static class PredictionService
                     _ => CredalOutput.Intersection,
                 };
                 var values = new double[n * k];
-                RowBatches.For(n, progress, i => predictor.Predict(edge.Row(i), kind, values.AsSpan(i * k, k), i));
+                RowBatches.For(n, progress, i => predictor.Predict(edge.Row(i), kind, values.AsSpan(i * k, k), i), cancellationToken);
                 return new PredictionTable(n, Names("p", k), values, null);
             }
 
@@ -47,7 +48,7 @@ public static class PredictionService
                 {
                     var row = values.AsSpan(i * 2 * k, 2 * k);
                     predictor.Bounds(edge.Row(i), row[..k], row[k..]);
-                });
+                }, cancellationToken);
                 return new PredictionTable(n, [.. Names("lower", k), .. Names("upper", k)], values, null);
             }
 
@@ -61,7 +62,7 @@ public static class PredictionService
                     Span<bool> members = stackalloc bool[k];
                     LabelSet(predictor, edge.Row(i), rule, lower, upper, members);
                     sets[i] = Join(members);
-                });
+                }, cancellationToken);
                 return new PredictionTable(n, [], [], sets);
             }
 
@@ -88,7 +89,7 @@ public static class PredictionService
                     }
 
                     sets[i] = Join(members);
-                });
+                }, cancellationToken);
                 return new PredictionTable(n, [.. Names("lower", k), .. Names("upper", k), .. Names("ip", k), .. Names("maxent", k)], values, sets);
             }
 

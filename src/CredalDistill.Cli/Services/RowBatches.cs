@@ -7,13 +7,18 @@ public static class RowBatches
     public const int MaxChunkRows = 512;
 
     /// <summary>Calls <paramref name="body"/> for every row index in <c>[0, rows)</c> (in parallel; each row exactly once).</summary>
-    public static void For(int rows, IProgress<double>? progress, Action<int> body)
+    /// <param name="rows">Number of rows.</param>
+    /// <param name="progress">Receives the completed fraction, or null.</param>
+    /// <param name="body">The per-row computation.</param>
+    /// <param name="cancellationToken">Stops the loop between chunks (throws <see cref="OperationCanceledException"/>).</param>
+    public static void For(int rows, IProgress<double>? progress, Action<int> body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
         int chunkRows = Math.Clamp(rows / 200, 1, MaxChunkRows);
         int chunks = (rows + chunkRows - 1) / chunkRows;
         int done = 0;
-        Parallel.For(0, chunks, c =>
+        cancellationToken.ThrowIfCancellationRequested();
+        Parallel.For(0, chunks, new ParallelOptions { CancellationToken = cancellationToken }, c =>
         {
             int end = Math.Min(rows, (c + 1) * chunkRows);
             for (int i = c * chunkRows; i < end; i++)
