@@ -1,0 +1,108 @@
+using CredalDistill.Cli.Commands;
+using CredalDistill.IO;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace CredalDistill.Cli;
+
+/// <summary>
+/// The <c>credal</c> application: command registration and the mapping of failures to exit codes
+/// (<see cref="ExitCodes"/>). <see cref="Run"/> is the in-process entry point used by <c>Program</c> and the tests.
+/// </summary>
+public static class CliApp
+{
+    /// <summary>Runs <c>credal</c> with <paramref name="args"/>, writing results to <paramref name="stdout"/> and diagnostics to <paramref name="stderr"/>.</summary>
+    /// <param name="args">The command line (without the program name).</param>
+    /// <param name="stdout">Receives results.</param>
+    /// <param name="stderr">Receives warnings, errors and progress bars.</param>
+    /// <param name="cancellationToken">Interrupts the run (Ctrl+C); an interrupted run writes no output file and exits with 1.</param>
+    /// <returns>The exit code: 0 success, 1 other error (including interruption), 2 usage error, 3 bad input data.</returns>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var consoles = new CliConsoles(stdout, stderr);
+        bool verbose = args.Contains("--verbose", StringComparer.Ordinal);
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("credal");
+            config.ConfigureConsole(consoles.Out);
+            config.PropagateExceptions();
+            config.UseStrictParsing();
+            config.CancellationExitCode(ExitCodes.Failure);
+            config.AddCommand<CalibrateCommand>("calibrate")
+                .WithData(consoles)
+                .WithDescription("Compute the conformal threshold from paired cloud/edge outputs (no labels needed) and save a calibration artifact.")
+                .WithExample("calibrate", "--cloud", "cal_cloud.csv", "--edge", "cal_edge.csv", "--epsilon", "0.1", "--out", "cal.json");
+            config.AddCommand<PredictCommand>("predict")
+                .WithData(consoles)
+                .WithDescription("Turn edge outputs into calibrated outputs: a distribution from each credal set, its bounds, or label sets.")
+                .WithExample("predict", "--calibration", "cal.json", "--edge", "test_edge.csv", "--out", "pred.csv")
+                .WithExample("predict", "--calibration", "cal.json", "--edge", "test_edge.npy", "--output", "bounds", "--out", "bounds.npy");
+            config.AddCommand<EvaluateCommand>("evaluate")
+                .WithData(consoles)
+                .WithDescription("Evaluate a calibration on labelled test data: coverage, accuracy/ECE/NLL/Brier of edge, cloud and CD-CI outputs, label sets.")
+                .WithExample("evaluate", "--calibration", "cal.json", "--edge", "test_edge.csv", "--cloud", "test_cloud.csv", "--labels", "test_labels.csv", "--json", "report.json");
+        });
+
+        try
+        {
+            if (args.Length == 0)
+            {
+                // No command: show the help, but as a usage error.
+                app.Run(["--help"]);
+                return ExitCodes.Usage;
+            }
+
+            return app.Run(args, cancellationToken);
+        }
+        catch (CommandAppException ex)
+        {
+            return Usage(consoles, ex.Message, verbose ? ex : null);
+        }
+        catch (UsageException ex)
+        {
+            return Usage(consoles, ex.Message, verbose ? ex : null);
+        }
+        catch (DataFormatException ex)
+        {
+            return Report(consoles, ExitCodes.BadData, ex.Message, verbose ? ex : null);
+        }
+        catch (OperationCanceledException)
+        {
+            return Report(consoles, ExitCodes.Failure, "interrupted; no output file was written", null);
+        }
+        catch (FileNotFoundException ex)
+        {
+            return Report(consoles, ExitCodes.Failure, $"file not found: {ex.FileName ?? ex.Message}", verbose ? ex : null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Report(consoles, ExitCodes.Failure, ex.Message, verbose ? ex : null);
+        }
+#pragma warning disable CA1031 // The CLI's last line of defence: every failure becomes a message and exit code 1.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Report(consoles, ExitCodes.Failure, $"{ex.GetType().Name}: {ex.Message}", verbose ? ex : null);
+        }
+    }
+
+    private static int Usage(CliConsoles consoles, string message, Exception? verbose)
+    {
+        Report(consoles, ExitCodes.Usage, message, verbose);
+        consoles.Error.WriteLine("Run 'credal --help' or 'credal <command> --help' for the options.");
+        return ExitCodes.Usage;
+    }
+
+    private static int Report(CliConsoles consoles, int code, string message, Exception? verbose)
+    {
+        consoles.Fail(message);
+        if (verbose is not null)
+        {
+            consoles.Error.WriteException(verbose);
+        }
+
+        return code;
+    }
+}

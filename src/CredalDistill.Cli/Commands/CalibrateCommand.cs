@@ -1,0 +1,31 @@
+using CredalDistill.Cli.Reporting;
+using CredalDistill.Cli.Services;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace CredalDistill.Cli.Commands;
+
+/// <summary><c>credal calibrate</c>: conformal threshold from paired cloud/edge outputs, saved as an artifact.</summary>
+public sealed class CalibrateCommand : Command<CalibrateSettings>
+{
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, CalibrateSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(settings);
+        var consoles = (CliConsoles)context.Data!;
+        var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
+        var cloud = loader.ReadProbabilities(settings.Cloud);
+        var edge = loader.ReadProbabilities(settings.Edge, cloud.Classes, settings.Cloud);
+        var outcome = consoles.Progress.Run("calibrating", () => CalibrationService.Calibrate(cloud, edge, settings.Epsilon, settings.Divergence, settings.Cloud, settings.Edge));
+        cancellationToken.ThrowIfCancellationRequested();
+        outcome.Artifact.Save(settings.Out);
+        ConsoleReports.Calibration(consoles.Out, outcome.Threshold, settings.Out);
+        if (outcome.Threshold.Warning is string warning)
+        {
+            consoles.Error.MarkupLineInterpolated($"[red bold]WARNING: unbounded threshold.[/] [yellow]{warning}[/]");
+        }
+
+        return ExitCodes.Success;
+    }
+}

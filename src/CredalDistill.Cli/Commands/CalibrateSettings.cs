@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.ComponentModel;
+using CredalDistill.Divergences;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace CredalDistill.Cli.Commands;
+
+/// <summary>Options of <c>credal calibrate</c>.</summary>
+public sealed class CalibrateSettings : InputSettings
+{
+    /// <summary><c>--cloud</c>.</summary>
+    [CommandOption("--cloud <FILE>", true)]
+    [Description("Cloud model outputs on the calibration inputs (.csv or .npy, one row per input, one column per class).")]
+    public string Cloud { get; set; } = string.Empty;
+
+    /// <summary><c>--edge</c>.</summary>
+    [CommandOption("--edge <FILE>", true)]
+    [Description("Edge model outputs on the same inputs, same order and shape.")]
+    public string Edge { get; set; } = string.Empty;
+
+    /// <summary><c>--epsilon</c>.</summary>
+    [CommandOption("--epsilon <EPS>")]
+    [Description("Miscoverage level in (0, 1); the credal sets contain the cloud output with probability >= 1 - eps.")]
+    [DefaultValue("0.1")]
+    public string EpsilonText { get; set; } = "0.1";
+
+    /// <summary>The parsed <c>--epsilon</c> (valid after <see cref="Validate"/>).</summary>
+    public double Epsilon => double.TryParse(EpsilonText, NumberStyles.Float, CultureInfo.InvariantCulture, out double eps) ? eps : double.NaN;
+
+    /// <summary><c>--divergence</c>.</summary>
+    [CommandOption("--divergence <NAME>")]
+    [Description("Score divergence D(cloud || edge): " + CredalDistill.Divergences.Divergence.Names + " (e.g. alpha:0.9).")]
+    [DefaultValue("kl")]
+    public string Divergence { get; set; } = "kl";
+
+    /// <summary><c>--out</c>.</summary>
+    [CommandOption("--out <FILE>", true)]
+    [Description("Calibration artifact to write (JSON, written atomically).")]
+    public string Out { get; set; } = string.Empty;
+
+    /// <inheritdoc />
+    public override ValidationResult Validate()
+    {
+        if (!(Epsilon > 0.0 && Epsilon < 1.0))
+        {
+            return ValidationResult.Error($"--epsilon must be a number strictly between 0 and 1 (got '{EpsilonText}')");
+        }
+
+        if (!Divergences.Divergence.TryParse(Divergence, out _, out string? error))
+        {
+            return ValidationResult.Error("--divergence: " + error);
+        }
+
+        string? bad = CheckMatrixPath("--cloud", Cloud) ?? CheckMatrixPath("--edge", Edge);
+        if (bad is not null)
+        {
+            return ValidationResult.Error(bad);
+        }
+
+        return string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out needs a file name") : ValidationResult.Success();
+    }
+}

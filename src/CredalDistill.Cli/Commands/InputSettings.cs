@@ -1,0 +1,42 @@
+using System.ComponentModel;
+using CredalDistill.Cli.Services;
+using Spectre.Console.Cli;
+
+namespace CredalDistill.Cli.Commands;
+
+/// <summary>Options of commands that read probability matrices.</summary>
+public class InputSettings : CommonSettings
+{
+    /// <summary><c>--logits</c>.</summary>
+    [CommandOption("--logits")]
+    [Description("Input matrices hold logits; the stable softmax is applied to every row.")]
+    [DefaultValue(false)]
+    public bool Logits { get; set; }
+
+    /// <summary><c>--renormalize</c>.</summary>
+    [CommandOption("--renormalize")]
+    [Description("Divide each probability row by its sum instead of rejecting rows that do not sum to 1 (within 1e-6).")]
+    [DefaultValue(false)]
+    public bool Renormalize { get; set; }
+
+    /// <summary>Null when <paramref name="samples"/> is a valid Monte Carlo sample count, otherwise the error message.</summary>
+    protected static string? CheckSamples(int samples)
+        => samples >= 20 ? null : $"--mc-samples must be at least 20 (got {samples})";
+
+    /// <summary>The input options these settings select.</summary>
+    public InputOptions ToInputOptions() => new(Logits, Renormalize);
+
+    /// <summary>Null when <paramref name="path"/> has a .csv or .npy extension, otherwise the error message.</summary>
+    protected static string? CheckMatrixPath(string option, string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return $"{option} needs a file name";
+        }
+
+        string ext = Path.GetExtension(path);
+        return ext.Equals(".csv", StringComparison.OrdinalIgnoreCase) || ext.Equals(".npy", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : $"{option} '{path}': unsupported file type; supported extensions: .csv, .npy";
+    }
+}

@@ -1,0 +1,35 @@
+using CredalDistill.Conformal;
+using CredalDistill.Divergences;
+using CredalDistill.IO;
+
+namespace CredalDistill.Cli.Services;
+
+/// <summary>The offline phase as used by <c>credal calibrate</c> (and reusable by <c>credal demo</c>): threshold and artifact.</summary>
+public static class CalibrationService
+{
+    /// <summary>
+    /// Calibrates on paired cloud/edge outputs (same shape; a row mismatch is reported against
+    /// <paramref name="edgePath"/>) and builds the artifact to save.
+    /// </summary>
+    /// <param name="cloud">Cloud outputs.</param>
+    /// <param name="edge">Edge outputs on the same inputs.</param>
+    /// <param name="epsilon">Miscoverage in (0, 1).</param>
+    /// <param name="divergenceName">A name accepted by <see cref="Divergence.Parse(string)"/>.</param>
+    /// <param name="cloudPath">Cloud file (for messages).</param>
+    /// <param name="edgePath">Edge file (for messages).</param>
+    public static CalibrationOutcome Calibrate(ProbabilityMatrix cloud, ProbabilityMatrix edge, double epsilon, string divergenceName, string cloudPath = "cloud", string edgePath = "edge")
+    {
+        ArgumentNullException.ThrowIfNull(cloud);
+        ArgumentNullException.ThrowIfNull(edge);
+        InputLoader.CheckRows(edgePath, edge.Rows, cloudPath, cloud.Rows);
+        if (edge.Classes != cloud.Classes)
+        {
+            throw new DataFormatException(edgePath, $"{edge.Classes} columns, but {Path.GetFileName(cloudPath)} has {cloud.Classes}; both models must output the same classes");
+        }
+
+        var divergence = Divergence.Parse(divergenceName);
+        var threshold = ConformalCalibrator.Calibrate(cloud, edge, epsilon, divergence);
+        var artifact = new CalibrationArtifact(divergence.Name, epsilon, threshold.N, threshold.Classes, threshold.Gamma, ArtifactScoreSummary.From(threshold.Scores));
+        return new CalibrationOutcome(threshold, artifact);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using CredalDistill.IO;
+
+namespace CredalDistill.Cli.Services;
+
+/// <summary>Reads the input files of a command (with a progress indicator for big files) and checks that they agree.</summary>
+public sealed class InputLoader
+{
+    private readonly ProgressRunner _progress;
+    private readonly InputOptions _options;
+
+    /// <summary>Creates a loader.</summary>
+    public InputLoader(ProgressRunner progress, InputOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        ArgumentNullException.ThrowIfNull(options);
+        _progress = progress;
+        _options = options;
+    }
+
+    /// <summary>Reads a probability (or logit) matrix.</summary>
+    /// <param name="path">The matrix file.</param>
+    /// <param name="expectedClasses">When given, the number of columns the file must have.</param>
+    /// <param name="classesSource">Where <paramref name="expectedClasses"/> comes from (a file name, for the message).</param>
+    /// <exception cref="DataFormatException">The file violates the file contract or has the wrong number of classes.</exception>
+    public ProbabilityMatrix ReadProbabilities(string path, int? expectedClasses = null, string? classesSource = null)
+    {
+        var matrix = _progress.Run($"reading {Path.GetFileName(path)}", () => MatrixFile.ReadProbabilities(path, _options.Logits, _options.Renormalize, classesSource is null ? expectedClasses : null));
+        if (expectedClasses is int k && matrix.Classes != k)
+        {
+            throw new DataFormatException(path, string.Create(CultureInfo.InvariantCulture, $"{matrix.Classes} columns (classes), but {Path.GetFileName(classesSource)} is for {k} classes"));
+        }
+
+        return matrix;
+    }
+
+    /// <summary>Reads labels in <c>[0, classes)</c>.</summary>
+    public int[] ReadLabels(string path, int classes)
+        => _progress.Run($"reading {Path.GetFileName(path)}", () => LabelFile.Read(path, classes));
+
+    /// <summary>Throws a <see cref="DataFormatException"/> naming <paramref name="path"/> when it has a different row count than the reference file.</summary>
+    /// <param name="path">The file checked.</param>
+    /// <param name="rows">Its row count.</param>
+    /// <param name="referencePath">The file whose row count is expected.</param>
+    /// <param name="expected">The expected row count.</param>
+    public static void CheckRows(string path, int rows, string referencePath, int expected)
+    {
+        if (rows != expected)
+        {
+            throw new DataFormatException(path, string.Create(CultureInfo.InvariantCulture, $"{rows} rows, but {Path.GetFileName(referencePath)} has {expected}; the files must describe the same inputs, one row each, in the same order"));
+        }
+    }
+}
