@@ -29,7 +29,11 @@ public sealed class PredictCommand : Command<PredictSettings>
         var predictor = new CredalPredictor(artifact.CreateDivergence(), artifact.Threshold, settings.ToPredictorOptions());
         var table = consoles.Progress.Run($"computing {settings.Output}", p => PredictionService.Compute(predictor, edge, output, rule, p, cancellationToken));
         cancellationToken.ThrowIfCancellationRequested();
-        table.Write(settings.Out);
+        consoles.Progress.Run($"writing {Path.GetFileName(settings.Out)}", () =>
+        {
+            table.Write(settings.Out);
+            return table.Rows;
+        });
         int columns = table.NumericHeader.Count + (table.Sets is null ? 0 : 1);
         consoles.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {settings.Out}: {table.Rows} rows x {columns} columns ({settings.Output.Trim().ToLowerInvariant()})"));
         return ExitCodes.Success;
