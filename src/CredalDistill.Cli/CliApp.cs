@@ -43,6 +43,15 @@ public static class CliApp
                 .WithData(consoles)
                 .WithDescription("Evaluate a calibration on labelled test data: coverage, accuracy/ECE/NLL/Brier of edge, cloud and CD-CI outputs, label sets.")
                 .WithExample("evaluate", "--calibration", "cal.json", "--edge", "test_edge.csv", "--cloud", "test_cloud.csv", "--labels", "test_labels.csv", "--json", "report.json");
+            config.AddCommand<DemoCommand>("demo")
+                .WithData(consoles)
+                .WithDescription("The end-to-end job: bundled Fashion-MNIST and ONNX models, one seeded split, CD-CI against the baselines, a table and a report folder.")
+                .WithExample("demo")
+                .WithExample("demo", "--seed", "7", "--epsilon", "0.2");
+            config.AddCommand<ExperimentCommand>("experiment")
+                .WithData(consoles)
+                .WithDescription("Regenerate docs/RESULTS.md, docs/results.json and docs/figures: every method on many seeded splits (--quick: a smoke run).")
+                .WithExample("experiment", "--quick");
         });
 
         try

@@ -13,8 +13,8 @@ namespace CredalDistill.Experiments;
 /// </summary>
 public static class ExperimentFigures
 {
-    /// <summary>Writes all figures of one task into <paramref name="directory"/> and returns the file names.</summary>
-    public static List<string> Write(TaskOutputs task, TaskResult result, ExperimentRunner runner, ExperimentOptions options, string directory)
+    /// <summary>Writes the figures of one task into <paramref name="directory"/> (the eps and quantization sweeps only when <paramref name="sweeps"/>) and returns the file names.</summary>
+    public static List<string> Write(TaskOutputs task, TaskResult result, ExperimentRunner runner, ExperimentOptions options, string directory, bool sweeps = true)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(result);
@@ -59,8 +59,12 @@ public static class ExperimentFigures
             files.Add(Simplex(task, plan, threshold, predictor, directory));
         }
 
-        files.AddRange(EpsilonSweeps(result, options, name, directory));
-        files.Add(Quantization(result, name, directory));
+        if (sweeps)
+        {
+            files.AddRange(EpsilonSweeps(result, options, name, directory));
+            files.Add(Quantization(result, name, directory));
+        }
+
         return files;
     }
 

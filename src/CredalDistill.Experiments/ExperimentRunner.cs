@@ -192,7 +192,8 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         record.Values[$"{prefix}-cloud-coverage"] = coverCloud / n;
     }
 
-    internal static string Format(double eps) => eps.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>Formats an epsilon as it appears in method identifiers (e.g. 0.1).</summary>
+    public static string Format(double eps) => eps.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
     private static int[] Pick(int[] values, int[] indices)
     {

@@ -1,0 +1,47 @@
+using CredalDistill.Experiments;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace CredalDistill.Cli.Commands;
+
+/// <summary><c>credal experiment</c>: the reproducible comparison of CD-CI with every baseline (docs/RESULTS.md).</summary>
+public sealed class ExperimentCommand : Command<ExperimentSettings>
+{
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, ExperimentSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(settings);
+        var consoles = (CliConsoles)context.Data!;
+        var options = (settings.Quick ? ExperimentOptions.Quick : new ExperimentOptions()) with { Seed = settings.Seed };
+        if (settings.Splits is int splits)
+        {
+            options = options with { Splits = splits, HeavySplits = Math.Min(options.HeavySplits, splits) };
+        }
+
+        string root = settings.Root ?? RepositoryRoot.Find();
+        string output = settings.Out ?? (settings.Quick ? Path.Combine("out", "experiment-quick") : "docs");
+        string command = "dotnet run -c Release --project src/CredalDistill.Cli -- experiment" + (settings.Quick ? " --quick" : string.Empty) + (settings.Splits is int s2 ? $" --splits {s2}" : string.Empty) + (settings.Seed != 20250110UL ? $" --seed {settings.Seed}" : string.Empty);
+        var results = consoles.Progress.Run("experiment", progress =>
+            Experiment.Run(options, root, output, command, (stage, fraction) => progress.Report(fraction)));
+        cancellationToken.ThrowIfCancellationRequested();
+
+        foreach (var task in results)
+        {
+            var table = new Table().Title($"{task.Task}: headline (mean over {options.Splits} splits)");
+            table.AddColumns("method", "accuracy %", "ECE %", "NLL", "coverage");
+            foreach (string id in ResultsMarkdown.Headline.Append("cdci-auto/kl/intersection"))
+            {
+                if (task[id] is { } m)
+                {
+                    table.AddRow(Markup.Escape(MethodNames.Display(id)), $"{100 * m.Mean("accuracy"):F2}", $"{100 * m.Mean("ece"):F2}", $"{m.Mean("nll"):F3}", double.IsNaN(m.Mean("coverage")) ? "" : $"{m.Mean("coverage"):F3}");
+                }
+            }
+
+            consoles.Out.Write(table);
+        }
+
+        consoles.Out.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(output, "RESULTS.md")}[/], results.json and figures/.");
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,39 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace CredalDistill.Cli.Commands;
+
+/// <summary>Options of <c>credal experiment</c>.</summary>
+public sealed class ExperimentSettings : CommonSettings
+{
+    /// <summary><c>--quick</c>.</summary>
+    [CommandOption("--quick")]
+    [Description("Smoke run: 3 splits, KL and alpha:0.9, eps 0.1 and 0.2 (under a minute). Writes to out/experiment-quick unless --out is given.")]
+    [DefaultValue(false)]
+    public bool Quick { get; set; }
+
+    /// <summary><c>--splits</c>.</summary>
+    [CommandOption("--splits <N>")]
+    [Description("Random calibration/labeled/test splits per task (default 50; 3 with --quick).")]
+    public int? Splits { get; set; }
+
+    /// <summary><c>--seed</c>.</summary>
+    [CommandOption("--seed <SEED>")]
+    [Description("Master seed of the splits and Monte Carlo estimates.")]
+    [DefaultValue(20250110UL)]
+    public ulong Seed { get; set; } = 20250110UL;
+
+    /// <summary><c>--out</c>.</summary>
+    [CommandOption("--out <DIR>")]
+    [Description("Folder for RESULTS.md, results.json and figures/ (default docs, or out/experiment-quick with --quick).")]
+    public string? Out { get; set; }
+
+    /// <summary><c>--root</c>.</summary>
+    [CommandOption("--root <DIR>")]
+    [Description("Repository folder holding data/ and models/ (default: found by walking up from the current folder).")]
+    public string? Root { get; set; }
+
+    /// <inheritdoc />
+    public override ValidationResult Validate() => Splits is <= 0 ? ValidationResult.Error("--splits must be positive") : ValidationResult.Success();
+}

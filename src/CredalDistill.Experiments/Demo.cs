@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CredalDistill.IO;
+
+namespace CredalDistill.Experiments;
+
+/// <summary>One task's demo outcome: the split-0 records of every method.</summary>
+/// <param name="Task">The task result (one split).</param>
+/// <param name="EdgeMicroseconds">Edge model latency per image.</param>
+/// <param name="CloudMicroseconds">Cloud model latency per image.</param>
+public sealed record DemoTask(TaskResult Task, double EdgeMicroseconds, double CloudMicroseconds);
+
+/// <summary>
+/// The end-to-end demo (<c>credal demo</c>): for FMNIST-3 and FMNIST-10, run the bundled cloud and edge ONNX models on
+/// the bundled test images, draw one seeded calibration (unlabeled) / labeled / test split, calibrate CD-CI, evaluate
+/// it against the baselines, and write a report folder (report.md, report.json, figures).
+/// </summary>
+public static class Demo
+{
+    /// <summary>Rows of the demo table, in order.</summary>
+    public static IReadOnlyList<string> Rows(string divergence, double epsilon)
+    {
+        string e = ExperimentRunner.Format(epsilon);
+        return ["edge", "cloud", "cloud-ts-ece", "edge-ts-ece", "distilled-ts", "laplace-diag", $"cdci/{divergence}/{e}/intersection", $"cdci/{divergence}/{e}/maxent", $"cdci/{divergence}/{e}/centroid", "cdci-auto/kl/intersection"];
+    }
+
+    /// <summary>Runs the demo and writes the report folder.</summary>
+    public static IReadOnlyList<DemoTask> Run(string repositoryRoot, string outputDirectory, ulong seed, double epsilon, string divergence, Action<string, double>? progress = null)
+    {
+        progress ??= (_, _) => { };
+        var results = new List<DemoTask>();
+        string[] tasks = ["fmnist3", "fmnist10"];
+        for (int t = 0; t < tasks.Length; t++)
+        {
+            var task = FashionMnistTask.Parse(tasks[t]);
+            double start = (double)t / tasks.Length;
+            var options = new ExperimentOptions
+            {
+                Splits = 1,
+                Seed = seed,
+                Epsilons = [epsilon],
+                Divergences = [divergence],
+                QuantizedBits = [],
+                HeavySplits = 1,
+                HeavyTestRows = task.Classes == 3 ? int.MaxValue : 1000,
+                CentroidSamples = 300,
+            };
+            var outputs = TaskOutputs.Load(task, repositoryRoot, options.QuantizedBits, (stage, f) => progress($"{stage}", start + (0.25 * f / tasks.Length)));
+            progress($"{task.Name}: calibrating and evaluating", start + (0.3 / tasks.Length));
+            var runner = new ExperimentRunner(options);
+            var records = runner.Run(outputs);
+            var result = new TaskResult
+            {
+                Task = task.Name,
+                Classes = task.Classes,
+                Inputs = outputs.Count,
+                TestInputs = outputs.Count - options.CalibrationSize - options.LabeledSize,
+                Methods = records.GroupBy(r => r.Method).ToDictionary(g => g.Key, g => MethodSummary.From(g.Key, g), StringComparer.Ordinal),
+                CostMicroseconds = new Dictionary<string, double> { ["edge-model"] = outputs.EdgeMicroseconds, ["cloud"] = outputs.CloudMicroseconds },
+            };
+            progress($"{task.Name}: figures", start + (0.8 / tasks.Length));
+            ExperimentFigures.Write(outputs, result, runner, options, Path.Combine(outputDirectory, "figures"), sweeps: false);
+            results.Add(new DemoTask(result, outputs.EdgeMicroseconds, outputs.CloudMicroseconds));
+        }
+
+        Directory.CreateDirectory(outputDirectory);
+        AtomicFile.WriteText(Path.Combine(outputDirectory, "report.md"), w => w.Write(Markdown(results, seed, epsilon, divergence)));
+        var json = JsonSerializer.Serialize(new { seed, epsilon, divergence, tasks = results }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+        AtomicFile.WriteText(Path.Combine(outputDirectory, "report.json"), w => w.Write(json));
+        progress("done", 1.0);
+        return results;
+    }
+
+    private static string Markdown(IReadOnlyList<DemoTask> tasks, ulong seed, double epsilon, string divergence)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine("# credal demo report");
+        sb.AppendLine();
+        sb.AppendLine($"Seed {seed}; CD-CI with {divergence}, eps = {epsilon.ToString(inv)}; one random split of the bundled Fashion-MNIST test images into 1,000 unlabeled calibration inputs, 1,000 labeled inputs (for the label-needing baselines) and the rest for testing. Accuracy and ECE (15 bins) in percent. Figures in `figures/`.");
+        foreach (var demo in tasks)
+        {
+            var task = demo.Task;
+            sb.AppendLine();
+            sb.AppendLine($"## {task.Task} (K = {task.Classes}, {task.TestInputs} test inputs; edge {demo.EdgeMicroseconds.ToString("F0", inv)} µs/image, cloud {demo.CloudMicroseconds.ToString("F0", inv)} µs/image)");
+            sb.AppendLine();
+            sb.AppendLine("| method | accuracy | ECE | NLL | Brier | coverage | set size |");
+            sb.AppendLine("|---|---|---|---|---|---|---|");
+            foreach (string id in Rows(divergence, epsilon))
+            {
+                if (task[id] is not { } m)
+                {
+                    continue;
+                }
+
+                sb.AppendLine(string.Create(inv, $"| {MethodNames.Display(id)} | {100 * m.Mean("accuracy"):F2} | {100 * m.Mean("ece"):F2} | {m.Mean("nll"):F3} | {m.Mean("brier"):F3} | {Optional(m.Mean("coverage"))} | {Optional(m.Mean("set-size"))} |"));
+            }
+        }
+
+        return sb.ToString();
+
+        string Optional(double v) => double.IsNaN(v) ? "" : v.ToString("F3", inv);
+    }
+}
