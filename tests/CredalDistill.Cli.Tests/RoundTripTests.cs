@@ -248,4 +248,18 @@ public sealed class RoundTripTests : IDisposable
             }
         }
     }
+
+    [Fact]
+    public void Epsilon_auto_stores_the_label_free_choice()
+    {
+        var f = Make(3, calRows: 200);
+        string cal = _dir["cal-auto.json"];
+        var run = CliRun.Invoke("calibrate", "--cloud", f.CalCloud, "--edge", f.CalEdge, "--epsilon", "auto", "--out", cal);
+        AssertOk(run);
+        var selection = EpsilonSelector.Select(f.CalCloudM, f.CalEdgeM, KullbackLeibler.Instance, CredalOutput.Intersection);
+        var artifact = CalibrationArtifact.Load(cal);
+        Assert.Equal(selection.Epsilon, artifact.Epsilon);
+        Assert.Equal(selection.Threshold.Gamma, artifact.Threshold);
+        Assert.Contains("chosen", run.Stdout);
+    }
 }

@@ -21,11 +21,20 @@ public sealed class CalibrateSettings : InputSettings
 
     /// <summary><c>--epsilon</c>.</summary>
     [CommandOption("--epsilon <EPS>")]
-    [Description("Miscoverage level in (0, 1); the credal sets contain the cloud output with probability >= 1 - eps.")]
+    [Description("Miscoverage level in (0, 1); the credal sets contain the cloud output with probability >= 1 - eps. 'auto' chooses it without labels: 2-fold cross-fitted cloud-referenced ECE of the --select-for output over 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5.")]
     [DefaultValue("0.1")]
     public string EpsilonText { get; set; } = "0.1";
 
-    /// <summary>The parsed <c>--epsilon</c> (valid after <see cref="Validate"/>).</summary>
+    /// <summary>True when <c>--epsilon auto</c> asks for the label-free choice.</summary>
+    public bool AutoEpsilon => string.Equals(EpsilonText.Trim(), "auto", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary><c>--select-for</c>.</summary>
+    [CommandOption("--select-for <OUTPUT>")]
+    [Description("With --epsilon auto: the output whose calibration is optimised: intersection, maxent or centroid.")]
+    [DefaultValue("intersection")]
+    public string SelectFor { get; set; } = "intersection";
+
+    /// <summary>The parsed <c>--epsilon</c> (valid after <see cref="Validate"/>; NaN for auto).</summary>
     public double Epsilon => double.TryParse(EpsilonText, NumberStyles.Float, CultureInfo.InvariantCulture, out double eps) ? eps : double.NaN;
 
     /// <summary><c>--divergence</c>.</summary>
@@ -42,9 +51,14 @@ public sealed class CalibrateSettings : InputSettings
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
-        if (!(Epsilon > 0.0 && Epsilon < 1.0))
+        if (!AutoEpsilon && !(Epsilon > 0.0 && Epsilon < 1.0))
         {
-            return ValidationResult.Error($"--epsilon must be a number strictly between 0 and 1 (got '{EpsilonText}')");
+            return ValidationResult.Error($"--epsilon must be a number strictly between 0 and 1, or auto (got '{EpsilonText}')");
+        }
+
+        if (SelectFor is not ("intersection" or "maxent" or "centroid"))
+        {
+            return ValidationResult.Error($"--select-for must be intersection, maxent or centroid (got '{SelectFor}')");
         }
 
         if (!Divergences.Divergence.TryParse(Divergence, out _, out string? error))

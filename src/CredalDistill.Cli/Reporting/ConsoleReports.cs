@@ -10,6 +10,21 @@ public static class ConsoleReports
     /// <summary>Formats a number for display: shortest round-trip form, <c>+inf</c> for infinity.</summary>
     public static string Number(double value) => double.IsPositiveInfinity(value) ? "+inf" : value.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>Renders the label-free epsilon choice: every candidate's cross-fitted cloud-referenced ECE and the chosen one.</summary>
+    public static void EpsilonSelection(IAnsiConsole console, EpsilonSelection selection, string output)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(selection);
+        var table = new Table().Title($"label-free choice of epsilon ({output}): cross-fitted cloud-referenced ECE");
+        table.AddColumns("epsilon", "cloud-referenced ECE (%)", "");
+        for (int i = 0; i < selection.Candidates.Count; i++)
+        {
+            table.AddRow(Number(selection.Candidates[i]), (100 * selection.Scores[i]).ToString("F3", CultureInfo.InvariantCulture), i == selection.ChosenIndex ? "chosen" : string.Empty);
+        }
+
+        console.Write(table);
+    }
+
     /// <summary>Renders the calibration summary: n, K, eps, divergence, threshold (nats and bits), rank and score summary.</summary>
     public static void Calibration(IAnsiConsole console, ConformalThreshold threshold, string? artifactPath)
     {

@@ -29,7 +29,41 @@ public static class CalibrationService
 
         var divergence = Divergence.Parse(divergenceName);
         var threshold = ConformalCalibrator.Calibrate(cloud, edge, epsilon, divergence);
-        var artifact = new CalibrationArtifact(divergence.Name, epsilon, threshold.N, threshold.Classes, threshold.Gamma, ArtifactScoreSummary.From(threshold.Scores));
+        return Outcome(threshold, divergence);
+    }
+
+    /// <summary>
+    /// Calibrates with the label-free choice of epsilon (<see cref="EpsilonSelector"/>) for the given extraction rule.
+    /// </summary>
+    /// <param name="cloud">Cloud outputs.</param>
+    /// <param name="edge">Edge outputs on the same inputs.</param>
+    /// <param name="divergenceName">A name accepted by <see cref="Divergence.Parse(string)"/>.</param>
+    /// <param name="output">The extraction whose calibration is optimised.</param>
+    /// <param name="cloudPath">Cloud file (for messages).</param>
+    /// <param name="edgePath">Edge file (for messages).</param>
+    public static (CalibrationOutcome Outcome, EpsilonSelection Selection) CalibrateAuto(ProbabilityMatrix cloud, ProbabilityMatrix edge, string divergenceName, CredalDistill.Credal.CredalOutput output, string cloudPath = "cloud", string edgePath = "edge")
+    {
+        ArgumentNullException.ThrowIfNull(cloud);
+        ArgumentNullException.ThrowIfNull(edge);
+        InputLoader.CheckRows(edgePath, edge.Rows, cloudPath, cloud.Rows);
+        if (edge.Classes != cloud.Classes)
+        {
+            throw new DataFormatException(edgePath, $"{edge.Classes} columns, but {Path.GetFileName(cloudPath)} has {cloud.Classes}; both models must output the same classes");
+        }
+
+        if (edge.Rows < 4)
+        {
+            throw new DataFormatException(edgePath, $"--epsilon auto needs at least 4 calibration rows for its cross-fitting; got {edge.Rows}");
+        }
+
+        var divergence = Divergence.Parse(divergenceName);
+        var selection = EpsilonSelector.Select(cloud, edge, divergence, output);
+        return (Outcome(selection.Threshold, divergence), selection);
+    }
+
+    private static CalibrationOutcome Outcome(ConformalThreshold threshold, IDivergence divergence)
+    {
+        var artifact = new CalibrationArtifact(divergence.Name, threshold.Epsilon, threshold.N, threshold.Classes, threshold.Gamma, ArtifactScoreSummary.From(threshold.Scores));
         return new CalibrationOutcome(threshold, artifact);
     }
 }
