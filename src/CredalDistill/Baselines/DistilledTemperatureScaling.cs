@@ -49,7 +49,10 @@ public sealed class DistilledTemperatureScaling : ITemperatureCalibrator
     /// <param name="edge">Edge probabilities <c>q</c>, <c>n x K</c>.</param>
     public static DistilledTemperatureScaling Fit(ProbabilityMatrix cloud, ProbabilityMatrix edge)
     {
+        ArgumentNullException.ThrowIfNull(cloud);
         ArgumentNullException.ThrowIfNull(edge);
+        Check.SameClasses(cloud.Classes, edge.Classes, nameof(edge));
+        Check.SameRows(cloud.Rows, edge.Rows, nameof(edge));
         return Fit(cloud, LogitInput.FromProbabilities(edge), edge.Classes);
     }
 

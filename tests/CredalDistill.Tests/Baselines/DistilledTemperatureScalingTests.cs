@@ -90,6 +90,10 @@ public class DistilledTemperatureScalingTests
         var inf = Assert.Throws<ArgumentException>(() => DistilledTemperatureScaling.Fit(cloud, [1.0, 2.0, 3.0, double.PositiveInfinity], 2));
         Assert.Contains("row 1", inf.Message);
         Assert.Throws<ArgumentNullException>(() => DistilledTemperatureScaling.Fit(null!, [1.0, 2.0], 2));
+        var edge3 = ProbabilityMatrix.FromProbabilities([0.2, 0.3, 0.5], 3);
+        Assert.Equal("edge", Assert.Throws<ArgumentException>(() => DistilledTemperatureScaling.Fit(cloud, edge3)).ParamName);
+        var edge1 = ProbabilityMatrix.FromProbabilities([0.2, 0.8], 2);
+        Assert.Equal("edge", Assert.Throws<ArgumentException>(() => DistilledTemperatureScaling.Fit(cloud, edge1)).ParamName);
         Assert.Equal("temperature", Assert.Throws<ArgumentOutOfRangeException>(() => DistilledTemperatureScaling.MeanKullbackLeiblerAt(cloud, [1.0, 2.0, 3.0, 4.0], 2, -1.0)).ParamName);
     }
 }

@@ -518,9 +518,9 @@ public class LastLayerLaplaceTests
         Assert.Equal("priorPrecision", Assert.Throws<ArgumentOutOfRangeException>(() => LastLayerLaplace.FitWithPriorPrecision(LastLayerLaplaceKind.Diagonal, phi, d, w, b, 0.0)).ParamName);
         Assert.Equal("kind", Assert.Throws<ArgumentOutOfRangeException>(() => LastLayerLaplace.FitWithPriorPrecision((LastLayerLaplaceKind)7, phi, d, w, b, 1.0)).ParamName);
 
-        var bigW = new double[10 * 200];
-        var bigPhi = new double[200];
-        Assert.Equal("kind", Assert.Throws<ArgumentException>(() => LastLayerLaplace.FitWithPriorPrecision(LastLayerLaplaceKind.Full, bigPhi, 200, bigW, new double[10], 1.0)).ParamName);
+        var bigW = new double[10 * 300];
+        var bigPhi = new double[300];
+        Assert.Equal("kind", Assert.Throws<ArgumentException>(() => LastLayerLaplace.FitWithPriorPrecision(LastLayerLaplaceKind.Full, bigPhi, 300, bigW, new double[10], 1.0)).ParamName);
 
         var laplace = LastLayerLaplace.FitWithPriorPrecision(LastLayerLaplaceKind.Diagonal, phi, d, w, b, 1.0);
         Assert.Equal("feature", Assert.Throws<ArgumentException>(() => laplace.Predict([1.0, 2.0, 3.0], new double[k])).ParamName);
