@@ -12,7 +12,7 @@ namespace CredalDistill.Baselines;
 /// variance <c>Var_{softmax(u z_i)}[z_i] &gt;= 0</c>. It is minimised exactly by safeguarded Newton on
 /// <c>u in [0.01, 100]</c> (<c>T in [0.01, 100]</c>; a minimum outside returns the nearer end).
 /// </summary>
-public sealed class DistilledTemperatureScaling : ITemperatureCalibrator
+public sealed class DistilledTemperatureScaling : TemperatureCalibrator
 {
     private DistilledTemperatureScaling(double temperature, double meanKl)
     {
@@ -21,7 +21,7 @@ public sealed class DistilledTemperatureScaling : ITemperatureCalibrator
     }
 
     /// <summary>The fitted temperature <c>T* = 1/u*</c>.</summary>
-    public double Temperature { get; }
+    public override double Temperature { get; }
 
     /// <summary>The objective at the fit, <c>(1/n) sum_i KL(p*_i || softmax(z_i / T*))</c> in nats.</summary>
     public double MeanKullbackLeibler { get; }
@@ -70,30 +70,6 @@ public sealed class DistilledTemperatureScaling : ITemperatureCalibrator
         var targets = Targets(cloud, edgeLogits, classes, out double entropyTerm);
         TemperatureSolver.Evaluate(edgeLogits, classes, targets, 1.0 / temperature, out double value, out _, out _);
         return value + entropyTerm;
-    }
-
-    /// <inheritdoc/>
-    public ProbabilityMatrix Apply(ReadOnlySpan<double> logits, int classes)
-    {
-        LogitInput.Validate(logits, classes, nameof(logits));
-        return ProbabilityMatrix.FromLogits(logits, classes, nameof(logits), Temperature);
-    }
-
-    /// <summary>Applies <c>p_ik = q_ik^(1/T) / sum_j q_ij^(1/T)</c> (logits <c>log max(q, 1e-12)</c>) to edge probabilities <c>q</c>.</summary>
-    /// <param name="probabilities">Validated probabilities, <c>n x K</c>.</param>
-    public ProbabilityMatrix Apply(ProbabilityMatrix probabilities)
-    {
-        ArgumentNullException.ThrowIfNull(probabilities);
-        return ProbabilityMatrix.FromLogits(LogitInput.FromProbabilities(probabilities), probabilities.Classes, nameof(probabilities), Temperature);
-    }
-
-    /// <inheritdoc/>
-    public void Apply(ReadOnlySpan<double> logits, Span<double> probabilities)
-    {
-        Check.Classes(logits.Length, nameof(logits));
-        Check.SameLength(logits.Length, probabilities.Length, nameof(probabilities));
-        Check.Finite(logits, nameof(logits));
-        Softmax.Compute(logits, probabilities, Temperature);
     }
 
     /// <summary>Validates the pair and returns <c>e_i = sum_k c_ik z_ik</c>; <paramref name="entropyTerm"/> = <c>(1/n) sum_ik c_ik log c_ik</c>.</summary>

@@ -11,7 +11,7 @@ namespace CredalDistill.Baselines;
 /// Probabilities can be used in place of logits via <c>z = log max(p, 1e-12)</c>, so that
 /// <c>softmax(z / T)_k = p_k^(1/T) / sum_j p_j^(1/T)</c> (e.g. a cloud ensemble whose logits are log mean probabilities).
 /// </summary>
-public sealed class TemperatureScaling : ITemperatureCalibrator
+public sealed class TemperatureScaling : TemperatureCalibrator
 {
     /// <summary>Number of temperatures in the paper's grid, 40: <c>T_i = i / 10</c>, <c>i = 1..40</c>.</summary>
     public const int GridSize = 40;
@@ -38,7 +38,7 @@ public sealed class TemperatureScaling : ITemperatureCalibrator
     }
 
     /// <summary>The fitted (or given) temperature <c>T</c>.</summary>
-    public double Temperature { get; }
+    public override double Temperature { get; }
 
     /// <summary>What <see cref="Temperature"/> minimises.</summary>
     public TemperatureObjective Objective { get; }
@@ -152,29 +152,5 @@ public sealed class TemperatureScaling : ITemperatureCalibrator
     {
         ArgumentNullException.ThrowIfNull(probabilities);
         return LogitInput.FromProbabilities(probabilities);
-    }
-
-    /// <inheritdoc/>
-    public ProbabilityMatrix Apply(ReadOnlySpan<double> logits, int classes)
-    {
-        LogitInput.Validate(logits, classes, nameof(logits));
-        return ProbabilityMatrix.FromLogits(logits, classes, nameof(logits), Temperature);
-    }
-
-    /// <summary>Applies <c>p_ik = softmax(log max(q_i, 1e-12) / T)_k = q_ik^(1/T) / sum_j q_ij^(1/T)</c> to probabilities <c>q</c>.</summary>
-    /// <param name="probabilities">Validated probabilities, <c>n x K</c>.</param>
-    public ProbabilityMatrix Apply(ProbabilityMatrix probabilities)
-    {
-        ArgumentNullException.ThrowIfNull(probabilities);
-        return ProbabilityMatrix.FromLogits(LogitInput.FromProbabilities(probabilities), probabilities.Classes, nameof(probabilities), Temperature);
-    }
-
-    /// <inheritdoc/>
-    public void Apply(ReadOnlySpan<double> logits, Span<double> probabilities)
-    {
-        Check.Classes(logits.Length, nameof(logits));
-        Check.SameLength(logits.Length, probabilities.Length, nameof(probabilities));
-        Check.Finite(logits, nameof(logits));
-        Softmax.Compute(logits, probabilities, Temperature);
     }
 }

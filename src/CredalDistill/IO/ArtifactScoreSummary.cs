@@ -47,30 +47,7 @@ public sealed class ArtifactScoreSummary
     }
 
     /// <summary>Summarises <paramref name="scores"/> (no NaN; the median of an even count is the mean of the two middle values).</summary>
-    public static ArtifactScoreSummary FromScores(ReadOnlySpan<double> scores)
-    {
-        if (scores.IsEmpty)
-        {
-            throw new ArgumentException("scores must not be empty.", nameof(scores));
-        }
-
-        var sorted = scores.ToArray();
-        Array.Sort(sorted);
-        double sum = 0.0;
-        foreach (double s in sorted)
-        {
-            if (double.IsNaN(s) || double.IsNegativeInfinity(s))
-            {
-                throw new ArgumentException($"scores contain the invalid value {s.ToString("R", CultureInfo.InvariantCulture)}.", nameof(scores));
-            }
-
-            sum += s;
-        }
-
-        int n = sorted.Length;
-        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2.0;
-        return new ArtifactScoreSummary(sorted[0], median, sorted[^1], sum / n);
-    }
+    public static ArtifactScoreSummary FromScores(ReadOnlySpan<double> scores) => From(Conformal.ScoreSummary.FromScores(scores));
 
     /// <summary>Returns null when the values form a valid summary, otherwise the reason.</summary>
     internal static string? Validate(double min, double median, double max, double? mean)
