@@ -26,15 +26,22 @@ public static class Demo
     }
 
     /// <summary>Runs the demo and writes the report folder.</summary>
-    public static IReadOnlyList<DemoTask> Run(string repositoryRoot, string outputDirectory, ulong seed, double epsilon, string divergence, Action<string, double>? progress = null)
+    /// <param name="repositoryRoot">Folder holding data/ and models/.</param>
+    /// <param name="outputDirectory">Report folder.</param>
+    /// <param name="seed">Seed of the split.</param>
+    /// <param name="epsilon">Miscoverage.</param>
+    /// <param name="divergence">Canonical divergence name.</param>
+    /// <param name="progress">Progress callback (stage, fraction).</param>
+    /// <param name="taskNames">Tasks to run (default FMNIST-3 and FMNIST-10).</param>
+    public static IReadOnlyList<DemoTask> Run(string repositoryRoot, string outputDirectory, ulong seed, double epsilon, string divergence, Action<string, double>? progress = null, IReadOnlyList<string>? taskNames = null)
     {
         progress ??= (_, _) => { };
         var results = new List<DemoTask>();
-        string[] tasks = ["fmnist3", "fmnist10"];
-        for (int t = 0; t < tasks.Length; t++)
+        var tasks = taskNames ?? ["fmnist3", "fmnist10"];
+        for (int t = 0; t < tasks.Count; t++)
         {
             var task = FashionMnistTask.Parse(tasks[t]);
-            double start = (double)t / tasks.Length;
+            double start = (double)t / tasks.Count;
             var options = new ExperimentOptions
             {
                 Splits = 1,
@@ -46,8 +53,8 @@ public static class Demo
                 HeavyTestRows = task.Classes == 3 ? int.MaxValue : 1000,
                 CentroidSamples = 300,
             };
-            var outputs = TaskOutputs.Load(task, repositoryRoot, options.QuantizedBits, (stage, f) => progress($"{stage}", start + (0.25 * f / tasks.Length)));
-            progress($"{task.Name}: calibrating and evaluating", start + (0.3 / tasks.Length));
+            var outputs = TaskOutputs.Load(task, repositoryRoot, options.QuantizedBits, (stage, f) => progress($"{stage}", start + (0.25 * f / tasks.Count)));
+            progress($"{task.Name}: calibrating and evaluating", start + (0.3 / tasks.Count));
             var runner = new ExperimentRunner(options);
             var records = runner.Run(outputs);
             var result = new TaskResult
@@ -59,7 +66,7 @@ public static class Demo
                 Methods = records.GroupBy(r => r.Method).ToDictionary(g => g.Key, g => MethodSummary.From(g.Key, g), StringComparer.Ordinal),
                 CostMicroseconds = new Dictionary<string, double> { ["edge-model"] = outputs.EdgeMicroseconds, ["cloud"] = outputs.CloudMicroseconds },
             };
-            progress($"{task.Name}: figures", start + (0.8 / tasks.Length));
+            progress($"{task.Name}: figures", start + (0.8 / tasks.Count));
             ExperimentFigures.Write(outputs, result, runner, options, Path.Combine(outputDirectory, "figures"), sweeps: false);
             results.Add(new DemoTask(result, outputs.EdgeMicroseconds, outputs.CloudMicroseconds));
         }

@@ -110,12 +110,22 @@ public sealed class ExperimentRunner(ExperimentOptions options)
                 var threshold = ConformalCalibrator.Calibrate(scores, k, eps, divergence);
                 var predictor = new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1, MonteCarlo = new MonteCarloOptions(options.CentroidSamples, 100, options.Seed + (ulong)split) });
                 string prefix = $"cdci/{name}/{Format(eps)}";
-                var ip = predictor.Predict(edgeTest, CredalOutput.Intersection);
+                // Bounds once; the intersection probability and the interval-dominance sets both derive from them.
+                var bounds = predictor.Bounds(edgeTest);
+                var ipData = new double[edgeTest.Rows * k];
+                var sets = new bool[edgeTest.Rows * k];
+                for (int i = 0; i < edgeTest.Rows; i++)
+                {
+                    IntersectionProbability.Compute(bounds.LowerRow(i), bounds.UpperRow(i), edgeTest.Row(i), ipData.AsSpan(i * k, k));
+                    LabelSets.IntervalDominance(bounds.LowerRow(i), bounds.UpperRow(i), sets.AsSpan(i * k, k));
+                }
+
+                var ip = ProbabilityMatrix.FromProbabilities(ipData, k, "intersection probability");
                 Add($"{prefix}/intersection", ip, r =>
                 {
                     r.Values["gamma"] = threshold.Gamma;
                     r.Values["coverage"] = Coverage.FromScores(testScores, threshold.Gamma);
-                    SetMetrics(r, predictor.LabelSets(edgeTest), testLabels, cloudTest, k, "set");
+                    SetMetrics(r, sets, testLabels, cloudTest, k, "set");
                     if (k == 3 && heavy)
                     {
                         r.Values["inefficiency"] = predictor.VolumeFractions(edgeHeavy).Average(e => e.Value);
