@@ -50,7 +50,7 @@ public static class Demo
                 Divergences = [divergence],
                 QuantizedBits = [],
                 HeavySplits = 1,
-                HeavyTestRows = task.Classes == 3 ? int.MaxValue : 1000,
+                HeavyTestRows = int.MaxValue,
                 CentroidSamples = 300,
             };
             var outputs = TaskOutputs.Load(task, repositoryRoot, options.QuantizedBits, (stage, f) => progress($"{stage}", start + (0.25 * f / tasks.Count)));
