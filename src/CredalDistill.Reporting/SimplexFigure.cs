@@ -82,7 +82,7 @@ public static class SimplexFigure
         }
 
         plot.Title(title);
-        plot.Axes.SetLimits(-0.1, 1.1, -0.1, Height + 0.1);
+        plot.Axes.SetLimits(-0.2, 1.2, -0.12, Height + 0.12);
         plot.Axes.SquareUnits();
         plot.Layout.Frameless();
         plot.HideGrid();
