@@ -22,11 +22,16 @@ All models take `input` float32 [N,1,28,28] with raw pixel values in [0,1]; norm
 (mean 0.2860, std 0.3530) is part of every graph.
 """
 
+import os
+
+# Passive OpenMP waiting: spinning worker threads make training many times slower on busy, shared CPUs.
+# Must be set before torch (and its OpenMP runtime) is loaded.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 import gzip
 import hashlib
 import json
 import math
-import os
 import random
 import struct
 import sys
@@ -51,10 +56,10 @@ TASKS = {
 }
 
 CLOUD_MEMBERS = int(os.environ.get("CD_CLOUD_MEMBERS", "3"))
-CLOUD_EPOCHS = {"fmnist3": int(os.environ.get("CD_CLOUD_EPOCHS3", "5")),
-                "fmnist10": int(os.environ.get("CD_CLOUD_EPOCHS10", "2"))}
+CLOUD_EPOCHS = {"fmnist3": int(os.environ.get("CD_CLOUD_EPOCHS3", "10")),
+                "fmnist10": int(os.environ.get("CD_CLOUD_EPOCHS10", "4"))}
 EDGE_EPOCHS = {"fmnist3": int(os.environ.get("CD_EDGE_EPOCHS3", "30")),
-               "fmnist10": int(os.environ.get("CD_EDGE_EPOCHS10", "15"))}
+               "fmnist10": int(os.environ.get("CD_EDGE_EPOCHS10", "20"))}
 BATCH = 128
 QUANT_BITS = [4, 6, 8]
 QUANT_QUANTILES = (0.05, 0.95)
