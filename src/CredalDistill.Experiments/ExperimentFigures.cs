@@ -123,7 +123,7 @@ public static class ExperimentFigures
             }
 
             string file = $"eps-{name}-{metric}.png";
-            LineFigure.Save(Path.Combine(directory, file), $"{name}: {metric} versus eps (mean ± std over splits)", "eps (miscoverage)", label, eps, series);
+            LineFigure.Save(Path.Combine(directory, file), $"{name}: {label} versus eps (mean ± std over splits)", "eps (miscoverage)", label, eps, series);
             yield return file;
         }
     }

@@ -57,6 +57,13 @@ public sealed class ExperimentRunner(ExperimentOptions options)
             record.Values["nll"] = NegativeLogLikelihood.Compute(output, labels);
             record.Values["brier"] = BrierScore.Compute(output, labels);
             record.Values["cloud-agreement"] = CloudAgreement.TopOneAgreement(cloud, output);
+            double confidence = 0.0;
+            for (int i = 0; i < output.Rows; i++)
+            {
+                confidence += output[i][output.ArgMax(i)];
+            }
+
+            record.Values["confidence"] = confidence / output.Rows;
             extra?.Invoke(record);
             records.Add(record);
         }
@@ -174,7 +181,12 @@ public sealed class ExperimentRunner(ExperimentOptions options)
             var qCal = probabilities.Select(plan.Calibration);
             Add($"q{bits}/edge", qTest);
             var threshold = ConformalCalibrator.Calibrate(cloudCal, qCal, 0.1, KullbackLeibler.Instance);
-            Add($"q{bits}/cdci/kl/0.1/intersection", new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1 }).Predict(qTest), r => r.Values["gamma"] = threshold.Gamma);
+            var qScores = ConformalCalibrator.Scores(cloudTest, qTest, KullbackLeibler.Instance);
+            Add($"q{bits}/cdci/kl/0.1/intersection", new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1 }).Predict(qTest), r =>
+            {
+                r.Values["gamma"] = threshold.Gamma;
+                r.Values["coverage"] = Coverage.FromScores(qScores, threshold.Gamma);
+            });
         }
 
         return records;
