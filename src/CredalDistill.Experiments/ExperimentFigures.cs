@@ -1,4 +1,3 @@
-using CredalDistill.Baselines;
 using CredalDistill.Conformal;
 using CredalDistill.Credal;
 using CredalDistill.Divergences;
@@ -26,37 +25,26 @@ public static class ExperimentFigures
         var plan = runner.Plan(task, 0);
         int k = task.Classes;
         var labels = plan.Test.Select(i => task.Labels[i]).ToArray();
-        var labeled = plan.Labeled.Select(i => task.Labels[i]).ToArray();
-        var edgeTest = task.Edge.Select(plan.Test);
-        var cloudCal = task.Cloud.Select(plan.Calibration);
-        var edgeCal = task.Edge.Select(plan.Calibration);
-        double[] Rows(double[] data, int width, int[] idx) => idx.SelectMany(i => data.AsSpan(i * width, width).ToArray()).ToArray();
 
-        var outputs = new List<(string Id, ProbabilityMatrix Output)>
-        {
-            ("edge", edgeTest),
-            ("cloud-ts-ece", TemperatureScaling.FitEce(Rows(task.CloudLogits, k, plan.Labeled), k, labeled).Apply(Rows(task.CloudLogits, k, plan.Test), k)),
-            ("edge-ts-ece", TemperatureScaling.FitEce(Rows(task.EdgeLogits, k, plan.Labeled), k, labeled).Apply(Rows(task.EdgeLogits, k, plan.Test), k)),
-            ("distilled-ts", DistilledTemperatureScaling.Fit(cloudCal, Rows(task.EdgeLogits, k, plan.Calibration), k).Apply(Rows(task.EdgeLogits, k, plan.Test), k)),
-        };
-        int d = task.LastLayer.Features;
-        var laplace = LastLayerLaplace.Fit(LastLayerLaplaceKind.Diagonal, Rows(task.EdgeFeatures, d, plan.Labeled), d, task.LastLayer.Weight, task.LastLayer.Bias, labeled);
-        outputs.Add(("laplace-diag", laplace.Predict(Rows(task.EdgeFeatures, d, plan.Test))));
-        var threshold = ConformalCalibrator.Calibrate(cloudCal, edgeCal, 0.1, KullbackLeibler.Instance);
-        var predictor = new CredalPredictor(threshold);
-        outputs.Add(("cdci/kl/0.1/intersection", predictor.Predict(edgeTest, CredalOutput.Intersection)));
-        outputs.Add(("cdci/kl/0.1/maxent", predictor.Predict(edgeTest, CredalOutput.MaximumEntropy)));
+        string divergenceName = options.Divergences[0];
+        var divergence = Divergence.Parse(divergenceName);
+        double eps = options.Epsilons.Contains(0.1) ? 0.1 : options.Epsilons[0];
+        string prefix = $"cdci/{divergenceName}/{ExperimentRunner.Format(eps)}";
+        string[] ids = ["edge", "cloud-ts-ece", "edge-ts-ece", "distilled-ts", "laplace-diag", $"{prefix}/intersection", $"{prefix}/maxent"];
+        var outputs = ids.Where(runner.SplitZeroOutputs.ContainsKey).Select(id => (Id: id, Output: runner.SplitZeroOutputs[id])).ToList();
         foreach (var (id, output) in outputs)
         {
             string file = $"reliability-{name}-{id.Replace('/', '-')}.png";
-            double ece = ExpectedCalibrationError.Compute(output, labels);
-            ReliabilityFigure.Save(Path.Combine(directory, file), $"{name}: {MethodNames.Display(id)} (ECE {100 * ece:F1}%, split 0)", ReliabilityDiagram.Compute(output, labels));
+            var rowLabels = labels[..output.Rows];
+            double ece = ExpectedCalibrationError.Compute(output, rowLabels);
+            ReliabilityFigure.Save(Path.Combine(directory, file), $"{name}: {MethodNames.Display(id)} (ECE {100 * ece:F1}%, split 0)", ReliabilityDiagram.Compute(output, rowLabels));
             files.Add(file);
         }
 
         if (k == 3)
         {
-            files.Add(Simplex(task, plan, threshold, predictor, directory));
+            var threshold = ConformalCalibrator.Calibrate(task.Cloud.Select(plan.Calibration), task.Edge.Select(plan.Calibration), eps, divergence);
+            files.Add(Simplex(task, plan, threshold, new CredalPredictor(threshold), directory));
         }
 
         if (sweeps)
@@ -73,7 +61,7 @@ public static class ExperimentFigures
         // Four test inputs: the most confident edge output, the largest edge/cloud disagreement inside the set,
         // and two at the 25th and 50th percentile of the score.
         var test = plan.Test;
-        var scores = test.Select(i => KullbackLeibler.Instance.Compute(task.Cloud[i], task.Edge[i])).ToArray();
+        var scores = test.Select(i => threshold.Divergence.Compute(task.Cloud[i], task.Edge[i])).ToArray();
         var order = Enumerable.Range(0, test.Length).OrderBy(j => scores[j]).ToArray();
         int confident = Enumerable.Range(0, test.Length).OrderByDescending(j => task.Edge[test[j]].ToArray().Max()).First();
         int[] picks = [confident, order[order.Length / 4], order[order.Length / 2], order.Where(j => scores[j] <= threshold.Gamma).Last()];
@@ -84,8 +72,8 @@ public static class ExperimentFigures
             predictor.Predict(p, CredalOutput.Intersection, ip);
             return new SimplexInput(p, task.Cloud[test[j]].ToArray(), ip);
         }).ToList();
-        string file = "simplex-fmnist3-kl.png";
-        SimplexFigure.Save(Path.Combine(directory, file), $"FMNIST-3: KL credal sets, eps = 0.1 (gamma = {threshold.Gamma:F3} nats)", task.Task.ClassNames, KullbackLeibler.Instance, threshold.Gamma, inputs);
+        string file = $"simplex-fmnist3-{threshold.Divergence.Name.Replace(':', '-')}.png";
+        SimplexFigure.Save(Path.Combine(directory, file), $"FMNIST-3: {threshold.Divergence.Name} credal sets, eps = {threshold.Epsilon} (gamma = {threshold.Gamma:F3} nats)", task.Task.ClassNames, threshold.Divergence, threshold.Gamma, inputs);
         return file;
     }
 

@@ -13,10 +13,16 @@ namespace CredalDistill.Experiments;
 /// </summary>
 public sealed class ExperimentRunner(ExperimentOptions options)
 {
+    private readonly ConcurrentDictionary<string, ProbabilityMatrix> _splitZero = new(StringComparer.Ordinal);
+
+    /// <summary>The test-set outputs of every method on split 0 (for figures), filled by <see cref="Run"/>.</summary>
+    public IReadOnlyDictionary<string, ProbabilityMatrix> SplitZeroOutputs => _splitZero;
+
     /// <summary>Runs all splits (in parallel) and returns the records, ordered by split then method.</summary>
     public List<MethodRecord> Run(TaskOutputs task, Action<int>? splitDone = null)
     {
         ArgumentNullException.ThrowIfNull(task);
+        _splitZero.Clear();
         var bag = new ConcurrentBag<MethodRecord>();
         Parallel.For(0, options.Splits, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, split =>
         {
@@ -66,6 +72,10 @@ public sealed class ExperimentRunner(ExperimentOptions options)
             record.Values["confidence"] = confidence / output.Rows;
             extra?.Invoke(record);
             records.Add(record);
+            if (split == 0)
+            {
+                _splitZero[method] = output;
+            }
         }
 
         // Edge and cloud as they are; cloud temperature-scaled on the labeled set.
