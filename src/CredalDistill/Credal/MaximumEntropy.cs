@@ -391,7 +391,7 @@ public static class MaximumEntropy
             double sum = 0.0;
             for (int k = 0; k < _p.Length; k++)
             {
-                _q[k] = ClassMass(divergence, _p[k], lambda, nu);
+                _q[k] = ClassMass(divergence, _p[k], lambda, nu, _q[k]);
                 sum += _q[k];
             }
 
@@ -421,50 +421,60 @@ public static class MaximumEntropy
     }
 
     /// <summary>Solves <c>x + lambda f'(e^x / p) = nu</c> for <c>x = log q</c> (increasing in x) and returns <c>q</c>.</summary>
-    private static double ClassMass(IDivergence divergence, double pk, double lambda, double nu)
+    private static double ClassMass(IDivergence divergence, double pk, double lambda, double nu, double guess)
     {
         if (pk <= 0.0)
         {
             return divergence.AllowsMassOutsideSupport ? Math.Exp(Math.Min(nu - (lambda * divergence.SlopeAtInfinity), 700.0)) : 0.0;
         }
 
+        // phi(x) = x + lambda f'(e^x / p) is increasing; its root lies between log p and nu - lambda f'(1).
         double xp = Math.Log(pk);
-        double c = lambda * divergence.TermDerivative(pk, pk);
-        var phi = new StationarityFunction(divergence, pk, lambda);
-        double atP = xp + c - nu;
-        if (atP == 0.0)
+        double other = nu - (lambda * divergence.TermDerivative(pk, pk));
+        double lo = Math.Min(xp, other);
+        double hi = Math.Max(xp, other);
+        if (lo == hi)
         {
             return pk;
         }
 
-        double other = nu - c;
-        double a = Math.Min(xp, other);
-        double b = Math.Max(xp, other);
-        double fa = phi.Value(a) - nu;
-        double fb = phi.Value(b) - nu;
-        if (!(fa <= 0.0) || !(fb >= 0.0))
+        // Safeguarded Newton, warm-started from the previous mass of this class.
+        double x = guess > 0.0 ? Math.Clamp(Math.Log(guess), lo, hi) : 0.5 * (lo + hi);
+        double tolerance = 1e-15 * Math.Max(1.0, Math.Abs(nu));
+        for (int iteration = 0; iteration < 200; iteration++)
         {
-            // Numerical edge (e.g. overflow); fall back to the end closest to the root.
-            return Math.Exp(Math.Min(Math.Abs(fa) < Math.Abs(fb) ? a : b, 700.0));
+            double q = Math.Exp(x);
+            double f = x + (lambda * divergence.TermDerivative(q, pk)) - nu;
+            if (Math.Abs(f) <= tolerance)
+            {
+                break;
+            }
+
+            if (f < 0.0)
+            {
+                lo = x;
+            }
+            else
+            {
+                hi = x;
+            }
+
+            double slope = 1.0 + (lambda * q * divergence.TermSecondDerivative(q, pk));
+            double next = x - (f / slope);
+            if (!(next > lo && next < hi))
+            {
+                next = 0.5 * (lo + hi);
+            }
+
+            if (Math.Abs(next - x) <= 1e-15 * (1.0 + Math.Abs(x)))
+            {
+                x = next;
+                break;
+            }
+
+            x = next;
         }
 
-        double x = MonotoneRoot.Solve(ref phi, a, b, fa, fb, nu, 1e-15 * Math.Max(1.0, Math.Abs(nu)));
         return Math.Exp(Math.Min(x, 700.0));
-    }
-
-    /// <summary><c>phi(x) = x + lambda f'(e^x / p)</c>, <c>phi'(x) = 1 + lambda e^x f''(e^x / p) / p</c>.</summary>
-    private readonly struct StationarityFunction(IDivergence divergence, double pk, double lambda) : IScalarFunction
-    {
-        public double Value(double x)
-        {
-            double q = Math.Exp(x);
-            return x + (lambda * divergence.TermDerivative(q, pk));
-        }
-
-        public double Slope(double x)
-        {
-            double q = Math.Exp(x);
-            return 1.0 + (lambda * q * divergence.TermSecondDerivative(q, pk));
-        }
     }
 }
