@@ -47,7 +47,7 @@ public static class CostProbe
         costs["edge-ts"] = Time(rows, i => ts.Apply(logits.AsSpan(i * k, k), probs));
         var labels = task.Labels[..Math.Min(1000, task.Count)];
         var laplaceFeatures = task.EdgeFeatures.AsSpan(0, labels.Length * d).ToArray();
-        foreach (var (kind, name) in new[] { (LastLayerLaplaceKind.Diagonal, "laplace-diag"), (LastLayerLaplaceKind.KroneckerFactored, "laplace-kfac") })
+        foreach (var (kind, name) in new[] { (LastLayerLaplaceKind.Diagonal, "laplace-diag"), (LastLayerLaplaceKind.KroneckerFactored, "laplace-kfac"), (LastLayerLaplaceKind.Full, "laplace-full") })
         {
             var laplace = LastLayerLaplace.FitWithPriorPrecision(kind, laplaceFeatures, d, task.LastLayer.Weight, task.LastLayer.Bias, 1.0);
             costs[name] = Time(rows, i => laplace.Predict(features.AsSpan(i * d, d), probs));

@@ -104,7 +104,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         var featTest = Rows(task.EdgeFeatures, d, plan.Test);
         var weights = task.LastLayer.Weight.ToArray();
         var bias = task.LastLayer.Bias.ToArray();
-        foreach (var (kind, name) in new[] { (LastLayerLaplaceKind.Diagonal, "laplace-diag"), (LastLayerLaplaceKind.KroneckerFactored, "laplace-kfac") })
+        foreach (var (kind, name) in new[] { (LastLayerLaplaceKind.Diagonal, "laplace-diag"), (LastLayerLaplaceKind.KroneckerFactored, "laplace-kfac"), (LastLayerLaplaceKind.Full, "laplace-full") })
         {
             var laplace = LastLayerLaplace.Fit(kind, featLab, d, weights, bias, labeledLabels);
             Add(name, laplace.Predict(featTest), r => r.Values["prior-precision"] = laplace.PriorPrecision);

@@ -20,6 +20,7 @@ public static class MethodNames
             case "distilled-ts": return "Edge + distilled TS (no labels)";
             case "laplace-diag": return "Edge + last-layer Laplace (diag)";
             case "laplace-kfac": return "Edge + last-layer Laplace (KFAC)";
+            case "laplace-full": return "Edge + last-layer Laplace (full GGN)";
             case "cdci-auto/kl/intersection": return "CD-CI KL, eps auto (label-free), IP";
         }
 
