@@ -23,18 +23,9 @@ public static class CostProbe
         int rows = Math.Min(500, plan.Test.Length);
         var idx = plan.Test[..rows];
         var edge = task.Edge.Select(idx);
-        var logits = new double[rows * k];
-        for (int i = 0; i < rows; i++)
-        {
-            Array.Copy(task.EdgeLogits, idx[i] * k, logits, i * k, k);
-        }
-
+        var logits = ExperimentRunner.Rows(task.EdgeLogits, k, idx);
         int d = task.LastLayer.Features;
-        var features = new double[rows * d];
-        for (int i = 0; i < rows; i++)
-        {
-            Array.Copy(task.EdgeFeatures, idx[i] * d, features, i * d, d);
-        }
+        var features = ExperimentRunner.Rows(task.EdgeFeatures, d, idx);
 
         var costs = new Dictionary<string, double>
         {

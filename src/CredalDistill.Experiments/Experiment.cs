@@ -24,7 +24,6 @@ public static class Experiment
         var results = new List<TaskResult>();
         var runner = new ExperimentRunner(options);
         string figures = Path.Combine(outputDirectory, "figures");
-        var pending = new List<(TaskOutputs Task, TaskResult Result)>();
         for (int t = 0; t < options.Tasks.Count; t++)
         {
             var task = FashionMnistTask.Parse(options.Tasks[t]);

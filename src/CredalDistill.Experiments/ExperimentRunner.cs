@@ -238,7 +238,8 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         return result;
     }
 
-    private static double[] Rows(double[] data, int width, int[] indices)
+    /// <summary>The rows <paramref name="indices"/> of a row-major matrix of width <paramref name="width"/>.</summary>
+    internal static double[] Rows(double[] data, int width, int[] indices)
     {
         var result = new double[indices.Length * width];
         for (int i = 0; i < indices.Length; i++)

@@ -30,17 +30,7 @@ public sealed class SplitPlan
         }
 
         var order = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            order[i] = i;
-        }
-
-        var rng = new SplitMix64(seed, (ulong)split);
-        for (int i = n - 1; i > 0; i--)
-        {
-            int j = (int)(rng.NextUInt64() % (ulong)(i + 1));
-            (order[i], order[j]) = (order[j], order[i]);
-        }
+        new SplitMix64(seed, (ulong)split).Permutation(order);
 
         return new SplitPlan(order[..calibrationSize], order[calibrationSize..(calibrationSize + labeledSize)], order[(calibrationSize + labeledSize)..]);
     }

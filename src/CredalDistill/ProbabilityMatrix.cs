@@ -115,12 +115,6 @@ public sealed class ProbabilityMatrix
     /// <summary>Takes ownership of an already-validated array (internal fast path).</summary>
     internal static ProbabilityMatrix Wrap(double[] data, int classes) => new(data, data.Length / classes, classes);
 
-    /// <summary>Creates a matrix from rows produced by the library's own computations, validating them.</summary>
-    public static ProbabilityMatrix Create(double[] data, int classes, string argument = "probabilities")
-    {
-        return FromProbabilities(data, classes, argument);
-    }
-
     /// <summary>The rows selected by <paramref name="indices"/>, in that order.</summary>
     public ProbabilityMatrix Select(ReadOnlySpan<int> indices)
     {

@@ -41,13 +41,16 @@ public static class EvaluationService
         RowBatches.For(n, progress, i =>
         {
             var p = edge.Row(i);
-            predictor.Predict(p, CredalOutput.Intersection, intersection.AsSpan(i * k, k), i);
-            predictor.Predict(p, CredalOutput.MaximumEntropy, maxent.AsSpan(i * k, k), i);
-            predictor.Predict(p, CredalOutput.Centroid, centroid.AsSpan(i * k, k), i);
             Span<double> lower = stackalloc double[k];
             Span<double> upper = stackalloc double[k];
             Span<bool> members = stackalloc bool[k];
-            PredictionService.LabelSet(predictor, p, LabelSetRule.IntervalDominance, lower, upper, members);
+
+            // Bounds once: the intersection probability and the interval-dominance set both derive from them.
+            predictor.Bounds(p, lower, upper);
+            IntersectionProbability.Compute(lower, upper, p, intersection.AsSpan(i * k, k));
+            LabelSets.IntervalDominance(lower, upper, members);
+            predictor.Predict(p, CredalOutput.MaximumEntropy, maxent.AsSpan(i * k, k), i);
+            predictor.Predict(p, CredalOutput.Centroid, centroid.AsSpan(i * k, k), i);
             trueCovered[i] = members[labels[i]];
             cloudCovered[i] = members[cloud.ArgMax(i)];
             sizes[i] = members.Count(true);
@@ -72,9 +75,9 @@ public static class EvaluationService
             {
                 Edge = MethodMetrics.Compute(edge, labels),
                 Cloud = MethodMetrics.Compute(cloud, labels),
-                Intersection = MethodMetrics.Compute(ProbabilityMatrix.Create(intersection, k, "intersection"), labels),
-                MaximumEntropy = MethodMetrics.Compute(ProbabilityMatrix.Create(maxent, k, "maxent"), labels),
-                Centroid = MethodMetrics.Compute(ProbabilityMatrix.Create(centroid, k, "centroid"), labels),
+                Intersection = MethodMetrics.Compute(ProbabilityMatrix.FromProbabilities(intersection, k, "intersection"), labels),
+                MaximumEntropy = MethodMetrics.Compute(ProbabilityMatrix.FromProbabilities(maxent, k, "maxent"), labels),
+                Centroid = MethodMetrics.Compute(ProbabilityMatrix.FromProbabilities(centroid, k, "centroid"), labels),
             },
             LabelSets = new LabelSetMetrics
             {

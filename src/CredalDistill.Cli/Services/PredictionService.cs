@@ -57,10 +57,8 @@ public static class PredictionService
                 var sets = new string[n];
                 RowBatches.For(n, progress, i =>
                 {
-                    Span<double> lower = stackalloc double[k];
-                    Span<double> upper = stackalloc double[k];
                     Span<bool> members = stackalloc bool[k];
-                    LabelSet(predictor, edge.Row(i), rule, lower, upper, members);
+                    predictor.LabelSet(edge.Row(i), rule, members);
                     sets[i] = Join(members);
                 }, cancellationToken);
                 return new PredictionTable(n, [], [], sets);
@@ -76,7 +74,7 @@ public static class PredictionService
                     var row = values.AsSpan(i * width, width);
                     var p = edge.Row(i);
                     predictor.Bounds(p, row[..k], row[k..(2 * k)]);
-                    predictor.Predict(p, CredalOutput.Intersection, row[(2 * k)..(3 * k)], i);
+                    IntersectionProbability.Compute(row[..k], row[k..(2 * k)], p, row[(2 * k)..(3 * k)]);
                     predictor.Predict(p, CredalOutput.MaximumEntropy, row[(3 * k)..], i);
                     Span<bool> members = stackalloc bool[k];
                     if (rule == LabelSetRule.Maximality)
@@ -96,19 +94,6 @@ public static class PredictionService
             default:
                 throw new ArgumentOutOfRangeException(nameof(output), output, "Unknown output.");
         }
-    }
-
-    /// <summary>Membership flags of one row's label set under <paramref name="rule"/> (scratch spans of length K).</summary>
-    internal static void LabelSet(CredalPredictor predictor, ReadOnlySpan<double> p, LabelSetRule rule, Span<double> lower, Span<double> upper, Span<bool> members)
-    {
-        if (rule == LabelSetRule.Maximality)
-        {
-            LabelSets.Maximality(predictor.Divergence, p, predictor.Gamma, members);
-            return;
-        }
-
-        predictor.Bounds(p, lower, upper);
-        LabelSets.IntervalDominance(lower, upper, members);
     }
 
     /// <summary>The member labels joined by <c>|</c>, e.g. <c>0|2</c>.</summary>

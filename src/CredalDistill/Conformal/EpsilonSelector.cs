@@ -52,17 +52,7 @@ public static class EpsilonSelector
 
         int n = edge.Rows;
         var order = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            order[i] = i;
-        }
-
-        var rng = new SplitMix64(seed);
-        for (int i = n - 1; i > 0; i--)
-        {
-            int j = (int)(rng.NextUInt64() % (ulong)(i + 1));
-            (order[i], order[j]) = (order[j], order[i]);
-        }
+        new SplitMix64(seed).Permutation(order);
 
         var allScores = ConformalCalibrator.Scores(cloud, edge, divergence);
         var scores = new double[grid.Length];

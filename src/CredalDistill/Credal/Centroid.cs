@@ -67,11 +67,7 @@ public static class Centroid
             return 0.0;
         }
 
-        Span<double> sub = stackalloc double[Math.Min(m, 64)];
-        if (m > 64)
-        {
-            sub = new double[m];
-        }
+        Span<double> sub = m <= 64 ? stackalloc double[m] : new double[m];
 
         for (int i = 0; i < m; i++)
         {

@@ -55,6 +55,14 @@ public sealed class CredalPredictor
         PredictUnchecked(p, output, destination, row);
     }
 
+    /// <summary>Writes one row's label set (membership flags) under <paramref name="rule"/>. Allocation-free up to 256 classes.</summary>
+    public void LabelSet(ReadOnlySpan<double> p, LabelSetRule rule, Span<bool> members)
+    {
+        Check.Distribution(p, nameof(p));
+        Check.SameLength(p.Length, members.Length, nameof(members));
+        LabelSetUnchecked(p, rule, members);
+    }
+
     /// <summary>Bounds of every row.</summary>
     public IntervalMatrix Bounds(ProbabilityMatrix edge)
     {
@@ -82,20 +90,7 @@ public sealed class CredalPredictor
         ArgumentNullException.ThrowIfNull(edge);
         int k = edge.Classes;
         var result = new bool[edge.Rows * k];
-        ForEachRow(edge.Rows, i =>
-        {
-            var members = result.AsSpan(i * k, k);
-            if (rule == LabelSetRule.Maximality)
-            {
-                Credal.LabelSets.MaximalityUnchecked(Divergence, edge.Row(i), Gamma, members);
-                return;
-            }
-
-            Span<double> lower = k <= 256 ? stackalloc double[k] : new double[k];
-            Span<double> upper = k <= 256 ? stackalloc double[k] : new double[k];
-            CredalBounds.ComputeUnchecked(Divergence, edge.Row(i), Gamma, lower, upper);
-            Credal.LabelSets.IntervalDominance(lower, upper, members);
-        });
+        ForEachRow(edge.Rows, i => LabelSetUnchecked(edge.Row(i), rule, result.AsSpan(i * k, k)));
         return result;
     }
 
@@ -106,6 +101,21 @@ public sealed class CredalPredictor
         var result = new Estimate[edge.Rows];
         ForEachRow(edge.Rows, i => result[i] = VolumeFraction.ComputeUnchecked(Divergence, edge.Row(i), Gamma, Options.MonteCarlo with { Stream = (ulong)i }));
         return result;
+    }
+
+    private void LabelSetUnchecked(ReadOnlySpan<double> p, LabelSetRule rule, Span<bool> members)
+    {
+        if (rule == LabelSetRule.Maximality)
+        {
+            Credal.LabelSets.MaximalityUnchecked(Divergence, p, Gamma, members);
+            return;
+        }
+
+        int k = p.Length;
+        Span<double> lower = k <= 256 ? stackalloc double[k] : new double[k];
+        Span<double> upper = k <= 256 ? stackalloc double[k] : new double[k];
+        CredalBounds.ComputeUnchecked(Divergence, p, Gamma, lower, upper);
+        Credal.LabelSets.IntervalDominance(lower, upper, members);
     }
 
     private void PredictUnchecked(ReadOnlySpan<double> p, CredalOutput output, Span<double> destination, int row)

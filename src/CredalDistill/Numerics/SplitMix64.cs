@@ -50,6 +50,21 @@ public struct SplitMix64
         return r * Math.Cos(theta);
     }
 
+    /// <summary>Fills <paramref name="destination"/> with a uniformly random permutation of <c>0..n-1</c> (Fisher-Yates).</summary>
+    public void Permutation(Span<int> destination)
+    {
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] = i;
+        }
+
+        for (int i = destination.Length - 1; i > 0; i--)
+        {
+            int j = (int)(NextUInt64() % (ulong)(i + 1));
+            (destination[i], destination[j]) = (destination[j], destination[i]);
+        }
+    }
+
     /// <summary>Standard exponential deviate.</summary>
     public double NextExponential() => -Math.Log(NextOpenDouble());
 }
