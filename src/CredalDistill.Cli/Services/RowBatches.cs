@@ -10,7 +10,8 @@ public static class RowBatches
     /// <param name="rows">Number of rows.</param>
     /// <param name="progress">Receives the completed fraction, or null.</param>
     /// <param name="body">The per-row computation.</param>
-    /// <param name="cancellationToken">Stops the loop between chunks (throws <see cref="OperationCanceledException"/>).</param>
+    /// <param name="cancellationToken">Stops the loop between rows: once it is cancelled, each worker finishes at most the row it is
+    /// on, and the call throws <see cref="OperationCanceledException"/>.</param>
     public static void For(int rows, IProgress<double>? progress, Action<int> body, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -18,16 +19,24 @@ public static class RowBatches
         int chunks = (rows + chunkRows - 1) / chunkRows;
         int done = 0;
         cancellationToken.ThrowIfCancellationRequested();
-        Parallel.For(0, chunks, new ParallelOptions { CancellationToken = cancellationToken }, c =>
+        var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
+        Parallel.For(0, chunks, options, (c, state) =>
         {
             int end = Math.Min(rows, (c + 1) * chunkRows);
             for (int i = c * chunkRows; i < end; i++)
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    state.Stop();
+                    return;
+                }
+
                 body(i);
             }
 
             int finished = Interlocked.Increment(ref done);
             progress?.Report((double)finished / chunks);
         });
+        cancellationToken.ThrowIfCancellationRequested();
     }
 }
