@@ -5,6 +5,8 @@ Run from anywhere with Debian's Python:
 
     apt-get install -y python3-torch python3-onnx dataset-fashion-mnist
     /usr/bin/python3 models/train.py
+    /usr/bin/python3 models/train.py --only fmnist10-cloud   # retrain one part, keep the others
+    /usr/bin/python3 models/train.py --card                  # only rewrite README.md's tables from metrics.json
 
 Outputs (written next to this script, i.e. into models/):
     fmnist{3,10}-cloud.onnx          ensemble of BN-CNNs, temperature-scaled; output `logits`
@@ -12,6 +14,7 @@ Outputs (written next to this script, i.e. into models/):
     fmnist{3,10}-edge-q{4,6,8}.onnx  the edge with uniformly quantized weights, same interface
     fmnist{3,10}-edge-lastlayer.json the edge's last linear layer (see README.md)
     metrics.json                     accuracy / ECE / params / FLOPs / training seconds per model
+    README.md (generated sections)   the model card's results and SHA-256 tables, from metrics.json
 
 Data policy: the 60,000 training images are split once, with a seeded permutation, into
 54,000 training and 6,000 validation images (SPLIT_SEED). The validation images are used
@@ -57,7 +60,7 @@ TASKS = {
 
 CLOUD_MEMBERS = int(os.environ.get("CD_CLOUD_MEMBERS", "3"))
 CLOUD_EPOCHS = {"fmnist3": int(os.environ.get("CD_CLOUD_EPOCHS3", "10")),
-                "fmnist10": int(os.environ.get("CD_CLOUD_EPOCHS10", "4"))}
+                "fmnist10": int(os.environ.get("CD_CLOUD_EPOCHS10", "10"))}
 EDGE_EPOCHS = {"fmnist3": int(os.environ.get("CD_EDGE_EPOCHS3", "30")),
                "fmnist10": int(os.environ.get("CD_EDGE_EPOCHS10", "20"))}
 BATCH = 128
@@ -351,7 +354,21 @@ def sha256(path):
     return h.hexdigest()
 
 
+PARTS = [f"{t}-{kind}" for t in TASKS for kind in ("edge", "cloud")]
+
+
+def parse_only(argv):
+    """`--only PART [PART ...]` (PART in PARTS): train just those parts; the other models and their
+    metrics.json entries are kept as they are (edge parts include the quantized edges and last layer)."""
+    if not argv:
+        return set(PARTS)
+    if argv[0] != "--only" or len(argv) < 2 or any(a not in PARTS for a in argv[1:]):
+        sys.exit(f"usage: train.py [--only PART ...]   PART: {', '.join(PARTS)}")
+    return set(argv[1:])
+
+
 def main():
+    only = parse_only(sys.argv[1:])
     t_start = time.time()
     torch.set_num_threads(THREADS)
     torch.use_deterministic_algorithms(True)
@@ -384,6 +401,13 @@ def main():
         },
         "models": {},
     }
+    metrics_path = os.path.join(OUT_DIR, "metrics.json")
+    if only != set(PARTS):
+        with open(metrics_path) as f:
+            previous = json.load(f)
+        metrics["models"] = previous["models"]
+        metrics["total_seconds"] = previous.get("total_seconds")
+        log(f"training only {sorted(only)}; keeping the other models")
 
     for ti, (task, classes) in enumerate(TASKS.items()):
         k = len(classes)
@@ -393,74 +417,145 @@ def main():
         log(f"task {task}: K={k}, train {xtr.shape[0]}, validation {xva.shape[0]}, test {xte.shape[0]}")
 
         # ---- edge
-        t0 = time.time()
-        edge = train_edge(k, xtr, ytr, xva, yva, EDGE_EPOCHS[task], BASE_SEED + 100 * ti)
-        edge_seconds = time.time() - t0
-        edge_macs = count_macs(LogitsOnly(edge))
-        edge_entry = lambda name, mdl, secs, extra: {
-            "file": f"{name}.onnx", "task": task, "classes": k, "kind": "edge",
-            "params": count_params(mdl), "macs": edge_macs, "flops": 2 * edge_macs,
-            "features": 32, "train_seconds": round(secs, 1),
-            "validation": summarize(predict_logits(lambda b: mdl(b)[0], xva), yva),
-            "test": summarize(predict_logits(lambda b: mdl(b)[0], xte), yte), **extra}
-        name = f"{task}-edge"
-        export(edge, os.path.join(OUT_DIR, f"{name}.onnx"), ["logits", "features"])
-        metrics["models"][name] = edge_entry(name, edge, edge_seconds,
-                                             {"epochs": EDGE_EPOCHS[task], "seed": BASE_SEED + 100 * ti})
-        log(f"  {name}: {metrics['models'][name]['test']}")
-        with open(os.path.join(OUT_DIR, f"{name}-lastlayer.json"), "w") as f:
-            json.dump({"classes": k, "features": edge.head.in_features,
-                       "weight": edge.head.weight.detach().double().tolist(),
-                       "bias": edge.head.bias.detach().double().tolist()}, f)
-            f.write("\n")
-        for bits in QUANT_BITS:
-            q = Edge(k)
-            q.load_state_dict(edge.state_dict())
-            quantize_(q, bits)
-            q.eval()
-            qname = f"{task}-edge-q{bits}"
-            export(q, os.path.join(OUT_DIR, f"{qname}.onnx"), ["logits", "features"])
-            metrics["models"][qname] = edge_entry(qname, q, edge_seconds,
-                                                  {"quantization": {"bits": bits, "clip_quantiles": list(QUANT_QUANTILES),
-                                                                    "tensors": "conv and linear weights; biases kept in float32"}})
-            log(f"  {qname}: {metrics['models'][qname]['test']}")
+        if f"{task}-edge" not in only:
+            log(f"  {task}-edge: kept")
+        else:
+            train_edge_part(task, ti, k, xtr, ytr, xva, yva, xte, yte, metrics)
+        if f"{task}-cloud" not in only:
+            log(f"  {task}-cloud: kept")
+        else:
+            train_cloud_part(task, ti, k, xtr, ytr, xva, yva, xte, yte, metrics)
 
-        # ---- cloud
-        t0 = time.time()
-        members, epochs_sel = [], []
-        for m in range(CLOUD_MEMBERS):
-            mdl, ep = train_cloud_member(k, xtr, ytr, xva, yva, CLOUD_EPOCHS[task], BASE_SEED + 100 * ti + 10 + m)
-            members.append(mdl)
-            epochs_sel.append(ep)
-        val_member_logits = [predict_logits(mm, xva) for mm in members]
-        temp = fit_temperature(val_member_logits, yva)
-        cloud = CloudEnsemble(members, temp).eval()
-        cloud_seconds = time.time() - t0
-        name = f"{task}-cloud"
-        export(cloud, os.path.join(OUT_DIR, f"{name}.onnx"), ["logits"])
-        untempered = CloudEnsemble(members, 1.0).eval()
-        cloud_macs = count_macs(cloud)
-        metrics["models"][name] = {
-            "file": f"{name}.onnx", "task": task, "classes": k, "kind": "cloud",
-            "params": count_params(cloud), "macs": cloud_macs, "flops": 2 * cloud_macs,
-            "train_seconds": round(cloud_seconds, 1),
-            "members": CLOUD_MEMBERS, "epochs": CLOUD_EPOCHS[task], "selected_epochs": epochs_sel,
-            "member_seeds": [BASE_SEED + 100 * ti + 10 + m for m in range(CLOUD_MEMBERS)],
-            "temperature": temp,
-            "validation": summarize(predict_logits(cloud, xva), yva),
-            "test": summarize(predict_logits(cloud, xte), yte),
-            "test_before_temperature_scaling": summarize(predict_logits(untempered, xte), yte),
-        }
-        log(f"  {name}: T={temp} {metrics['models'][name]['test']}")
-
-    metrics["total_seconds"] = round(time.time() - t_start, 1)
+    if only == set(PARTS):
+        metrics["total_seconds"] = round(time.time() - t_start, 1)
     metrics["sha256"] = {f: sha256(os.path.join(OUT_DIR, f)) for f in sorted(os.listdir(OUT_DIR))
                          if f.endswith(".onnx") or f.endswith("-lastlayer.json")}
-    with open(os.path.join(OUT_DIR, "metrics.json"), "w") as f:
+    with open(metrics_path, "w") as f:
         json.dump(metrics, f, indent=2)
         f.write("\n")
-    log(f"done in {metrics['total_seconds']} s")
+    write_card(metrics)
+    log(f"done in {round(time.time() - t_start, 1)} s")
+
+
+# ----------------------------------------------------------------------------- model card
+def card_tables(metrics):
+    """The model card's generated sections, from metrics.json: the results table, the cloud before/after
+    temperature scaling, and the SHA-256 of every model file."""
+    rows = ["| model | file | params | MACs / image | FLOPs / image | test accuracy (%) | test ECE (%) | test NLL "
+            "| validation accuracy (%) | validation ECE (%) | training (s) |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    order = [f"{t}-{m}" for t in TASKS for m in ("edge", "edge-q4", "edge-q6", "edge-q8", "cloud")]
+    for name in order:
+        e = metrics["models"][name]
+        rows.append(f"| {name} | `{e['file']}` | {e['params']} | {e['macs']} | {e['flops']} "
+                    f"| {e['test']['accuracy_percent']} | {e['test']['ece_percent']} | {e['test']['nll']} "
+                    f"| {e['validation']['accuracy_percent']} | {e['validation']['ece_percent']} | {e['train_seconds']} |")
+    clouds = []
+    for t in TASKS:
+        e = metrics["models"][f"{t}-cloud"]
+        b, a = e["test_before_temperature_scaling"], e["test"]
+        clouds.append(f"* {t}-cloud: {e['members']} members, {e['epochs']} epochs each, selected epochs "
+                      f"{', '.join(map(str, e['selected_epochs']))}, member seeds {', '.join(map(str, e['member_seeds']))}; "
+                      f"test accuracy / ECE / NLL before temperature scaling (T = 1) {b['accuracy_percent']}% / "
+                      f"{b['ece_percent']}% / {b['nll']}, after (T = {e['temperature']}) {a['accuracy_percent']}% / "
+                      f"{a['ece_percent']}% / {a['nll']}.")
+    edge_cloud = []
+    for t in TASKS:
+        ea = metrics["models"][f"{t}-edge"]["test"]["accuracy_percent"]
+        ca = metrics["models"][f"{t}-cloud"]["test"]["accuracy_percent"]
+        edge_cloud.append(f"{t}: cloud {ca}% vs edge {ea}% ({ca - ea:+.2f} points)")
+    clouds.append("* Test accuracy gap: " + "; ".join(edge_cloud) + ".")
+    sha = ["| file | SHA-256 |", "|---|---|"] + [f"| `{f}` | `{h}` |" for f, h in metrics["sha256"].items()]
+    return {"results": "\n".join(rows), "clouds": "\n".join(clouds), "sha256": "\n".join(sha)}
+
+
+def write_card(metrics):
+    """Replaces each `<!-- train.py:NAME -->` ... `<!-- /train.py:NAME -->` section of README.md."""
+    path = os.path.join(OUT_DIR, "README.md")
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        text = f.read()
+    for name, body in card_tables(metrics).items():
+        begin, end = f"<!-- train.py:{name} -->", f"<!-- /train.py:{name} -->"
+        i, j = text.find(begin), text.find(end)
+        if i < 0 or j < i:
+            log(f"  README.md has no {begin} section; not updated")
+            continue
+        text = text[:i + len(begin)] + "\n" + body + "\n" + text[j:]
+    with open(path, "w") as f:
+        f.write(text)
+    log("  README.md tables updated from metrics.json")
+
+
+def train_edge_part(task, ti, k, xtr, ytr, xva, yva, xte, yte, metrics):
+    """The edge, its last layer and its quantized copies."""
+    t0 = time.time()
+    edge = train_edge(k, xtr, ytr, xva, yva, EDGE_EPOCHS[task], BASE_SEED + 100 * ti)
+    edge_seconds = time.time() - t0
+    edge_macs = count_macs(LogitsOnly(edge))
+    edge_entry = lambda name, mdl, secs, extra: {
+        "file": f"{name}.onnx", "task": task, "classes": k, "kind": "edge",
+        "params": count_params(mdl), "macs": edge_macs, "flops": 2 * edge_macs,
+        "features": 32, "train_seconds": round(secs, 1),
+        "validation": summarize(predict_logits(lambda b: mdl(b)[0], xva), yva),
+        "test": summarize(predict_logits(lambda b: mdl(b)[0], xte), yte), **extra}
+    name = f"{task}-edge"
+    export(edge, os.path.join(OUT_DIR, f"{name}.onnx"), ["logits", "features"])
+    metrics["models"][name] = edge_entry(name, edge, edge_seconds,
+                                         {"epochs": EDGE_EPOCHS[task], "seed": BASE_SEED + 100 * ti})
+    log(f"  {name}: {metrics['models'][name]['test']}")
+    with open(os.path.join(OUT_DIR, f"{name}-lastlayer.json"), "w") as f:
+        json.dump({"classes": k, "features": edge.head.in_features,
+                   "weight": edge.head.weight.detach().double().tolist(),
+                   "bias": edge.head.bias.detach().double().tolist()}, f)
+        f.write("\n")
+    for bits in QUANT_BITS:
+        q = Edge(k)
+        q.load_state_dict(edge.state_dict())
+        quantize_(q, bits)
+        q.eval()
+        qname = f"{task}-edge-q{bits}"
+        export(q, os.path.join(OUT_DIR, f"{qname}.onnx"), ["logits", "features"])
+        metrics["models"][qname] = edge_entry(qname, q, edge_seconds,
+                                              {"quantization": {"bits": bits, "clip_quantiles": list(QUANT_QUANTILES),
+                                                                "tensors": "conv and linear weights; biases kept in float32"}})
+        log(f"  {qname}: {metrics['models'][qname]['test']}")
+
+
+def train_cloud_part(task, ti, k, xtr, ytr, xva, yva, xte, yte, metrics):
+    """The temperature-scaled cloud ensemble."""
+    t0 = time.time()
+    members, epochs_sel = [], []
+    for m in range(CLOUD_MEMBERS):
+        mdl, ep = train_cloud_member(k, xtr, ytr, xva, yva, CLOUD_EPOCHS[task], BASE_SEED + 100 * ti + 10 + m)
+        members.append(mdl)
+        epochs_sel.append(ep)
+    val_member_logits = [predict_logits(mm, xva) for mm in members]
+    temp = fit_temperature(val_member_logits, yva)
+    cloud = CloudEnsemble(members, temp).eval()
+    cloud_seconds = time.time() - t0
+    name = f"{task}-cloud"
+    export(cloud, os.path.join(OUT_DIR, f"{name}.onnx"), ["logits"])
+    untempered = CloudEnsemble(members, 1.0).eval()
+    cloud_macs = count_macs(cloud)
+    metrics["models"][name] = {
+        "file": f"{name}.onnx", "task": task, "classes": k, "kind": "cloud",
+        "params": count_params(cloud), "macs": cloud_macs, "flops": 2 * cloud_macs,
+        "train_seconds": round(cloud_seconds, 1),
+        "members": CLOUD_MEMBERS, "epochs": CLOUD_EPOCHS[task], "selected_epochs": epochs_sel,
+        "member_seeds": [BASE_SEED + 100 * ti + 10 + m for m in range(CLOUD_MEMBERS)],
+        "temperature": temp,
+        "validation": summarize(predict_logits(cloud, xva), yva),
+        "test": summarize(predict_logits(cloud, xte), yte),
+        "test_before_temperature_scaling": summarize(predict_logits(untempered, xte), yte),
+    }
+    log(f"  {name}: T={temp} {metrics['models'][name]['test']}")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    if sys.argv[1:] == ["--card"]:
+        with open(os.path.join(OUT_DIR, "metrics.json")) as f:
+            write_card(json.load(f))
+    else:
+        sys.exit(main())
