@@ -28,7 +28,7 @@ public sealed record ExperimentOptions
     /// Splits on which the expensive extractions (max-entropy for the Lagrange divergences, centroids, maximality)
     /// are evaluated; they use the first <see cref="HeavyTestRows"/> test rows of those splits.
     /// </summary>
-    public int HeavySplits { get; init; } = 20;
+    public int HeavySplits { get; init; } = 50;
 
     /// <summary>Test rows used by the expensive extractions.</summary>
     public int HeavyTestRows { get; init; } = 1000;
