@@ -48,4 +48,7 @@ public class CredalKernels
 
     [Benchmark(Description = "centroid (exact quadrature), K = 3")]
     public void CentroidK3() => Centroid.Compute(_d, _p3, 0.3, _q.AsSpan(0, 3), _se.AsSpan(0, 3));
+
+    [Benchmark(Description = "centroid (hit-and-run, 2000 + 200 burn-in), K = 10")]
+    public void CentroidK10() => Centroid.Compute(_d, _p10, 0.3, _q, _se);
 }
