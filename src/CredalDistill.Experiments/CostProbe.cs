@@ -53,10 +53,7 @@ public static class CostProbe
             costs[$"cdci/{name}/intersection"] = Time(rows, i => predictor.Predict(edge.Row(i), CredalOutput.Intersection, probs));
             int heavyRows = divergence is KullbackLeibler or TotalVariation ? rows : Math.Min(rows, 100);
             costs[$"cdci/{name}/maxent"] = Time(heavyRows, i => predictor.Predict(edge.Row(i), CredalOutput.MaximumEntropy, probs));
-            if (k == 3 || divergence is KullbackLeibler)
-            {
-                costs[$"cdci/{name}/centroid"] = Time(Math.Min(rows, k == 3 ? 200 : 20), i => predictor.Predict(edge.Row(i), CredalOutput.Centroid, probs, i));
-            }
+            costs[$"cdci/{name}/centroid"] = Time(Math.Min(rows, k == 3 ? 200 : 20), i => predictor.Predict(edge.Row(i), CredalOutput.Centroid, probs, i));
         }
 
         return costs;

@@ -51,6 +51,7 @@ public static class Demo
                 QuantizedBits = [],
                 HeavySplits = 1,
                 HeavyTestRows = int.MaxValue,
+                MonteCarloTestRows = int.MaxValue,
                 CentroidSamples = 300,
             };
             var outputs = TaskOutputs.Load(task, repositoryRoot, options.QuantizedBits, (stage, f) => progress($"{stage}", start + (0.25 * f / tasks.Count)));

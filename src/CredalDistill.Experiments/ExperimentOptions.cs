@@ -33,6 +33,9 @@ public sealed record ExperimentOptions
     /// <summary>Test rows used by the expensive extractions.</summary>
     public int HeavyTestRows { get; init; } = 1000;
 
+    /// <summary>Test rows used by the Monte Carlo (hit-and-run) centroids above three classes, every divergence.</summary>
+    public int MonteCarloTestRows { get; init; } = 200;
+
     /// <summary>Hit-and-run samples per input for centroids above three classes.</summary>
     public int CentroidSamples { get; init; } = 500;
 
@@ -47,6 +50,7 @@ public sealed record ExperimentOptions
         Divergences = ["kl", "alpha:0.9"],
         HeavySplits = 1,
         HeavyTestRows = 300,
+        MonteCarloTestRows = 100,
         CentroidSamples = 200,
     };
 }

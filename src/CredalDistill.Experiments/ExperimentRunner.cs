@@ -70,6 +70,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
             }
 
             record.Values["confidence"] = confidence / output.Rows;
+            record.Values["test-inputs"] = output.Rows;
             extra?.Invoke(record);
             records.Add(record);
             if (split == 0)
@@ -117,6 +118,23 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         var edgeHeavy = edgeTest.Select(heavyIdx);
         var heavyLabels = testLabels[..heavyRows];
         var cloudHeavy = cloudTest.Select(heavyIdx);
+        // Monte Carlo centroids (K > 3) cost milliseconds per input: a smaller prefix of the test set.
+        int mcRows = Math.Min(options.MonteCarloTestRows, plan.Test.Length);
+        var mcIdx = Enumerable.Range(0, mcRows).ToArray();
+        var edgeMc = edgeTest.Select(mcIdx);
+        var cloudMc = cloudTest.Select(mcIdx);
+        var mcLabels = testLabels[..mcRows];
+        // The raw edge on the same prefixes: the reference for rows evaluated on fewer inputs (the 15-bin ECE is
+        // biased upwards on small samples, so those rows are comparable with this, not with whole-test-set rows).
+        if (heavy && heavyRows < plan.Test.Length)
+        {
+            Add($"edge/first-{heavyRows}", edgeHeavy, labelsOverride: heavyLabels, cloudOverride: cloudHeavy);
+        }
+
+        if (heavy && k > 3 && mcRows < plan.Test.Length && mcRows != heavyRows)
+        {
+            Add($"edge/first-{mcRows}", edgeMc, labelsOverride: mcLabels, cloudOverride: cloudMc);
+        }
         foreach (string name in options.Divergences)
         {
             var divergence = Divergence.Parse(name);
@@ -159,10 +177,13 @@ public sealed class ExperimentRunner(ExperimentOptions options)
                     Add($"{prefix}/maxent", predictor.Predict(edgeHeavy, CredalOutput.MaximumEntropy), labelsOverride: heavyLabels, cloudOverride: cloudHeavy);
                 }
 
-                bool centroid = heavy && (k == 3 || divergence is KullbackLeibler);
-                if (centroid)
+                if (heavy && k == 3)
                 {
                     Add($"{prefix}/centroid", predictor.Predict(edgeHeavy, CredalOutput.Centroid), labelsOverride: heavyLabels, cloudOverride: cloudHeavy);
+                }
+                else if (heavy)
+                {
+                    Add($"{prefix}/centroid", predictor.Predict(edgeMc, CredalOutput.Centroid), labelsOverride: mcLabels, cloudOverride: cloudMc);
                 }
 
                 if (heavy && divergence is KullbackLeibler)

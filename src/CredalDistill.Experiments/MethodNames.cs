@@ -25,6 +25,11 @@ public static class MethodNames
         }
 
         var parts = method.Split('/');
+        if (parts[0] == "edge" && parts.Length == 2 && parts[1].StartsWith("first-", StringComparison.Ordinal))
+        {
+            return $"Edge as is (first {parts[1]["first-".Length..]} test inputs)";
+        }
+
         if (parts[0] == "cdci" && parts.Length == 4)
         {
             return $"CD-CI {parts[1]}, eps {parts[2]}, {Extraction(parts[3])}";

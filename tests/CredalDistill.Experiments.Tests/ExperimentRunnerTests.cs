@@ -1,0 +1,88 @@
+using CredalDistill.IO;
+using CredalDistill.Metrics;
+
+namespace CredalDistill.Experiments.Tests;
+
+public sealed class ExperimentRunnerTests
+{
+    private static readonly ExperimentOptions Small = new()
+    {
+        Splits = 3,
+        CalibrationSize = 300,
+        LabeledSize = 200,
+        Epsilons = [0.1, 0.3],
+        Divergences = ["kl", "tv", "alpha:0.9"],
+        QuantizedBits = [],
+        HeavySplits = 1,
+        HeavyTestRows = 120,
+        MonteCarloTestRows = 40,
+        CentroidSamples = 60,
+        Seed = 99,
+    };
+
+    [Fact]
+    public void Every_method_is_evaluated_on_the_test_set_of_its_split_plan()
+    {
+        var task = SyntheticTask.Create(FashionMnistTask.Fmnist3, 1000, seed: 1);
+        var runner = new ExperimentRunner(Small);
+        var records = runner.Run(task);
+        int testSize = 1000 - 300 - 200;
+
+        for (int split = 0; split < Small.Splits; split++)
+        {
+            var plan = runner.Plan(task, split);
+            var labels = plan.Test.Select(i => task.Labels[i]).ToArray();
+            var edge = records.Single(r => r.Split == split && r.Method == "edge");
+            Assert.Equal(Accuracy.Compute(task.Edge.Select(plan.Test), labels), edge.Values["accuracy"], 12);
+            Assert.Equal(ExpectedCalibrationError.Compute(task.Cloud.Select(plan.Test), labels), records.Single(r => r.Split == split && r.Method == "cloud").Values["ece"], 12);
+            foreach (var r in records.Where(r => r.Split == split && r.Values.ContainsKey("test-inputs")))
+            {
+                bool heavy = r.Method.EndsWith("/centroid", StringComparison.Ordinal)
+                    || r.Method == "edge/first-120"
+                    || (r.Method.EndsWith("/maxent", StringComparison.Ordinal) && r.Method.Contains("alpha", StringComparison.Ordinal));
+                Assert.Equal(heavy ? Small.HeavyTestRows : testSize, r.Values["test-inputs"]);
+            }
+        }
+
+        // The raw edge on the same prefix is the reference for the rows on fewer inputs.
+        var prefix = records.Single(r => r.Method == "edge/first-120");
+        var plan0 = runner.Plan(task, 0);
+        var first = plan0.Test[..120];
+        Assert.Equal(ExpectedCalibrationError.Compute(task.Edge.Select(first), first.Select(i => task.Labels[i]).ToArray()), prefix.Values["ece"], 12);
+
+        // The expensive extractions run on the first HeavySplits splits only; the cheap ones on all.
+        Assert.Equal(1, records.Count(r => r.Method == "cdci/alpha:0.9/0.1/centroid"));
+        Assert.Equal(Small.Splits, records.Count(r => r.Method == "cdci/alpha:0.9/0.1/intersection"));
+        Assert.Equal(Small.Splits, records.Count(r => r.Method == "cdci/kl/0.1/maxent"));
+    }
+
+    [Fact]
+    public void Conformal_coverage_and_set_metrics_are_in_range_and_smaller_eps_gives_larger_sets()
+    {
+        var task = SyntheticTask.Create(FashionMnistTask.Fmnist3, 1000, seed: 2);
+        var records = new ExperimentRunner(Small).Run(task);
+        foreach (string div in Small.Divergences)
+        {
+            double Mean(string eps, string metric) => records.Where(r => r.Method == $"cdci/{div}/{eps}/intersection" && r.Values.ContainsKey(metric)).Average(r => r.Values[metric]);
+            Assert.InRange(Mean("0.1", "coverage"), 0.75, 1.0);
+            Assert.InRange(Mean("0.3", "coverage"), 0.5, 0.9);
+            Assert.True(Mean("0.1", "set-size") >= Mean("0.3", "set-size"), div);
+            Assert.True(Mean("0.1", "inefficiency") >= Mean("0.3", "inefficiency"), div);
+        }
+    }
+
+    [Fact]
+    public void Ten_class_centroids_use_the_Monte_Carlo_prefix_for_every_divergence()
+    {
+        var task = SyntheticTask.Create(FashionMnistTask.Fmnist10, 900, seed: 3);
+        var options = Small with { Splits = 1, Epsilons = [0.2] };
+        var records = new ExperimentRunner(options).Run(task);
+        foreach (string div in options.Divergences)
+        {
+            var centroid = records.Single(r => r.Method == $"cdci/{div}/0.2/centroid");
+            Assert.Equal(options.MonteCarloTestRows, records.Single(r => r.Method == $"edge/first-{options.MonteCarloTestRows}").Values["test-inputs"]);
+            Assert.Equal(options.MonteCarloTestRows, centroid.Values["test-inputs"]);
+            Assert.InRange(centroid.Values["accuracy"], 0.0, 1.0);
+        }
+    }
+}
