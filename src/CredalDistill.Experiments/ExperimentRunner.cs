@@ -205,6 +205,18 @@ public sealed class ExperimentRunner(ExperimentOptions options)
             r.Values["gamma"] = selection.Threshold.Gamma;
         });
 
+        // Label-free joint choice of divergence and epsilon (same folds for every pair), intersection probability.
+        var joint = ConfigurationSelector.Select(cloudCal, edgeCal, seed: options.Seed + (ulong)split);
+        Add("cdci-auto/joint/intersection", new CredalPredictor(joint.Threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1 }).Predict(edgeTest), r =>
+        {
+            r.Values["epsilon"] = joint.Epsilon;
+            r.Values["gamma"] = joint.Threshold.Gamma;
+            foreach (var d in joint.Divergences)
+            {
+                r.Values[$"chose:{d.Name}"] = ReferenceEquals(d, joint.Divergence) ? 1.0 : 0.0;
+            }
+        });
+
         // Quantized edges: raw, and recalibrated by CD-CI (KL, eps = 0.1, intersection) from their own calibration scores.
         foreach (var (bits, (_, probabilities)) in task.Quantized.OrderBy(q => q.Key))
         {

@@ -22,6 +22,7 @@ public static class MethodNames
             case "laplace-kfac": return "Edge + last-layer Laplace (KFAC)";
             case "laplace-full": return "Edge + last-layer Laplace (full GGN)";
             case "cdci-auto/kl/intersection": return "CD-CI KL, eps auto (label-free), IP";
+            case "cdci-auto/joint/intersection": return "CD-CI divergence + eps auto (label-free), IP";
         }
 
         var parts = method.Split('/');

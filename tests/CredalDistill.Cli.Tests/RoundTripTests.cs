@@ -262,4 +262,28 @@ public sealed class RoundTripTests : IDisposable
         Assert.Equal(selection.Threshold.Gamma, artifact.Threshold);
         Assert.Contains("chosen", run.Stdout);
     }
+
+    [Fact]
+    public void Divergence_auto_stores_the_label_free_joint_choice_and_respects_a_fixed_epsilon()
+    {
+        var f = Make(3, calRows: 200);
+        string cal = _dir["cal-joint.json"];
+        var run = CliRun.Invoke("calibrate", "--cloud", f.CalCloud, "--edge", f.CalEdge, "--divergence", "auto", "--epsilon", "auto", "--out", cal);
+        AssertOk(run);
+        var joint = ConfigurationSelector.Select(f.CalCloudM, f.CalEdgeM);
+        var artifact = CalibrationArtifact.Load(cal);
+        Assert.Equal(joint.Divergence.Name, artifact.Divergence);
+        Assert.Equal(joint.Epsilon, artifact.Epsilon);
+        Assert.Equal(joint.Threshold.Gamma, artifact.Threshold);
+        Assert.Contains("hellinger", run.Stdout);
+        Assert.Contains(" *", run.Stdout);
+
+        string fixedEps = _dir["cal-div.json"];
+        run = CliRun.Invoke("calibrate", "--cloud", f.CalCloud, "--edge", f.CalEdge, "--divergence", "auto", "--epsilon", "0.2", "--out", fixedEps);
+        AssertOk(run);
+        var divOnly = ConfigurationSelector.Select(f.CalCloudM, f.CalEdgeM, epsilons: [0.2]);
+        artifact = CalibrationArtifact.Load(fixedEps);
+        Assert.Equal(0.2, artifact.Epsilon);
+        Assert.Equal(divOnly.Divergence.Name, artifact.Divergence);
+    }
 }

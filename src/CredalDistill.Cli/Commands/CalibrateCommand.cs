@@ -19,14 +19,22 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
         var cloud = loader.ReadProbabilities(settings.Cloud);
         var edge = loader.ReadProbabilities(settings.Edge, cloud.Classes, settings.Cloud);
         CalibrationOutcome outcome;
-        if (settings.AutoEpsilon)
+        var output = settings.SelectFor switch
         {
-            var output = settings.SelectFor switch
-            {
-                "maxent" => CredalOutput.MaximumEntropy,
-                "centroid" => CredalOutput.Centroid,
-                _ => CredalOutput.Intersection,
-            };
+            "maxent" => CredalOutput.MaximumEntropy,
+            "centroid" => CredalOutput.Centroid,
+            _ => CredalOutput.Intersection,
+        };
+        if (settings.AutoDivergence)
+        {
+            double[]? epsilons = settings.AutoEpsilon ? null : [settings.Epsilon];
+            string what = settings.AutoEpsilon ? "divergence and epsilon" : "divergence";
+            var (auto, selection) = consoles.Progress.Run($"choosing the {what} (label-free)", () => CalibrationService.CalibrateConfiguration(cloud, edge, epsilons, output, settings.Cloud, settings.Edge));
+            outcome = auto;
+            ConsoleReports.ConfigurationSelection(consoles.Out, selection, settings.SelectFor);
+        }
+        else if (settings.AutoEpsilon)
+        {
             var (auto, selection) = consoles.Progress.Run("choosing epsilon (label-free)", () => CalibrationService.CalibrateAuto(cloud, edge, settings.Divergence, output, settings.Cloud, settings.Edge));
             outcome = auto;
             ConsoleReports.EpsilonSelection(consoles.Out, selection, settings.SelectFor);

@@ -30,7 +30,7 @@ public sealed class CalibrateSettings : InputSettings
 
     /// <summary><c>--select-for</c>.</summary>
     [CommandOption("--select-for <OUTPUT>")]
-    [Description("With --epsilon auto: the output whose calibration is optimised: intersection, maxent or centroid.")]
+    [Description("With --epsilon auto or --divergence auto: the output whose calibration is optimised: intersection, maxent or centroid.")]
     [DefaultValue("intersection")]
     public string SelectFor { get; set; } = "intersection";
 
@@ -39,9 +39,12 @@ public sealed class CalibrateSettings : InputSettings
 
     /// <summary><c>--divergence</c>.</summary>
     [CommandOption("--divergence <NAME>")]
-    [Description("Score divergence D(cloud || edge): " + CredalDistill.Divergences.Divergence.Names + " (e.g. alpha:0.9).")]
+    [Description("Score divergence D(cloud || edge): " + CredalDistill.Divergences.Divergence.Names + " (e.g. alpha:0.9); or 'auto': chosen without labels, like --epsilon auto, among kl, reverse-kl, alpha:0.9, alpha:1.2, tv, hellinger, chi2 (jointly with eps when --epsilon is auto too).")]
     [DefaultValue("kl")]
     public string Divergence { get; set; } = "kl";
+
+    /// <summary>True for <c>--divergence auto</c>.</summary>
+    public bool AutoDivergence => string.Equals(Divergence.Trim(), "auto", StringComparison.OrdinalIgnoreCase);
 
     /// <summary><c>--out</c>.</summary>
     [CommandOption("--out <FILE>", true)]
@@ -61,7 +64,7 @@ public sealed class CalibrateSettings : InputSettings
             return ValidationResult.Error($"--select-for must be intersection, maxent or centroid (got '{SelectFor}')");
         }
 
-        if (!Divergences.Divergence.TryParse(Divergence, out _, out string? error))
+        if (!AutoDivergence && !Divergences.Divergence.TryParse(Divergence, out _, out string? error))
         {
             return ValidationResult.Error("--divergence: " + error);
         }

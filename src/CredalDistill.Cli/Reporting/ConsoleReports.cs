@@ -25,6 +25,33 @@ public static class ConsoleReports
         console.Write(table);
     }
 
+    /// <summary>Renders the (divergence x eps) table of cross-fitted cloud-referenced ECE (%) with the chosen pair marked.</summary>
+    public static void ConfigurationSelection(IAnsiConsole console, ConfigurationSelection selection, string output)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(selection);
+        var table = new Table().Title($"label-free choice ({output}): cross-fitted cloud-referenced ECE (%), * = chosen");
+        table.AddColumn("divergence");
+        foreach (double eps in selection.Epsilons)
+        {
+            table.AddColumn("eps " + Number(eps));
+        }
+
+        for (int d = 0; d < selection.Divergences.Count; d++)
+        {
+            var cells = new List<string> { selection.Divergences[d].Name };
+            for (int e = 0; e < selection.Epsilons.Count; e++)
+            {
+                bool chosen = d == selection.ChosenDivergenceIndex && e == selection.ChosenEpsilonIndex;
+                cells.Add((100 * selection.Scores[d][e]).ToString("F3", CultureInfo.InvariantCulture) + (chosen ? " *" : string.Empty));
+            }
+
+            table.AddRow(cells.ToArray());
+        }
+
+        console.Write(table);
+    }
+
     /// <summary>Renders the calibration summary: n, K, eps, divergence, threshold (nats and bits), rank and score summary.</summary>
     public static void Calibration(IAnsiConsole console, ConformalThreshold threshold, string? artifactPath)
     {

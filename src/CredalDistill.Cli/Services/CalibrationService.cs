@@ -43,6 +43,31 @@ public static class CalibrationService
     /// <param name="edgePath">Edge file (for messages).</param>
     public static (CalibrationOutcome Outcome, EpsilonSelection Selection) CalibrateAuto(ProbabilityMatrix cloud, ProbabilityMatrix edge, string divergenceName, CredalDistill.Credal.CredalOutput output, string cloudPath = "cloud", string edgePath = "edge")
     {
+        CheckForSelection(cloud, edge, cloudPath, edgePath, "--epsilon auto");
+        var divergence = Divergence.Parse(divergenceName);
+        var selection = EpsilonSelector.Select(cloud, edge, divergence, output);
+        return (Outcome(selection.Threshold, divergence), selection);
+    }
+
+    /// <summary>
+    /// Calibrates with the label-free joint choice of divergence and epsilon (<see cref="ConfigurationSelector"/>) for the
+    /// given extraction rule; <paramref name="epsilons"/> null means the default grid, one value fixes eps.
+    /// </summary>
+    /// <param name="cloud">Cloud outputs.</param>
+    /// <param name="edge">Edge outputs on the same inputs.</param>
+    /// <param name="epsilons">Candidate eps values, or null for <see cref="EpsilonSelector.DefaultCandidates"/>.</param>
+    /// <param name="output">The extraction whose calibration is optimised.</param>
+    /// <param name="cloudPath">Cloud file (for messages).</param>
+    /// <param name="edgePath">Edge file (for messages).</param>
+    public static (CalibrationOutcome Outcome, ConfigurationSelection Selection) CalibrateConfiguration(ProbabilityMatrix cloud, ProbabilityMatrix edge, IReadOnlyList<double>? epsilons, CredalDistill.Credal.CredalOutput output, string cloudPath = "cloud", string edgePath = "edge")
+    {
+        CheckForSelection(cloud, edge, cloudPath, edgePath, "--divergence auto");
+        var selection = ConfigurationSelector.Select(cloud, edge, output: output, epsilons: epsilons);
+        return (Outcome(selection.Threshold, selection.Divergence), selection);
+    }
+
+    private static void CheckForSelection(ProbabilityMatrix cloud, ProbabilityMatrix edge, string cloudPath, string edgePath, string option)
+    {
         ArgumentNullException.ThrowIfNull(cloud);
         ArgumentNullException.ThrowIfNull(edge);
         InputLoader.CheckRows(edgePath, edge.Rows, cloudPath, cloud.Rows);
@@ -53,12 +78,8 @@ public static class CalibrationService
 
         if (edge.Rows < 4)
         {
-            throw new DataFormatException(edgePath, $"--epsilon auto needs at least 4 calibration rows for its cross-fitting; got {edge.Rows}");
+            throw new DataFormatException(edgePath, $"{option} needs at least 4 calibration rows for its cross-fitting; got {edge.Rows}");
         }
-
-        var divergence = Divergence.Parse(divergenceName);
-        var selection = EpsilonSelector.Select(cloud, edge, divergence, output);
-        return (Outcome(selection.Threshold, divergence), selection);
     }
 
     private static CalibrationOutcome Outcome(ConformalThreshold threshold, IDivergence divergence)

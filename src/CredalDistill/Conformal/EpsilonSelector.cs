@@ -45,6 +45,27 @@ public static class EpsilonSelector
             Check.Epsilon(eps, nameof(candidates));
         }
 
+        var scores = CrossFittedScores(cloud, edge, divergence, output, grid, folds, seed);
+        int best = 0;
+        for (int c = 1; c < grid.Length; c++)
+        {
+            if (scores[c] < scores[best] || (scores[c] == scores[best] && grid[c] > grid[best]))
+            {
+                best = c;
+            }
+        }
+
+        var threshold = ConformalCalibrator.Calibrate(cloud, edge, grid[best], divergence);
+        return new EpsilonSelection(grid, scores, best, threshold);
+    }
+
+    /// <summary>
+    /// Mean over <paramref name="folds"/> seeded folds of the cloud-referenced ECE of <paramref name="output"/> on the held-out
+    /// fold, with <c>gamma</c> calibrated on the other folds, for each candidate in <paramref name="grid"/>. The folds depend
+    /// only on <c>n</c> and <paramref name="seed"/>, so scores of different divergences are paired.
+    /// </summary>
+    internal static double[] CrossFittedScores(ProbabilityMatrix cloud, ProbabilityMatrix edge, IDivergence divergence, CredalOutput output, double[] grid, int folds, ulong seed)
+    {
         if (folds < 2 || folds > edge.Rows / 2)
         {
             throw new ArgumentOutOfRangeException(nameof(folds), folds, $"folds must be in [2, n/2] for n = {edge.Rows}.");
@@ -81,16 +102,6 @@ public static class EpsilonSelector
             }
         }
 
-        int best = 0;
-        for (int c = 1; c < grid.Length; c++)
-        {
-            if (scores[c] < scores[best] || (scores[c] == scores[best] && grid[c] > grid[best]))
-            {
-                best = c;
-            }
-        }
-
-        var threshold = ConformalCalibrator.Calibrate(allScores, edge.Classes, grid[best], divergence);
-        return new EpsilonSelection(grid, scores, best, threshold);
+        return scores;
     }
 }

@@ -1,0 +1,41 @@
+using CredalDistill.Divergences;
+
+namespace CredalDistill.Conformal;
+
+/// <summary>Result of <see cref="ConfigurationSelector.Select"/>: the score of every (divergence, eps) pair and the chosen pair.</summary>
+public sealed class ConfigurationSelection
+{
+    internal ConfigurationSelection(IDivergence[] divergences, double[] epsilons, double[][] scores, int divergenceIndex, int epsilonIndex, ConformalThreshold threshold)
+    {
+        Divergences = divergences;
+        Epsilons = epsilons;
+        Scores = scores;
+        ChosenDivergenceIndex = divergenceIndex;
+        ChosenEpsilonIndex = epsilonIndex;
+        Threshold = threshold;
+    }
+
+    /// <summary>The candidate divergences, in the order given.</summary>
+    public IReadOnlyList<IDivergence> Divergences { get; }
+
+    /// <summary>The candidate miscoverage levels, in the order given.</summary>
+    public IReadOnlyList<double> Epsilons { get; }
+
+    /// <summary><c>Scores[d][e]</c>: cross-fitted cloud-referenced ECE (fraction) of divergence <c>d</c> at eps <c>e</c>; lower is better.</summary>
+    public IReadOnlyList<IReadOnlyList<double>> Scores { get; }
+
+    /// <summary>Index of the chosen divergence.</summary>
+    public int ChosenDivergenceIndex { get; }
+
+    /// <summary>Index of the chosen miscoverage.</summary>
+    public int ChosenEpsilonIndex { get; }
+
+    /// <summary>The chosen divergence.</summary>
+    public IDivergence Divergence => Divergences[ChosenDivergenceIndex];
+
+    /// <summary>The chosen miscoverage.</summary>
+    public double Epsilon => Epsilons[ChosenEpsilonIndex];
+
+    /// <summary>The threshold of the chosen pair, calibrated on the whole calibration set.</summary>
+    public ConformalThreshold Threshold { get; }
+}
