@@ -22,7 +22,7 @@ public static class Demo
     public static IReadOnlyList<string> Rows(string divergence, double epsilon)
     {
         string e = ExperimentRunner.Format(epsilon);
-        return ["edge", "cloud", "cloud-ts-ece", "edge-ts-ece", "distilled-ts", "laplace-diag", $"cdci/{divergence}/{e}/intersection", $"cdci/{divergence}/{e}/maxent", $"cdci/{divergence}/{e}/centroid", "cdci-auto/kl/intersection"];
+        return ["edge", "cloud", "cloud-ts-ece", "edge-ts-ece", "distilled-ts", "laplace-diag", $"cdci/{divergence}/{e}/intersection", $"cdci/{divergence}/{e}/maxent", $"cdci/{divergence}/{e}/centroid", "cdci-auto/kl/intersection", "cdci-auto/joint/intersection"];
     }
 
     /// <summary>Runs the demo and writes the report folder.</summary>
