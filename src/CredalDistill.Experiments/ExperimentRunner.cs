@@ -135,6 +135,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         {
             Add($"edge/first-{mcRows}", edgeMc, labelsOverride: mcLabels, cloudOverride: cloudMc);
         }
+
         foreach (string name in options.Divergences)
         {
             var divergence = Divergence.Parse(name);
