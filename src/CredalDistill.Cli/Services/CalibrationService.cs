@@ -19,14 +19,7 @@ public static class CalibrationService
     /// <param name="edgePath">Edge file (for messages).</param>
     public static CalibrationOutcome Calibrate(ProbabilityMatrix cloud, ProbabilityMatrix edge, double epsilon, string divergenceName, string cloudPath = "cloud", string edgePath = "edge")
     {
-        ArgumentNullException.ThrowIfNull(cloud);
-        ArgumentNullException.ThrowIfNull(edge);
-        InputLoader.CheckRows(edgePath, edge.Rows, cloudPath, cloud.Rows);
-        if (edge.Classes != cloud.Classes)
-        {
-            throw new DataFormatException(edgePath, $"{edge.Classes} columns, but {Path.GetFileName(cloudPath)} has {cloud.Classes}; both models must output the same classes");
-        }
-
+        CheckPair(cloud, edge, cloudPath, edgePath);
         var divergence = Divergence.Parse(divergenceName);
         var threshold = ConformalCalibrator.Calibrate(cloud, edge, epsilon, divergence);
         return Outcome(threshold, divergence);
@@ -66,7 +59,7 @@ public static class CalibrationService
         return (Outcome(selection.Threshold, selection.Divergence), selection);
     }
 
-    private static void CheckForSelection(ProbabilityMatrix cloud, ProbabilityMatrix edge, string cloudPath, string edgePath, string option)
+    private static void CheckPair(ProbabilityMatrix cloud, ProbabilityMatrix edge, string cloudPath, string edgePath)
     {
         ArgumentNullException.ThrowIfNull(cloud);
         ArgumentNullException.ThrowIfNull(edge);
@@ -75,7 +68,11 @@ public static class CalibrationService
         {
             throw new DataFormatException(edgePath, $"{edge.Classes} columns, but {Path.GetFileName(cloudPath)} has {cloud.Classes}; both models must output the same classes");
         }
+    }
 
+    private static void CheckForSelection(ProbabilityMatrix cloud, ProbabilityMatrix edge, string cloudPath, string edgePath, string option)
+    {
+        CheckPair(cloud, edge, cloudPath, edgePath);
         if (edge.Rows < 4)
         {
             throw new DataFormatException(edgePath, $"{option} needs at least 4 calibration rows for its cross-fitting; got {edge.Rows}");

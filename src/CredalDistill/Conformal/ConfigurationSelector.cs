@@ -1,5 +1,7 @@
 using CredalDistill.Credal;
 using CredalDistill.Divergences;
+using CredalDistill.Metrics;
+using CredalDistill.Numerics;
 using CredalDistill.Validation;
 
 namespace CredalDistill.Conformal;
@@ -29,10 +31,6 @@ public static class ConfigurationSelector
         int folds = 2,
         ulong seed = 1)
     {
-        ArgumentNullException.ThrowIfNull(cloud);
-        ArgumentNullException.ThrowIfNull(edge);
-        Check.SameRows(cloud.Rows, edge.Rows, nameof(edge));
-        Check.SameClasses(cloud.Classes, edge.Classes, nameof(edge));
         var candidates = (divergences ?? DefaultDivergences.Select(Divergence.Parse).ToArray()).ToArray();
         if (candidates.Length == 0)
         {
@@ -44,15 +42,25 @@ public static class ConfigurationSelector
             ArgumentNullException.ThrowIfNull(d, nameof(divergences));
         }
 
+        return SelectCore(cloud, edge, candidates, output, epsilons, nameof(epsilons), folds, seed);
+    }
+
+    /// <summary>The selection over validated divergence candidates; <paramref name="epsilonsArgument"/> names the eps grid in errors.</summary>
+    internal static ConfigurationSelection SelectCore(ProbabilityMatrix cloud, ProbabilityMatrix edge, IDivergence[] candidates, CredalOutput output, IReadOnlyList<double>? epsilons, string epsilonsArgument, int folds, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(cloud);
+        ArgumentNullException.ThrowIfNull(edge);
+        Check.SameRows(cloud.Rows, edge.Rows, nameof(edge));
+        Check.SameClasses(cloud.Classes, edge.Classes, nameof(edge));
         var grid = (epsilons ?? EpsilonSelector.DefaultCandidates).ToArray();
         if (grid.Length == 0)
         {
-            throw new ArgumentException("At least one candidate epsilon is needed.", nameof(epsilons));
+            throw new ArgumentException("At least one candidate epsilon is needed.", epsilonsArgument);
         }
 
         foreach (double eps in grid)
         {
-            Check.Epsilon(eps, nameof(epsilons));
+            Check.Epsilon(eps, epsilonsArgument);
         }
 
         var scores = new double[candidates.Length][];
@@ -60,7 +68,7 @@ public static class ConfigurationSelector
         int bestE = 0;
         for (int d = 0; d < candidates.Length; d++)
         {
-            scores[d] = EpsilonSelector.CrossFittedScores(cloud, edge, candidates[d], output, grid, folds, seed);
+            scores[d] = CrossFittedScores(cloud, edge, candidates[d], output, grid, folds, seed);
             for (int e = 0; e < grid.Length; e++)
             {
                 double s = scores[d][e];
@@ -75,5 +83,51 @@ public static class ConfigurationSelector
 
         var threshold = ConformalCalibrator.Calibrate(cloud, edge, grid[bestE], candidates[bestD]);
         return new ConfigurationSelection(candidates, grid, scores, bestD, bestE, threshold);
+    }
+
+    /// <summary>
+    /// Mean over <paramref name="folds"/> seeded folds of the cloud-referenced ECE of <paramref name="output"/> on the held-out
+    /// fold, with <c>gamma</c> calibrated on the other folds, for each candidate in <paramref name="grid"/>. The folds depend
+    /// only on <c>n</c> and <paramref name="seed"/>, so scores of different divergences are paired.
+    /// </summary>
+    private static double[] CrossFittedScores(ProbabilityMatrix cloud, ProbabilityMatrix edge, IDivergence divergence, CredalOutput output, double[] grid, int folds, ulong seed)
+    {
+        if (folds < 2 || folds > edge.Rows / 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(folds), folds, $"folds must be in [2, n/2] for n = {edge.Rows}.");
+        }
+
+        int n = edge.Rows;
+        var order = new int[n];
+        new SplitMix64(seed).Permutation(order);
+
+        var allScores = ConformalCalibrator.Scores(cloud, edge, divergence);
+        var scores = new double[grid.Length];
+        for (int f = 0; f < folds; f++)
+        {
+            int start = f * n / folds;
+            int end = (f + 1) * n / folds;
+            var held = order.AsSpan(start, end - start).ToArray();
+            var fitScores = new double[n - held.Length];
+            int m = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (i < start || i >= end)
+                {
+                    fitScores[m++] = allScores[order[i]];
+                }
+            }
+
+            var heldEdge = edge.Select(held);
+            var heldCloud = cloud.Select(held);
+            for (int c = 0; c < grid.Length; c++)
+            {
+                double gamma = ConformalCalibrator.Threshold(fitScores, grid[c]);
+                var predicted = new CredalPredictor(divergence, gamma).Predict(heldEdge, output);
+                scores[c] += CloudReferencedCalibrationError.Compute(predicted, heldCloud) / folds;
+            }
+        }
+
+        return scores;
     }
 }
