@@ -1,3 +1,5 @@
+using CredalDistill.Numerics;
+
 namespace CredalDistill.Divergences;
 
 /// <summary>
@@ -37,4 +39,13 @@ public sealed class KullbackLeibler : FDivergence
 
     /// <inheritdoc />
     protected override double GeneratorSecondDerivative(double u) => 1.0 / u;
+
+    /// <inheritdoc />
+    internal override double PhiBelow(double x) => double.IsNegativeInfinity(x) ? 1.0 : (x * Math.Exp(x)) - LogMath.ExpM1(x);
+
+    /// <inheritdoc />
+    internal override double PhiAboveScaled(double x) => x + LogMath.ExpM1(-x);
+
+    /// <inheritdoc />
+    internal override double PhiSlope(double x) => x;
 }

@@ -1,0 +1,145 @@
+namespace CredalDistill.Numerics;
+
+/// <summary>
+/// The log-domain view of one edge output that the exact kernels use (METHOD.md section 3.1a): for every class
+/// <c>log p_k</c> and <c>log r_k</c>, where <c>r_k = sum_{j != k} p_j</c> is taken from the other classes and never as
+/// <c>1 - p_k</c>. From logits: <c>log p_k = z_k - logsumexp(z)</c>, <c>log r_k = logsumexp_{j != k}(z_j) - logsumexp(z)</c>.
+/// From probabilities: the row is divided by its (compensated) sum here, once; this is the library's one
+/// normalisation of a probability row that sums to 1 within tolerance.
+/// </summary>
+internal static class ClassMasses
+{
+    /// <summary>Fills <paramref name="logP"/> and <paramref name="logRest"/> from a row of logits (or log-probabilities).</summary>
+    public static void FromLogits(ReadOnlySpan<double> z, Span<double> logP, Span<double> logRest)
+    {
+        int top = 0;
+        for (int k = 1; k < z.Length; k++)
+        {
+            if (z[k] > z[top])
+            {
+                top = k;
+            }
+        }
+
+        double max = z[top];
+        double sum = 0.0;
+        double compensation = 0.0;
+        double others = 0.0;
+        double othersCompensation = 0.0;
+        for (int k = 0; k < z.Length; k++)
+        {
+            double e = Math.Exp(z[k] - max);
+            Neumaier.Add(ref sum, ref compensation, e);
+            if (k != top)
+            {
+                Neumaier.Add(ref others, ref othersCompensation, e);
+            }
+        }
+
+        sum += compensation;
+        others += othersCompensation;
+        double logSum = Math.Log(sum);
+        for (int k = 0; k < z.Length; k++)
+        {
+            logP[k] = z[k] - max - logSum;
+
+            // r_k = sum - e_k: for k != top the top class alone contributes 1, so there is no cancellation.
+            logRest[k] = k == top ? 0.0 : Math.Log(sum - Math.Exp(z[k] - max)) - logSum;
+        }
+
+        logRest[top] = LogOthers(z, top, max, others) - logSum;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="logP"/> and <paramref name="logRest"/> from a row of probabilities (finite, non-negative,
+    /// positive sum), dividing it by its sum.
+    /// </summary>
+    public static void FromProbabilities(ReadOnlySpan<double> p, Span<double> logP, Span<double> logRest)
+    {
+        int top = 0;
+        for (int k = 1; k < p.Length; k++)
+        {
+            if (p[k] > p[top])
+            {
+                top = k;
+            }
+        }
+
+        double sum = 0.0;
+        double compensation = 0.0;
+        double others = 0.0;
+        double othersCompensation = 0.0;
+        for (int k = 0; k < p.Length; k++)
+        {
+            Neumaier.Add(ref sum, ref compensation, p[k]);
+            if (k != top)
+            {
+                Neumaier.Add(ref others, ref othersCompensation, p[k]);
+            }
+        }
+
+        sum += compensation;
+        others += othersCompensation;
+        double logSum = Math.Log(sum);
+        for (int k = 0; k < p.Length; k++)
+        {
+            logP[k] = Math.Log(p[k]) - logSum;
+            logRest[k] = k == top ? Math.Log(others) - logSum : Math.Log(sum - p[k]) - logSum;
+        }
+    }
+
+    /// <summary>Divides a probability row by its compensated sum in place (the normalisation of <see cref="FromProbabilities"/>).</summary>
+    public static void Normalize(Span<double> p)
+    {
+        double sum = 0.0;
+        double compensation = 0.0;
+        foreach (double v in p)
+        {
+            Neumaier.Add(ref sum, ref compensation, v);
+        }
+
+        sum += compensation;
+        if (sum != 1.0)
+        {
+            for (int k = 0; k < p.Length; k++)
+            {
+                p[k] /= sum;
+            }
+        }
+    }
+
+    /// <summary><c>log sum_{j != top} exp(z_j - max)</c>, rescaled by the largest other logit when the plain sum underflows.</summary>
+    private static double LogOthers(ReadOnlySpan<double> z, int top, double max, double others)
+    {
+        if (others >= 1e-280)
+        {
+            return Math.Log(others);
+        }
+
+        double second = double.NegativeInfinity;
+        for (int k = 0; k < z.Length; k++)
+        {
+            if (k != top && z[k] > second)
+            {
+                second = z[k];
+            }
+        }
+
+        if (double.IsNegativeInfinity(second))
+        {
+            return double.NegativeInfinity;
+        }
+
+        double sum = 0.0;
+        double compensation = 0.0;
+        for (int k = 0; k < z.Length; k++)
+        {
+            if (k != top)
+            {
+                Neumaier.Add(ref sum, ref compensation, Math.Exp(z[k] - second));
+            }
+        }
+
+        return second - max + Math.Log(sum + compensation);
+    }
+}
