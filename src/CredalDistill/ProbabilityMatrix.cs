@@ -129,6 +129,31 @@ public sealed class ProbabilityMatrix
         return FromLogits(wide, classes, argument, temperature);
     }
 
+    /// <summary>Takes ownership of validated probability rows (sums within tolerance), dividing each by its sum.</summary>
+    internal static ProbabilityMatrix WrapProbabilities(double[] data, int classes)
+    {
+        for (int i = 0; i < data.Length; i += classes)
+        {
+            ClassMasses.Normalize(data.AsSpan(i, classes));
+        }
+
+        return new(data, data.Length / classes, classes);
+    }
+
+    /// <summary>Takes ownership of validated (finite) logits: they become the kept log-probabilities; the probabilities are their softmax.</summary>
+    internal static ProbabilityMatrix WrapLogits(double[] logits, int classes)
+    {
+        var probabilities = new double[logits.Length];
+        for (int i = 0; i < logits.Length; i += classes)
+        {
+            var z = logits.AsSpan(i, classes);
+            Softmax.Compute(z, probabilities.AsSpan(i, classes));
+            Softmax.LogCompute(z, z);
+        }
+
+        return new(probabilities, logits.Length / classes, classes, logits);
+    }
+
     /// <summary>Takes ownership of an already-validated array (internal fast path).</summary>
     internal static ProbabilityMatrix Wrap(double[] data, int classes) => new(data, data.Length / classes, classes);
 

@@ -9,6 +9,9 @@ namespace CredalDistill.Numerics;
 /// </summary>
 internal static class ClassMasses
 {
+    /// <summary>Four ulps of 1 (<c>2^-50</c>): a sum closer to 1 than this is taken as 1.</summary>
+    private const double MaxUlpsFromOne = 8.881784197001252e-16;
+
     /// <summary>Fills <paramref name="logP"/> and <paramref name="logRest"/> from a row of logits (or log-probabilities).</summary>
     public static void FromLogits(ReadOnlySpan<double> z, Span<double> logP, Span<double> logRest)
     {
@@ -88,7 +91,10 @@ internal static class ClassMasses
         }
     }
 
-    /// <summary>Divides a probability row by its compensated sum in place (the normalisation of <see cref="FromProbabilities"/>).</summary>
+    /// <summary>
+    /// Divides a probability row by its compensated sum in place (the normalisation of <see cref="FromProbabilities"/>);
+    /// a row whose sum is already within 4 ulps of 1 is left as it is, so normalising is idempotent.
+    /// </summary>
     public static void Normalize(Span<double> p)
     {
         double sum = 0.0;
@@ -99,7 +105,7 @@ internal static class ClassMasses
         }
 
         sum += compensation;
-        if (sum != 1.0)
+        if (Math.Abs(sum - 1.0) > MaxUlpsFromOne)
         {
             for (int k = 0; k < p.Length; k++)
             {
