@@ -46,19 +46,6 @@ public readonly ref struct EdgeRow
     /// <summary>Wraps an already validated row.</summary>
     internal static EdgeRow Trusted(ReadOnlySpan<double> values, bool isLogits) => new(values, isLogits);
 
-    /// <summary>Writes <c>log p_k</c> and <c>log r_k</c> (see <see cref="ClassMasses"/>).</summary>
-    internal void Masses(Span<double> logP, Span<double> logRest)
-    {
-        if (IsLogits)
-        {
-            ClassMasses.FromLogits(Values, logP, logRest);
-        }
-        else
-        {
-            ClassMasses.FromProbabilities(Values, logP, logRest);
-        }
-    }
-
     /// <summary>Writes <c>log p_k</c> alone (-inf for a zero probability).</summary>
     internal void LogProbabilities(Span<double> logP)
     {

@@ -1,56 +1,53 @@
 using CredalDistill.Divergences;
-
 using CredalDistill.Numerics;
 
 namespace CredalDistill.Credal;
 
 /// <summary>
 /// The binary reduction of METHOD.md section 3.1 in the log domain (section 3.1a). Two outcomes with masses <c>a</c> and
-/// <c>b = 1 - a</c>, given as <c>log a</c> and <c>log b</c>; the member <c>(t, 1 - t)</c> has divergence
-/// <c>d(t) = a phi(t / a) + b phi((1 - t) / b)</c> (<c>phi</c> the tilted generator of <see cref="FDivergence"/>).
-/// <see cref="Solve"/> returns the largest <c>t &gt;= a</c> with <c>d(t) &lt;= gamma</c> as <c>log t</c> and <c>log(1 - t)</c>:
-/// the upper probability of a class is <c>Solve(log p_k, log r_k)</c> and its lower probability is the <c>1 - t</c> of
-/// <c>Solve(log r_k, log p_k)</c>. The unknown is the log-odds <c>v = log(t / (1 - t))</c>, so <c>log t = -softplus(-v)</c>
-/// and <c>log(1 - t) = -softplus(v)</c> keep full relative precision at both ends; safeguarded Newton on
-/// <c>d(v) - gamma</c> (<c>d'(v) = t (1 - t) (phi'(t / a) - phi'((1 - t) / b))</c>) inside a bracket that bisection keeps shrinking.
+/// <c>b = 1 - a</c>, given as <c>log a</c>, <c>log b</c> (and as doubles, possibly underflowed to 0); the member
+/// <c>(t, 1 - t)</c> has divergence <c>d(t) = a phi(t / a) + b phi((1 - t) / b)</c> (<c>phi</c> the tilted generator of
+/// <see cref="FDivergence"/>). <see cref="Solve(FDivergence, double, double, double, double, double)"/> returns the largest
+/// <c>t &gt;= a</c> with <c>d(t) &lt;= gamma</c> with <c>log t</c> and <c>log(1 - t)</c>: the upper probability of a class is
+/// <c>Solve(log p_k, log r_k)</c> and its lower probability is the <c>1 - t</c> of <c>Solve(log r_k, log p_k)</c>. The unknown
+/// is the log-odds <c>v = log(t / (1 - t))</c>, so <c>log t = -softplus(-v)</c> and <c>log(1 - t) = -softplus(v)</c> keep full
+/// relative precision at both ends; safeguarded Newton on <c>d(v) - gamma</c>
+/// (<c>d'(v) = t (1 - t) (phi'(t / a) - phi'((1 - t) / b))</c>) from a quadratic-model start, inside a bracket that expands by
+/// doubling and otherwise shrinks by bisection whenever Newton does not at least halve its step.
 /// </summary>
 internal static class BinaryBound
 {
     private const int MaxIterations = 200;
 
+    /// <summary>Largest <c>t</c> in <c>[a, 1]</c> with <c>d(t) &lt;= gamma</c>, from the logs alone.</summary>
+    public static BinaryPoint Solve(FDivergence f, double logA, double logB, double gamma)
+        => Solve(f, logA, logB, Math.Exp(logA), Math.Exp(logB), gamma);
+
     /// <summary>
-    /// Largest <c>t</c> in <c>[a, 1]</c> with <c>d(t) &lt;= gamma</c> (the closure for <c>gamma = +inf</c>), as <c>log t</c> and
-    /// <c>log(1 - t)</c>. <c>a = 0</c> stays at 0 for divergences that forbid mass outside the support.
+    /// Largest <c>t</c> in <c>[a, 1]</c> with <c>d(t) &lt;= gamma</c> (the closure for <c>gamma = +inf</c>); <c>a = 0</c> stays at 0
+    /// for divergences that forbid mass outside the support.
     /// </summary>
-    public static void Solve(FDivergence f, double logA, double logB, double gamma, out double logT, out double logS)
+    public static BinaryPoint Solve(FDivergence f, double logA, double logB, double a, double b, double gamma)
     {
-        logT = logA;
-        logS = logB;
         if (gamma == 0.0 || double.IsNegativeInfinity(logB))
         {
-            return; // the point itself, or a = 1 already.
+            return new BinaryPoint(logA, logB, a, b); // the point itself, or a = 1 already.
         }
 
         if (double.IsNegativeInfinity(logA) && !f.AllowsMassOutsideSupport)
         {
-            return; // mass where a = 0 costs +inf.
-        }
-
-        if (double.IsPositiveInfinity(gamma) || f.LogTerm(logA, 0.0) + f.LogTerm(logB, double.NegativeInfinity) <= gamma)
-        {
-            logT = 0.0;
-            logS = double.NegativeInfinity;
-            return;
+            return new BinaryPoint(logA, logB, a, b); // mass where a = 0 costs +inf.
         }
 
         if (f is TotalVariation)
         {
-            // d(t) = t - a: t = a + gamma < 1 here.
-            double a = Math.Exp(logA);
-            double b = Math.Exp(logB);
-            logT = Math.Log(a + gamma);
-            logS = Math.Log(b - gamma);
-            return;
+            // d(t) = t - a: t = min(1, a + gamma).
+            return gamma >= b ? BinaryPoint.One : new BinaryPoint(Math.Log(a + gamma), Math.Log(b - gamma), a + gamma, b - gamma);
+        }
+
+        if (double.IsPositiveInfinity(gamma) || f.PhiAboveScaled(-logA) + f.LogTerm(logB, double.NegativeInfinity) <= gamma)
+        {
+            return BinaryPoint.One; // d(1) = a phi(1/a) + b phi(0) is within the radius.
         }
 
         double vLo = logA - logB;             // d = 0 < gamma (-inf when a = 0)
@@ -60,7 +57,7 @@ internal static class BinaryBound
         double lastStep = double.PositiveInfinity;
         for (int iteration = 0; iteration < MaxIterations; iteration++)
         {
-            double g = Evaluate(f, logA, logB, v, out double slope) - gamma;
+            double g = Evaluate(f, logA, logB, a, b, v, out double slope) - gamma;
             if (Math.Abs(g) <= tolerance)
             {
                 break;
@@ -113,29 +110,25 @@ internal static class BinaryBound
             v = next;
         }
 
-        LogOdds(v, out logT, out logS);
+        return BinaryPoint.FromLogOdds(v);
     }
 
-    /// <summary><c>log t</c> and <c>log(1 - t)</c> for <c>t = sigmoid(v)</c>.</summary>
-    public static void LogOdds(double v, out double logT, out double logS)
+    /// <summary><c>d(v)</c> and <c>d'(v)</c>: one exponential and one log1p for the point, then the two terms.</summary>
+    private static double Evaluate(FDivergence f, double logA, double logB, double a, double b, double v, out double slope)
     {
         double e = Math.Exp(-Math.Abs(v));
         double l = LogMath.Log1P(e);
-        logT = v >= 0.0 ? -l : v - l;
-        logS = v >= 0.0 ? -v - l : -l;
-    }
-
-    /// <summary><c>d(v)</c> and <c>d'(v)</c>.</summary>
-    private static double Evaluate(FDivergence f, double logA, double logB, double v, out double slope)
-    {
-        double e = Math.Exp(-Math.Abs(v));
-        double l = LogMath.Log1P(e);
+        double onePlus = 1.0 + e;
+        double big = 1.0 / onePlus;
+        double small = e / onePlus;
         double logT = v >= 0.0 ? -l : v - l;
         double logS = v >= 0.0 ? -v - l : -l;
-        double onePlus = 1.0 + e;
-        double ts = e / (onePlus * onePlus);
-        slope = ts * (f.PhiSlope(logT - logA) - f.PhiSlope(logS - logB));
-        return f.LogTerm(logA, logT) + f.LogTerm(logB, logS);
+        double t = v >= 0.0 ? big : small;
+        double s = v >= 0.0 ? small : big;
+        double x = logT - logA;
+        double y = logS - logB;
+        slope = big * small * (f.PhiSlope(x) - f.PhiSlope(y));
+        return f.LogTerm(logA, a, logT, t) + f.LogTerm(logB, b, logS, s);
     }
 
     /// <summary>
@@ -167,5 +160,4 @@ internal static class BinaryBound
         logS = logB + LogMath.Log1P(-Math.Exp(logDelta - logB));
         return logT - logS;
     }
-
 }

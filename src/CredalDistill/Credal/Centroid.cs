@@ -68,9 +68,9 @@ public static class Centroid
         }
         else if (m == 2)
         {
-            BinaryBound.Solve(divergence, subLogP[0], subLogP[1], gamma, out double logHi, out _);
-            BinaryBound.Solve(divergence, subLogP[1], subLogP[0], gamma, out _, out double logLo);
-            double mid = 0.5 * (Math.Exp(logLo) + Math.Exp(logHi));
+            double hi = BinaryBound.Solve(divergence, subLogP[0], subLogP[1], gamma).T;
+            double lo = BinaryBound.Solve(divergence, subLogP[1], subLogP[0], gamma).S;
+            double mid = 0.5 * (lo + hi);
             result[0] = mid;
             result[1] = 1.0 - mid;
         }

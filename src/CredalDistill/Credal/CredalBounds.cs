@@ -43,7 +43,7 @@ public static class CredalBounds
         Check.SameLength(edge.Classes, upper.Length, nameof(upper));
         int k = edge.Classes;
         using var lease = new ScratchLease();
-        Span<double> work = 4 * k <= ScratchLease.StackDoubles ? stackalloc double[4 * k] : lease.Rent(4 * k);
+        Span<double> work = WorkSize(k) <= ScratchLease.StackDoubles ? stackalloc double[WorkSize(k)] : lease.Rent(WorkSize(k));
         ComputeUnchecked(f, edge, gamma, lower, upper, work);
     }
 
@@ -94,33 +94,52 @@ public static class CredalBounds
             ?? throw new ArgumentException($"Divergence '{divergence.Name}' is not one of the built-in f-divergences ({Divergence.Names}); the exact kernels need their log-domain forms.", nameof(divergence));
     }
 
-    /// <summary>Bounds of a validated row; <paramref name="work"/> holds at least <c>4 K</c> doubles.</summary>
+    /// <summary>Scratch doubles the row kernels need for <paramref name="classes"/> classes.</summary>
+    internal static int WorkSize(int classes) => 6 * classes;
+
+    /// <summary>Bounds of a validated row; <paramref name="work"/> holds at least <see cref="WorkSize"/> doubles.</summary>
     internal static void ComputeUnchecked(FDivergence f, EdgeRow edge, double gamma, Span<double> lower, Span<double> upper, Span<double> work)
     {
         int k = edge.Classes;
-        var logP = work[..k];
-        var logRest = work.Slice(k, k);
-        edge.Masses(logP, logRest);
-        ComputeLog(f, logP, logRest, gamma, lower, upper, work.Slice(2 * k, k), work.Slice(3 * k, k));
+        var masses = RowMasses.Of(edge, work, logs: f is not TotalVariation);
+        ComputeLog(f, masses, gamma, lower, upper, work.Slice(4 * k, k), work.Slice(5 * k, k));
     }
 
     /// <summary>
-    /// The kernel: bounds from <c>log p_k</c> and <c>log r_k</c>, with the complements <c>1 - lower_k</c> and
-    /// <c>1 - upper_k</c> (exact to relative precision, for the intersection probability), invariants enforced.
+    /// The kernel: bounds from the row's masses, with the complements <c>1 - lower_k</c> and <c>1 - upper_k</c> (exact to
+    /// relative precision, for the intersection probability), invariants enforced.
     /// </summary>
-    internal static void ComputeLog(FDivergence f, ReadOnlySpan<double> logP, ReadOnlySpan<double> logRest, double gamma, Span<double> lower, Span<double> upper, Span<double> lowerComplement, Span<double> upperComplement)
+    internal static void ComputeLog(FDivergence f, RowMasses masses, double gamma, Span<double> lower, Span<double> upper, Span<double> lowerComplement, Span<double> upperComplement)
     {
-        int n = logP.Length;
+        int n = masses.Classes;
+        if (f is TotalVariation)
+        {
+            // Closed form from the masses: [max(0, p - gamma), min(1, p + gamma)], complements from r.
+            for (int k = 0; k < n; k++)
+            {
+                double pk = masses.P[k];
+                double rk = masses.Rest[k];
+                upper[k] = gamma >= rk ? 1.0 : pk + gamma;
+                upperComplement[k] = gamma >= rk ? 0.0 : rk - gamma;
+                lower[k] = gamma >= pk ? 0.0 : pk - gamma;
+                lowerComplement[k] = gamma >= pk ? 1.0 : rk + gamma;
+            }
+
+            return;
+        }
+
         for (int k = 0; k < n; k++)
         {
-            BinaryBound.Solve(f, logP[k], logRest[k], gamma, out double logUpper, out double logUpperComplement);
-            BinaryBound.Solve(f, logRest[k], logP[k], gamma, out double logLowerComplement, out double logLower);
-            double pk = Math.Exp(logP[k]);
-            double rk = Math.Exp(logRest[k]);
-            upper[k] = Math.Max(Math.Exp(logUpper), pk);
-            upperComplement[k] = Math.Min(Math.Exp(logUpperComplement), rk);
-            lower[k] = Math.Min(Math.Exp(logLower), pk);
-            lowerComplement[k] = Math.Max(Math.Exp(logLowerComplement), rk);
+            double pk = masses.P[k];
+            double rk = masses.Rest[k];
+            double logP = masses.LogP[k];
+            double logR = masses.LogRest[k];
+            var up = BinaryBound.Solve(f, logP, logR, pk, rk, gamma);
+            var down = BinaryBound.Solve(f, logR, logP, rk, pk, gamma);
+            upper[k] = Math.Max(up.T, pk);
+            upperComplement[k] = Math.Min(up.S, rk);
+            lower[k] = Math.Min(down.S, pk);
+            lowerComplement[k] = Math.Max(down.T, rk);
         }
 
         // Coherence: lower_k <= 1 - max_{j != k} upper_j.
@@ -160,15 +179,13 @@ public static class CredalBounds
     /// <summary>Lower bound for a class with probability <paramref name="pk"/> and rest mass <paramref name="rest"/> (both from the row, summing to 1).</summary>
     internal static double LowerOf(IDivergence divergence, double pk, double rest, double gamma)
     {
-        BinaryBound.Solve(Resolve(divergence), Math.Log(rest), Math.Log(pk), gamma, out _, out double logLower);
-        return Math.Min(Math.Exp(logLower), pk);
+        return Math.Min(BinaryBound.Solve(Resolve(divergence), Math.Log(rest), Math.Log(pk), rest, pk, gamma).S, pk);
     }
 
     /// <summary>Upper bound for a class with probability <paramref name="pk"/> and rest mass <paramref name="rest"/> (both from the row, summing to 1).</summary>
     internal static double UpperOf(IDivergence divergence, double pk, double rest, double gamma)
     {
-        BinaryBound.Solve(Resolve(divergence), Math.Log(pk), Math.Log(rest), gamma, out double logUpper, out _);
-        return Math.Max(Math.Exp(logUpper), pk);
+        return Math.Max(BinaryBound.Solve(Resolve(divergence), Math.Log(pk), Math.Log(rest), pk, rest, gamma).T, pk);
     }
 
     internal static double RestMass(ReadOnlySpan<double> p, int k)

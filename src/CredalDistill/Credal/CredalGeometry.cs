@@ -20,10 +20,8 @@ internal static class CredalGeometry
     public static void TriangleMoments(FDivergence divergence, ReadOnlySpan<double> logP, double gamma, out double area, out double momentX, out double momentY)
     {
         double logRest0 = LogMath.Add(logP[1], logP[2]);
-        BinaryBound.Solve(divergence, logP[0], logRest0, gamma, out double logUpperX, out _);
-        BinaryBound.Solve(divergence, logRest0, logP[0], gamma, out _, out double logLowerX);
-        double lowerX = Math.Exp(logLowerX);
-        double upperX = Math.Exp(logUpperX);
+        double upperX = BinaryBound.Solve(divergence, logP[0], logRest0, gamma).T;
+        double lowerX = BinaryBound.Solve(divergence, logRest0, logP[0], gamma).S;
         area = 0.0;
         momentX = 0.0;
         momentY = 0.0;
@@ -56,11 +54,13 @@ internal static class CredalGeometry
     public static void Slice(FDivergence divergence, double x, ReadOnlySpan<double> logP, double gamma, out double a, out double b)
     {
         double rest = 1.0 - x;
-        double termX = divergence.LogTerm(logP[0], Math.Log(x));
+        double p1 = Math.Exp(logP[1]);
+        double p2 = Math.Exp(logP[2]);
+        double termX = divergence.HybridTerm(x, Math.Exp(logP[0]), logP[0]);
         double logPr = LogMath.Add(logP[1], logP[2]);
         double yStar = double.IsNegativeInfinity(logPr) ? 0.5 * rest : rest * Math.Exp(logP[1] - logPr);
-        var towardSecond = new SliceTowardSecond(divergence, termX, rest, logP[1], logP[2]);
-        var towardFirst = new SliceTowardFirst(divergence, termX, rest, logP[1], logP[2]);
+        var towardSecond = new SliceTowardSecond(divergence, termX, rest, p1, logP[1], p2, logP[2]);
+        var towardFirst = new SliceTowardFirst(divergence, termX, rest, p1, logP[1], p2, logP[2]);
         if (towardFirst.Value(yStar) > gamma)
         {
             a = yStar;
@@ -82,12 +82,13 @@ internal static class CredalGeometry
         int m = logP.Length;
         const int Batches = 20;
         using var lease = new ScratchLease();
-        int size = (3 + Batches) * m;
+        int size = (4 + Batches) * m;
         Span<double> buffer = size <= ScratchLease.StackDoubles ? stackalloc double[size] : lease.Rent(size);
         var x = buffer[..m];
         var v = buffer.Slice(m, m);
         var uniform = buffer.Slice(2 * m, m);
-        var batchSums = buffer.Slice(3 * m, Batches * m);
+        var p = buffer.Slice(3 * m, m);
+        var batchSums = buffer.Slice(4 * m, Batches * m);
         batchSums.Clear();
 
         // Start strictly inside: x0 = (1 - eta) p + eta u with D(x0 || p) <= eta D(u || p) <= gamma / 2 by convexity.
@@ -96,7 +97,8 @@ internal static class CredalGeometry
         double eta = double.IsFinite(du) && du > 0.0 ? Math.Min(0.5, 0.5 * gamma / du) : 0.5;
         for (int i = 0; i < m; i++)
         {
-            x[i] = ((1.0 - eta) * Math.Exp(logP[i])) + (eta / m);
+            p[i] = Math.Exp(logP[i]);
+            x[i] = ((1.0 - eta) * p[i]) + (eta / m);
         }
 
         var rng = new SplitMix64(options.Seed, options.Stream);
@@ -126,9 +128,9 @@ internal static class CredalGeometry
                 }
             }
 
-            var forward = new ChordFunction(divergence, logP, x, v, tMax, -1.0);
+            var forward = new ChordFunction(divergence, p, logP, x, v, tMax, -1.0);
             double tPlus = tMax - BoundarySolver.Solve(ref forward, tMax, gamma);
-            var backward = new ChordFunction(divergence, logP, x, v, tMin, 1.0);
+            var backward = new ChordFunction(divergence, p, logP, x, v, tMin, 1.0);
             double tMinus = tMin + BoundarySolver.Solve(ref backward, -tMin, gamma);
             double t = tMinus + (rng.NextDouble() * (tPlus - tMinus));
             double sum = 0.0;

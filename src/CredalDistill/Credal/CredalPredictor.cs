@@ -56,9 +56,9 @@ public sealed class CredalPredictor
     {
         Check.SameLength(edge.Classes, lower.Length, nameof(lower));
         Check.SameLength(edge.Classes, upper.Length, nameof(upper));
-        int k = edge.Classes;
+        int size = CredalBounds.WorkSize(edge.Classes);
         using var lease = new ScratchLease();
-        Span<double> work = 4 * k <= ScratchLease.StackDoubles ? stackalloc double[4 * k] : lease.Rent(4 * k);
+        Span<double> work = size <= ScratchLease.StackDoubles ? stackalloc double[size] : lease.Rent(size);
         CredalBounds.ComputeUnchecked(_f, edge, Gamma, lower, upper, work);
     }
 
@@ -71,9 +71,9 @@ public sealed class CredalPredictor
         Check.SameLength(edge.Classes, lower.Length, nameof(lower));
         Check.SameLength(edge.Classes, upper.Length, nameof(upper));
         Check.SameLength(edge.Classes, intersection.Length, nameof(intersection));
-        int k = edge.Classes;
+        int size = CredalBounds.WorkSize(edge.Classes);
         using var lease = new ScratchLease();
-        Span<double> work = 4 * k <= ScratchLease.StackDoubles ? stackalloc double[4 * k] : lease.Rent(4 * k);
+        Span<double> work = size <= ScratchLease.StackDoubles ? stackalloc double[size] : lease.Rent(size);
         BoundsAndIntersectionUnchecked(edge, lower, upper, intersection, work);
     }
 
@@ -141,20 +141,19 @@ public sealed class CredalPredictor
     private void BoundsAndIntersectionUnchecked(EdgeRow edge, Span<double> lower, Span<double> upper, Span<double> intersection, Span<double> work)
     {
         int k = edge.Classes;
-        var logP = work[..k];
-        var logRest = work.Slice(k, k);
-        edge.Masses(logP, logRest);
-        var lowerComplement = work.Slice(2 * k, k);
-        var upperComplement = work.Slice(3 * k, k);
-        CredalBounds.ComputeLog(_f, logP, logRest, Gamma, lower, upper, lowerComplement, upperComplement);
+        var masses = RowMasses.Of(edge, work, logs: _f is not TotalVariation);
+        var lowerComplement = work.Slice(4 * k, k);
+        var upperComplement = work.Slice(5 * k, k);
+        CredalBounds.ComputeLog(_f, masses, Gamma, lower, upper, lowerComplement, upperComplement);
         IntersectionProbability.ComputeExact(lower, upper, lowerComplement, upperComplement, intersection);
     }
 
     private void LabelSetUnchecked(EdgeRow edge, LabelSetRule rule, Span<bool> members)
     {
         int k = edge.Classes;
+        int size = CredalBounds.WorkSize(k) + (2 * k);
         using var lease = new ScratchLease();
-        Span<double> work = 6 * k <= ScratchLease.StackDoubles ? stackalloc double[6 * k] : lease.Rent(6 * k);
+        Span<double> work = size <= ScratchLease.StackDoubles ? stackalloc double[size] : lease.Rent(size);
         if (rule == LabelSetRule.Maximality)
         {
             Credal.LabelSets.MaximalityUnchecked(_f, edge, Gamma, members, work);
@@ -170,8 +169,9 @@ public sealed class CredalPredictor
     private void PredictUnchecked(EdgeRow edge, CredalOutput output, Span<double> destination, int row)
     {
         int k = edge.Classes;
+        int size = CredalBounds.WorkSize(k) + (2 * k);
         using var lease = new ScratchLease();
-        Span<double> work = 6 * k <= ScratchLease.StackDoubles ? stackalloc double[6 * k] : lease.Rent(6 * k);
+        Span<double> work = size <= ScratchLease.StackDoubles ? stackalloc double[size] : lease.Rent(size);
         switch (output)
         {
             case CredalOutput.Intersection:

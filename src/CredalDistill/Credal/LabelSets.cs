@@ -42,7 +42,7 @@ public static class LabelSets
         Check.SameLength(edge.Classes, members.Length, nameof(members));
         int n = edge.Classes;
         using var lease = new ScratchLease();
-        Span<double> work = 2 * n <= ScratchLease.StackDoubles ? stackalloc double[2 * n] : lease.Rent(2 * n);
+        Span<double> work = 4 * n <= ScratchLease.StackDoubles ? stackalloc double[4 * n] : lease.Rent(4 * n);
         MaximalityUnchecked(f, edge, gamma, members, work);
     }
 
@@ -54,18 +54,18 @@ public static class LabelSets
         Check.Gamma(gamma, nameof(gamma));
         int n = p.Length;
         using var lease = new ScratchLease();
-        Span<double> work = 2 * n <= ScratchLease.StackDoubles ? stackalloc double[2 * n] : lease.Rent(2 * n);
-        edge.Masses(work[..n], work[n..]);
-        return j != k && MinimumDivergenceToTie(f, work[..n], work[n..], j, k) > gamma;
+        Span<double> work = 4 * n <= ScratchLease.StackDoubles ? stackalloc double[4 * n] : lease.Rent(4 * n);
+        var masses = RowMasses.Of(edge, work);
+        return j != k && MinimumDivergenceToTie(f, masses.LogP, masses.LogRest, j, k) > gamma;
     }
 
-    /// <summary>Maximality for a validated row; <paramref name="work"/> holds at least <c>2 K</c> doubles.</summary>
+    /// <summary>Maximality for a validated row; <paramref name="work"/> holds at least <c>4 K</c> doubles.</summary>
     internal static void MaximalityUnchecked(FDivergence divergence, EdgeRow edge, double gamma, Span<bool> members, Span<double> work)
     {
         int n = edge.Classes;
-        var logP = work[..n];
-        var logRest = work.Slice(n, n);
-        edge.Masses(logP, logRest);
+        var masses = RowMasses.Of(edge, work);
+        var logP = masses.LogP;
+        var logRest = masses.LogRest;
         for (int k = 0; k < n; k++)
         {
             bool dominated = false;

@@ -56,9 +56,9 @@ public static class VolumeFraction
 
         if (n == 2)
         {
-            BinaryBound.Solve(divergence, logP[0], logP[1], gamma, out double logHi, out _);
-            BinaryBound.Solve(divergence, logP[1], logP[0], gamma, out _, out double logLo);
-            return new Estimate(Math.Exp(logHi) - Math.Exp(logLo), 0.0, true);
+            double hi = BinaryBound.Solve(divergence, logP[0], logP[1], gamma).T;
+            double lo = BinaryBound.Solve(divergence, logP[1], logP[0], gamma).S;
+            return new Estimate(hi - lo, 0.0, true);
         }
 
         if (n == 3)

@@ -17,6 +17,8 @@ public abstract class FDivergence : IDivergence
     /// <summary>Above this a generator factor is treated as overflowing and the term is evaluated from <see cref="LogPhi"/>.</summary>
     private const double LargeFactor = 1e280;
 
+    private double _slopeAtOne = double.NaN;
+
     private protected FDivergence()
     {
     }
@@ -136,7 +138,7 @@ public abstract class FDivergence : IDivergence
 
     /// <summary>
     /// <c>D(q || p)</c> from log-probabilities (either may contain -inf for zeros): <c>sum_k p_k phi(q_k / p_k)</c> with
-    /// <see cref="LogTerm"/>, so an edge probability that underflows to 0 in double does not turn a finite divergence into +inf.
+    /// <see cref="LogTerm(double, double)"/>, so an edge probability that underflows to 0 in double does not turn a finite divergence into +inf.
     /// </summary>
     internal double ComputeLog(ReadOnlySpan<double> logQ, ReadOnlySpan<double> logP)
     {
@@ -148,6 +150,42 @@ public abstract class FDivergence : IDivergence
 
         return sum > 0.0 ? sum : 0.0;
     }
+
+    /// <summary>
+    /// <see cref="LogTerm(double, double)"/> when the masses are also known as doubles: <c>a phi(t / a)</c> from <c>log a</c>, <c>a</c>,
+    /// <c>log t</c> (finite) and <c>t</c>, with no further exponential (the solver's inner loop).
+    /// </summary>
+    internal double LogTerm(double logA, double a, double logT, double t)
+    {
+        double x = logT - logA;
+        double factor = x <= 0.0 ? PhiBelow(x) : PhiAboveScaled(x);
+        return factor <= LargeFactor ? (x <= 0.0 ? a : t) * factor : Math.Exp(logA + LogPhi(x));
+    }
+
+    /// <summary><c>f'(1)</c> (0 for total variation, the subgradient the tilted generator uses).</summary>
+    internal double SlopeAtOne
+    {
+        get
+        {
+            if (double.IsNaN(_slopeAtOne))
+            {
+                _slopeAtOne = TermDerivative(1.0, 1.0);
+            }
+
+            return _slopeAtOne;
+        }
+    }
+
+    /// <summary>
+    /// The tilted term <c>p phi(q / p)</c> for the geometry kernels: from the double <paramref name="p"/> when it is a normal
+    /// number (or exactly 0), from <c>log p</c> when <c>p</c> underflowed (logits with large gaps).
+    /// </summary>
+    internal double HybridTerm(double q, double p, double logP)
+        => p >= 1e-300 || double.IsNegativeInfinity(logP) ? Term(q, p) - (SlopeAtOne * (q - p)) : LogTerm(logP, Math.Log(q));
+
+    /// <summary><c>phi'(q / p)</c>, chosen like <see cref="HybridTerm"/>.</summary>
+    internal double HybridSlope(double q, double p, double logP)
+        => p >= 1e-300 || double.IsNegativeInfinity(logP) ? TermDerivative(q, p) - SlopeAtOne : PhiSlope(Math.Log(q) - logP);
 
     private static double Scaled(double logScale, double factor) => double.IsPositiveInfinity(factor) ? factor : Math.Exp(logScale) * factor;
 }

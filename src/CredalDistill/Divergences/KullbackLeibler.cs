@@ -41,7 +41,16 @@ public sealed class KullbackLeibler : FDivergence
     protected override double GeneratorSecondDerivative(double u) => 1.0 / u;
 
     /// <inheritdoc />
-    internal override double PhiBelow(double x) => double.IsNegativeInfinity(x) ? 1.0 : (x * Math.Exp(x)) - LogMath.ExpM1(x);
+    internal override double PhiBelow(double x)
+    {
+        if (double.IsNegativeInfinity(x))
+        {
+            return 1.0;
+        }
+
+        double em1 = LogMath.ExpM1(x);
+        return (x * (em1 + 1.0)) - em1;
+    }
 
     /// <inheritdoc />
     internal override double PhiAboveScaled(double x) => x + LogMath.ExpM1(-x);

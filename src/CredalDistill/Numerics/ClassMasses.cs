@@ -12,8 +12,11 @@ internal static class ClassMasses
     /// <summary>Four ulps of 1 (<c>2^-50</c>): a sum closer to 1 than this is taken as 1.</summary>
     private const double MaxUlpsFromOne = 8.881784197001252e-16;
 
-    /// <summary>Fills <paramref name="logP"/> and <paramref name="logRest"/> from a row of logits (or log-probabilities).</summary>
-    public static void FromLogits(ReadOnlySpan<double> z, Span<double> logP, Span<double> logRest)
+    /// <summary>
+    /// Fills <paramref name="logP"/>, <paramref name="logRest"/> and the same masses as doubles (<paramref name="p"/>,
+    /// <paramref name="rest"/>; zeros where they underflow) from a row of logits (or log-probabilities).
+    /// </summary>
+    public static void FromLogits(ReadOnlySpan<double> z, Span<double> logP, Span<double> logRest, Span<double> p, Span<double> rest)
     {
         int top = 0;
         for (int k = 1; k < z.Length; k++)
@@ -42,27 +45,33 @@ internal static class ClassMasses
         sum += compensation;
         others += othersCompensation;
         double logSum = Math.Log(sum);
+        double inverse = 1.0 / sum;
         for (int k = 0; k < z.Length; k++)
         {
+            double e = Math.Exp(z[k] - max);
             logP[k] = z[k] - max - logSum;
+            p[k] = e * inverse;
 
             // r_k = sum - e_k: for k != top the top class alone contributes 1, so there is no cancellation.
-            logRest[k] = k == top ? 0.0 : Math.Log(sum - Math.Exp(z[k] - max)) - logSum;
+            double r = k == top ? others : sum - e;
+            logRest[k] = Math.Log(r) - logSum;
+            rest[k] = r * inverse;
         }
 
         logRest[top] = LogOthers(z, top, max, others) - logSum;
+        rest[top] = Math.Exp(logRest[top]);
     }
 
     /// <summary>
-    /// Fills <paramref name="logP"/> and <paramref name="logRest"/> from a row of probabilities (finite, non-negative,
-    /// positive sum), dividing it by its sum.
+    /// Fills <paramref name="logP"/>, <paramref name="logRest"/> and the masses as doubles from a row of probabilities (finite,
+    /// non-negative, positive sum), dividing it by its sum; <paramref name="withLogs"/> false skips the logarithms.
     /// </summary>
-    public static void FromProbabilities(ReadOnlySpan<double> p, Span<double> logP, Span<double> logRest)
+    public static void FromProbabilities(ReadOnlySpan<double> values, Span<double> logP, Span<double> logRest, Span<double> p, Span<double> rest, bool withLogs = true)
     {
         int top = 0;
-        for (int k = 1; k < p.Length; k++)
+        for (int k = 1; k < values.Length; k++)
         {
-            if (p[k] > p[top])
+            if (values[k] > values[top])
             {
                 top = k;
             }
@@ -72,22 +81,29 @@ internal static class ClassMasses
         double compensation = 0.0;
         double others = 0.0;
         double othersCompensation = 0.0;
-        for (int k = 0; k < p.Length; k++)
+        for (int k = 0; k < values.Length; k++)
         {
-            Neumaier.Add(ref sum, ref compensation, p[k]);
+            Neumaier.Add(ref sum, ref compensation, values[k]);
             if (k != top)
             {
-                Neumaier.Add(ref others, ref othersCompensation, p[k]);
+                Neumaier.Add(ref others, ref othersCompensation, values[k]);
             }
         }
 
         sum += compensation;
         others += othersCompensation;
-        double logSum = Math.Log(sum);
-        for (int k = 0; k < p.Length; k++)
+        bool exact = Math.Abs(sum - 1.0) <= MaxUlpsFromOne;
+        double logSum = exact ? 0.0 : Math.Log(sum);
+        for (int k = 0; k < values.Length; k++)
         {
-            logP[k] = Math.Log(p[k]) - logSum;
-            logRest[k] = k == top ? Math.Log(others) - logSum : Math.Log(sum - p[k]) - logSum;
+            double r = k == top ? others : sum - values[k];
+            p[k] = exact ? values[k] : values[k] / sum;
+            rest[k] = exact ? r : r / sum;
+            if (withLogs)
+            {
+                logP[k] = Math.Log(values[k]) - logSum;
+                logRest[k] = Math.Log(r) - logSum;
+            }
         }
     }
 
