@@ -33,11 +33,12 @@ public static class CredalBoundary
         EdgeRow.Trusted(p, false).LogProbabilities(logP);
         double lo = CredalBounds.LowerOf(f, Math.Exp(logP[0]), Math.Exp(LogMath.Add(logP[1], logP[2])), gamma);
         double hi = CredalBounds.UpperOf(f, Math.Exp(logP[0]), Math.Exp(LogMath.Add(logP[1], logP[2])), gamma);
+        var row = new CredalGeometry.TriangleRow(logP);
         var points = new double[2 * slices * 3];
         for (int i = 0; i < slices; i++)
         {
             double x = lo + ((hi - lo) * 0.5 * (1.0 - Math.Cos(Math.PI * i / (slices - 1))));
-            CredalGeometry.Slice(f, x, logP, gamma, out double a, out double b);
+            CredalGeometry.Slice(f, x, row, gamma, out double a, out double b);
             int forward = i * 3;
             points[forward] = x;
             points[forward + 1] = a;

@@ -30,6 +30,7 @@ internal static class CredalGeometry
             return;
         }
 
+        var row = new TriangleRow(logP);
         var rule = GaussLegendre.Rule24;
         double half = 0.5 * (upperX - lowerX);
         double panelWidth = Math.PI / Panels;
@@ -41,7 +42,7 @@ internal static class CredalGeometry
                 double phi = phiMid + (0.5 * panelWidth * rule.Nodes[i]);
                 double weight = 0.5 * panelWidth * rule.Weights[i] * half * Math.Sin(phi);
                 double x = lowerX + (half * (1.0 - Math.Cos(phi)));
-                Slice(divergence, x, logP, gamma, out double a, out double b);
+                Slice(divergence, x, row, gamma, out double a, out double b);
                 double w = b - a;
                 area += weight * w;
                 momentX += weight * x * w;
@@ -51,16 +52,13 @@ internal static class CredalGeometry
     }
 
     /// <summary>The feasible interval <c>[a, b]</c> of <c>q_1</c> on the slice <c>q_0 = x</c>.</summary>
-    public static void Slice(FDivergence divergence, double x, ReadOnlySpan<double> logP, double gamma, out double a, out double b)
+    public static void Slice(FDivergence divergence, double x, in TriangleRow row, double gamma, out double a, out double b)
     {
         double rest = 1.0 - x;
-        double p1 = Math.Exp(logP[1]);
-        double p2 = Math.Exp(logP[2]);
-        double termX = divergence.HybridTerm(x, Math.Exp(logP[0]), logP[0]);
-        double logPr = LogMath.Add(logP[1], logP[2]);
-        double yStar = double.IsNegativeInfinity(logPr) ? 0.5 * rest : rest * Math.Exp(logP[1] - logPr);
-        var towardSecond = new SliceTowardSecond(divergence, termX, rest, p1, logP[1], p2, logP[2]);
-        var towardFirst = new SliceTowardFirst(divergence, termX, rest, p1, logP[1], p2, logP[2]);
+        double termX = divergence.HybridTerm(x, row.P0, row.LogP0);
+        double yStar = rest * row.ShareOfFirst;
+        var towardSecond = new SliceTowardSecond(divergence, termX, rest, row.P1, row.LogP1, row.P2, row.LogP2);
+        var towardFirst = new SliceTowardFirst(divergence, termX, rest, row.P1, row.LogP1, row.P2, row.LogP2);
         if (towardFirst.Value(yStar) > gamma)
         {
             a = yStar;
@@ -207,5 +205,35 @@ internal static class CredalGeometry
 
         double f = (double)inside / options.Samples;
         return new Estimate(f, Math.Sqrt(f * (1.0 - f) / options.Samples), false);
+    }
+
+    /// <summary>A three-class row's masses (doubles and logs) and <c>p_1 / (p_1 + p_2)</c>, computed once per set.</summary>
+    internal readonly struct TriangleRow
+    {
+        public TriangleRow(ReadOnlySpan<double> logP)
+        {
+            LogP0 = logP[0];
+            LogP1 = logP[1];
+            LogP2 = logP[2];
+            P0 = Math.Exp(LogP0);
+            P1 = Math.Exp(LogP1);
+            P2 = Math.Exp(LogP2);
+            double logPr = LogMath.Add(LogP1, LogP2);
+            ShareOfFirst = double.IsNegativeInfinity(logPr) ? 0.5 : Math.Exp(LogP1 - logPr);
+        }
+
+        public double LogP0 { get; }
+
+        public double LogP1 { get; }
+
+        public double LogP2 { get; }
+
+        public double P0 { get; }
+
+        public double P1 { get; }
+
+        public double P2 { get; }
+
+        public double ShareOfFirst { get; }
     }
 }
