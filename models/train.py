@@ -172,16 +172,17 @@ class CloudEnsemble(nn.Module):
 
 
 class Edge(nn.Module):
-    """Tiny CNN: conv5(8)-ReLU-maxpool - conv3(16)-ReLU-maxpool - FC 32 (features) - FC K."""
+    """Tiny CNN: conv5(c1)-ReLU-maxpool - conv3(c2)-ReLU-maxpool - FC d (features) - FC K; the edge is
+    c1, c2, d = 8, 16, 32 and the smaller overconfidence-axis architecture (`tiny_edge`) 4, 8, 16."""
 
-    def __init__(self, k, d=32):
+    def __init__(self, k, d=32, c1=8, c2=16):
         super().__init__()
         self.body = nn.Sequential(
             Normalize(),
-            nn.Conv2d(1, 8, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(1, c1, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(c1, c2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
             nn.Flatten(),
-            nn.Linear(16 * 49, d), nn.ReLU())
+            nn.Linear(c2 * 49, d), nn.ReLU())
         self.head = nn.Linear(d, k)
 
     def forward(self, x):
@@ -189,25 +190,11 @@ class Edge(nn.Module):
         return self.head(f), f
 
 
-class TinyEdge(nn.Module):
-    """Smaller CNN: conv5(4)-ReLU-maxpool - conv3(8)-ReLU-maxpool - FC 16 (features) - FC K."""
-
-    def __init__(self, k, d=16):
-        super().__init__()
-        self.body = nn.Sequential(
-            Normalize(),
-            nn.Conv2d(1, 4, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(4, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(),
-            nn.Linear(8 * 49, d), nn.ReLU())
-        self.head = nn.Linear(d, k)
-
-    def forward(self, x):
-        f = self.body(x)
-        return self.head(f), f
+def tiny_edge(k):
+    return Edge(k, d=16, c1=4, c2=8)
 
 
-ARCHS = {"edge": Edge, "tiny": TinyEdge}
+ARCHS = {"edge": Edge, "tiny": tiny_edge}
 
 
 class LogitsOnly(nn.Module):

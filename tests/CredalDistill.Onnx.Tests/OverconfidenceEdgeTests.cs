@@ -15,8 +15,9 @@ public sealed class OverconfidenceEdgeTests(BundledModels models)
         JsonElement listed = Listed(model);
         FashionMnistDataset d = models.Data(model);
         double[] p = models.Probabilities(model);
-        double ece = 100.0 * ExpectedCalibrationError.Compute(p, d.Classes, d.Labels);
-        double confidence = 100.0 * MeanConfidence(p, d.Classes);
+        ReliabilityBin[] bins = ReliabilityDiagram.Compute(p, d.Classes, d.Labels);
+        double ece = 100.0 * ExpectedCalibrationError.FromBins(bins);
+        double confidence = 100.0 * bins.Sum(b => b.Count * b.MeanConfidence) / d.Count;
 
         Assert.Equal(model + ".onnx", listed.GetProperty("file").GetString());
         Assert.Equal(model + "-lastlayer.json", listed.GetProperty("lastlayer").GetString());
@@ -44,22 +45,4 @@ public sealed class OverconfidenceEdgeTests(BundledModels models)
 
     private JsonElement Listed(string model) =>
         models.Metrics.RootElement.GetProperty("overconfidence_edges").EnumerateArray().Single(e => e.GetProperty("name").GetString() == model);
-
-    private static double MeanConfidence(double[] p, int k)
-    {
-        double sum = 0;
-        int n = p.Length / k;
-        for (int i = 0; i < n; i++)
-        {
-            double max = 0;
-            for (int j = 0; j < k; j++)
-            {
-                max = Math.Max(max, p[(i * k) + j]);
-            }
-
-            sum += max;
-        }
-
-        return sum / n;
-    }
 }
