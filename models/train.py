@@ -13,6 +13,9 @@ Outputs (written next to this script, i.e. into models/):
     fmnist{3,10}-edge.onnx           tiny CNN; outputs `logits` and `features`
     fmnist{3,10}-edge-q{4,6,8}.onnx  the edge with uniformly quantized weights, same interface
     fmnist{3,10}-edge-lastlayer.json the edge's last linear layer (see README.md)
+    fmnist{3,10}-edge-q{2,3}.onnx    overconfidence axis: 2/3-bit copies of the edge, each with NAME-lastlayer.json
+    fmnist{3,10}-{edge,tiny}-nN-eE.onnx  overconfidence axis: trained on N images, weights after epoch E,
+                                     each with NAME-lastlayer.json (metrics.json -> overconfidence_edges)
     metrics.json                     accuracy / ECE / params / FLOPs / training seconds per model
     README.md (generated sections)   the model card's results and SHA-256 tables, from metrics.json
 
