@@ -13,6 +13,9 @@ Outputs (written next to this script, i.e. into models/):
     fmnist{3,10}-edge.onnx           tiny CNN; outputs `logits` and `features`
     fmnist{3,10}-edge-q{4,6,8}.onnx  the edge with uniformly quantized weights, same interface
     fmnist{3,10}-edge-lastlayer.json the edge's last linear layer (see README.md)
+    fmnist{3,10}-edge-q{2,3}.onnx    overconfidence axis: 2/3-bit copies of the edge, each with NAME-lastlayer.json
+    fmnist{3,10}-{edge,tiny}-nN-eE.onnx  overconfidence axis: trained on N images, weights after epoch E,
+                                     each with NAME-lastlayer.json (metrics.json -> overconfidence_edges)
     metrics.json                     accuracy / ECE / params / FLOPs / training seconds per model
     README.md (generated sections)   the model card's results and SHA-256 tables, from metrics.json
 
@@ -38,6 +41,7 @@ import math
 import random
 import struct
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -66,6 +70,16 @@ EDGE_EPOCHS = {"fmnist3": int(os.environ.get("CD_EDGE_EPOCHS3", "30")),
 BATCH = 128
 QUANT_BITS = [4, 6, 8]
 QUANT_QUANTILES = (0.05, 0.95)
+LOW_BITS = [2, 3]              # the `*-edge-lowbit` parts: 2- and 3-bit copies of the edge, same scheme
+
+# Edges along an overconfidence axis (the `*-edge-subsets` and `*-tiny-subsets` parts): a seeded subset of
+# the task's training split, Adam without weight decay or augmentation for many epochs; the weights after
+# each listed epoch are exported as an edge of their own. Subsets are nested (the first n of one permutation).
+SUBSET_SEED = 20250111
+SUBSET_RUNS = {                # arch -> [(training images, epochs whose weights are kept)]; a run lasts its last epoch
+    "edge": [(1000, (20, 50, 150)), (3000, (20, 100)), (10000, (10, 40))],
+    "tiny": [(1000, (20, 200)), (10000, (60,))],
+}
 ECE_BINS = 15
 OPSET = 13
 
@@ -161,21 +175,29 @@ class CloudEnsemble(nn.Module):
 
 
 class Edge(nn.Module):
-    """Tiny CNN: conv5(8)-ReLU-maxpool - conv3(16)-ReLU-maxpool - FC 32 (features) - FC K."""
+    """Tiny CNN: conv5(c1)-ReLU-maxpool - conv3(c2)-ReLU-maxpool - FC d (features) - FC K; the edge is
+    c1, c2, d = 8, 16, 32 and the smaller overconfidence-axis architecture (`tiny_edge`) 4, 8, 16."""
 
-    def __init__(self, k, d=32):
+    def __init__(self, k, d=32, c1=8, c2=16):
         super().__init__()
         self.body = nn.Sequential(
             Normalize(),
-            nn.Conv2d(1, 8, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(1, c1, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(c1, c2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
             nn.Flatten(),
-            nn.Linear(16 * 49, d), nn.ReLU())
+            nn.Linear(c2 * 49, d), nn.ReLU())
         self.head = nn.Linear(d, k)
 
     def forward(self, x):
         f = self.body(x)
         return self.head(f), f
+
+
+def tiny_edge(k):
+    return Edge(k, d=16, c1=4, c2=8)
+
+
+ARCHS = {"edge": Edge, "tiny": tiny_edge}
 
 
 class LogitsOnly(nn.Module):
@@ -246,6 +268,7 @@ def summarize(logits, y):
         "accuracy_percent": round(100.0 * (prob.argmax(1) == y).double().mean().item(), 4),
         "ece_percent": round(ece_percent(prob, y), 4),
         "nll": round(F.nll_loss(torch.log(prob.clamp_min(1e-300)), y).item(), 6),
+        "mean_confidence_percent": round(100.0 * prob.max(1)[0].mean().item(), 4),
     }
 
 
@@ -311,13 +334,15 @@ def train_cloud_member(k, xtr, ytr, xva, yva, epochs, seed):
     return model, best_epoch
 
 
-def train_edge(k, xtr, ytr, xva, yva, epochs, seed):
+def train_edge(k, xtr, ytr, xva, yva, epochs, seed, arch="edge", keep=(), on_keep=None):
     """Ordinary training: Adam, plain cross-entropy, no augmentation, no weight decay,
-    no label smoothing, fixed number of epochs; the final weights are kept."""
+    no label smoothing, fixed number of epochs; the final weights are kept. After each epoch in `keep`,
+    `on_keep(epoch, model, training seconds so far)` is called (it must not change the model)."""
     seed_all(seed)
     gen = torch.Generator().manual_seed(seed)
-    model = Edge(k)
+    model = ARCHS[arch](k)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    seconds, t0 = 0.0, time.time()
     for ep in range(epochs):
         model.train()
         perm = torch.randperm(xtr.shape[0], generator=gen)
@@ -330,7 +355,12 @@ def train_edge(k, xtr, ytr, xva, yva, epochs, seed):
         if (ep + 1) % 5 == 0 or ep + 1 == epochs:
             model.eval()
             m = summarize(predict_logits(lambda b: model(b)[0], xva), yva)
-            log(f"  edge epoch {ep + 1}/{epochs}: val acc {m['accuracy_percent']:.2f} ece {m['ece_percent']:.2f}")
+            log(f"  {arch} epoch {ep + 1}/{epochs}: val acc {m['accuracy_percent']:.2f} ece {m['ece_percent']:.2f}")
+        if ep + 1 in keep:
+            seconds += time.time() - t0
+            model.eval()
+            on_keep(ep + 1, model, seconds)
+            t0 = time.time()
     model.eval()
     return model
 
@@ -354,12 +384,14 @@ def sha256(path):
     return h.hexdigest()
 
 
-PARTS = [f"{t}-{kind}" for t in TASKS for kind in ("edge", "cloud")]
+PARTS = [f"{t}-{kind}" for t in TASKS for kind in ("edge", "cloud", "edge-lowbit", "edge-subsets", "tiny-subsets")]
 
 
 def parse_only(argv):
     """`--only PART [PART ...]` (PART in PARTS): train just those parts; the other models and their
-    metrics.json entries are kept as they are (edge parts include the quantized edges and last layer)."""
+    metrics.json entries are kept as they are (edge parts include the quantized edges and last layer;
+    `*-edge-lowbit` retrains the edge in memory, checks it against the committed `*-edge.onnx` and writes
+    only its 2- and 3-bit copies; `*-{edge,tiny}-subsets` write the edges of SUBSET_RUNS)."""
     if not argv:
         return set(PARTS)
     if argv[0] != "--only" or len(argv) < 2 or any(a not in PARTS for a in argv[1:]):
@@ -398,6 +430,10 @@ def main():
             "macs": "multiply-accumulates of conv and linear layers per image",
             "flops": "2 * macs",
             "train_seconds": "wall-clock training time on 2 CPU threads (cloud: all members + temperature fit)",
+            "mean_confidence_percent": "mean top-1 softmax probability, percent",
+            "overconfidence_edges": "the edges added for the overconfidence axis (issue 11): quantized copies "
+                                    "*-edge-q2/q3 and subset-trained *-{edge,tiny}-n{images}-e{epoch}, "
+                                    "sorted by task and test ECE; each has a last-layer file",
         },
         "models": {},
     }
@@ -416,18 +452,27 @@ def main():
         xte, yte = subset(x_test_all, y_test_all, classes)
         log(f"task {task}: K={k}, train {xtr.shape[0]}, validation {xva.shape[0]}, test {xte.shape[0]}")
 
-        # ---- edge
+        data = (xtr, ytr, xva, yva, xte, yte)
+        edge = None
         if f"{task}-edge" not in only:
             log(f"  {task}-edge: kept")
         else:
-            train_edge_part(task, ti, k, xtr, ytr, xva, yva, xte, yte, metrics)
+            edge = train_edge_part(task, ti, k, *data, metrics)
         if f"{task}-cloud" not in only:
             log(f"  {task}-cloud: kept")
         else:
-            train_cloud_part(task, ti, k, xtr, ytr, xva, yva, xte, yte, metrics)
+            train_cloud_part(task, ti, k, *data, metrics)
+        if f"{task}-edge-lowbit" in only:
+            train_lowbit_part(task, ti, k, *data, metrics, edge)
+        for ai, arch in enumerate(SUBSET_RUNS):
+            if f"{task}-{arch}-subsets" in only:
+                # indices into the 60,000 training images of the task's training split, in the order of xtr
+                tr_task = tr_idx[torch.isin(y_all[tr_idx], torch.tensor(classes))]
+                train_subsets_part(task, ti, k, arch, ai, *data, metrics, tr_task)
 
     if only == set(PARTS):
         metrics["total_seconds"] = round(time.time() - t_start, 1)
+    metrics["overconfidence_edges"] = overconfidence_edges(metrics)
     metrics["sha256"] = {f: sha256(os.path.join(OUT_DIR, f)) for f in sorted(os.listdir(OUT_DIR))
                          if f.endswith(".onnx") or f.endswith("-lastlayer.json")}
     with open(metrics_path, "w") as f:
@@ -465,8 +510,19 @@ def card_tables(metrics):
         ca = metrics["models"][f"{t}-cloud"]["test"]["accuracy_percent"]
         edge_cloud.append(f"{t}: cloud {ca}% vs edge {ea}% ({ca - ea:+.2f} points)")
     clouds.append("* Test accuracy gap: " + "; ".join(edge_cloud) + ".")
+    axis = ["| model | arch | training images | epoch | bits | params | test accuracy (%) | test ECE (%) "
+            "| test mean confidence (%) | test NLL | validation accuracy (%) | validation ECE (%) | training (s) |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in metrics.get("overconfidence_edges", []):
+        e = metrics["models"][r["name"]]
+        dash = lambda v: "-" if v is None else v
+        axis.append(f"| {r['name']} | {r['arch']} | {dash(r['train_images'])} | {dash(r['epochs'])} | {dash(r['bits'])} "
+                    f"| {e['params']} | {e['test']['accuracy_percent']} | {e['test']['ece_percent']} "
+                    f"| {e['test']['mean_confidence_percent']} | {e['test']['nll']} "
+                    f"| {e['validation']['accuracy_percent']} | {e['validation']['ece_percent']} | {e['train_seconds']} |")
     sha = ["| file | SHA-256 |", "|---|---|"] + [f"| `{f}` | `{h}` |" for f, h in metrics["sha256"].items()]
-    return {"results": "\n".join(rows), "clouds": "\n".join(clouds), "sha256": "\n".join(sha)}
+    return {"results": "\n".join(rows), "clouds": "\n".join(clouds), "overconfidence": "\n".join(axis),
+            "sha256": "\n".join(sha)}
 
 
 def write_card(metrics):
@@ -488,39 +544,119 @@ def write_card(metrics):
     log("  README.md tables updated from metrics.json")
 
 
+def edge_entry(task, k, name, mdl, secs, xva, yva, xte, yte, extra):
+    """metrics.json entry of an edge-like model (outputs `logits` and `features`)."""
+    macs = count_macs(LogitsOnly(mdl))
+    return {"file": f"{name}.onnx", "task": task, "classes": k, "kind": "edge",
+            "params": count_params(mdl), "macs": macs, "flops": 2 * macs,
+            "features": mdl.head.in_features, "train_seconds": round(secs, 1),
+            "validation": summarize(predict_logits(lambda b: mdl(b)[0], xva), yva),
+            "test": summarize(predict_logits(lambda b: mdl(b)[0], xte), yte), **extra}
+
+
+def write_lastlayer(mdl, k, name):
+    """`{name}-lastlayer.json`: the last linear layer, for the last-layer Laplace baseline."""
+    with open(os.path.join(OUT_DIR, f"{name}-lastlayer.json"), "w") as f:
+        json.dump({"classes": k, "features": mdl.head.in_features,
+                   "weight": mdl.head.weight.detach().double().tolist(),
+                   "bias": mdl.head.bias.detach().double().tolist()}, f)
+        f.write("\n")
+    return f"{name}-lastlayer.json"
+
+
+def quantized_copy(edge, k, bits):
+    q = Edge(k)
+    q.load_state_dict(edge.state_dict())
+    quantize_(q, bits)
+    return q.eval()
+
+
+def quantization_info(bits):
+    return {"bits": bits, "clip_quantiles": list(QUANT_QUANTILES), "tensors": "conv and linear weights; biases kept in float32"}
+
+
 def train_edge_part(task, ti, k, xtr, ytr, xva, yva, xte, yte, metrics):
-    """The edge, its last layer and its quantized copies."""
+    """The edge, its last layer and its quantized copies; returns the edge."""
     t0 = time.time()
     edge = train_edge(k, xtr, ytr, xva, yva, EDGE_EPOCHS[task], BASE_SEED + 100 * ti)
     edge_seconds = time.time() - t0
-    edge_macs = count_macs(LogitsOnly(edge))
-    edge_entry = lambda name, mdl, secs, extra: {
-        "file": f"{name}.onnx", "task": task, "classes": k, "kind": "edge",
-        "params": count_params(mdl), "macs": edge_macs, "flops": 2 * edge_macs,
-        "features": 32, "train_seconds": round(secs, 1),
-        "validation": summarize(predict_logits(lambda b: mdl(b)[0], xva), yva),
-        "test": summarize(predict_logits(lambda b: mdl(b)[0], xte), yte), **extra}
     name = f"{task}-edge"
     export(edge, os.path.join(OUT_DIR, f"{name}.onnx"), ["logits", "features"])
-    metrics["models"][name] = edge_entry(name, edge, edge_seconds,
+    metrics["models"][name] = edge_entry(task, k, name, edge, edge_seconds, xva, yva, xte, yte,
                                          {"epochs": EDGE_EPOCHS[task], "seed": BASE_SEED + 100 * ti})
     log(f"  {name}: {metrics['models'][name]['test']}")
-    with open(os.path.join(OUT_DIR, f"{name}-lastlayer.json"), "w") as f:
-        json.dump({"classes": k, "features": edge.head.in_features,
-                   "weight": edge.head.weight.detach().double().tolist(),
-                   "bias": edge.head.bias.detach().double().tolist()}, f)
-        f.write("\n")
+    write_lastlayer(edge, k, name)
     for bits in QUANT_BITS:
-        q = Edge(k)
-        q.load_state_dict(edge.state_dict())
-        quantize_(q, bits)
-        q.eval()
+        q = quantized_copy(edge, k, bits)
         qname = f"{task}-edge-q{bits}"
         export(q, os.path.join(OUT_DIR, f"{qname}.onnx"), ["logits", "features"])
-        metrics["models"][qname] = edge_entry(qname, q, edge_seconds,
-                                              {"quantization": {"bits": bits, "clip_quantiles": list(QUANT_QUANTILES),
-                                                                "tensors": "conv and linear weights; biases kept in float32"}})
+        metrics["models"][qname] = edge_entry(task, k, qname, q, edge_seconds, xva, yva, xte, yte,
+                                              {"quantization": quantization_info(bits)})
         log(f"  {qname}: {metrics['models'][qname]['test']}")
+    return edge
+
+
+def train_lowbit_part(task, ti, k, xtr, ytr, xva, yva, xte, yte, metrics, edge=None):
+    """2- and 3-bit copies of the committed edge, each with its own last-layer file. Without `edge` (the edge
+    part did not run), the edge is retrained in memory and must export to the bytes of `{task}-edge.onnx`."""
+    name = f"{task}-edge"
+    if edge is None:
+        edge = train_edge(k, xtr, ytr, xva, yva, EDGE_EPOCHS[task], BASE_SEED + 100 * ti)
+        with tempfile.TemporaryDirectory() as tmp:
+            check = os.path.join(tmp, f"{name}.onnx")
+            export(edge, check, ["logits", "features"])
+            same = sha256(check) == sha256(os.path.join(OUT_DIR, f"{name}.onnx"))
+        if not same:
+            sys.exit(f"{task}-edge-lowbit: the retrained edge differs from models/{name}.onnx; "
+                     f"run `train.py --only {name} {task}-edge-lowbit` to rebuild both")
+        log(f"  {name}: retrained in memory, identical to {name}.onnx")
+    for bits in LOW_BITS:
+        q = quantized_copy(edge, k, bits)
+        qname = f"{task}-edge-q{bits}"
+        export(q, os.path.join(OUT_DIR, f"{qname}.onnx"), ["logits", "features"])
+        metrics["models"][qname] = edge_entry(task, k, qname, q, metrics["models"][name]["train_seconds"],
+                                              xva, yva, xte, yte,
+                                              {"arch": "edge", "quantization": quantization_info(bits),
+                                               "lastlayer": write_lastlayer(q, k, qname), "overconfidence_axis": True})
+        log(f"  {qname}: {metrics['models'][qname]['test']}")
+
+
+def train_subsets_part(task, ti, k, arch, ai, xtr, ytr, xva, yva, xte, yte, metrics, tr_task):
+    """Edges of architecture `arch` trained on nested seeded subsets of the task's training split (SUBSET_RUNS):
+    many epochs, no weight decay, no augmentation; every kept epoch is exported with its last layer."""
+    order = torch.randperm(xtr.shape[0], generator=torch.Generator().manual_seed(SUBSET_SEED))
+    for si, (n, keep) in enumerate(SUBSET_RUNS[arch]):
+        idx = order[:n]
+        seed = BASE_SEED + 100 * ti + 60 + 10 * ai + si
+        subset_info = {"images": n, "seed": SUBSET_SEED,
+                       "method": "first n of torch.randperm(len(task training split), generator=manual_seed(seed))",
+                       "indices_sha256": hashlib.sha256(np.sort(tr_task[idx].numpy()).astype("<i8").tobytes()).hexdigest()}
+        log(f"  {task}-{arch}: {n} training images, epochs kept {keep}, seed {seed}")
+
+        def keep_checkpoint(epoch, mdl, secs):
+            name = f"{task}-{arch}-n{n}-e{epoch}"
+            export(mdl, os.path.join(OUT_DIR, f"{name}.onnx"), ["logits", "features"])
+            metrics["models"][name] = edge_entry(task, k, name, mdl, secs, xva, yva, xte, yte,
+                                                 {"arch": arch, "epochs": epoch, "run_epochs": keep[-1], "seed": seed,
+                                                  "train_subset": subset_info,
+                                                  "lastlayer": write_lastlayer(mdl, k, name), "overconfidence_axis": True})
+            log(f"  {name}: {metrics['models'][name]['test']}")
+
+        train_edge(k, xtr[idx], ytr[idx], xva, yva, keep[-1], seed, arch, keep, keep_checkpoint)
+
+
+def overconfidence_edges(metrics):
+    """The machine-readable list of the overconfidence-axis edges, sorted by task and test ECE."""
+    rows = []
+    for name, e in metrics["models"].items():
+        if e.get("overconfidence_axis"):
+            rows.append({"name": name, "task": e["task"], "file": e["file"], "lastlayer": e["lastlayer"],
+                         "arch": e["arch"], "train_images": e.get("train_subset", {}).get("images"),
+                         "epochs": e.get("epochs"), "bits": e.get("quantization", {}).get("bits"),
+                         "test_accuracy_percent": e["test"]["accuracy_percent"],
+                         "test_ece_percent": e["test"]["ece_percent"],
+                         "test_mean_confidence_percent": e["test"]["mean_confidence_percent"]})
+    return sorted(rows, key=lambda r: (list(TASKS).index(r["task"]), r["test_ece_percent"]))
 
 
 def train_cloud_part(task, ti, k, xtr, ytr, xva, yva, xte, yte, metrics):

@@ -17,11 +17,18 @@ public sealed class BundledModels : IDisposable
         Metrics = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Directory, "metrics.json")));
     }
 
-    public static TheoryData<string> ModelNames { get; } =
-    [
-        "fmnist3-cloud", "fmnist3-edge", "fmnist3-edge-q4", "fmnist3-edge-q6", "fmnist3-edge-q8",
-        "fmnist10-cloud", "fmnist10-edge", "fmnist10-edge-q4", "fmnist10-edge-q6", "fmnist10-edge-q8",
-    ];
+    /// <summary>Every model in <c>models/metrics.json</c> (the original ten and the overconfidence-axis edges).</summary>
+    public static TheoryData<string> ModelNames { get; } = new(ReadMetrics(root => root.GetProperty("models").EnumerateObject().Select(p => p.Name)));
+
+    /// <summary>The edges of <c>metrics.json</c> → <c>overconfidence_edges</c> (issue 11).</summary>
+    public static string[] OverconfidenceEdges { get; } =
+        ReadMetrics(root => root.GetProperty("overconfidence_edges").EnumerateArray().Select(e => e.GetProperty("name").GetString()!));
+
+    /// <summary><see cref="OverconfidenceEdges"/> as theory data.</summary>
+    public static TheoryData<string> OverconfidenceEdgeNames { get; } = new(OverconfidenceEdges);
+
+    /// <summary>Every edge that has a last-layer file: the two original edges and the overconfidence-axis edges.</summary>
+    public static TheoryData<string> EdgesWithLastLayer { get; } = new(["fmnist3-edge", "fmnist10-edge", .. OverconfidenceEdges]);
 
     public string Directory { get; }
 
@@ -42,4 +49,11 @@ public sealed class BundledModels : IDisposable
     });
 
     public void Dispose() => Metrics.Dispose();
+
+    private static string[] ReadMetrics(Func<JsonElement, IEnumerable<string>> select)
+    {
+        string root = Path.GetDirectoryName(FashionMnist.FindDataDirectory())!;
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(root, "models", "metrics.json")));
+        return select(doc.RootElement).ToArray();
+    }
 }

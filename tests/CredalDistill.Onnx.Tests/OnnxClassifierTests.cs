@@ -96,13 +96,12 @@ public sealed class OnnxClassifierTests(BundledModels models)
     }
 
     [Theory]
-    [InlineData("fmnist3")]
-    [InlineData("fmnist10")]
-    public void EdgeFeaturesThroughTheLastLayerReproduceTheLogits(string task)
+    [MemberData(nameof(BundledModels.EdgesWithLastLayer), MemberType = typeof(BundledModels))]
+    public void EdgeFeaturesThroughTheLastLayerReproduceTheLogits(string model)
     {
-        FashionMnistDataset d = models.Data(task + "-edge");
-        LastLayer last = LastLayer.Load(Path.Combine(models.Directory, task + "-edge-lastlayer.json"));
-        using OnnxClassifier c = OnnxClassifier.Open(models.PathOf(task + "-edge"));
+        FashionMnistDataset d = models.Data(model);
+        LastLayer last = LastLayer.Load(Path.Combine(models.Directory, model + "-lastlayer.json"));
+        using OnnxClassifier c = OnnxClassifier.Open(models.PathOf(model));
         Assert.Equal(d.Classes, c.Classes);
         Assert.Equal(last.Features, c.FeatureDimension);
         Assert.Equal(last.Classes, c.Classes);
