@@ -20,7 +20,7 @@ namespace CredalDistill.Onnx.Export;
 /// <c>p -/+ sqrt(gamma p (1 - p))</c>, clipped to [0, 1]; <c>gamma = 0</c> gives <c>p</c>, <c>gamma = +inf</c> gives [0, 1].</item>
 /// <item><c>probabilities</c> (float32 <c>[N, K]</c>): the intersection probability <c>l + beta (u - l)</c>,
 /// <c>beta = (1 - sum l) / sum (u - l)</c> (<c>p</c> when <c>sum (u - l) = 0</c>), or for KL the maximum-entropy member
-/// <c>q ∝ p^(1/T)</c> with <c>KL(q || p) = gamma</c> by bisection in <c>1/T</c>.</item>
+/// <c>q ∝ p^(1/T)</c> with <c>KL(q || p) = gamma</c> by bisection in <c>1/T</c>, clipped to the bounds (a float32 rounding).</item>
 /// <item><c>label_set</c> (bool <c>[N, K]</c>): interval dominance <c>upper_k &gt;= max_j lower_j</c>.</item>
 /// </list>
 /// </summary>
@@ -156,8 +156,9 @@ public static class CalibratedModelExporter
             }
             else
             {
+                // Clipped to the bounds: both are float32 roots of the same set, a rounding apart.
                 temperatureIterations = options.TemperatureIterations;
-                probabilities = TemperedKl(g, a, gamma, temperatureIterations);
+                probabilities = g.Min(g.Max(TemperedKl(g, a, gamma, temperatureIterations), lower), upper);
             }
         }
         else

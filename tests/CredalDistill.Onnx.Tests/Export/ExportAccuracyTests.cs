@@ -8,8 +8,9 @@ namespace CredalDistill.Onnx.Tests.Export;
 /// The exported graph, run by ONNX Runtime (.NET), against the library in double precision on random logits and the
 /// extremes of METHOD.md 3.1a (top-class gaps of 40, 100 and 1000): at most 2e-4 absolute on probabilities and
 /// bounds, <c>lower &lt;= probabilities &lt;= upper</c>. Rows where the library's probability-space kernel is not
-/// exact (it disagrees with the log-domain reference <see cref="ReferenceCredal.LogDomain"/> by more than 2e-4) are
-/// compared with that reference instead; they must be extreme rows, and the test prints how many there were.
+/// exact (on an extreme row it disagrees with the log-domain reference <see cref="ReferenceCredal.LogDomain"/> by
+/// more than 1e-6) are compared with that reference instead; on other rows such a disagreement above 2e-4 fails the
+/// test. The test prints how many rows used the reference and the largest error.
 /// </summary>
 public sealed class ExportAccuracyTests(ITestOutputHelper output)
 {
@@ -93,13 +94,15 @@ public sealed class ExportAccuracyTests(ITestOutputHelper output)
         using var model = new ExportedModel(LinearLogitsModel.Identity(k), ExportedModel.Artifact(divergenceName, gamma, k), options);
         var o = model.Run("x", input, [rows.Count, k]);
         int referenceRows = 0;
+        double maxError = 0;
+        string worst = string.Empty;
         for (int r = 0; r < rows.Count; r++)
         {
             var lib = ReferenceCredal.Library(divergence, gamma, rows[r].Logits, maxEntropy);
             var exact = ReferenceCredal.LogDomain(divergence, gamma, rows[r].Logits, maxEntropy);
             double libraryError = Math.Max(MaxError(lib.Lower, exact.Lower, lib.Upper, exact.Upper), MaxError(lib.Probabilities, exact.Probabilities, [], []));
             var expected = lib;
-            if (libraryError > Tolerance)
+            if (libraryError > (rows[r].Extreme ? 1e-6 : Tolerance))
             {
                 Assert.True(rows[r].Extreme, $"{divergenceName} gamma={gamma} K={k} row {r}: the library and the log-domain reference disagree by {libraryError:G3} on a non-extreme row");
                 expected = exact;
@@ -111,6 +114,13 @@ public sealed class ExportAccuracyTests(ITestOutputHelper output)
             {
                 int at = (r * k) + j;
                 double lower = o["lower"][at], upper = o["upper"][at], q = o["probabilities"][at];
+                double error = Math.Max(Math.Abs(q - expected.Probabilities[j]), Math.Max(Math.Abs(lower - expected.Lower[j]), Math.Abs(upper - expected.Upper[j])));
+                if (error > maxError)
+                {
+                    maxError = error;
+                    worst = $"row {r} class {j}: [{lower}, {q}, {upper}] vs [{expected.Lower[j]}, {expected.Probabilities[j]}, {expected.Upper[j]}]";
+                }
+
                 Assert.True(Math.Abs(lower - expected.Lower[j]) <= Tolerance, $"{where}: lower[{j}] {lower} vs {expected.Lower[j]}");
                 Assert.True(Math.Abs(upper - expected.Upper[j]) <= Tolerance, $"{where}: upper[{j}] {upper} vs {expected.Upper[j]}");
                 Assert.True(Math.Abs(q - expected.Probabilities[j]) <= Tolerance, $"{where}: probabilities[{j}] {q} vs {expected.Probabilities[j]}");
@@ -124,7 +134,7 @@ public sealed class ExportAccuracyTests(ITestOutputHelper output)
             }
         }
 
-        output.WriteLine($"{divergenceName} gamma={gamma} K={k}: {rows.Count} rows, {referenceRows} compared with the log-domain reference (library not exact there), {model.Summary.NodesAdded} nodes");
+        output.WriteLine($"{divergenceName} gamma={gamma} K={k}: {rows.Count} rows, {referenceRows} compared with the log-domain reference (library not exact there), {model.Summary.NodesAdded} nodes, max abs error {maxError:G3} ({worst})");
     }
 
     private static double MaxError(double[] a, double[] b, double[] c, double[] d)
