@@ -10,29 +10,18 @@ internal sealed record ExpectedRow(double[] Edge, double[] Probabilities, double
     public static ExpectedRow Compute(IDivergence divergence, double gamma, ReadOnlySpan<float> logits, bool maxEntropy)
     {
         int k = logits.Length;
-        var z = new double[k];
+        var (z, p) = (new double[k], new double[k]);
         for (int j = 0; j < k; j++)
         {
             z[j] = logits[j];
         }
 
-        var p = new double[k];
         Softmax.Compute(z, p);
-        var lower = new double[k];
-        var upper = new double[k];
-        CredalBounds.Compute(divergence, p, gamma, lower, upper);
-        var q = new double[k];
-        if (maxEntropy)
-        {
-            MaximumEntropy.Compute(divergence, p, gamma, q);
-        }
-        else
-        {
-            IntersectionProbability.Compute(lower, upper, p, q);
-        }
-
-        var set = new bool[k];
-        LabelSets.IntervalDominance(lower, upper, set);
+        var predictor = new CredalPredictor(divergence, gamma);
+        var (lower, upper, q, set) = (new double[k], new double[k], new double[k], new bool[k]);
+        predictor.Bounds(p, lower, upper);
+        predictor.Predict(p, maxEntropy ? CredalOutput.MaximumEntropy : CredalOutput.Intersection, q);
+        predictor.LabelSet(p, LabelSetRule.IntervalDominance, set);
         return new ExpectedRow(p, q, lower, upper, set);
     }
 }

@@ -51,6 +51,11 @@ public sealed class ExportSettings : CommonSettings
             return ValidationResult.Error("--logits-output needs a name");
         }
 
+        if (string.IsNullOrWhiteSpace(Model) || string.IsNullOrWhiteSpace(Calibration))
+        {
+            return ValidationResult.Error("--model and --calibration need file names");
+        }
+
         if (!Path.GetExtension(Out).Equals(".onnx", StringComparison.OrdinalIgnoreCase))
         {
             return ValidationResult.Error($"--out '{Out}' must be an .onnx file");

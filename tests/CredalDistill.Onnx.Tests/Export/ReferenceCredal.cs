@@ -6,7 +6,7 @@ namespace CredalDistill.Onnx.Tests.Export;
 
 /// <summary>
 /// Expected outputs for one row of logits, in double precision. <see cref="Library"/> calls the library
-/// (softmax, CredalBounds, IntersectionProbability, MaximumEntropy, LabelSets); <see cref="LogDomain"/> is a slow
+/// (softmax, then CredalPredictor: bounds, intersection or max-entropy, interval-dominance label set); <see cref="LogDomain"/> is a slow
 /// independent reference from the logits alone: log-domain binary divergence, 400 bisection steps in
 /// <c>v = logit t</c>, used where the library's probability-space kernel cannot resolve the row (see the tests).
 /// </summary>
@@ -17,21 +17,11 @@ public sealed record ReferenceCredal(double[] P, double[] Lower, double[] Upper,
         int k = logits.Length;
         var p = new double[k];
         Softmax.Compute(logits, p);
-        var lower = new double[k];
-        var upper = new double[k];
-        CredalBounds.Compute(divergence, p, gamma, lower, upper);
-        var q = new double[k];
-        if (maxEntropy)
-        {
-            MaximumEntropy.Compute(divergence, p, gamma, q);
-        }
-        else
-        {
-            IntersectionProbability.Compute(lower, upper, p, q);
-        }
-
-        var set = new bool[k];
-        LabelSets.IntervalDominance(lower, upper, set);
+        var predictor = new CredalPredictor(divergence, gamma);
+        var (lower, upper, q, set) = (new double[k], new double[k], new double[k], new bool[k]);
+        predictor.Bounds(p, lower, upper);
+        predictor.Predict(p, maxEntropy ? CredalOutput.MaximumEntropy : CredalOutput.Intersection, q);
+        predictor.LabelSet(p, LabelSetRule.IntervalDominance, set);
         return new ReferenceCredal(p, lower, upper, q, set);
     }
 
