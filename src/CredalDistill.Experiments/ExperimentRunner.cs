@@ -147,13 +147,14 @@ public sealed class ExperimentRunner(ExperimentOptions options)
                 var predictor = new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1, MonteCarlo = new MonteCarloOptions(options.CentroidSamples, 100, options.Seed + (ulong)split) });
                 string prefix = $"cdci/{name}/{Format(eps)}";
                 // Bounds once; the intersection probability and the interval-dominance sets both derive from them.
-                var bounds = predictor.Bounds(edgeTest);
                 var ipData = new double[edgeTest.Rows * k];
                 var sets = new bool[edgeTest.Rows * k];
+                var lower = new double[k];
+                var upper = new double[k];
                 for (int i = 0; i < edgeTest.Rows; i++)
                 {
-                    IntersectionProbability.Compute(bounds.LowerRow(i), bounds.UpperRow(i), edgeTest.Row(i), ipData.AsSpan(i * k, k));
-                    LabelSets.IntervalDominance(bounds.LowerRow(i), bounds.UpperRow(i), sets.AsSpan(i * k, k));
+                    predictor.BoundsAndIntersection(edgeTest.AsEdgeRow(i), lower, upper, ipData.AsSpan(i * k, k));
+                    LabelSets.IntervalDominance(lower, upper, sets.AsSpan(i * k, k));
                 }
 
                 var ip = ProbabilityMatrix.FromProbabilities(ipData, k, "intersection probability");

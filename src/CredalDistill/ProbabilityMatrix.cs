@@ -6,18 +6,33 @@ namespace CredalDistill;
 /// <summary>
 /// A validated row-major <c>n x K</c> matrix of probability vectors (one row per sample), stored in double
 /// precision. Every row is finite, non-negative and sums to 1 within the tolerance given at construction
-/// (or is renormalised when asked to). Input may be float or double; arithmetic is always double.
+/// (or is renormalised when asked to); it is then divided by its (compensated) sum, once, here, so that stored rows sum
+/// to 1 to double precision. A matrix built from logits also keeps the log-probabilities (log-softmax), which the exact
+/// kernels read instead of the rounded probabilities (METHOD.md section 3.1a). Input may be float or double;
+/// arithmetic is always double.
 /// </summary>
 public sealed class ProbabilityMatrix
 {
     private readonly double[] _data;
+    private readonly double[]? _log;
 
-    private ProbabilityMatrix(double[] data, int rows, int classes)
+    private ProbabilityMatrix(double[] data, int rows, int classes, double[]? log = null)
     {
         _data = data;
+        _log = log;
         Rows = rows;
         Classes = classes;
     }
+
+    /// <summary>True when the matrix was built from logits and keeps the log-probabilities.</summary>
+    public bool HasLogProbabilities => _log is not null;
+
+    /// <summary>Row <paramref name="i"/> of log-probabilities (only when <see cref="HasLogProbabilities"/>).</summary>
+    public ReadOnlySpan<double> LogRow(int i)
+        => _log is null ? throw new InvalidOperationException("This matrix was built from probabilities; it holds no log-probabilities.") : _log.AsSpan(i * Classes, Classes);
+
+    /// <summary>Row <paramref name="i"/> as the kernels read it: the log-probabilities when kept, the probabilities otherwise.</summary>
+    public EdgeRow AsEdgeRow(int i) => _log is null ? EdgeRow.Trusted(Row(i), false) : EdgeRow.Trusted(_log.AsSpan(i * Classes, Classes), true);
 
     /// <summary>Number of rows (samples) <c>n</c>.</summary>
     public int Rows { get; }
@@ -90,14 +105,16 @@ public sealed class ProbabilityMatrix
         Check.Classes(classes, nameof(classes));
         int rows = RowCount(logits.Length, classes, argument);
         var result = new double[logits.Length];
+        var log = new double[logits.Length];
         for (int i = 0; i < rows; i++)
         {
             var z = logits.Slice(i * classes, classes);
             Check.Finite(z, argument, i);
             Softmax.Compute(z, result.AsSpan(i * classes, classes), temperature);
+            Softmax.LogCompute(z, log.AsSpan(i * classes, classes), temperature);
         }
 
-        return new ProbabilityMatrix(result, rows, classes);
+        return new ProbabilityMatrix(result, rows, classes, log);
     }
 
     /// <summary>Single-precision overload of <see cref="FromLogits(ReadOnlySpan{double}, int, string, double)"/>.</summary>
@@ -112,6 +129,31 @@ public sealed class ProbabilityMatrix
         return FromLogits(wide, classes, argument, temperature);
     }
 
+    /// <summary>Takes ownership of validated probability rows (sums within tolerance), dividing each by its sum.</summary>
+    internal static ProbabilityMatrix WrapProbabilities(double[] data, int classes)
+    {
+        for (int i = 0; i < data.Length; i += classes)
+        {
+            ClassMasses.Normalize(data.AsSpan(i, classes));
+        }
+
+        return new(data, data.Length / classes, classes);
+    }
+
+    /// <summary>Takes ownership of validated (finite) logits: they become the kept log-probabilities; the probabilities are their softmax.</summary>
+    internal static ProbabilityMatrix WrapLogits(double[] logits, int classes)
+    {
+        var probabilities = new double[logits.Length];
+        for (int i = 0; i < logits.Length; i += classes)
+        {
+            var z = logits.AsSpan(i, classes);
+            Softmax.Compute(z, probabilities.AsSpan(i, classes));
+            Softmax.LogCompute(z, z);
+        }
+
+        return new(probabilities, logits.Length / classes, classes, logits);
+    }
+
     /// <summary>Takes ownership of an already-validated array (internal fast path).</summary>
     internal static ProbabilityMatrix Wrap(double[] data, int classes) => new(data, data.Length / classes, classes);
 
@@ -119,12 +161,17 @@ public sealed class ProbabilityMatrix
     public ProbabilityMatrix Select(ReadOnlySpan<int> indices)
     {
         var result = new double[indices.Length * Classes];
+        var log = _log is null ? null : new double[indices.Length * Classes];
         for (int i = 0; i < indices.Length; i++)
         {
             Row(indices[i]).CopyTo(result.AsSpan(i * Classes, Classes));
+            if (log is not null)
+            {
+                LogRow(indices[i]).CopyTo(log.AsSpan(i * Classes, Classes));
+            }
         }
 
-        return new ProbabilityMatrix(result, indices.Length, Classes);
+        return new ProbabilityMatrix(result, indices.Length, Classes, log);
     }
 
     /// <summary>A copy of the data as a new array.</summary>
@@ -164,14 +211,12 @@ public sealed class ProbabilityMatrix
                     throw new ArgumentException($"{argument} row {i}: probabilities sum to 0; cannot renormalise.", argument);
                 }
 
-                for (int k = 0; k < classes; k++)
-                {
-                    row[k] /= sum;
-                }
+                ClassMasses.Normalize(row);
             }
             else
             {
                 Check.Distribution(row, argument, i, tolerance);
+                ClassMasses.Normalize(row);
             }
         }
     }

@@ -16,8 +16,8 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
         ArgumentNullException.ThrowIfNull(settings);
         var consoles = (CliConsoles)context.Data!;
         var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
-        var cloud = loader.ReadProbabilities(settings.Cloud);
-        var edge = loader.ReadProbabilities(settings.Edge, cloud.Classes, settings.Cloud);
+        var cloud = loader.ReadCloud(settings.Cloud);
+        var edge = loader.ReadEdge(settings.Edge, cloud.Classes, settings.Cloud);
         CalibrationOutcome outcome;
         var output = settings.SelectFor switch
         {

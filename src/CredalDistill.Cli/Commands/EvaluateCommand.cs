@@ -18,8 +18,8 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
         var consoles = (CliConsoles)context.Data!;
         var artifact = CalibrationArtifact.Load(settings.Calibration);
         var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
-        var edge = loader.ReadProbabilities(settings.Edge, artifact.Classes, settings.Calibration);
-        var cloud = loader.ReadProbabilities(settings.Cloud, artifact.Classes, settings.Calibration);
+        var edge = loader.ReadEdge(settings.Edge, artifact.Classes, settings.Calibration);
+        var cloud = loader.ReadCloud(settings.Cloud, artifact.Classes, settings.Calibration);
         InputLoader.CheckRows(settings.Cloud, cloud.Rows, settings.Edge, edge.Rows);
         var labels = loader.ReadLabels(settings.Labels, artifact.Classes);
         InputLoader.CheckRows(settings.Labels, labels.Length, settings.Edge, edge.Rows);

@@ -9,9 +9,21 @@ public class InputSettings : CommonSettings
 {
     /// <summary><c>--logits</c>.</summary>
     [CommandOption("--logits")]
-    [Description("Input matrices hold logits; the stable softmax is applied to every row.")]
+    [Description("Every input matrix holds logits (same as --edge-logits --cloud-logits). Logits stay logits: the exact kernels and scores use the log-softmax, so near-one-hot rows keep their exact credal sets.")]
     [DefaultValue(false)]
     public bool Logits { get; set; }
+
+    /// <summary><c>--edge-logits</c>.</summary>
+    [CommandOption("--edge-logits")]
+    [Description("The edge matrix holds logits (log-softmax kept end to end).")]
+    [DefaultValue(false)]
+    public bool EdgeLogits { get; set; }
+
+    /// <summary><c>--cloud-logits</c>.</summary>
+    [CommandOption("--cloud-logits")]
+    [Description("The cloud matrix holds logits (log-softmax kept for the scores).")]
+    [DefaultValue(false)]
+    public bool CloudLogits { get; set; }
 
     /// <summary><c>--renormalize</c>.</summary>
     [CommandOption("--renormalize")]
@@ -24,7 +36,7 @@ public class InputSettings : CommonSettings
         => samples >= 20 ? null : $"--mc-samples must be at least 20 (got {samples})";
 
     /// <summary>The input options these settings select.</summary>
-    public InputOptions ToInputOptions() => new(Logits, Renormalize);
+    public InputOptions ToInputOptions() => new(Logits || EdgeLogits, Logits || CloudLogits, Renormalize);
 
     /// <summary>Null when <paramref name="path"/> has a .csv or .npy extension, otherwise the error message.</summary>
     protected static string? CheckMatrixPath(string option, string? path)

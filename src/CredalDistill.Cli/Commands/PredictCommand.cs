@@ -20,7 +20,7 @@ public sealed class PredictCommand : Command<PredictSettings>
         OptionNames.TryParseLabelRule(settings.LabelRule, out var rule);
         var artifact = CalibrationArtifact.Load(settings.Calibration);
         var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
-        var edge = loader.ReadProbabilities(settings.Edge, artifact.Classes, settings.Calibration);
+        var edge = loader.ReadEdge(settings.Edge, artifact.Classes, settings.Calibration);
         if (artifact.Unbounded)
         {
             consoles.Warn($"{Path.GetFileName(settings.Calibration)} has an unbounded threshold: every credal set is the whole simplex (on the edge's support for KL-like divergences).");

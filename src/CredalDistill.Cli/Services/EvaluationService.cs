@@ -40,14 +40,14 @@ public static class EvaluationService
         double[]? volumes = k == 3 ? new double[n] : null;
         RowBatches.For(n, progress, i =>
         {
-            var p = edge.Row(i);
-            Span<double> lower = stackalloc double[k];
-            Span<double> upper = stackalloc double[k];
-            Span<bool> members = stackalloc bool[k];
+            var p = edge.AsEdgeRow(i);
+            bool small = k <= PredictionService.MaxStackClasses;
+            Span<double> lower = small ? stackalloc double[k] : new double[k];
+            Span<double> upper = small ? stackalloc double[k] : new double[k];
+            Span<bool> members = small ? stackalloc bool[k] : new bool[k];
 
             // Bounds once: the intersection probability and the interval-dominance set both derive from them.
-            predictor.Bounds(p, lower, upper);
-            IntersectionProbability.Compute(lower, upper, p, intersection.AsSpan(i * k, k));
+            predictor.BoundsAndIntersection(p, lower, upper, intersection.AsSpan(i * k, k));
             LabelSets.IntervalDominance(lower, upper, members);
             predictor.Predict(p, CredalOutput.MaximumEntropy, maxent.AsSpan(i * k, k), i);
             predictor.Predict(p, CredalOutput.Centroid, centroid.AsSpan(i * k, k), i);

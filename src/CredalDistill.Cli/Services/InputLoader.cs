@@ -18,14 +18,29 @@ public sealed class InputLoader
         _options = options;
     }
 
-    /// <summary>Reads a probability (or logit) matrix.</summary>
+    /// <summary>Reads the edge's probability (or logit, with <c>--edge-logits</c>) matrix.</summary>
     /// <param name="path">The matrix file.</param>
     /// <param name="expectedClasses">When given, the number of columns the file must have.</param>
     /// <param name="classesSource">Where <paramref name="expectedClasses"/> comes from (a file name, for the message).</param>
+    public ProbabilityMatrix ReadEdge(string path, int? expectedClasses = null, string? classesSource = null)
+        => ReadProbabilities(path, _options.EdgeLogits, expectedClasses, classesSource);
+
+    /// <summary>Reads the cloud's probability (or logit, with <c>--cloud-logits</c>) matrix.</summary>
+    /// <param name="path">The matrix file.</param>
+    /// <param name="expectedClasses">When given, the number of columns the file must have.</param>
+    /// <param name="classesSource">Where <paramref name="expectedClasses"/> comes from (a file name, for the message).</param>
+    public ProbabilityMatrix ReadCloud(string path, int? expectedClasses = null, string? classesSource = null)
+        => ReadProbabilities(path, _options.CloudLogits, expectedClasses, classesSource);
+
+    /// <summary>Reads a probability (or logit) matrix.</summary>
+    /// <param name="path">The matrix file.</param>
+    /// <param name="logits">The file holds logits.</param>
+    /// <param name="expectedClasses">When given, the number of columns the file must have.</param>
+    /// <param name="classesSource">Where <paramref name="expectedClasses"/> comes from (a file name, for the message).</param>
     /// <exception cref="DataFormatException">The file violates the file contract or has the wrong number of classes.</exception>
-    public ProbabilityMatrix ReadProbabilities(string path, int? expectedClasses = null, string? classesSource = null)
+    private ProbabilityMatrix ReadProbabilities(string path, bool logits, int? expectedClasses, string? classesSource)
     {
-        var matrix = _progress.Run($"reading {Path.GetFileName(path)}", () => MatrixFile.ReadProbabilities(path, _options.Logits, _options.Renormalize, classesSource is null ? expectedClasses : null));
+        var matrix = _progress.Run($"reading {Path.GetFileName(path)}", () => MatrixFile.ReadProbabilities(path, logits, _options.Renormalize, classesSource is null ? expectedClasses : null));
         if (expectedClasses is int k && matrix.Classes != k)
         {
             throw new DataFormatException(path, string.Create(CultureInfo.InvariantCulture, $"{matrix.Classes} columns (classes), but {Path.GetFileName(classesSource)} is for {k} classes"));

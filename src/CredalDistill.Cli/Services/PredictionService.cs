@@ -11,6 +11,9 @@ namespace CredalDistill.Cli.Services;
 /// </summary>
 public static class PredictionService
 {
+    /// <summary>Label-set flags live on the stack up to this many classes and on the heap above.</summary>
+    internal const int MaxStackClasses = 1024;
+
     /// <summary>Computes the table for <paramref name="output"/>.</summary>
     /// <param name="predictor">The calibrated predictor.</param>
     /// <param name="edge">Edge outputs.</param>
@@ -37,7 +40,7 @@ public static class PredictionService
                     _ => CredalOutput.Intersection,
                 };
                 var values = new double[n * k];
-                RowBatches.For(n, progress, i => predictor.Predict(edge.Row(i), kind, values.AsSpan(i * k, k), i), cancellationToken);
+                RowBatches.For(n, progress, i => predictor.Predict(edge.AsEdgeRow(i), kind, values.AsSpan(i * k, k), i), cancellationToken);
                 return new PredictionTable(n, Names("p", k), values, null);
             }
 
@@ -47,7 +50,7 @@ public static class PredictionService
                 RowBatches.For(n, progress, i =>
                 {
                     var row = values.AsSpan(i * 2 * k, 2 * k);
-                    predictor.Bounds(edge.Row(i), row[..k], row[k..]);
+                    predictor.Bounds(edge.AsEdgeRow(i), row[..k], row[k..]);
                 }, cancellationToken);
                 return new PredictionTable(n, [.. Names("lower", k), .. Names("upper", k)], values, null);
             }
@@ -57,8 +60,8 @@ public static class PredictionService
                 var sets = new string[n];
                 RowBatches.For(n, progress, i =>
                 {
-                    Span<bool> members = stackalloc bool[k];
-                    predictor.LabelSet(edge.Row(i), rule, members);
+                    Span<bool> members = k <= MaxStackClasses ? stackalloc bool[k] : new bool[k];
+                    predictor.LabelSet(edge.AsEdgeRow(i), rule, members);
                     sets[i] = Join(members);
                 }, cancellationToken);
                 return new PredictionTable(n, [], [], sets);
@@ -72,14 +75,13 @@ public static class PredictionService
                 RowBatches.For(n, progress, i =>
                 {
                     var row = values.AsSpan(i * width, width);
-                    var p = edge.Row(i);
-                    predictor.Bounds(p, row[..k], row[k..(2 * k)]);
-                    IntersectionProbability.Compute(row[..k], row[k..(2 * k)], p, row[(2 * k)..(3 * k)]);
+                    var p = edge.AsEdgeRow(i);
+                    predictor.BoundsAndIntersection(p, row[..k], row[k..(2 * k)], row[(2 * k)..(3 * k)]);
                     predictor.Predict(p, CredalOutput.MaximumEntropy, row[(3 * k)..], i);
-                    Span<bool> members = stackalloc bool[k];
+                    Span<bool> members = k <= MaxStackClasses ? stackalloc bool[k] : new bool[k];
                     if (rule == LabelSetRule.Maximality)
                     {
-                        LabelSets.Maximality(predictor.Divergence, p, predictor.Gamma, members);
+                        predictor.LabelSet(p, rule, members);
                     }
                     else
                     {

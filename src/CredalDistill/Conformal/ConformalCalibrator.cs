@@ -21,6 +21,8 @@ public static class ConformalCalibrator
     /// <summary>
     /// Writes the conformity scores <c>s_i = D(cloud_i || edge_i)</c> (cloud FIRST, nats) into
     /// <paramref name="destination"/> (length = rows). Scores may be +infinity (e.g. KL with an edge zero).
+    /// Computed in the log domain from <c>log p_edge</c> and <c>log p_cloud</c> (the log-softmax when a matrix was built from
+    /// logits), so an edge probability that underflows double does not turn a finite score into +infinity.
     /// </summary>
     /// <param name="cloud">Cloud outputs <c>p*(.|x_i)</c>, <c>n x K</c>.</param>
     /// <param name="edge">Edge outputs <c>p(.|x_i)</c>, same shape.</param>
@@ -34,9 +36,17 @@ public static class ConformalCalibrator
         Check.SameRows(cloud.Rows, edge.Rows, nameof(edge));
         Check.SameClasses(cloud.Classes, edge.Classes, nameof(edge));
         Check.DestinationLength(cloud.Rows, destination.Length, nameof(destination));
+        var f = Credal.CredalBounds.Resolve(divergence);
+        int k = cloud.Classes;
+        using var lease = new Numerics.ScratchLease();
+        Span<double> work = 2 * k <= Numerics.ScratchLease.StackDoubles ? stackalloc double[2 * k] : lease.Rent(2 * k);
+        var logCloud = work[..k];
+        var logEdge = work[k..];
         for (int i = 0; i < cloud.Rows; i++)
         {
-            destination[i] = divergence.Compute(cloud.Row(i), edge.Row(i));
+            cloud.AsEdgeRow(i).LogProbabilities(logCloud);
+            edge.AsEdgeRow(i).LogProbabilities(logEdge);
+            destination[i] = f.ComputeLog(logCloud, logEdge);
         }
     }
 

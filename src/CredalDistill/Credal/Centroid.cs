@@ -1,4 +1,5 @@
 using CredalDistill.Divergences;
+using CredalDistill.Numerics;
 using CredalDistill.Validation;
 
 namespace CredalDistill.Credal;
@@ -18,98 +19,104 @@ public static class Centroid
     /// Allocation-free for up to 64 classes.
     /// </summary>
     public static double Compute(IDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> destination, Span<double> standardError, MonteCarloOptions options = default)
+        => Compute(divergence, EdgeRow.FromProbabilities(p), gamma, destination, standardError, options);
+
+    /// <summary>The centroid of the set around an edge output given as probabilities or logits (see <see cref="EdgeRow"/>).</summary>
+    public static double Compute(IDivergence divergence, EdgeRow edge, double gamma, Span<double> destination, Span<double> standardError, MonteCarloOptions options = default)
     {
-        ArgumentNullException.ThrowIfNull(divergence);
-        Check.Distribution(p, nameof(p));
+        var f = CredalBounds.Resolve(divergence);
         Check.Gamma(gamma, nameof(gamma));
-        Check.SameLength(p.Length, destination.Length, nameof(destination));
-        Check.SameLength(p.Length, standardError.Length, nameof(standardError));
+        Check.SameLength(edge.Classes, destination.Length, nameof(destination));
+        Check.SameLength(edge.Classes, standardError.Length, nameof(standardError));
         options = options == default ? MonteCarloOptions.Default : options;
         options.Validate();
-        return ComputeUnchecked(divergence, p, gamma, destination, standardError, options);
+        return ComputeUnchecked(f, edge, gamma, destination, standardError, options);
     }
 
-    internal static double ComputeUnchecked(IDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> destination, Span<double> standardError, MonteCarloOptions options)
+    internal static double ComputeUnchecked(FDivergence divergence, EdgeRow edge, double gamma, Span<double> destination, Span<double> standardError, MonteCarloOptions options)
     {
-        int n = p.Length;
+        int n = edge.Classes;
         standardError.Clear();
         if (gamma == 0.0)
         {
-            p.CopyTo(destination);
+            edge.Probabilities(destination);
             return 0.0;
         }
 
+        using var lease = new ScratchLease();
+        Span<double> work = 3 * n <= ScratchLease.StackDoubles ? stackalloc double[3 * n] : lease.Rent(3 * n);
+        var logP = work[..n];
+        var sub = work.Slice(n, n);
+        var subError = work.Slice(2 * n, n);
+        edge.LogProbabilities(logP);
         bool all = divergence.AllowsMassOutsideSupport;
-        Span<int> free = n <= 256 ? stackalloc int[n] : new int[n];
         int m = 0;
         for (int k = 0; k < n; k++)
         {
-            if (all || p[k] > 0.0)
+            if (all || !double.IsNegativeInfinity(logP[k]))
             {
-                free[m++] = k;
+                sub[m++] = logP[k];
             }
         }
 
-        destination.Clear();
-        if (double.IsPositiveInfinity(gamma))
+        var subLogP = sub[..m];
+        var result = subError[..m];
+        double worst = 0.0;
+        if (double.IsPositiveInfinity(gamma) || m == 1)
         {
-            for (int i = 0; i < m; i++)
-            {
-                destination[free[i]] = 1.0 / m;
-            }
-
-            return 0.0;
+            result.Fill(1.0 / m);
         }
-
-        if (m == 1)
+        else if (m == 2)
         {
-            destination[free[0]] = 1.0;
-            return 0.0;
-        }
-
-        Span<double> sub = m <= 64 ? stackalloc double[m] : new double[m];
-
-        for (int i = 0; i < m; i++)
-        {
-            sub[i] = p[free[i]];
-        }
-
-        if (m == 2)
-        {
-            double lo = CredalBounds.LowerOf(divergence, sub[0], sub[1], gamma);
-            double hi = CredalBounds.UpperOf(divergence, sub[0], sub[1], gamma);
+            double hi = BinaryBound.Solve(divergence, subLogP[0], subLogP[1], gamma).T;
+            double lo = BinaryBound.Solve(divergence, subLogP[1], subLogP[0], gamma).S;
             double mid = 0.5 * (lo + hi);
-            destination[free[0]] = mid;
-            destination[free[1]] = 1.0 - mid;
-            return 0.0;
+            result[0] = mid;
+            result[1] = 1.0 - mid;
         }
-
-        if (m == 3)
+        else if (m == 3)
         {
-            CredalGeometry.TriangleMoments(divergence, sub, gamma, out double area, out double mx, out double my);
+            CredalGeometry.TriangleMoments(divergence, subLogP, gamma, out double area, out double mx, out double my);
             if (!(area > 0.0))
             {
-                p.CopyTo(destination);
+                edge.Probabilities(destination);
                 return 0.0;
             }
 
-            double c0 = mx / area;
-            double c1 = my / area;
-            destination[free[0]] = c0;
-            destination[free[1]] = c1;
-            destination[free[2]] = 1.0 - c0 - c1;
-            return 0.0;
+            result[0] = mx / area;
+            result[1] = my / area;
+            result[2] = 1.0 - result[0] - result[1];
+        }
+        else
+        {
+            // Hit-and-run writes the mean into the sub-vector's own slots and the standard errors into the destination (scattered below).
+            Span<double> mean = destination[..m];
+            CredalGeometry.HitAndRun(divergence, subLogP, gamma, result, mean, options);
+            for (int i = 0; i < m; i++)
+            {
+                worst = Math.Max(worst, mean[i]);
+            }
+
+            mean.CopyTo(sub[..m]);
         }
 
-        Span<double> mean = m <= 64 ? stackalloc double[m] : new double[m];
-        Span<double> se = m <= 64 ? stackalloc double[m] : new double[m];
-        CredalGeometry.HitAndRun(divergence, sub, gamma, mean, se, options);
-        double worst = 0.0;
-        for (int i = 0; i < m; i++)
+        // Scatter back to the classes (the free classes in order); errors come from sub when sampled.
+        bool sampled = m >= 4 && !double.IsPositiveInfinity(gamma);
+        int next = m - 1;
+        for (int k = n - 1; k >= 0; k--)
         {
-            destination[free[i]] = mean[i];
-            standardError[free[i]] = se[i];
-            worst = Math.Max(worst, se[i]);
+            bool free = all || !double.IsNegativeInfinity(logP[k]);
+            if (free)
+            {
+                standardError[k] = sampled ? sub[next] : 0.0;
+                destination[k] = result[next];
+                next--;
+            }
+            else
+            {
+                destination[k] = 0.0;
+                standardError[k] = 0.0;
+            }
         }
 
         return worst;

@@ -1,6 +1,8 @@
 using CredalDistill.Divergences;
 using CredalDistill.Validation;
 
+using CredalDistill.Numerics;
+
 namespace CredalDistill.Credal;
 
 /// <summary>
@@ -19,6 +21,7 @@ public static class CredalBoundary
             throw new ArgumentException($"The boundary can be traced for exactly 3 classes; got {p.Length}.", nameof(p));
         }
 
+        var f = CredalBounds.Resolve(divergence);
         Check.Distribution(p, nameof(p));
         Check.Gamma(gamma, nameof(gamma));
         if (slices < 2)
@@ -26,13 +29,15 @@ public static class CredalBoundary
             throw new ArgumentOutOfRangeException(nameof(slices), slices, "slices must be at least 2.");
         }
 
-        double lo = CredalBounds.LowerOf(divergence, p[0], p[1] + p[2], gamma);
-        double hi = CredalBounds.UpperOf(divergence, p[0], p[1] + p[2], gamma);
+        Span<double> logP = stackalloc double[3];
+        EdgeRow.Trusted(p, false).LogProbabilities(logP);
+        double lo = CredalBounds.LowerOf(f, Math.Exp(logP[0]), Math.Exp(LogMath.Add(logP[1], logP[2])), gamma);
+        double hi = CredalBounds.UpperOf(f, Math.Exp(logP[0]), Math.Exp(LogMath.Add(logP[1], logP[2])), gamma);
         var points = new double[2 * slices * 3];
         for (int i = 0; i < slices; i++)
         {
             double x = lo + ((hi - lo) * 0.5 * (1.0 - Math.Cos(Math.PI * i / (slices - 1))));
-            CredalGeometry.Slice(divergence, x, p[0], p[1], p[2], gamma, out double a, out double b);
+            CredalGeometry.Slice(f, x, logP, gamma, out double a, out double b);
             int forward = i * 3;
             points[forward] = x;
             points[forward + 1] = a;

@@ -1,4 +1,5 @@
 using CredalDistill.Divergences;
+using CredalDistill.Numerics;
 using CredalDistill.Validation;
 
 namespace CredalDistill.Credal;
@@ -7,58 +8,72 @@ namespace CredalDistill.Credal;
 /// Exact lower and upper class probabilities of the credal set <c>Gamma = { q : D(q || p) &lt;= gamma }</c>
 /// in O(K) by the binary reduction of METHOD.md section 3.1:
 /// <c>upper_k = max { t &gt;= p_k : d(t; p_k) &lt;= gamma }</c>, <c>lower_k = min { t &lt;= p_k : d(t; p_k) &lt;= gamma }</c>,
-/// <c>d(t; p_k) = p_k f(t/p_k) + (1 - p_k) f((1-t)/(1-p_k))</c>; the extreme member is
-/// <c>q_k = t</c>, <c>q_j = (1 - t) p_j / (1 - p_k)</c>. Roots are found by safeguarded Newton to about 1e-14.
-/// Total variation uses its closed form <c>[max(0, p_k - gamma), min(1, p_k + gamma)]</c>.
+/// <c>d(t; p_k) = p_k f(t/p_k) + r_k f((1-t)/r_k)</c>, <c>r_k = sum_{j != k} p_j</c>; the extreme member is
+/// <c>q_k = t</c>, <c>q_j = (1 - t) p_j / r_k</c>. Computed in the log domain (section 3.1a, <see cref="BinaryBound"/>):
+/// <c>r_k</c> comes from the other classes, never as <c>1 - p_k</c>, and bounds near 0 and near 1 keep relative precision.
+/// Total variation has the closed form <c>[max(0, p_k - gamma), min(1, p_k + gamma)]</c>.
 /// </summary>
+/// <remarks>
+/// Every output satisfies, in floating point: <c>0 &lt;= lower_k &lt;= p_k &lt;= upper_k &lt;= 1</c> and coherence
+/// <c>lower_k + max_{j != k} upper_j &lt;= 1</c> (the member attaining <c>upper_j</c> has <c>q_k &gt;= lower_k</c>); both hold
+/// exactly in real arithmetic and are enforced here against rounding (an adjustment of at most a few ulps).
+/// </remarks>
 public static class CredalBounds
 {
     /// <summary>
-    /// Writes the lower and upper probability of every class. Allocation-free.
+    /// Writes the lower and upper probability of every class. Allocation-free (scratch is pooled above 256 classes).
     /// <c>gamma = 0</c> gives <c>lower = upper = p</c>; <c>gamma = +inf</c> gives the bounds of the closure of
     /// <c>{ q : D(q || p) &lt; inf }</c>: the face of the support of <c>p</c> for divergences that forbid mass outside it
     /// (KL, chi2, alpha &gt; 1), the whole simplex otherwise.
     /// </summary>
     /// <param name="divergence">The divergence <c>D</c>.</param>
-    /// <param name="p">The edge distribution (validated).</param>
+    /// <param name="p">The edge distribution (validated, then divided by its sum).</param>
     /// <param name="gamma">The radius <c>gamma &gt;= 0</c> in nats, possibly +infinity.</param>
     /// <param name="lower">Receives <c>lower_k</c>.</param>
     /// <param name="upper">Receives <c>upper_k</c>.</param>
     public static void Compute(IDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> lower, Span<double> upper)
+        => Compute(divergence, EdgeRow.FromProbabilities(p), gamma, lower, upper);
+
+    /// <summary>Writes the bounds of an edge output given as probabilities or logits (see <see cref="EdgeRow"/>).</summary>
+    public static void Compute(IDivergence divergence, EdgeRow edge, double gamma, Span<double> lower, Span<double> upper)
     {
-        ArgumentNullException.ThrowIfNull(divergence);
-        Check.Distribution(p, nameof(p));
+        var f = Resolve(divergence);
         Check.Gamma(gamma, nameof(gamma));
-        Check.SameLength(p.Length, lower.Length, nameof(lower));
-        Check.SameLength(p.Length, upper.Length, nameof(upper));
-        ComputeUnchecked(divergence, p, gamma, lower, upper);
+        Check.SameLength(edge.Classes, lower.Length, nameof(lower));
+        Check.SameLength(edge.Classes, upper.Length, nameof(upper));
+        int k = edge.Classes;
+        using var lease = new ScratchLease();
+        Span<double> work = WorkSize(k) <= ScratchLease.StackDoubles ? stackalloc double[WorkSize(k)] : lease.Rent(WorkSize(k));
+        ComputeUnchecked(f, edge, gamma, lower, upper, work);
     }
 
     /// <summary>The lower probability of class <paramref name="k"/> alone.</summary>
     public static double Lower(IDivergence divergence, ReadOnlySpan<double> p, int k, double gamma)
     {
-        ArgumentNullException.ThrowIfNull(divergence);
+        var f = Resolve(divergence);
         Check.Distribution(p, nameof(p));
         Check.Gamma(gamma, nameof(gamma));
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(k, p.Length);
-        return LowerOf(divergence, p[k], RestMass(p, k), gamma);
+        double sum = Sum(p);
+        return LowerOf(f, p[k] / sum, RestMass(p, k) / sum, gamma);
     }
 
     /// <summary>The upper probability of class <paramref name="k"/> alone.</summary>
     public static double Upper(IDivergence divergence, ReadOnlySpan<double> p, int k, double gamma)
     {
-        ArgumentNullException.ThrowIfNull(divergence);
+        var f = Resolve(divergence);
         Check.Distribution(p, nameof(p));
         Check.Gamma(gamma, nameof(gamma));
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(k, p.Length);
-        return UpperOf(divergence, p[k], RestMass(p, k), gamma);
+        double sum = Sum(p);
+        return UpperOf(f, p[k] / sum, RestMass(p, k) / sum, gamma);
     }
 
     /// <summary>
-    /// The member of the set that attains a bound: <c>q_k = t</c>, <c>q_j = (1 - t) p_j / (1 - p_k)</c> for <c>j != k</c>
-    /// (if <c>p_k = 1</c>, the remaining mass is spread uniformly). Its divergence to <c>p</c> is <c>d(t; p_k)</c>.
+    /// The member of the set that attains a bound: <c>q_k = t</c>, <c>q_j = (1 - t) p_j / r_k</c> for <c>j != k</c>
+    /// (if <c>r_k = 0</c>, the remaining mass is spread uniformly). Its divergence to <c>p</c> is <c>d(t; p_k)</c>.
     /// </summary>
     public static void ExtremePoint(ReadOnlySpan<double> p, int k, double t, Span<double> q)
     {
@@ -71,88 +86,132 @@ public static class CredalBounds
         }
     }
 
-    internal static void ComputeUnchecked(IDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> lower, Span<double> upper)
+    /// <summary>The built-in f-divergence behind <paramref name="divergence"/> (the exact kernels need its log-domain terms).</summary>
+    internal static FDivergence Resolve(IDivergence divergence)
     {
-        double total = 0.0;
-        for (int k = 0; k < p.Length; k++)
+        ArgumentNullException.ThrowIfNull(divergence);
+        return divergence as FDivergence
+            ?? throw new ArgumentException($"Divergence '{divergence.Name}' is not one of the built-in f-divergences ({Divergence.Names}); the exact kernels need their log-domain forms.", nameof(divergence));
+    }
+
+    /// <summary>Scratch doubles the row kernels need for <paramref name="classes"/> classes.</summary>
+    internal static int WorkSize(int classes) => 6 * classes;
+
+    /// <summary>Bounds of a validated row; <paramref name="work"/> holds at least <see cref="WorkSize"/> doubles.</summary>
+    internal static void ComputeUnchecked(FDivergence f, EdgeRow edge, double gamma, Span<double> lower, Span<double> upper, Span<double> work)
+    {
+        int k = edge.Classes;
+        var masses = RowMasses.Of(edge, work, logs: f is not TotalVariation);
+        ComputeLog(f, masses, gamma, lower, upper, work.Slice(4 * k, k), work.Slice(5 * k, k));
+    }
+
+    /// <summary>
+    /// The kernel: bounds from the row's masses, with the complements <c>1 - lower_k</c> and <c>1 - upper_k</c> (exact to
+    /// relative precision, for the intersection probability), invariants enforced.
+    /// </summary>
+    internal static void ComputeLog(FDivergence f, RowMasses masses, double gamma, Span<double> lower, Span<double> upper, Span<double> lowerComplement, Span<double> upperComplement)
+    {
+        int n = masses.Classes;
+        if (f is TotalVariation)
         {
-            total += p[k];
+            // Closed form from the masses: [max(0, p - gamma), min(1, p + gamma)], complements from r.
+            for (int k = 0; k < n; k++)
+            {
+                double pk = masses.P[k];
+                double rk = masses.Rest[k];
+                upper[k] = gamma >= rk ? 1.0 : pk + gamma;
+                upperComplement[k] = gamma >= rk ? 0.0 : rk - gamma;
+                lower[k] = gamma >= pk ? 0.0 : pk - gamma;
+                lowerComplement[k] = gamma >= pk ? 1.0 : rk + gamma;
+            }
+
+            return;
         }
 
-        for (int k = 0; k < p.Length; k++)
+        for (int k = 0; k < n; k++)
         {
-            double rest = Math.Max(total - p[k], 0.0);
-            lower[k] = LowerOf(divergence, p[k], rest, gamma);
-            upper[k] = UpperOf(divergence, p[k], rest, gamma);
+            double pk = masses.P[k];
+            double rk = masses.Rest[k];
+            double logP = masses.LogP[k];
+            double logR = masses.LogRest[k];
+            var up = BinaryBound.Solve(f, logP, logR, pk, rk, gamma);
+            var down = BinaryBound.Solve(f, logR, logP, rk, pk, gamma);
+            upper[k] = Math.Max(up.T, pk);
+            upperComplement[k] = Math.Min(up.S, rk);
+            lower[k] = Math.Min(down.S, pk);
+            lowerComplement[k] = Math.Max(down.T, rk);
         }
+
+        // Coherence: lower_k <= 1 - max_{j != k} upper_j.
+        int first = 0;
+        for (int k = 1; k < n; k++)
+        {
+            if (upper[k] > upper[first])
+            {
+                first = k;
+            }
+        }
+
+        double second = 0.0;
+        for (int k = 0; k < n; k++)
+        {
+            if (k != first)
+            {
+                second = Math.Max(second, upper[k]);
+            }
+        }
+
+        for (int k = 0; k < n; k++)
+        {
+            double other = k == first ? second : upper[first];
+            if (lowerComplement[k] < other)
+            {
+                lowerComplement[k] = other;
+            }
+
+            if (lower[k] + other > 1.0)
+            {
+                lower[k] = 1.0 - other;
+            }
+        }
+    }
+
+    /// <summary>Lower bound for a class with probability <paramref name="pk"/> and rest mass <paramref name="rest"/> (both from the row, summing to 1).</summary>
+    internal static double LowerOf(IDivergence divergence, double pk, double rest, double gamma)
+    {
+        return Math.Min(BinaryBound.Solve(Resolve(divergence), Math.Log(rest), Math.Log(pk), rest, pk, gamma).S, pk);
+    }
+
+    /// <summary>Upper bound for a class with probability <paramref name="pk"/> and rest mass <paramref name="rest"/> (both from the row, summing to 1).</summary>
+    internal static double UpperOf(IDivergence divergence, double pk, double rest, double gamma)
+    {
+        return Math.Max(BinaryBound.Solve(Resolve(divergence), Math.Log(pk), Math.Log(rest), pk, rest, gamma).T, pk);
     }
 
     internal static double RestMass(ReadOnlySpan<double> p, int k)
     {
         double rest = 0.0;
+        double compensation = 0.0;
         for (int j = 0; j < p.Length; j++)
         {
             if (j != k)
             {
-                rest += p[j];
+                Neumaier.Add(ref rest, ref compensation, p[j]);
             }
         }
 
-        return rest;
+        return rest + compensation;
     }
 
-    /// <summary>Lower bound for a class with probability <paramref name="pk"/> and rest mass <paramref name="rest"/>.</summary>
-    internal static double LowerOf(IDivergence divergence, double pk, double rest, double gamma)
+    private static double Sum(ReadOnlySpan<double> p)
     {
-        if (gamma == 0.0 || pk == 0.0)
+        double sum = 0.0;
+        double compensation = 0.0;
+        foreach (double v in p)
         {
-            return pk;
+            Neumaier.Add(ref sum, ref compensation, v);
         }
 
-        if (divergence is TotalVariation)
-        {
-            return Math.Max(0.0, pk - gamma);
-        }
-
-        if (rest == 0.0 && !divergence.AllowsMassOutsideSupport)
-        {
-            return pk; // q must stay on the vertex k.
-        }
-
-        if (double.IsPositiveInfinity(gamma))
-        {
-            return 0.0;
-        }
-
-        var g = new LowerEdgeFunction(divergence, pk, rest);
-        return Numerics.BoundarySolver.Solve(ref g, pk, gamma);
-    }
-
-    /// <summary>Upper bound for a class with probability <paramref name="pk"/> and rest mass <paramref name="rest"/>.</summary>
-    internal static double UpperOf(IDivergence divergence, double pk, double rest, double gamma)
-    {
-        if (gamma == 0.0 || rest == 0.0)
-        {
-            return pk;
-        }
-
-        if (divergence is TotalVariation)
-        {
-            return Math.Min(pk + rest, pk + gamma);
-        }
-
-        if (pk == 0.0 && !divergence.AllowsMassOutsideSupport)
-        {
-            return 0.0;
-        }
-
-        if (double.IsPositiveInfinity(gamma))
-        {
-            return pk + rest;
-        }
-
-        var g = new UpperEdgeFunction(divergence, pk, rest);
-        double delta = Numerics.BoundarySolver.Solve(ref g, rest, gamma);
-        return pk + (rest - delta);
+        return sum + compensation;
     }
 }

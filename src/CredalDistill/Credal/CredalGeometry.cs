@@ -17,13 +17,11 @@ internal static class CredalGeometry
     /// is <c>y in [a(x), b(x)]</c>. The substitution <c>x = l + (u - l)(1 - cos phi)/2</c> removes the square-root
     /// behaviour of the width at the ends, then composite 24-point Gauss-Legendre on <c>phi in [0, pi]</c>.
     /// </summary>
-    public static void TriangleMoments(IDivergence divergence, ReadOnlySpan<double> p, double gamma, out double area, out double momentX, out double momentY)
+    public static void TriangleMoments(FDivergence divergence, ReadOnlySpan<double> logP, double gamma, out double area, out double momentX, out double momentY)
     {
-        double p0 = p[0];
-        double p1 = p[1];
-        double p2 = p[2];
-        double lowerX = CredalBounds.LowerOf(divergence, p0, p1 + p2, gamma);
-        double upperX = CredalBounds.UpperOf(divergence, p0, p1 + p2, gamma);
+        double logRest0 = LogMath.Add(logP[1], logP[2]);
+        double upperX = BinaryBound.Solve(divergence, logP[0], logRest0, gamma).T;
+        double lowerX = BinaryBound.Solve(divergence, logRest0, logP[0], gamma).S;
         area = 0.0;
         momentX = 0.0;
         momentY = 0.0;
@@ -43,7 +41,7 @@ internal static class CredalGeometry
                 double phi = phiMid + (0.5 * panelWidth * rule.Nodes[i]);
                 double weight = 0.5 * panelWidth * rule.Weights[i] * half * Math.Sin(phi);
                 double x = lowerX + (half * (1.0 - Math.Cos(phi)));
-                Slice(divergence, x, p0, p1, p2, gamma, out double a, out double b);
+                Slice(divergence, x, logP, gamma, out double a, out double b);
                 double w = b - a;
                 area += weight * w;
                 momentX += weight * x * w;
@@ -53,14 +51,16 @@ internal static class CredalGeometry
     }
 
     /// <summary>The feasible interval <c>[a, b]</c> of <c>q_1</c> on the slice <c>q_0 = x</c>.</summary>
-    public static void Slice(IDivergence divergence, double x, double p0, double p1, double p2, double gamma, out double a, out double b)
+    public static void Slice(FDivergence divergence, double x, ReadOnlySpan<double> logP, double gamma, out double a, out double b)
     {
         double rest = 1.0 - x;
-        double termX = divergence.Term(x, p0);
-        double pr = p1 + p2;
-        double yStar = pr > 0.0 ? rest * p1 / pr : 0.5 * rest;
-        var towardSecond = new SliceTowardSecond(divergence, termX, rest, p1, p2);
-        var towardFirst = new SliceTowardFirst(divergence, termX, rest, p1, p2);
+        double p1 = Math.Exp(logP[1]);
+        double p2 = Math.Exp(logP[2]);
+        double termX = divergence.HybridTerm(x, Math.Exp(logP[0]), logP[0]);
+        double logPr = LogMath.Add(logP[1], logP[2]);
+        double yStar = double.IsNegativeInfinity(logPr) ? 0.5 * rest : rest * Math.Exp(logP[1] - logPr);
+        var towardSecond = new SliceTowardSecond(divergence, termX, rest, p1, logP[1], p2, logP[2]);
+        var towardFirst = new SliceTowardFirst(divergence, termX, rest, p1, logP[1], p2, logP[2]);
         if (towardFirst.Value(yStar) > gamma)
         {
             a = yStar;
@@ -73,28 +73,32 @@ internal static class CredalGeometry
     }
 
     /// <summary>
-    /// Hit-and-run (Smith 1984) inside the ball intersected with the simplex of the <c>m</c> classes in <paramref name="p"/>:
+    /// Hit-and-run (Smith 1984) inside the ball intersected with the simplex of the <c>m</c> classes in <c>p</c>:
     /// random direction in <c>{ sum v = 0 }</c>, exact chord ends by convex root finding, uniform point on the chord.
     /// Writes the sample mean and its standard error from 20 batch means.
     /// </summary>
-    public static void HitAndRun(IDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> mean, Span<double> standardError, MonteCarloOptions options)
+    public static void HitAndRun(FDivergence divergence, ReadOnlySpan<double> logP, double gamma, Span<double> mean, Span<double> standardError, MonteCarloOptions options)
     {
-        int m = p.Length;
+        int m = logP.Length;
         const int Batches = 20;
-        Span<double> buffer = m <= 64 ? stackalloc double[(3 + Batches) * m] : new double[(3 + Batches) * m];
+        using var lease = new ScratchLease();
+        int size = (4 + Batches) * m;
+        Span<double> buffer = size <= ScratchLease.StackDoubles ? stackalloc double[size] : lease.Rent(size);
         var x = buffer[..m];
         var v = buffer.Slice(m, m);
         var uniform = buffer.Slice(2 * m, m);
-        var batchSums = buffer.Slice(3 * m, Batches * m);
+        var p = buffer.Slice(3 * m, m);
+        var batchSums = buffer.Slice(4 * m, Batches * m);
         batchSums.Clear();
 
         // Start strictly inside: x0 = (1 - eta) p + eta u with D(x0 || p) <= eta D(u || p) <= gamma / 2 by convexity.
-        uniform.Fill(1.0 / m);
-        double du = divergence.Compute(uniform, p);
+        uniform.Fill(-Math.Log(m));
+        double du = divergence.ComputeLog(uniform, logP);
         double eta = double.IsFinite(du) && du > 0.0 ? Math.Min(0.5, 0.5 * gamma / du) : 0.5;
         for (int i = 0; i < m; i++)
         {
-            x[i] = ((1.0 - eta) * p[i]) + (eta * uniform[i]);
+            p[i] = Math.Exp(logP[i]);
+            x[i] = ((1.0 - eta) * p[i]) + (eta / m);
         }
 
         var rng = new SplitMix64(options.Seed, options.Stream);
@@ -124,9 +128,9 @@ internal static class CredalGeometry
                 }
             }
 
-            var forward = new ChordFunction(divergence, p, x, v, tMax, -1.0);
+            var forward = new ChordFunction(divergence, p, logP, x, v, tMax, -1.0);
             double tPlus = tMax - BoundarySolver.Solve(ref forward, tMax, gamma);
-            var backward = new ChordFunction(divergence, p, x, v, tMin, 1.0);
+            var backward = new ChordFunction(divergence, p, logP, x, v, tMin, 1.0);
             double tMinus = tMin + BoundarySolver.Solve(ref backward, -tMin, gamma);
             double t = tMinus + (rng.NextDouble() * (tPlus - tMinus));
             double sum = 0.0;
@@ -173,10 +177,11 @@ internal static class CredalGeometry
     }
 
     /// <summary>Fraction of uniform (Dirichlet(1,...,1)) draws on the simplex that fall in the ball, with its binomial standard error.</summary>
-    public static Estimate SampledVolume(IDivergence divergence, ReadOnlySpan<double> p, double gamma, MonteCarloOptions options)
+    public static Estimate SampledVolume(FDivergence divergence, ReadOnlySpan<double> logP, double gamma, MonteCarloOptions options)
     {
-        int m = p.Length;
-        Span<double> q = m <= 256 ? stackalloc double[m] : new double[m];
+        int m = logP.Length;
+        using var lease = new ScratchLease();
+        Span<double> q = m <= ScratchLease.StackDoubles ? stackalloc double[m] : lease.Rent(m);
         var rng = new SplitMix64(options.Seed, options.Stream);
         int inside = 0;
         for (int s = 0; s < options.Samples; s++)
@@ -188,12 +193,13 @@ internal static class CredalGeometry
                 sum += q[i];
             }
 
+            double logSum = Math.Log(sum);
             for (int i = 0; i < m; i++)
             {
-                q[i] /= sum;
+                q[i] = Math.Log(q[i]) - logSum;
             }
 
-            if (divergence.Compute(q, p) <= gamma)
+            if (divergence.ComputeLog(q, logP) <= gamma)
             {
                 inside++;
             }

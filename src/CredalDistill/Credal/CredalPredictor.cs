@@ -1,21 +1,25 @@
 using CredalDistill.Conformal;
 using CredalDistill.Divergences;
+using CredalDistill.Numerics;
 using CredalDistill.Validation;
 
 namespace CredalDistill.Credal;
 
 /// <summary>
 /// Run-time CD-CI: for each edge output <c>p</c>, the credal set <c>{ q : D(q || p) &lt;= gamma }</c> and what is derived
-/// from it. Per-row methods take and write spans and allocate nothing (centroid above 64 classes aside); batch methods
+/// from it. Per-row methods take an <see cref="EdgeRow"/> (probabilities or logits) or a probability span, write spans and allocate nothing; batch methods
 /// take a <see cref="ProbabilityMatrix"/> and run rows in parallel (deterministic: per-row Monte Carlo streams).
 /// </summary>
 public sealed class CredalPredictor
 {
+    private readonly FDivergence _f;
+
     /// <summary>Creates a predictor for radius <paramref name="gamma"/> (nats) under <paramref name="divergence"/>.</summary>
     public CredalPredictor(IDivergence divergence, double gamma, CredalPredictorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(divergence);
         Check.Gamma(gamma, nameof(gamma));
+        _f = CredalBounds.Resolve(divergence);
         Divergence = divergence;
         Gamma = gamma;
         Options = options ?? new CredalPredictorOptions();
@@ -45,22 +49,53 @@ public sealed class CredalPredictor
     public DivergenceBall CredalSet(ReadOnlySpan<double> p) => new(Divergence, p, Gamma, Options.MonteCarlo);
 
     /// <summary>Writes one row's lower/upper probabilities. Allocation-free.</summary>
-    public void Bounds(ReadOnlySpan<double> p, Span<double> lower, Span<double> upper) => CredalBounds.Compute(Divergence, p, Gamma, lower, upper);
+    public void Bounds(ReadOnlySpan<double> p, Span<double> lower, Span<double> upper) => Bounds(EdgeRow.FromProbabilities(p), lower, upper);
 
-    /// <summary>Writes one row's extracted distribution. Allocation-free up to 64 classes; <paramref name="row"/> selects the Monte Carlo stream.</summary>
-    public void Predict(ReadOnlySpan<double> p, CredalOutput output, Span<double> destination, int row = 0)
+    /// <summary>Writes the lower/upper probabilities of an edge output given as probabilities or logits. Allocation-free.</summary>
+    public void Bounds(EdgeRow edge, Span<double> lower, Span<double> upper)
     {
-        Check.Distribution(p, nameof(p));
-        Check.SameLength(p.Length, destination.Length, nameof(destination));
-        PredictUnchecked(p, output, destination, row);
+        Check.SameLength(edge.Classes, lower.Length, nameof(lower));
+        Check.SameLength(edge.Classes, upper.Length, nameof(upper));
+        int size = CredalBounds.WorkSize(edge.Classes);
+        using var lease = new ScratchLease();
+        Span<double> work = size <= ScratchLease.StackDoubles ? stackalloc double[size] : lease.Rent(size);
+        CredalBounds.ComputeUnchecked(_f, edge, Gamma, lower, upper, work);
     }
 
-    /// <summary>Writes one row's label set (membership flags) under <paramref name="rule"/>. Allocation-free up to 256 classes.</summary>
-    public void LabelSet(ReadOnlySpan<double> p, LabelSetRule rule, Span<bool> members)
+    /// <summary>
+    /// Writes one row's bounds and, from them, the intersection probability (the paper's headline output), computed with
+    /// the exact complements <c>1 - lower</c> and <c>1 - upper</c>. Allocation-free.
+    /// </summary>
+    public void BoundsAndIntersection(EdgeRow edge, Span<double> lower, Span<double> upper, Span<double> intersection)
     {
-        Check.Distribution(p, nameof(p));
-        Check.SameLength(p.Length, members.Length, nameof(members));
-        LabelSetUnchecked(p, rule, members);
+        Check.SameLength(edge.Classes, lower.Length, nameof(lower));
+        Check.SameLength(edge.Classes, upper.Length, nameof(upper));
+        Check.SameLength(edge.Classes, intersection.Length, nameof(intersection));
+        int size = CredalBounds.WorkSize(edge.Classes);
+        using var lease = new ScratchLease();
+        Span<double> work = size <= ScratchLease.StackDoubles ? stackalloc double[size] : lease.Rent(size);
+        BoundsAndIntersectionUnchecked(edge, lower, upper, intersection, work);
+    }
+
+    /// <summary>Writes one row's extracted distribution. Allocation-free; <paramref name="row"/> selects the Monte Carlo stream.</summary>
+    public void Predict(ReadOnlySpan<double> p, CredalOutput output, Span<double> destination, int row = 0)
+        => Predict(EdgeRow.FromProbabilities(p), output, destination, row);
+
+    /// <summary>Writes the extracted distribution of an edge output given as probabilities or logits. Allocation-free.</summary>
+    public void Predict(EdgeRow edge, CredalOutput output, Span<double> destination, int row = 0)
+    {
+        Check.SameLength(edge.Classes, destination.Length, nameof(destination));
+        PredictUnchecked(edge, output, destination, row);
+    }
+
+    /// <summary>Writes one row's label set (membership flags) under <paramref name="rule"/>. Allocation-free.</summary>
+    public void LabelSet(ReadOnlySpan<double> p, LabelSetRule rule, Span<bool> members) => LabelSet(EdgeRow.FromProbabilities(p), rule, members);
+
+    /// <summary>Writes the label set of an edge output given as probabilities or logits. Allocation-free.</summary>
+    public void LabelSet(EdgeRow edge, LabelSetRule rule, Span<bool> members)
+    {
+        Check.SameLength(edge.Classes, members.Length, nameof(members));
+        LabelSetUnchecked(edge, rule, members);
     }
 
     /// <summary>Bounds of every row.</summary>
@@ -70,7 +105,7 @@ public sealed class CredalPredictor
         int k = edge.Classes;
         var lower = new double[edge.Rows * k];
         var upper = new double[edge.Rows * k];
-        ForEachRow(edge.Rows, i => CredalBounds.ComputeUnchecked(Divergence, edge.Row(i), Gamma, lower.AsSpan(i * k, k), upper.AsSpan(i * k, k)));
+        ForEachRow(edge.Rows, i => Bounds(edge.AsEdgeRow(i), lower.AsSpan(i * k, k), upper.AsSpan(i * k, k)));
         return new IntervalMatrix(lower, upper, edge.Rows, k);
     }
 
@@ -80,7 +115,7 @@ public sealed class CredalPredictor
         ArgumentNullException.ThrowIfNull(edge);
         int k = edge.Classes;
         var result = new double[edge.Rows * k];
-        ForEachRow(edge.Rows, i => PredictUnchecked(edge.Row(i), output, result.AsSpan(i * k, k), i));
+        ForEachRow(edge.Rows, i => PredictUnchecked(edge.AsEdgeRow(i), output, result.AsSpan(i * k, k), i));
         return ProbabilityMatrix.Wrap(result, k);
     }
 
@@ -90,7 +125,7 @@ public sealed class CredalPredictor
         ArgumentNullException.ThrowIfNull(edge);
         int k = edge.Classes;
         var result = new bool[edge.Rows * k];
-        ForEachRow(edge.Rows, i => LabelSetUnchecked(edge.Row(i), rule, result.AsSpan(i * k, k)));
+        ForEachRow(edge.Rows, i => LabelSetUnchecked(edge.AsEdgeRow(i), rule, result.AsSpan(i * k, k)));
         return result;
     }
 
@@ -99,49 +134,55 @@ public sealed class CredalPredictor
     {
         ArgumentNullException.ThrowIfNull(edge);
         var result = new Estimate[edge.Rows];
-        ForEachRow(edge.Rows, i => result[i] = VolumeFraction.ComputeUnchecked(Divergence, edge.Row(i), Gamma, Options.MonteCarlo with { Stream = (ulong)i }));
+        ForEachRow(edge.Rows, i => result[i] = VolumeFraction.ComputeUnchecked(_f, edge.AsEdgeRow(i), Gamma, Options.MonteCarlo with { Stream = (ulong)i }));
         return result;
     }
 
-    private void LabelSetUnchecked(ReadOnlySpan<double> p, LabelSetRule rule, Span<bool> members)
+    private void BoundsAndIntersectionUnchecked(EdgeRow edge, Span<double> lower, Span<double> upper, Span<double> intersection, Span<double> work)
     {
+        int k = edge.Classes;
+        var masses = RowMasses.Of(edge, work, logs: _f is not TotalVariation);
+        var lowerComplement = work.Slice(4 * k, k);
+        var upperComplement = work.Slice(5 * k, k);
+        CredalBounds.ComputeLog(_f, masses, Gamma, lower, upper, lowerComplement, upperComplement);
+        IntersectionProbability.ComputeExact(lower, upper, lowerComplement, upperComplement, intersection);
+    }
+
+    private void LabelSetUnchecked(EdgeRow edge, LabelSetRule rule, Span<bool> members)
+    {
+        int k = edge.Classes;
+        int size = CredalBounds.WorkSize(k) + (2 * k);
+        using var lease = new ScratchLease();
+        Span<double> work = size <= ScratchLease.StackDoubles ? stackalloc double[size] : lease.Rent(size);
         if (rule == LabelSetRule.Maximality)
         {
-            Credal.LabelSets.MaximalityUnchecked(Divergence, p, Gamma, members);
+            Credal.LabelSets.MaximalityUnchecked(_f, edge, Gamma, members, work);
             return;
         }
 
-        int k = p.Length;
-        Span<double> lower = k <= 256 ? stackalloc double[k] : new double[k];
-        Span<double> upper = k <= 256 ? stackalloc double[k] : new double[k];
-        CredalBounds.ComputeUnchecked(Divergence, p, Gamma, lower, upper);
+        var lower = work[..k];
+        var upper = work.Slice(k, k);
+        CredalBounds.ComputeUnchecked(_f, edge, Gamma, lower, upper, work[(2 * k)..]);
         Credal.LabelSets.IntervalDominance(lower, upper, members);
     }
 
-    private void PredictUnchecked(ReadOnlySpan<double> p, CredalOutput output, Span<double> destination, int row)
+    private void PredictUnchecked(EdgeRow edge, CredalOutput output, Span<double> destination, int row)
     {
-        int k = p.Length;
+        int k = edge.Classes;
+        int size = CredalBounds.WorkSize(k) + (2 * k);
+        using var lease = new ScratchLease();
+        Span<double> work = size <= ScratchLease.StackDoubles ? stackalloc double[size] : lease.Rent(size);
         switch (output)
         {
             case CredalOutput.Intersection:
-            {
-                Span<double> lower = k <= 256 ? stackalloc double[k] : new double[k];
-                Span<double> upper = k <= 256 ? stackalloc double[k] : new double[k];
-                CredalBounds.ComputeUnchecked(Divergence, p, Gamma, lower, upper);
-                IntersectionProbability.ComputeUnchecked(lower, upper, p, destination);
+                BoundsAndIntersectionUnchecked(edge, work[..k], work.Slice(k, k), destination, work[(2 * k)..]);
                 return;
-            }
-
             case CredalOutput.MaximumEntropy:
-                MaximumEntropy.ComputeUnchecked(Divergence, p, Gamma, destination);
+                MaximumEntropy.ComputeUnchecked(_f, edge, Gamma, destination, work);
                 return;
             case CredalOutput.Centroid:
-            {
-                Span<double> se = k <= 256 ? stackalloc double[k] : new double[k];
-                Centroid.ComputeUnchecked(Divergence, p, Gamma, destination, se, Options.MonteCarlo with { Stream = (ulong)row });
+                Centroid.ComputeUnchecked(_f, edge, Gamma, destination, work[..k], Options.MonteCarlo with { Stream = (ulong)row });
                 return;
-            }
-
             default:
                 throw new ArgumentOutOfRangeException(nameof(output), output, "Unknown credal output.");
         }

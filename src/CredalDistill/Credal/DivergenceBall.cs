@@ -11,6 +11,7 @@ namespace CredalDistill.Credal;
 public sealed class DivergenceBall : ICredalSet
 {
     private readonly double[] _center;
+    private readonly CredalPredictor _predictor;
 
     /// <summary>Creates the ball of radius <paramref name="gamma"/> (nats) around <paramref name="center"/>.</summary>
     public DivergenceBall(IDivergence divergence, ReadOnlySpan<double> center, double gamma, MonteCarloOptions monteCarlo = default)
@@ -24,6 +25,7 @@ public sealed class DivergenceBall : ICredalSet
         Gamma = gamma;
         MonteCarlo = monteCarlo == default ? MonteCarloOptions.Default : monteCarlo;
         MonteCarlo.Validate();
+        _predictor = new CredalPredictor(divergence, gamma, new CredalPredictorOptions { MonteCarlo = MonteCarlo, MaxDegreeOfParallelism = 1 });
     }
 
     /// <summary>The divergence <c>D</c>.</summary>
@@ -56,56 +58,36 @@ public sealed class DivergenceBall : ICredalSet
     }
 
     /// <inheritdoc />
-    public void Bounds(Span<double> lower, Span<double> upper)
-    {
-        Check.SameLength(Classes, lower.Length, nameof(lower));
-        Check.SameLength(Classes, upper.Length, nameof(upper));
-        CredalBounds.ComputeUnchecked(Divergence, _center, Gamma, lower, upper);
-    }
+    public void Bounds(Span<double> lower, Span<double> upper) => _predictor.Bounds(Row, lower, upper);
 
     /// <inheritdoc />
     public void IntersectionProbability(Span<double> destination)
     {
         Check.SameLength(Classes, destination.Length, nameof(destination));
-        Span<double> lower = stackalloc double[Classes];
-        Span<double> upper = stackalloc double[Classes];
-        Bounds(lower, upper);
-        Credal.IntersectionProbability.ComputeUnchecked(lower, upper, _center, destination);
+        _predictor.Predict(Row, CredalOutput.Intersection, destination);
     }
 
     /// <inheritdoc />
     public void MaximumEntropy(Span<double> destination)
     {
         Check.SameLength(Classes, destination.Length, nameof(destination));
-        Credal.MaximumEntropy.ComputeUnchecked(Divergence, _center, Gamma, destination);
+        _predictor.Predict(Row, CredalOutput.MaximumEntropy, destination);
     }
 
     /// <inheritdoc />
     public double Centroid(Span<double> destination, Span<double> standardError)
-    {
-        Check.SameLength(Classes, destination.Length, nameof(destination));
-        Check.SameLength(Classes, standardError.Length, nameof(standardError));
-        return Credal.Centroid.ComputeUnchecked(Divergence, _center, Gamma, destination, standardError, MonteCarlo);
-    }
+        => Credal.Centroid.Compute(Divergence, Row, Gamma, destination, standardError, MonteCarlo);
 
     /// <inheritdoc />
-    public Estimate VolumeFraction() => Credal.VolumeFraction.ComputeUnchecked(Divergence, _center, Gamma, MonteCarlo);
+    public Estimate VolumeFraction() => Credal.VolumeFraction.Compute(Divergence, Row, Gamma, MonteCarlo);
 
     /// <inheritdoc />
-    public void IntervalDominance(Span<bool> members)
-    {
-        Span<double> lower = stackalloc double[Classes];
-        Span<double> upper = stackalloc double[Classes];
-        Bounds(lower, upper);
-        LabelSets.IntervalDominance(lower, upper, members);
-    }
+    public void IntervalDominance(Span<bool> members) => _predictor.LabelSet(Row, LabelSetRule.IntervalDominance, members);
 
     /// <inheritdoc />
-    public void Maximality(Span<bool> members)
-    {
-        Check.SameLength(Classes, members.Length, nameof(members));
-        LabelSets.MaximalityUnchecked(Divergence, _center, Gamma, members);
-    }
+    public void Maximality(Span<bool> members) => _predictor.LabelSet(Row, LabelSetRule.Maximality, members);
+
+    private EdgeRow Row => EdgeRow.Trusted(_center, false);
 
     private bool SupportIncluded(ReadOnlySpan<double> q)
     {

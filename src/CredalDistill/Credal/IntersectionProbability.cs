@@ -32,11 +32,9 @@ public static class IntersectionProbability
 
     internal static void ComputeUnchecked(ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, ReadOnlySpan<double> center, Span<double> destination)
     {
-        double sumLower = 0.0;
         double sumWidth = 0.0;
         for (int k = 0; k < lower.Length; k++)
         {
-            sumLower += lower[k];
             sumWidth += upper[k] - lower[k];
         }
 
@@ -46,10 +44,68 @@ public static class IntersectionProbability
             return;
         }
 
-        double beta = (1.0 - sumLower) / sumWidth;
+        Combine(lower, upper, Slack(lower, 1.0 - lower[ArgMax(lower)]), sumWidth, destination);
+    }
+
+    /// <summary>
+    /// The intersection probability from exact bounds and their complements <c>1 - lower</c>, <c>1 - upper</c>
+    /// (<see cref="CredalBounds.ComputeLog"/>): <c>1 - sum l</c> is taken as <c>(1 - l_m) - sum_{k != m} l_k</c> with <c>m</c> the
+    /// largest lower bound, and a width above 1/2 as <c>(1 - l_k) - (1 - u_k)</c>, so a near-one-hot row keeps relative precision.
+    /// The result lies in <c>[l, u]</c> and sums to 1 up to rounding.
+    /// </summary>
+    internal static void ComputeExact(ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, ReadOnlySpan<double> lowerComplement, ReadOnlySpan<double> upperComplement, Span<double> destination)
+    {
+        double sumWidth = 0.0;
         for (int k = 0; k < lower.Length; k++)
         {
-            destination[k] = lower[k] + (beta * (upper[k] - lower[k]));
+            sumWidth += upper[k] <= 0.5 ? upper[k] - lower[k] : lowerComplement[k] - upperComplement[k];
         }
+
+        if (!(sumWidth > 0.0))
+        {
+            lower.CopyTo(destination); // lower = p = upper
+            return;
+        }
+
+        Combine(lower, upper, Slack(lower, lowerComplement[ArgMax(lower)]), sumWidth, destination);
+    }
+
+    /// <summary><c>1 - sum_k l_k</c> as <c>(1 - l_m) - sum_{k != m} l_k</c>, <c>m</c> the largest lower bound.</summary>
+    private static double Slack(ReadOnlySpan<double> lower, double complementOfLargest)
+    {
+        int m = ArgMax(lower);
+        double slack = complementOfLargest;
+        for (int k = 0; k < lower.Length; k++)
+        {
+            if (k != m)
+            {
+                slack -= lower[k];
+            }
+        }
+
+        return Math.Max(slack, 0.0);
+    }
+
+    private static void Combine(ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, double slack, double sumWidth, Span<double> destination)
+    {
+        double beta = Math.Min(slack / sumWidth, 1.0);
+        for (int k = 0; k < lower.Length; k++)
+        {
+            destination[k] = Math.Min(lower[k] + (beta * (upper[k] - lower[k])), upper[k]);
+        }
+    }
+
+    private static int ArgMax(ReadOnlySpan<double> values)
+    {
+        int best = 0;
+        for (int k = 1; k < values.Length; k++)
+        {
+            if (values[k] > values[best])
+            {
+                best = k;
+            }
+        }
+
+        return best;
     }
 }

@@ -2,6 +2,7 @@ using CredalDistill.Divergences;
 using CredalDistill.Numerics;
 using CredalDistill.Validation;
 
+
 namespace CredalDistill.Credal;
 
 /// <summary>
@@ -21,12 +22,21 @@ public static class MaximumEntropy
 {
     /// <summary>Writes the maximum-entropy member into <paramref name="destination"/>. Allocation-free.</summary>
     public static void Compute(IDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> destination)
+        => Compute(divergence, EdgeRow.FromProbabilities(p), gamma, destination);
+
+    /// <summary>
+    /// Writes the maximum-entropy member of the set around an edge output given as probabilities or logits
+    /// (<see cref="EdgeRow"/>); for KL the tempered member is built from <c>log p</c>, so logits stay logits.
+    /// </summary>
+    public static void Compute(IDivergence divergence, EdgeRow edge, double gamma, Span<double> destination)
     {
-        ArgumentNullException.ThrowIfNull(divergence);
-        Check.Distribution(p, nameof(p));
+        var f = CredalBounds.Resolve(divergence);
         Check.Gamma(gamma, nameof(gamma));
-        Check.SameLength(p.Length, destination.Length, nameof(destination));
-        ComputeUnchecked(divergence, p, gamma, destination);
+        Check.SameLength(edge.Classes, destination.Length, nameof(destination));
+        int k = edge.Classes;
+        using var lease = new ScratchLease();
+        Span<double> work = k <= ScratchLease.StackDoubles ? stackalloc double[k] : lease.Rent(k);
+        ComputeUnchecked(f, edge, gamma, destination, work);
     }
 
     /// <summary>
@@ -35,13 +45,31 @@ public static class MaximumEntropy
     /// </summary>
     public static double KlTemperature(ReadOnlySpan<double> p, double gamma)
     {
-        Check.Distribution(p, nameof(p));
+        var edge = EdgeRow.FromProbabilities(p);
         Check.Gamma(gamma, nameof(gamma));
-        double beta = KlInverseTemperature(p, gamma);
+        using var lease = new ScratchLease();
+        Span<double> logP = p.Length <= ScratchLease.StackDoubles ? stackalloc double[p.Length] : lease.Rent(p.Length);
+        edge.LogProbabilities(logP);
+        double beta = KlInverseTemperature(logP, gamma);
         return beta > 0.0 ? 1.0 / beta : double.PositiveInfinity;
     }
 
-    internal static void ComputeUnchecked(IDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> destination)
+    /// <summary>The member for a validated row; <paramref name="work"/> holds at least <c>K</c> doubles.</summary>
+    internal static void ComputeUnchecked(FDivergence divergence, EdgeRow edge, double gamma, Span<double> destination, Span<double> work)
+    {
+        var scratch = work[..edge.Classes];
+        if (divergence is KullbackLeibler)
+        {
+            edge.LogProbabilities(scratch);
+            TemperedKl(scratch, gamma == 0.0 ? 1.0 : KlInverseTemperature(scratch, gamma), destination);
+            return;
+        }
+
+        edge.Probabilities(scratch);
+        ComputeFromProbabilities(divergence, scratch, gamma, destination);
+    }
+
+    private static void ComputeFromProbabilities(FDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> destination)
     {
         if (gamma == 0.0)
         {
@@ -49,14 +77,10 @@ public static class MaximumEntropy
             return;
         }
 
-        switch (divergence)
+        if (divergence is TotalVariation)
         {
-            case KullbackLeibler:
-                TemperedKl(p, KlInverseTemperature(p, gamma), destination);
-                return;
-            case TotalVariation:
-                WaterFilling(p, gamma, destination);
-                return;
+            WaterFilling(p, gamma, destination);
+            return;
         }
 
         bool all = divergence.AllowsMassOutsideSupport;
@@ -89,9 +113,10 @@ public static class MaximumEntropy
 
     // ---------------------------------------------------------------- KL: per-input temperature
 
-    internal static double KlInverseTemperature(ReadOnlySpan<double> p, double gamma)
+    /// <summary>The inverse temperature <c>beta = 1/T</c> in [0, 1] from log-probabilities (entries -inf are outside the support).</summary>
+    internal static double KlInverseTemperature(ReadOnlySpan<double> logP, double gamma)
     {
-        var h = new TemperedKlFunction(p);
+        var h = new TemperedKlFunction(logP);
         double atUniform = h.Value(0.0);
         if (atUniform <= gamma)
         {
@@ -106,35 +131,36 @@ public static class MaximumEntropy
         return MonotoneRoot.Solve(ref h, 0.0, 1.0, atUniform - gamma, -gamma, gamma, 1e-14 * Math.Max(1.0, gamma));
     }
 
-    internal static void TemperedKl(ReadOnlySpan<double> p, double beta, Span<double> destination)
+    /// <summary><c>q_k = exp(beta log p_k) / sum_j exp(beta log p_j)</c> over the support (stable: the largest exponent is subtracted).</summary>
+    internal static void TemperedKl(ReadOnlySpan<double> logP, double beta, Span<double> destination)
     {
         double max = double.NegativeInfinity;
-        for (int k = 0; k < p.Length; k++)
+        for (int k = 0; k < logP.Length; k++)
         {
-            if (p[k] > 0.0)
+            if (!double.IsNegativeInfinity(logP[k]))
             {
-                max = Math.Max(max, beta * Math.Log(p[k]));
+                max = Math.Max(max, beta * logP[k]);
             }
         }
 
         double sum = 0.0;
-        for (int k = 0; k < p.Length; k++)
+        for (int k = 0; k < logP.Length; k++)
         {
-            double v = p[k] > 0.0 ? Math.Exp((beta * Math.Log(p[k])) - max) : 0.0;
+            double v = double.IsNegativeInfinity(logP[k]) ? 0.0 : Math.Exp((beta * logP[k]) - max);
             destination[k] = v;
             sum += v;
         }
 
-        for (int k = 0; k < p.Length; k++)
+        for (int k = 0; k < logP.Length; k++)
         {
             destination[k] /= sum;
         }
     }
 
     /// <summary><c>h(beta) = KL(q_beta || p)</c> with <c>q_beta ∝ p^beta</c>; <c>h'(beta) = (beta - 1) Var_q(log p)</c>.</summary>
-    private readonly ref struct TemperedKlFunction(ReadOnlySpan<double> p) : IScalarFunction
+    private readonly ref struct TemperedKlFunction(ReadOnlySpan<double> logP) : IScalarFunction
     {
-        private readonly ReadOnlySpan<double> _p = p;
+        private readonly ReadOnlySpan<double> _logP = logP;
 
         public double Value(double beta)
         {
@@ -151,22 +177,22 @@ public static class MaximumEntropy
         private void Moments(double beta, out double logZ, out double mean, out double variance)
         {
             double max = double.NegativeInfinity;
-            for (int k = 0; k < _p.Length; k++)
+            for (int k = 0; k < _logP.Length; k++)
             {
-                if (_p[k] > 0.0)
+                if (!double.IsNegativeInfinity(_logP[k]))
                 {
-                    max = Math.Max(max, beta * Math.Log(_p[k]));
+                    max = Math.Max(max, beta * _logP[k]);
                 }
             }
 
             double z = 0.0;
             double s1 = 0.0;
             double s2 = 0.0;
-            for (int k = 0; k < _p.Length; k++)
+            for (int k = 0; k < _logP.Length; k++)
             {
-                if (_p[k] > 0.0)
+                double lp = _logP[k];
+                if (!double.IsNegativeInfinity(lp))
                 {
-                    double lp = Math.Log(_p[k]);
                     double w = Math.Exp((beta * lp) - max);
                     z += w;
                     s1 += w * lp;
@@ -249,7 +275,7 @@ public static class MaximumEntropy
 
     // ---------------------------------------------------------------- Generic f-divergence: Lagrange conditions
 
-    private static void Lagrange(IDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> q)
+    private static void Lagrange(FDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> q)
     {
         // D(q(lambda) || p) decreases from D(uniform || p) > gamma (lambda -> 0) to 0 (lambda -> inf).
         // Bracket x = log(lambda), then safeguarded Newton with the exact derivative (implicit differentiation).

@@ -1,4 +1,5 @@
 using CredalDistill.Divergences;
+using CredalDistill.Numerics;
 using CredalDistill.Validation;
 
 namespace CredalDistill.Credal;
@@ -14,22 +15,29 @@ public static class VolumeFraction
 {
     /// <summary>Computes the volume fraction of the credal set.</summary>
     public static Estimate Compute(IDivergence divergence, ReadOnlySpan<double> p, double gamma, MonteCarloOptions options = default)
+        => Compute(divergence, EdgeRow.FromProbabilities(p), gamma, options);
+
+    /// <summary>The volume fraction of the set around an edge output given as probabilities or logits (see <see cref="EdgeRow"/>).</summary>
+    public static Estimate Compute(IDivergence divergence, EdgeRow edge, double gamma, MonteCarloOptions options = default)
     {
-        ArgumentNullException.ThrowIfNull(divergence);
-        Check.Distribution(p, nameof(p));
+        var f = CredalBounds.Resolve(divergence);
         Check.Gamma(gamma, nameof(gamma));
         options = options == default ? MonteCarloOptions.Default : options;
         options.Validate();
-        return ComputeUnchecked(divergence, p, gamma, options);
+        return ComputeUnchecked(f, edge, gamma, options);
     }
 
-    internal static Estimate ComputeUnchecked(IDivergence divergence, ReadOnlySpan<double> p, double gamma, MonteCarloOptions options)
+    internal static Estimate ComputeUnchecked(FDivergence divergence, EdgeRow edge, double gamma, MonteCarloOptions options)
     {
+        int n = edge.Classes;
+        using var lease = new ScratchLease();
+        Span<double> logP = n <= ScratchLease.StackDoubles ? stackalloc double[n] : lease.Rent(n);
+        edge.LogProbabilities(logP);
         if (!divergence.AllowsMassOutsideSupport)
         {
-            foreach (double v in p)
+            foreach (double v in logP)
             {
-                if (v <= 0.0)
+                if (double.IsNegativeInfinity(v))
                 {
                     return new Estimate(0.0, 0.0, true);
                 }
@@ -46,19 +54,19 @@ public static class VolumeFraction
             return new Estimate(1.0, 0.0, true);
         }
 
-        if (p.Length == 2)
+        if (n == 2)
         {
-            double lo = CredalBounds.LowerOf(divergence, p[0], p[1], gamma);
-            double hi = CredalBounds.UpperOf(divergence, p[0], p[1], gamma);
+            double hi = BinaryBound.Solve(divergence, logP[0], logP[1], gamma).T;
+            double lo = BinaryBound.Solve(divergence, logP[1], logP[0], gamma).S;
             return new Estimate(hi - lo, 0.0, true);
         }
 
-        if (p.Length == 3)
+        if (n == 3)
         {
-            CredalGeometry.TriangleMoments(divergence, p, gamma, out double area, out _, out _);
+            CredalGeometry.TriangleMoments(divergence, logP, gamma, out double area, out _, out _);
             return new Estimate(Math.Min(1.0, 2.0 * area), 0.0, true);
         }
 
-        return CredalGeometry.SampledVolume(divergence, p, gamma, options);
+        return CredalGeometry.SampledVolume(divergence, logP, gamma, options);
     }
 }

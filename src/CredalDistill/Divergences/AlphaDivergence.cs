@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using CredalDistill.Numerics;
+
 namespace CredalDistill.Divergences;
 
 /// <summary>
@@ -60,4 +62,39 @@ public sealed class AlphaDivergence : FDivergence
 
     /// <inheritdoc />
     protected override double GeneratorSecondDerivative(double u) => Math.Pow(u, Alpha - 2.0);
+
+    /// <inheritdoc />
+    internal override double PhiBelow(double x)
+    {
+        if (double.IsNegativeInfinity(x))
+        {
+            return Alpha > 0.0 ? 1.0 / Alpha : double.PositiveInfinity; // phi(0+) = f(0+) + f'(1)
+        }
+
+        return (LogMath.ExpM1(Alpha * x) - (Alpha * LogMath.ExpM1(x))) * _scale;
+    }
+
+    /// <inheritdoc />
+    internal override double PhiAboveScaled(double x)
+    {
+        if (double.IsPositiveInfinity(x))
+        {
+            return Alpha > 1.0 ? double.PositiveInfinity : 1.0 / (1.0 - Alpha);
+        }
+
+        return (LogMath.ExpM1((Alpha - 1.0) * x) - ((1.0 - Alpha) * LogMath.ExpM1(-x))) * _scale;
+    }
+
+    /// <inheritdoc />
+    internal override double PhiSlope(double x) => LogMath.ExpM1((Alpha - 1.0) * x) / (Alpha - 1.0);
+
+    /// <summary>
+    /// <c>log phi(e^x) = a x + log(1 + (a - 1) e^(-a x) - a e^((1 - a) x)) - log(a (a - 1))</c>, exact and free of overflow where
+    /// the factor is large (<c>a &gt; 1</c>, <c>x &gt; 0</c> or <c>a &lt; 0</c>, <c>x &lt; 0</c>).
+    /// </summary>
+    internal override double LogPhi(double x)
+    {
+        double inner = 1.0 + ((Alpha - 1.0) * Math.Exp(-Alpha * x)) - (Alpha * Math.Exp((1.0 - Alpha) * x));
+        return (Alpha * x) + Math.Log(inner) + Math.Log(_scale);
+    }
 }

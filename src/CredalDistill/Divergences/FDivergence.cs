@@ -5,8 +5,23 @@ namespace CredalDistill.Divergences;
 /// Derived types give <c>f</c>, <c>f'</c>, <c>f''</c> on <c>u &gt; 0</c>, the limit <c>f(0+)</c> and <c>f'(inf)</c>;
 /// this class applies the zero-probability conventions once.
 /// </summary>
+/// <remarks>
+/// The exact kernels work in the log domain (METHOD.md section 3.1a) with the tilted generator
+/// <c>phi(u) = f(u) - f'(1)(u - 1) &gt;= 0</c>, which has the same divergence between distributions and non-negative terms.
+/// Each built-in divergence gives <c>phi(e^x)</c> for <c>x &lt;= 0</c>, <c>phi(e^x) e^-x</c> for <c>x &gt;= 0</c> and
+/// <c>phi'(e^x)</c> in forms that keep relative precision (<c>expm1</c>, <c>log1p</c>); the class is therefore not
+/// derivable outside this library.
+/// </remarks>
 public abstract class FDivergence : IDivergence
 {
+    /// <summary>Above this a generator factor is treated as overflowing and the term is evaluated from <see cref="LogPhi"/>.</summary>
+    private const double LargeFactor = 1e280;
+
+    private double _slopeAtOne = double.NaN;
+
+    private protected FDivergence()
+    {
+    }
     /// <inheritdoc />
     public abstract string Name { get; }
 
@@ -81,4 +96,96 @@ public abstract class FDivergence : IDivergence
 
     /// <inheritdoc />
     public override string ToString() => Name;
+
+    /// <summary><c>phi(e^x)</c> for <c>x &lt;= 0</c>, including <c>x = -inf</c> (<c>phi(0+) = f(0+) + f'(1)</c>, may be +inf).</summary>
+    internal abstract double PhiBelow(double x);
+
+    /// <summary><c>phi(e^x) e^-x</c> for <c>x &gt;= 0</c>, including <c>x = +inf</c> (<c>f'(inf) - f'(1)</c>, may be +inf).</summary>
+    internal abstract double PhiAboveScaled(double x);
+
+    /// <summary><c>phi'(e^x) = f'(e^x) - f'(1)</c>, including <c>x = -inf</c> and <c>x = +inf</c>.</summary>
+    internal abstract double PhiSlope(double x);
+
+    /// <summary><c>log phi(e^x)</c> for finite <c>x != 0</c>; used only where a factor overflows, so it must be accurate for large <c>|x|</c>.</summary>
+    internal virtual double LogPhi(double x) => x <= 0.0 ? Math.Log(PhiBelow(x)) : x + Math.Log(PhiAboveScaled(x));
+
+    /// <summary>
+    /// One log-domain term <c>a phi(t / a)</c> from <c>log a</c> and <c>log t</c> (either may be -inf): the scale is
+    /// <c>a</c> when <c>t &lt;= a</c> and <c>t</c> otherwise, so no quantity below double's range is formed and a factor that
+    /// overflows is taken from <see cref="LogPhi"/>. <c>sum_k LogTerm(log p_k, log q_k) = D(q || p)</c> for distributions.
+    /// </summary>
+    internal double LogTerm(double logA, double logT)
+    {
+        if (double.IsNegativeInfinity(logA))
+        {
+            return double.IsNegativeInfinity(logT) ? 0.0 : Scaled(logT, PhiAboveScaled(double.PositiveInfinity));
+        }
+
+        if (double.IsNegativeInfinity(logT))
+        {
+            return Scaled(logA, PhiBelow(double.NegativeInfinity));
+        }
+
+        double x = logT - logA;
+        double factor = x <= 0.0 ? PhiBelow(x) : PhiAboveScaled(x);
+        if (factor <= LargeFactor)
+        {
+            return Math.Exp(x <= 0.0 ? logA : logT) * factor;
+        }
+
+        return Math.Exp(logA + LogPhi(x));
+    }
+
+    /// <summary>
+    /// <c>D(q || p)</c> from log-probabilities (either may contain -inf for zeros): <c>sum_k p_k phi(q_k / p_k)</c> with
+    /// <see cref="LogTerm(double, double)"/>, so an edge probability that underflows to 0 in double does not turn a finite divergence into +inf.
+    /// </summary>
+    internal double ComputeLog(ReadOnlySpan<double> logQ, ReadOnlySpan<double> logP)
+    {
+        double sum = 0.0;
+        for (int k = 0; k < logQ.Length; k++)
+        {
+            sum += LogTerm(logP[k], logQ[k]);
+        }
+
+        return sum > 0.0 ? sum : 0.0;
+    }
+
+    /// <summary>
+    /// <see cref="LogTerm(double, double)"/> when the masses are also known as doubles: <c>a phi(t / a)</c> from <c>log a</c>, <c>a</c>,
+    /// <c>log t</c> (finite) and <c>t</c>, with no further exponential (the solver's inner loop).
+    /// </summary>
+    internal double LogTerm(double logA, double a, double logT, double t)
+    {
+        double x = logT - logA;
+        double factor = x <= 0.0 ? PhiBelow(x) : PhiAboveScaled(x);
+        return factor <= LargeFactor ? (x <= 0.0 ? a : t) * factor : Math.Exp(logA + LogPhi(x));
+    }
+
+    /// <summary><c>f'(1)</c> (0 for total variation, the subgradient the tilted generator uses).</summary>
+    internal double SlopeAtOne
+    {
+        get
+        {
+            if (double.IsNaN(_slopeAtOne))
+            {
+                _slopeAtOne = TermDerivative(1.0, 1.0);
+            }
+
+            return _slopeAtOne;
+        }
+    }
+
+    /// <summary>
+    /// The tilted term <c>p phi(q / p)</c> for the geometry kernels: from the double <paramref name="p"/> when it is a normal
+    /// number (or exactly 0), from <c>log p</c> when <c>p</c> underflowed (logits with large gaps).
+    /// </summary>
+    internal double HybridTerm(double q, double p, double logP)
+        => p >= 1e-300 || double.IsNegativeInfinity(logP) ? Term(q, p) - (SlopeAtOne * (q - p)) : LogTerm(logP, Math.Log(q));
+
+    /// <summary><c>phi'(q / p)</c>, chosen like <see cref="HybridTerm"/>.</summary>
+    internal double HybridSlope(double q, double p, double logP)
+        => p >= 1e-300 || double.IsNegativeInfinity(logP) ? TermDerivative(q, p) - SlopeAtOne : PhiSlope(Math.Log(q) - logP);
+
+    private static double Scaled(double logScale, double factor) => double.IsPositiveInfinity(factor) ? factor : Math.Exp(logScale) * factor;
 }

@@ -1,3 +1,5 @@
+using CredalDistill.Numerics;
+
 namespace CredalDistill.Divergences;
 
 /// <summary>
@@ -37,4 +39,22 @@ public sealed class KullbackLeibler : FDivergence
 
     /// <inheritdoc />
     protected override double GeneratorSecondDerivative(double u) => 1.0 / u;
+
+    /// <inheritdoc />
+    internal override double PhiBelow(double x)
+    {
+        if (double.IsNegativeInfinity(x))
+        {
+            return 1.0;
+        }
+
+        double em1 = LogMath.ExpM1(x);
+        return (x * (em1 + 1.0)) - em1;
+    }
+
+    /// <inheritdoc />
+    internal override double PhiAboveScaled(double x) => x + LogMath.ExpM1(-x);
+
+    /// <inheritdoc />
+    internal override double PhiSlope(double x) => x;
 }

@@ -1,3 +1,5 @@
+using CredalDistill.Numerics;
+
 namespace CredalDistill.Divergences;
 
 /// <summary>
@@ -42,4 +44,20 @@ public sealed class PearsonChiSquare : FDivergence
 
     /// <inheritdoc />
     protected override double GeneratorSecondDerivative(double u) => 2.0;
+
+    /// <inheritdoc />
+    internal override double PhiBelow(double x)
+    {
+        double d = LogMath.ExpM1(x);
+        return d * d;
+    }
+
+    /// <inheritdoc />
+    internal override double PhiAboveScaled(double x) => double.IsPositiveInfinity(x) ? x : -LogMath.ExpM1(x) * LogMath.ExpM1(-x);
+
+    /// <inheritdoc />
+    internal override double PhiSlope(double x) => 2.0 * LogMath.ExpM1(x);
+
+    /// <inheritdoc />
+    internal override double LogPhi(double x) => x <= 0.0 ? 2.0 * Math.Log(-LogMath.ExpM1(x)) : (2.0 * x) + (2.0 * Math.Log(-LogMath.ExpM1(-x)));
 }

@@ -1,3 +1,5 @@
+using CredalDistill.Numerics;
+
 namespace CredalDistill.Divergences;
 
 /// <summary>
@@ -37,4 +39,13 @@ public sealed class ReverseKullbackLeibler : FDivergence
 
     /// <inheritdoc />
     protected override double GeneratorSecondDerivative(double u) => 1.0 / (u * u);
+
+    /// <inheritdoc />
+    internal override double PhiBelow(double x) => LogMath.ExpM1(x) - x;
+
+    /// <inheritdoc />
+    internal override double PhiAboveScaled(double x) => double.IsPositiveInfinity(x) ? 1.0 : -LogMath.ExpM1(-x) - (x * Math.Exp(-x));
+
+    /// <inheritdoc />
+    internal override double PhiSlope(double x) => -LogMath.ExpM1(-x);
 }

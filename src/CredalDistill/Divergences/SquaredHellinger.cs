@@ -1,3 +1,5 @@
+using CredalDistill.Numerics;
+
 namespace CredalDistill.Divergences;
 
 /// <summary>
@@ -37,4 +39,21 @@ public sealed class SquaredHellinger : FDivergence
 
     /// <inheritdoc />
     protected override double GeneratorSecondDerivative(double u) => 0.5 / (u * Math.Sqrt(u));
+
+    /// <inheritdoc />
+    internal override double PhiBelow(double x)
+    {
+        double d = LogMath.ExpM1(0.5 * x);
+        return d * d;
+    }
+
+    /// <inheritdoc />
+    internal override double PhiAboveScaled(double x)
+    {
+        double d = LogMath.ExpM1(-0.5 * x);
+        return d * d;
+    }
+
+    /// <inheritdoc />
+    internal override double PhiSlope(double x) => -LogMath.ExpM1(-0.5 * x);
 }

@@ -1,3 +1,5 @@
+using CredalDistill.Numerics;
+
 namespace CredalDistill.Divergences;
 
 /// <summary>
@@ -29,4 +31,13 @@ public sealed class TotalVariation : FDivergence
 
     /// <inheritdoc />
     protected override double GeneratorSecondDerivative(double u) => 0.0;
+
+    /// <inheritdoc />
+    internal override double PhiBelow(double x) => -0.5 * LogMath.ExpM1(x);
+
+    /// <inheritdoc />
+    internal override double PhiAboveScaled(double x) => -0.5 * LogMath.ExpM1(-x);
+
+    /// <inheritdoc />
+    internal override double PhiSlope(double x) => x > 0.0 ? 0.5 : (x < 0.0 ? -0.5 : 0.0);
 }

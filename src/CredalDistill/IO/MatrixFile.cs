@@ -136,9 +136,10 @@ public static class MatrixFile
 
             if (logits)
             {
-                Softmax.Compute(row, row);
+                continue;
             }
-            else if (renormalize)
+
+            if (renormalize)
             {
                 if (!(sum > 0.0))
                 {
@@ -156,7 +157,7 @@ public static class MatrixFile
             }
         }
 
-        return ProbabilityMatrix.Wrap(data, classes);
+        return logits ? ProbabilityMatrix.WrapLogits(data, classes) : ProbabilityMatrix.WrapProbabilities(data, classes);
     }
 
     /// <summary>

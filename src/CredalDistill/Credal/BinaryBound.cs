@@ -1,0 +1,163 @@
+using CredalDistill.Divergences;
+using CredalDistill.Numerics;
+
+namespace CredalDistill.Credal;
+
+/// <summary>
+/// The binary reduction of METHOD.md section 3.1 in the log domain (section 3.1a). Two outcomes with masses <c>a</c> and
+/// <c>b = 1 - a</c>, given as <c>log a</c>, <c>log b</c> (and as doubles, possibly underflowed to 0); the member
+/// <c>(t, 1 - t)</c> has divergence <c>d(t) = a phi(t / a) + b phi((1 - t) / b)</c> (<c>phi</c> the tilted generator of
+/// <see cref="FDivergence"/>). <see cref="Solve(FDivergence, double, double, double, double, double)"/> returns the largest
+/// <c>t &gt;= a</c> with <c>d(t) &lt;= gamma</c> with <c>log t</c> and <c>log(1 - t)</c>: the upper probability of a class is
+/// <c>Solve(log p_k, log r_k)</c> and its lower probability is the <c>1 - t</c> of <c>Solve(log r_k, log p_k)</c>. The unknown
+/// is the log-odds <c>v = log(t / (1 - t))</c>, so <c>log t = -softplus(-v)</c> and <c>log(1 - t) = -softplus(v)</c> keep full
+/// relative precision at both ends; safeguarded Newton on <c>d(v) - gamma</c>
+/// (<c>d'(v) = t (1 - t) (phi'(t / a) - phi'((1 - t) / b))</c>) from a quadratic-model start, inside a bracket that expands by
+/// doubling and otherwise shrinks by bisection whenever Newton does not at least halve its step.
+/// </summary>
+internal static class BinaryBound
+{
+    private const int MaxIterations = 200;
+
+    /// <summary>Largest <c>t</c> in <c>[a, 1]</c> with <c>d(t) &lt;= gamma</c>, from the logs alone.</summary>
+    public static BinaryPoint Solve(FDivergence f, double logA, double logB, double gamma)
+        => Solve(f, logA, logB, Math.Exp(logA), Math.Exp(logB), gamma);
+
+    /// <summary>
+    /// Largest <c>t</c> in <c>[a, 1]</c> with <c>d(t) &lt;= gamma</c> (the closure for <c>gamma = +inf</c>); <c>a = 0</c> stays at 0
+    /// for divergences that forbid mass outside the support.
+    /// </summary>
+    public static BinaryPoint Solve(FDivergence f, double logA, double logB, double a, double b, double gamma)
+    {
+        if (gamma == 0.0 || double.IsNegativeInfinity(logB))
+        {
+            return new BinaryPoint(logA, logB, a, b); // the point itself, or a = 1 already.
+        }
+
+        if (double.IsNegativeInfinity(logA) && !f.AllowsMassOutsideSupport)
+        {
+            return new BinaryPoint(logA, logB, a, b); // mass where a = 0 costs +inf.
+        }
+
+        if (f is TotalVariation)
+        {
+            // d(t) = t - a: t = min(1, a + gamma).
+            return gamma >= b ? BinaryPoint.One : new BinaryPoint(Math.Log(a + gamma), Math.Log(b - gamma), a + gamma, b - gamma);
+        }
+
+        if (double.IsPositiveInfinity(gamma) || f.PhiAboveScaled(-logA) + f.LogTerm(logB, double.NegativeInfinity) <= gamma)
+        {
+            return BinaryPoint.One; // d(1) = a phi(1/a) + b phi(0) is within the radius.
+        }
+
+        double vLo = logA - logB;             // d = 0 < gamma (-inf when a = 0)
+        double vHi = double.PositiveInfinity; // d > gamma once found
+        double v = InitialGuess(f, logA, logB, gamma);
+        double tolerance = 2e-15 * gamma;
+        double lastStep = double.PositiveInfinity;
+        for (int iteration = 0; iteration < MaxIterations; iteration++)
+        {
+            double g = Evaluate(f, logA, logB, a, b, v, out double slope) - gamma;
+            if (Math.Abs(g) <= tolerance)
+            {
+                break;
+            }
+
+            if (g < 0.0)
+            {
+                vLo = v;
+            }
+            else
+            {
+                vHi = v;
+            }
+
+            double scale = Math.Max(1.0, Math.Abs(v));
+            if (vHi - vLo <= 4e-16 * scale)
+            {
+                v = vLo; // the feasible end
+                break;
+            }
+
+            double newton = v - (g / slope);
+            bool inside = newton > vLo && newton < vHi;
+            double next;
+            if (double.IsPositiveInfinity(vHi))
+            {
+                double reach = v + Math.Max(1.0, Math.Abs(v)); // expand upwards, at most doubling
+                next = inside ? Math.Min(newton, reach) : reach;
+            }
+            else if (double.IsNegativeInfinity(vLo))
+            {
+                double reach = v - Math.Max(1.0, Math.Abs(v)); // expand downwards (a = 0), at most doubling
+                next = inside ? Math.Max(newton, reach) : reach;
+            }
+            else
+            {
+                // Newton while it stays in the bracket and at least halves the step; bisection otherwise.
+                next = inside && Math.Abs(newton - v) <= 0.5 * Math.Abs(lastStep) ? newton : 0.5 * (vLo + vHi);
+            }
+
+            lastStep = next - v;
+
+            // A Newton step this small from a point this close to the level leaves an error of order step^2: done.
+            if (Math.Abs(lastStep) <= 1e-16 * scale || (next == newton && Math.Abs(lastStep) <= 1e-9 * scale && Math.Abs(g) <= 1e-6 * gamma))
+            {
+                v = next;
+                break;
+            }
+
+            v = next;
+        }
+
+        return BinaryPoint.FromLogOdds(v);
+    }
+
+    /// <summary><c>d(v)</c> and <c>d'(v)</c>: one exponential and one log1p for the point, then the two terms.</summary>
+    private static double Evaluate(FDivergence f, double logA, double logB, double a, double b, double v, out double slope)
+    {
+        double e = Math.Exp(-Math.Abs(v));
+        double l = LogMath.Log1P(e);
+        double onePlus = 1.0 + e;
+        double big = 1.0 / onePlus;
+        double small = e / onePlus;
+        double logT = v >= 0.0 ? -l : v - l;
+        double logS = v >= 0.0 ? -v - l : -l;
+        double t = v >= 0.0 ? big : small;
+        double s = v >= 0.0 ? small : big;
+        double x = logT - logA;
+        double y = logS - logB;
+        slope = big * small * (f.PhiSlope(x) - f.PhiSlope(y));
+        return f.LogTerm(logA, a, logT, t) + f.LogTerm(logB, b, logS, s);
+    }
+
+    /// <summary>
+    /// A start above <c>v_a = log(a / b)</c> from the quadratic model <c>d ~ (t - a)^2 f''(1) / (2 a b)</c>, computed in logs
+    /// (<c>f''(1)</c> is 1 for KL, reverse KL and alpha, 1/2 for squared Hellinger, 2 for chi-square); for <c>a = 0</c> the
+    /// linear model <c>d ~ t (f'(inf) - f'(1))</c>.
+    /// </summary>
+    private static double InitialGuess(FDivergence f, double logA, double logB, double gamma)
+    {
+        double curvature = f switch
+        {
+            SquaredHellinger => 0.5,
+            PearsonChiSquare => 2.0,
+            _ => 1.0,
+        };
+
+        double logT;
+        double logS;
+        if (double.IsNegativeInfinity(logA))
+        {
+            logT = Math.Min(Math.Log(gamma / f.PhiAboveScaled(double.PositiveInfinity)), -Math.Log(2.0));
+            logS = Math.Log(-LogMath.ExpM1(logT));
+            return logT - logS;
+        }
+
+        // delta = sqrt(2 gamma a b / f''(1)); t = a + delta, 1 - t = b - delta (at most b / 2 is taken away).
+        double logDelta = Math.Min(0.5 * (logA + logB + Math.Log(2.0 * gamma / curvature)), logB - Math.Log(2.0));
+        logT = LogMath.Add(logA, logDelta);
+        logS = logB + LogMath.Log1P(-Math.Exp(logDelta - logB));
+        return logT - logS;
+    }
+}
