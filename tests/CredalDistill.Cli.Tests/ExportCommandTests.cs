@@ -39,6 +39,21 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
+    public void Export_help_lists_options_with_defaults()
+    {
+        var run = CliRun.Invoke("export", "--help");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        foreach (string option in new[] { "--model", "--calibration", "--out", "--logits-output", "--output", "[N, K]" })
+        {
+            Assert.Contains(option, run.Stdout);
+        }
+
+        Assert.Matches(@"--logits-output <NAME>\s+logits", run.Stdout);
+        Assert.Matches(@"--output <KIND>\s+intersection", run.Stdout);
+        Assert.Contains("export", CliRun.Invoke("--help").Stdout);
+    }
+
+    [Fact]
     public void Unbounded_artifact_exports_with_a_warning()
     {
         string out_ = _dir["unbounded.onnx"];

@@ -4,7 +4,7 @@ using CredalDistill.Numerics;
 
 namespace CredalDistill.DeviceChecks;
 
-/// <summary>The library's run-time outputs for one row of logits, in double precision.</summary>
+/// <summary>The library's run-time outputs for one row of logits, in double precision (logits kept: <c>EdgeRow.FromLogits</c>).</summary>
 internal sealed record ExpectedRow(double[] Edge, double[] Probabilities, double[] Lower, double[] Upper, bool[] LabelSet)
 {
     public static ExpectedRow Compute(IDivergence divergence, double gamma, ReadOnlySpan<float> logits, bool maxEntropy)
@@ -19,9 +19,10 @@ internal sealed record ExpectedRow(double[] Edge, double[] Probabilities, double
         Softmax.Compute(z, p);
         var predictor = new CredalPredictor(divergence, gamma);
         var (lower, upper, q, set) = (new double[k], new double[k], new double[k], new bool[k]);
-        predictor.Bounds(p, lower, upper);
-        predictor.Predict(p, maxEntropy ? CredalOutput.MaximumEntropy : CredalOutput.Intersection, q);
-        predictor.LabelSet(p, LabelSetRule.IntervalDominance, set);
+        var row = EdgeRow.FromLogits(z);
+        predictor.Bounds(row, lower, upper);
+        predictor.Predict(row, maxEntropy ? CredalOutput.MaximumEntropy : CredalOutput.Intersection, q);
+        predictor.LabelSet(row, LabelSetRule.IntervalDominance, set);
         return new ExpectedRow(p, q, lower, upper, set);
     }
 }

@@ -10,9 +10,8 @@ namespace CredalDistill.DeviceChecks;
 /// <summary>
 /// The Node check's fixture: a "third-party" classifier that is not one of the bundled models (a seeded linear layer,
 /// input <c>x</c> <c>[N, 6]</c>, output <c>logits</c> <c>[N, 4]</c>), three artifacts and four cases (KL intersection, KL maxent,
-/// Hellinger, alpha 0.9) and 64 inputs, the last 16 scaled to near one-hot rows. Gaps stay below about 30 so that the
-/// library's probability-space kernel is exact on every row; larger gaps (40 to 1000) are covered by the .NET tests
-/// against a log-domain reference.
+/// Hellinger, alpha 0.9) and 64 inputs, the last 16 scaled to near one-hot rows (logit gaps up to a few hundred; the
+/// library reads them as logits, so it is exact there too).
 /// </summary>
 internal static class ThirdParty
 {
@@ -48,7 +47,7 @@ internal static class ThirdParty
         var x = new float[Rows * Features];
         for (int r = 0; r < Rows; r++)
         {
-            double scale = r < 48 ? 1.0 + (r % 4) : 0.5 * (r - 46); // the last 16 rows are near one-hot (logit gaps up to about 30)
+            double scale = r < 48 ? 1.0 + (r % 4) : 4.0 * (r - 46); // the last 16 rows are near one-hot (logit gaps up to a few hundred)
             for (int i = 0; i < Features; i++)
             {
                 x[(r * Features) + i] = (float)(scale * ((rng.NextDouble() * 2) - 1));

@@ -5,12 +5,11 @@ using Xunit.Abstractions;
 namespace CredalDistill.Onnx.Tests.Export;
 
 /// <summary>
-/// The exported graph, run by ONNX Runtime (.NET), against the library in double precision on random logits and the
-/// extremes of METHOD.md 3.1a (top-class gaps of 40, 100 and 1000): at most 2e-4 absolute on probabilities and
-/// bounds, <c>lower &lt;= probabilities &lt;= upper</c>. Rows where the library's probability-space kernel is not
-/// exact (on an extreme row it disagrees with the log-domain reference <see cref="ReferenceCredal.LogDomain"/> by
-/// more than 1e-6) are compared with that reference instead; on other rows such a disagreement above 2e-4 fails the
-/// test. The test prints how many rows used the reference and the largest error.
+/// The exported graph, run by ONNX Runtime (.NET), against the library in double precision (its logits path,
+/// <c>EdgeRow.FromLogits</c>) and against an independent log-domain reference (<see cref="ReferenceCredal.LogDomain"/>)
+/// on random logits and the extremes of METHOD.md 3.1a (top-class gaps of 40, 100 and 1000, two tied top classes):
+/// at most 2e-4 absolute on probabilities and bounds against both, <c>0 &lt;= lower &lt;= probabilities &lt;= upper
+/// &lt;= 1</c>, equal label sets except at ties within 2e-4. Prints the largest error per case.
 /// </summary>
 public sealed class ExportAccuracyTests(ITestOutputHelper output)
 {
@@ -93,50 +92,39 @@ public sealed class ExportAccuracyTests(ITestOutputHelper output)
         var options = new CalibratedExportOptions { Output = maxEntropy ? ExportOutput.MaximumEntropy : ExportOutput.Intersection };
         using var model = new ExportedModel(LinearLogitsModel.Identity(k), ExportedModel.Artifact(divergenceName, gamma, k), options);
         var o = model.Run("x", input, [rows.Count, k]);
-        int referenceRows = 0;
         double maxError = 0;
         string worst = string.Empty;
         for (int r = 0; r < rows.Count; r++)
         {
             var lib = ReferenceCredal.Library(divergence, gamma, rows[r].Logits, maxEntropy);
             var exact = ReferenceCredal.LogDomain(divergence, gamma, rows[r].Logits, maxEntropy);
-            double libraryError = Math.Max(MaxError(lib.Lower, exact.Lower, lib.Upper, exact.Upper), MaxError(lib.Probabilities, exact.Probabilities, [], []));
-            var expected = lib;
-            if (libraryError > (rows[r].Extreme ? 1e-6 : Tolerance))
-            {
-                Assert.True(rows[r].Extreme, $"{divergenceName} gamma={gamma} K={k} row {r}: the library and the log-domain reference disagree by {libraryError:G3} on a non-extreme row");
-                expected = exact;
-                referenceRows++;
-            }
-
             string where = $"{divergenceName} gamma={gamma} K={k} row {r} [{string.Join(", ", rows[r].Logits)}]";
-            for (int j = 0; j < k; j++)
+            foreach (var (expected, what) in new[] { (lib, "library"), (exact, "log-domain reference") })
             {
-                int at = (r * k) + j;
-                double lower = o["lower"][at], upper = o["upper"][at], q = o["probabilities"][at];
-                double error = Math.Max(Math.Abs(q - expected.Probabilities[j]), Math.Max(Math.Abs(lower - expected.Lower[j]), Math.Abs(upper - expected.Upper[j])));
-                if (error > maxError)
+                for (int j = 0; j < k; j++)
                 {
-                    maxError = error;
-                    worst = $"row {r} class {j}: [{lower}, {q}, {upper}] vs [{expected.Lower[j]}, {expected.Probabilities[j]}, {expected.Upper[j]}]";
-                }
+                    int at = (r * k) + j;
+                    double lower = o["lower"][at], upper = o["upper"][at], q = o["probabilities"][at];
+                    double error = Math.Max(Math.Abs(q - expected.Probabilities[j]), Math.Max(Math.Abs(lower - expected.Lower[j]), Math.Abs(upper - expected.Upper[j])));
+                    if (error > maxError)
+                    {
+                        maxError = error;
+                        worst = $"row {r} class {j} vs {what}: [{lower}, {q}, {upper}] vs [{expected.Lower[j]}, {expected.Probabilities[j]}, {expected.Upper[j]}]";
+                    }
 
-                Assert.True(Math.Abs(lower - expected.Lower[j]) <= Tolerance, $"{where}: lower[{j}] {lower} vs {expected.Lower[j]}");
-                Assert.True(Math.Abs(upper - expected.Upper[j]) <= Tolerance, $"{where}: upper[{j}] {upper} vs {expected.Upper[j]}");
-                Assert.True(Math.Abs(q - expected.Probabilities[j]) <= Tolerance, $"{where}: probabilities[{j}] {q} vs {expected.Probabilities[j]}");
-                Assert.True(lower <= q && q <= upper, $"{where}: probabilities[{j}] {q} outside [{lower}, {upper}]");
-                Assert.True(lower >= 0 && upper <= 1, $"{where}: bounds [{lower}, {upper}] outside [0, 1]");
-                double maxLower = expected.Lower.Max();
-                if (Math.Abs(expected.Upper[j] - maxLower) > Tolerance)
-                {
-                    Assert.True(o["label_set"][at] == (expected.LabelSet[j] ? 1.0 : 0.0), $"{where}: label_set[{j}]");
+                    Assert.True(Math.Abs(lower - expected.Lower[j]) <= Tolerance, $"{where} vs {what}: lower[{j}] {lower} vs {expected.Lower[j]}");
+                    Assert.True(Math.Abs(upper - expected.Upper[j]) <= Tolerance, $"{where} vs {what}: upper[{j}] {upper} vs {expected.Upper[j]}");
+                    Assert.True(Math.Abs(q - expected.Probabilities[j]) <= Tolerance, $"{where} vs {what}: probabilities[{j}] {q} vs {expected.Probabilities[j]}");
+                    Assert.True(lower <= q && q <= upper, $"{where}: probabilities[{j}] {q} outside [{lower}, {upper}]");
+                    Assert.True(lower >= 0 && upper <= 1, $"{where}: bounds [{lower}, {upper}] outside [0, 1]");
+                    if (Math.Abs(expected.Upper[j] - expected.Lower.Max()) > Tolerance)
+                    {
+                        Assert.True(o["label_set"][at] == (expected.LabelSet[j] ? 1.0 : 0.0), $"{where} vs {what}: label_set[{j}]");
+                    }
                 }
             }
         }
 
-        output.WriteLine($"{divergenceName} gamma={gamma} K={k}: {rows.Count} rows, {referenceRows} compared with the log-domain reference (library not exact there), {model.Summary.NodesAdded} nodes, max abs error {maxError:G3} ({worst})");
+        output.WriteLine($"{divergenceName} gamma={gamma} K={k}: {rows.Count} rows, {model.Summary.NodesAdded} nodes, max abs error {maxError:G3} ({worst})");
     }
-
-    private static double MaxError(double[] a, double[] b, double[] c, double[] d)
-        => a.Zip(b, (x, y) => Math.Abs(x - y)).Concat(c.Zip(d, (x, y) => Math.Abs(x - y))).Max();
 }

@@ -6,7 +6,7 @@ namespace CredalDistill.Onnx.Tests.Export;
 
 /// <summary>
 /// Expected outputs for one row of logits, in double precision. <see cref="Library"/> calls the library
-/// (softmax, then CredalPredictor: bounds, intersection or max-entropy, interval-dominance label set); <see cref="LogDomain"/> is a slow
+/// (CredalPredictor on the logits row, EdgeRow.FromLogits: bounds, intersection or max-entropy, interval-dominance label set); <see cref="LogDomain"/> is a slow
 /// independent reference from the logits alone: log-domain binary divergence, 400 bisection steps in
 /// <c>v = logit t</c>, used where the library's probability-space kernel cannot resolve the row (see the tests).
 /// </summary>
@@ -19,9 +19,10 @@ public sealed record ReferenceCredal(double[] P, double[] Lower, double[] Upper,
         Softmax.Compute(logits, p);
         var predictor = new CredalPredictor(divergence, gamma);
         var (lower, upper, q, set) = (new double[k], new double[k], new double[k], new bool[k]);
-        predictor.Bounds(p, lower, upper);
-        predictor.Predict(p, maxEntropy ? CredalOutput.MaximumEntropy : CredalOutput.Intersection, q);
-        predictor.LabelSet(p, LabelSetRule.IntervalDominance, set);
+        var row = EdgeRow.FromLogits(logits);
+        predictor.Bounds(row, lower, upper);
+        predictor.Predict(row, maxEntropy ? CredalOutput.MaximumEntropy : CredalOutput.Intersection, q);
+        predictor.LabelSet(row, LabelSetRule.IntervalDominance, set);
         return new ReferenceCredal(p, lower, upper, q, set);
     }
 
