@@ -43,6 +43,10 @@ public static class CliApp
                 .WithData(consoles)
                 .WithDescription("Evaluate a calibration on labelled test data: coverage, accuracy/ECE/NLL/Brier of edge, cloud and CD-CI outputs, label sets.")
                 .WithExample("evaluate", "--calibration", "cal.json", "--edge", "test_edge.csv", "--cloud", "test_cloud.csv", "--labels", "test_labels.csv", "--json", "report.json");
+            config.AddCommand<ExportCommand>("export")
+                .WithData(consoles)
+                .WithDescription("Append the calibration to an edge ONNX model as standard ONNX operators: one file that any ONNX Runtime runs (outputs probabilities, lower, upper, label_set).")
+                .WithExample("export", "--model", "edge.onnx", "--calibration", "cal.json", "--out", "edge-calibrated.onnx");
             config.AddCommand<DemoCommand>("demo")
                 .WithData(consoles)
                 .WithDescription("The end-to-end job: bundled Fashion-MNIST and ONNX models, one seeded split, CD-CI against the baselines, a table and a report folder.")

@@ -1,0 +1,71 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace CredalDistill.Cli.Commands;
+
+/// <summary>Options of <c>credal export</c>.</summary>
+public sealed class ExportSettings : CommonSettings
+{
+    /// <summary><c>--model</c>.</summary>
+    [CommandOption("--model <FILE>", true)]
+    [Description("The edge ONNX model (opset >= 13) with a float32 [[N, K]] logits output.")]
+    public string Model { get; set; } = string.Empty;
+
+    /// <summary><c>--calibration</c>.</summary>
+    [CommandOption("--calibration <FILE>", true)]
+    [Description("Calibration artifact written by 'credal calibrate' (its K must match the logits).")]
+    public string Calibration { get; set; } = string.Empty;
+
+    /// <summary><c>--out</c>.</summary>
+    [CommandOption("--out <FILE>", true)]
+    [Description("The calibrated ONNX model to write (atomically): the edge's inputs and outputs plus probabilities, lower, upper, label_set.")]
+    public string Out { get; set; } = string.Empty;
+
+    /// <summary><c>--logits-output</c>.</summary>
+    [CommandOption("--logits-output <NAME>")]
+    [Description("Name of the model's logits output.")]
+    [DefaultValue("logits")]
+    public string LogitsOutput { get; set; } = "logits";
+
+    /// <summary><c>--output</c>.</summary>
+    [CommandOption("--output <KIND>")]
+    [Description("The distribution written to 'probabilities': intersection (any divergence) or maxent (KL only).")]
+    [DefaultValue("intersection")]
+    public string Output { get; set; } = "intersection";
+
+    /// <summary>Parses <see cref="Output"/>; true for <c>maxent</c>.</summary>
+    public bool MaximumEntropy => Output.Trim().Equals("maxent", StringComparison.OrdinalIgnoreCase);
+
+    /// <inheritdoc />
+    public override ValidationResult Validate()
+    {
+        string output = Output.Trim().ToLowerInvariant();
+        if (output is not ("intersection" or "maxent"))
+        {
+            return ValidationResult.Error($"--output '{Output}' is not valid for export; choose one of: intersection, maxent");
+        }
+
+        if (string.IsNullOrWhiteSpace(LogitsOutput))
+        {
+            return ValidationResult.Error("--logits-output needs a name");
+        }
+
+        if (string.IsNullOrWhiteSpace(Model) || string.IsNullOrWhiteSpace(Calibration))
+        {
+            return ValidationResult.Error("--model and --calibration need file names");
+        }
+
+        if (!Path.GetExtension(Out).Equals(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            return ValidationResult.Error($"--out '{Out}' must be an .onnx file");
+        }
+
+        if (Path.GetFullPath(Out) == Path.GetFullPath(Model))
+        {
+            return ValidationResult.Error("--out must differ from --model (the edge model is never overwritten)");
+        }
+
+        return ValidationResult.Success();
+    }
+}

@@ -1,0 +1,20 @@
+namespace CredalDistill.Onnx.Export;
+
+/// <summary>Settings of <see cref="CalibratedModelExporter"/>. The defaults reach float32 accuracy.</summary>
+public sealed class CalibratedExportOptions
+{
+    /// <summary>Name of the edge model's logits output (float32 <c>[N, K]</c>). Default <c>logits</c>.</summary>
+    public string LogitsOutputName { get; init; } = "logits";
+
+    /// <summary>The distribution written to <c>probabilities</c>. Default <see cref="ExportOutput.Intersection"/>.</summary>
+    public ExportOutput Output { get; init; } = ExportOutput.Intersection;
+
+    /// <summary>
+    /// Unrolled bisection steps for the bounds, in the logit <c>v</c> of <c>t = sigmoid(v)</c> on a bracket of width
+    /// <c>|logit p| + 40</c>: 50 steps shrink a bracket of width 1,000 below 1e-12, past float32 resolution.
+    /// </summary>
+    public int BoundIterations { get; init; } = 50;
+
+    /// <summary>Unrolled bisection steps for the inverse temperature <c>1/T</c> in [0, 1] (max-entropy output). Default 40 (1e-12).</summary>
+    public int TemperatureIterations { get; init; } = 40;
+}

@@ -1,0 +1,337 @@
+using System.Globalization;
+using CredalDistill.Divergences;
+using CredalDistill.IO;
+using Google.Protobuf;
+using Onnx;
+
+namespace CredalDistill.Onnx.Export;
+
+/// <summary>
+/// <c>credal export</c>: appends the CD-CI run-time step to an edge ONNX model as standard operators (default domain,
+/// opset of the model, at least 13; float32; no custom operators), so that any ONNX Runtime runs the calibrated edge.
+/// The model's inputs and outputs are kept; four outputs are added on its logits <c>z</c> (float32 <c>[N, K]</c>):
+/// <list type="bullet">
+/// <item><c>lower</c>, <c>upper</c> (float32 <c>[N, K]</c>): the exact class bounds of
+/// <c>{ q : D(q || p) &lt;= gamma }</c> by the binary reduction (METHOD.md 3.1) in the log domain (3.1a):
+/// <c>log p_k = z_k - logsumexp z</c>, <c>log(1 - p_k) = logsumexp_{j != k} z_j - logsumexp z</c>, then
+/// <see cref="CalibratedExportOptions.BoundIterations"/> unrolled bisection steps in <c>v</c>, <c>t = sigmoid(v)</c>,
+/// carrying <c>log t = -softplus(-v)</c> and <c>log(1 - t) = -softplus(v)</c>, keeping the feasible end (so
+/// <c>lower &lt;= p &lt;= upper</c>); closed forms for total variation <c>[p - gamma, p + gamma]</c> and chi-square
+/// <c>p -/+ sqrt(gamma p (1 - p))</c>, clipped to [0, 1]; <c>gamma = 0</c> gives <c>p</c>, <c>gamma = +inf</c> gives [0, 1].</item>
+/// <item><c>probabilities</c> (float32 <c>[N, K]</c>): the intersection probability <c>l + beta (u - l)</c>,
+/// <c>beta = (1 - sum l) / sum (u - l)</c> (<c>p</c> when <c>sum (u - l) = 0</c>), or for KL the maximum-entropy member
+/// <c>q ∝ p^(1/T)</c> with <c>KL(q || p) = gamma</c> by bisection in <c>1/T</c>, clipped to the bounds (a float32 rounding).</item>
+/// <item><c>label_set</c> (bool <c>[N, K]</c>): interval dominance <c>upper_k &gt;= max_j lower_j</c>.</item>
+/// </list>
+/// </summary>
+public static class CalibratedModelExporter
+{
+    /// <summary>The lowest default-domain opset accepted (axes as inputs of ReduceSum, Unsqueeze, Squeeze).</summary>
+    public const long MinimumOpset = 13;
+
+    /// <summary>Name of the added distribution output.</summary>
+    public const string ProbabilitiesOutput = "probabilities";
+
+    /// <summary>Name of the added lower-bound output.</summary>
+    public const string LowerOutput = "lower";
+
+    /// <summary>Name of the added upper-bound output.</summary>
+    public const string UpperOutput = "upper";
+
+    /// <summary>Name of the added label-set output.</summary>
+    public const string LabelSetOutput = "label_set";
+
+    /// <summary>Prefix of every node and intermediate tensor the exporter adds.</summary>
+    public const string Prefix = "credal_export/";
+
+    /// <summary>Bisection brackets reach <c>|logit p| + 40</c> beyond the edge output: <c>sigmoid(-40) = 4e-18</c>.</summary>
+    private const float BracketMargin = 40f;
+
+    private static readonly string[] AddedOutputs = [ProbabilitiesOutput, LowerOutput, UpperOutput, LabelSetOutput];
+
+    /// <summary>Reads <paramref name="modelPath"/>, appends the calibration and writes <paramref name="outPath"/> atomically.</summary>
+    /// <exception cref="OnnxExportException">The model or the combination cannot be exported; nothing is written.</exception>
+    public static ExportSummary ExportFile(string modelPath, CalibrationArtifact artifact, string outPath, CalibratedExportOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelPath);
+        ArgumentException.ThrowIfNullOrEmpty(outPath);
+        var model = Read(modelPath);
+        var summary = Append(model, artifact, options, modelPath);
+        AtomicFile.Write(outPath, model.WriteTo);
+        return summary;
+    }
+
+    /// <summary>Parses an ONNX model file.</summary>
+    /// <exception cref="OnnxExportException">The file is not a protobuf ONNX model.</exception>
+    public static ModelProto Read(string modelPath)
+    {
+        byte[] bytes = File.ReadAllBytes(modelPath);
+        try
+        {
+            var model = ModelProto.Parser.ParseFrom(bytes);
+            return model.Graph is null || bytes.Length == 0
+                ? throw new OnnxExportException(modelPath, "not an ONNX model: no graph")
+                : model;
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw new OnnxExportException(modelPath, "not an ONNX model: " + ex.Message, ex);
+        }
+    }
+
+    /// <summary>Appends the calibration to <paramref name="model"/> in place (see the type's summary).</summary>
+    /// <param name="model">The edge model.</param>
+    /// <param name="artifact">A CD-CI calibration artifact.</param>
+    /// <param name="options">Logits output name, output kind, iteration counts.</param>
+    /// <param name="source">The model's file name for messages.</param>
+    /// <exception cref="OnnxExportException">The model or the combination cannot be exported; the model is unchanged.</exception>
+    public static ExportSummary Append(ModelProto model, CalibrationArtifact artifact, CalibratedExportOptions? options = null, string source = "model")
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(artifact);
+        options ??= new CalibratedExportOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BoundIterations, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.TemperatureIterations, 1);
+        var divergence = artifact.CreateDivergence();
+        var (graph, opset, logits) = Validate(model, artifact, options, divergence, source);
+
+        int k = artifact.Classes;
+        double gamma = artifact.Threshold;
+        var g = new GraphBuilder(graph, Prefix, opset);
+        string zero = g.Scalar(0f);
+        string one = g.Scalar(1f);
+
+        // log p_k = zs_k - lse, zs = z - max z; log(1 - p_k) = logsumexp_{j != k} zs_j - lse.
+        string zs = g.Sub(logits.Name, g.ReduceMax(logits.Name, 1, keepDims: true));
+        string lse = g.LogSumExp(zs, 1, keepDims: true);
+        string a = g.Sub(zs, lse);
+        var mask = new float[k * k];
+        for (int i = 0; i < k; i++)
+        {
+            mask[(i * k) + i] = float.NegativeInfinity;
+        }
+
+        string others = g.Add(g.Unsqueeze(zs, 1), g.Tensor(mask, [k, k]));
+        string b = g.Sub(g.LogSumExp(others, 2, keepDims: false), lse);
+        string p = g.Exp(a);
+
+        int boundIterations = 0;
+        string lower, upper;
+        if (gamma == 0.0)
+        {
+            lower = p;
+            upper = p;
+        }
+        else if (double.IsPositiveInfinity(gamma))
+        {
+            lower = g.Mul(p, zero);
+            upper = g.Add(lower, one);
+        }
+        else if (divergence is TotalVariation)
+        {
+            string radius = g.Scalar((float)gamma);
+            lower = g.Max(g.Sub(p, radius), zero);
+            upper = g.Min(g.Add(p, radius), one);
+        }
+        else if (divergence is PearsonChiSquare)
+        {
+            // d(t) = (t - p)^2 / (p (1 - p)): radius sqrt(gamma p (1 - p)) = exp((log gamma + a + b) / 2).
+            string radius = g.Exp(g.Mul(g.Add(g.Add(a, b), g.Scalar((float)Math.Log(gamma))), g.Scalar(0.5f)));
+            lower = g.Max(g.Sub(p, radius), zero);
+            upper = g.Min(g.Add(p, radius), one);
+        }
+        else
+        {
+            boundIterations = options.BoundIterations;
+            (lower, upper) = Bisection(g, divergence, a, b, gamma, k, boundIterations);
+        }
+
+        string probabilities;
+        int temperatureIterations = 0;
+        if (options.Output == ExportOutput.MaximumEntropy && gamma > 0.0)
+        {
+            if (double.IsPositiveInfinity(gamma))
+            {
+                probabilities = g.Add(g.Mul(p, zero), g.Scalar(1f / k));
+            }
+            else
+            {
+                // Clipped to the bounds: both are float32 roots of the same set, a rounding apart.
+                temperatureIterations = options.TemperatureIterations;
+                probabilities = g.Min(g.Max(TemperedKl(g, a, gamma, temperatureIterations), lower), upper);
+            }
+        }
+        else
+        {
+            probabilities = Intersection(g, lower, upper, p);
+        }
+
+        string labels = g.Op("GreaterOrEqual", [upper, g.ReduceMax(lower, 1, keepDims: true)]);
+        var batch = logits.Type.TensorType.Shape?.Dim.Count == 2 ? logits.Type.TensorType.Shape.Dim[0].Clone() : new TensorShapeProto.Types.Dimension { DimParam = "N" };
+        string[] values = [probabilities, lower, upper, labels];
+        for (int i = 0; i < AddedOutputs.Length; i++)
+        {
+            g.Identity(values[i], AddedOutputs[i]);
+            var type = i == 3 ? TensorProto.Types.DataType.Bool : TensorProto.Types.DataType.Float;
+            graph.Output.Add(ValueInfo(AddedOutputs[i], type, batch, k));
+        }
+
+        string gammaText = double.IsPositiveInfinity(gamma) ? "inf" : gamma.ToString("R", CultureInfo.InvariantCulture);
+        SetMetadata(model, "credal.divergence", artifact.Divergence);
+        SetMetadata(model, "credal.gamma_nats", gammaText);
+        SetMetadata(model, "credal.epsilon", artifact.Epsilon.ToString("R", CultureInfo.InvariantCulture));
+        SetMetadata(model, "credal.output", options.Output == ExportOutput.Intersection ? "intersection" : "maxent");
+        SetMetadata(model, "credal.artifact_sha256", artifact.Sha256 ?? string.Empty);
+        return new ExportSummary(k, artifact.Divergence, gamma, opset, boundIterations, temperatureIterations, g.NodesAdded);
+    }
+
+    private static (GraphProto Graph, long Opset, ValueInfoProto Logits) Validate(ModelProto model, CalibrationArtifact artifact, CalibratedExportOptions options, IDivergence divergence, string source)
+    {
+        var graph = model.Graph ?? throw new OnnxExportException(source, "not an ONNX model: no graph");
+        var opsetImport = model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")
+            ?? throw new OnnxExportException(source, "the model imports no default-domain (ai.onnx) opset");
+        if (opsetImport.Version < MinimumOpset)
+        {
+            throw new OnnxExportException(source, $"the model uses opset {opsetImport.Version}; export needs opset {MinimumOpset} or higher (re-export the edge model with opset >= {MinimumOpset})");
+        }
+
+        string name = options.LogitsOutputName;
+        var logits = graph.Output.FirstOrDefault(o => o.Name == name)
+            ?? throw new OnnxExportException(source, $"the model has no output named '{name}' (outputs: {string.Join(", ", graph.Output.Select(o => "'" + o.Name + "'"))}); name the logits output with --logits-output");
+        var tensor = logits.Type?.TensorType;
+        if (tensor is null || tensor.ElemType != (int)TensorProto.Types.DataType.Float)
+        {
+            string what = tensor is null ? "not a tensor" : ((TensorProto.Types.DataType)tensor.ElemType).ToString().ToLowerInvariant();
+            throw new OnnxExportException(source, $"output '{name}' is {what}; export needs float32 logits");
+        }
+
+        if (tensor.Shape is { } shape)
+        {
+            if (shape.Dim.Count != 2)
+            {
+                throw new OnnxExportException(source, $"output '{name}' has rank {shape.Dim.Count}; export needs logits of shape [N, K]");
+            }
+
+            if (shape.Dim[1].ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && shape.Dim[1].DimValue != artifact.Classes)
+            {
+                throw new OnnxExportException(source, $"output '{name}' has {shape.Dim[1].DimValue} classes but the calibration artifact has {artifact.Classes}");
+            }
+        }
+
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        taken.UnionWith(graph.Input.Select(i => i.Name));
+        taken.UnionWith(graph.Output.Select(o => o.Name));
+        taken.UnionWith(graph.Initializer.Select(i => i.Name));
+        taken.UnionWith(graph.Node.SelectMany(n => n.Output));
+        foreach (string added in AddedOutputs)
+        {
+            if (taken.Contains(added))
+            {
+                throw new OnnxExportException(source, $"the model already has a tensor named '{added}'; it cannot take the calibrated outputs (was it exported already?)");
+            }
+        }
+
+        if (taken.Any(t => t.StartsWith(Prefix, StringComparison.Ordinal)) || graph.Node.Any(n => n.Name.StartsWith(Prefix, StringComparison.Ordinal)))
+        {
+            throw new OnnxExportException(source, $"the model already has names starting with '{Prefix}' (was it exported already?)");
+        }
+
+        if (options.Output == ExportOutput.MaximumEntropy && divergence is not KullbackLeibler)
+        {
+            throw new OnnxExportException(source, $"the max-entropy output is exported for the KL divergence only; the artifact uses '{artifact.Divergence}' (use --output intersection)");
+        }
+
+        if (!(BinaryDivergenceGraph.Supports(divergence) || divergence is TotalVariation or PearsonChiSquare))
+        {
+            throw new OnnxExportException(source, $"divergence '{artifact.Divergence}' has no ONNX form");
+        }
+
+        return (graph, opsetImport.Version, logits);
+    }
+
+    /// <summary>Lower and upper bounds by bisection on <c>[N, 2K]</c>: columns <c>0..K-1</c> search below <c>p</c>, <c>K..2K-1</c> above.</summary>
+    private static (string Lower, string Upper) Bisection(GraphBuilder g, IDivergence divergence, string a, string b, double gamma, int k, int iterations)
+    {
+        string zero = g.Scalar(0f);
+        string margin = g.Scalar(BracketMargin);
+        string half = g.Scalar(0.5f);
+        string threshold = g.Scalar((float)gamma);
+        string vp = g.Sub(a, b);
+        string inside = g.Concat(1, vp, vp);
+        string outside = g.Concat(1, g.Sub(g.Min(vp, zero), margin), g.Add(g.Max(vp, zero), margin));
+        var d = BinaryDivergenceGraph.Create(g, divergence, g.Concat(1, a, a), g.Concat(1, b, b));
+        for (int i = 0; i < iterations; i++)
+        {
+            string mid = g.Mul(g.Add(inside, outside), half);
+            var (logT, logOneMinusT) = g.LogSigmoidPair(mid);
+            string ok = g.LessOrEqual(d.Value(logT, logOneMinusT), threshold);
+            string nextInside = g.Where(ok, mid, inside);
+            outside = g.Where(ok, outside, mid);
+            inside = nextInside;
+        }
+
+        string t = g.Exp(g.LogSigmoidPair(inside).LogT);
+        return (g.Columns(t, 0, k), g.Columns(t, k, 2 * k));
+    }
+
+    /// <summary>Intersection probability, kept inside <c>[lower, upper]</c>; <c>p</c> when the interval has no width.</summary>
+    private static string Intersection(GraphBuilder g, string lower, string upper, string p)
+    {
+        string zero = g.Scalar(0f);
+        string one = g.Scalar(1f);
+        string width = g.Sub(upper, lower);
+        string sumWidth = g.ReduceSum(width, 1, keepDims: true);
+        string beta = g.Div(g.Sub(one, g.ReduceSum(lower, 1, keepDims: true)), g.Max(sumWidth, g.Scalar(1e-30f)));
+        beta = g.Min(g.Max(beta, zero), one);
+        string q = g.Min(g.Max(g.Add(lower, g.Mul(beta, width)), lower), upper);
+        return g.Where(g.Op("Greater", [sumWidth, zero]), q, p);
+    }
+
+    /// <summary>KL max-entropy member <c>softmax(beta log p)</c>, <c>beta = 1/T</c> by bisection on [0, 1] keeping <c>KL &lt;= gamma</c>.</summary>
+    private static string TemperedKl(GraphBuilder g, string a, double gamma, int iterations)
+    {
+        string half = g.Scalar(0.5f);
+        string threshold = g.Scalar((float)gamma);
+        string inside = g.Scalar(1f);
+        string outside = g.Scalar(0f);
+        for (int i = 0; i < iterations; i++)
+        {
+            string mid = g.Mul(g.Add(inside, outside), half);
+            string s = g.Mul(mid, a);
+            string logQ = g.Sub(s, g.LogSumExp(s, 1, keepDims: true));
+            string kl = g.ReduceSum(g.Mul(g.Exp(logQ), g.Sub(logQ, a)), 1, keepDims: true);
+            string ok = g.LessOrEqual(kl, threshold);
+            string nextInside = g.Where(ok, mid, inside);
+            outside = g.Where(ok, outside, mid);
+            inside = nextInside;
+        }
+
+        string final = g.Mul(inside, a);
+        return g.Exp(g.Sub(final, g.LogSumExp(final, 1, keepDims: true)));
+    }
+
+    private static ValueInfoProto ValueInfo(string name, TensorProto.Types.DataType type, TensorShapeProto.Types.Dimension batch, int k)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(batch.Clone());
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = k });
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
+        };
+    }
+
+    private static void SetMetadata(ModelProto model, string key, string value)
+    {
+        var existing = model.MetadataProps.FirstOrDefault(m => m.Key == key);
+        if (existing is not null)
+        {
+            existing.Value = value;
+        }
+        else
+        {
+            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using CredalDistill.Onnx.Export;
+
+namespace CredalDistill.Onnx.Tests.Export;
+
+/// <summary>The appended graph uses only default-domain operators of opset 13, keeps the model's interface, and also runs at opset 18.</summary>
+public sealed class ExportGraphTests
+{
+    private static readonly HashSet<string> Allowed =
+    [
+        "Exp", "Log", "Add", "Sub", "Mul", "Div", "Min", "Max", "Abs", "Neg", "Sqrt", "Where", "LessOrEqual", "Greater",
+        "GreaterOrEqual", "ReduceMax", "ReduceSum", "Unsqueeze", "Squeeze", "Slice", "Concat", "Identity",
+    ];
+
+    [Theory]
+    [InlineData("kl", false)]
+    [InlineData("kl", true)]
+    [InlineData("reverse-kl", false)]
+    [InlineData("alpha:0.9", false)]
+    [InlineData("hellinger", false)]
+    [InlineData("tv", false)]
+    [InlineData("chi2", false)]
+    public void Appended_nodes_are_standard_opset_13_operators(string divergence, bool maxEntropy)
+    {
+        var model = LinearLogitsModel.Identity(5);
+        int before = model.Graph.Node.Count;
+        var options = new CalibratedExportOptions { Output = maxEntropy ? ExportOutput.MaximumEntropy : ExportOutput.Intersection };
+        var summary = CalibratedModelExporter.Append(model, ExportedModel.Artifact(divergence, 0.3, 5), options);
+        var added = model.Graph.Node.Skip(before).ToList();
+        Assert.Equal(summary.NodesAdded, added.Count);
+        Assert.All(added, n => Assert.Equal(string.Empty, n.Domain));
+        Assert.All(added, n => Assert.Contains(n.OpType, Allowed));
+        Assert.All(added, n => Assert.StartsWith(CalibratedModelExporter.Prefix, n.Name, StringComparison.Ordinal));
+        Assert.Equal(13, Assert.Single(model.OpsetImport).Version);
+        Assert.Equal(["x"], model.Graph.Input.Select(i => i.Name));
+        Assert.Equal(["logits", "probabilities", "lower", "upper", "label_set"], model.Graph.Output.Select(o => o.Name));
+    }
+
+    [Fact]
+    public void Opset_18_model_takes_reduce_axes_as_inputs_and_runs()
+    {
+        var model = LinearLogitsModel.Identity(3);
+        model.IrVersion = 8;
+        model.OpsetImport[0].Version = 18;
+        float[] z = [2f, -1f, 0.5f, 0f, -40f, -40f];
+        using var exported = new ExportedModel(model, ExportedModel.Artifact("kl", 0.64, 3));
+        Assert.Contains(model.Graph.Node, n => n.OpType == "ReduceMax" && n.Input.Count == 2);
+        var o = exported.Run("x", z, [2, 3]);
+        for (int r = 0; r < 2; r++)
+        {
+            var expected = ReferenceCredal.LogDomain(CredalDistill.Divergences.Divergence.KL, 0.64, z.Skip(r * 3).Take(3).Select(v => (double)v).ToArray());
+            for (int j = 0; j < 3; j++)
+            {
+                Assert.Equal(expected.Lower[j], o["lower"][(r * 3) + j], 2e-4);
+                Assert.Equal(expected.Upper[j], o["upper"][(r * 3) + j], 2e-4);
+                Assert.Equal(expected.Probabilities[j], o["probabilities"][(r * 3) + j], 2e-4);
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The device checks of `credal export` (run by .ci/run after `dotnet test`; also by hand from the repository root):
+#  1. Node: a third-party ONNX classifier exported with `credal export`, run by onnxruntime-node, compared with the
+#     C# library (web/check-node.mjs).
+#  2. Browser: the FMNIST-3 edge calibrated with `credal calibrate --logits` at eps 0.05, 0.1, 0.2 and exported with
+#     `credal export` into web/public/models; the page built with Vite and tested with Playwright (playwright-core +
+#     Debian chromium) against the library's numbers (web/test/browser.mjs); screenshot to out/ and docs/figures/.
+# Prints 'device-checks: N passed, N failed' last; exits non-zero when anything fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=out/device
+mkdir -p "$out/third-party" "$out/web"
+dotnet build -v q -nologo src/CredalDistill.Cli/CredalDistill.Cli.csproj > "$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
+dotnet build -v q -nologo tools/CredalDistill.DeviceChecks/CredalDistill.DeviceChecks.csproj >> "$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
+credal() { dotnet src/CredalDistill.Cli/bin/Debug/net10.0/CredalDistill.Cli.dll "$@"; }
+fixtures() { dotnet tools/CredalDistill.DeviceChecks/bin/Debug/net10.0/CredalDistill.DeviceChecks.dll "$@"; }
+
+tp="$out/third-party"
+fixtures third-party "$tp"
+credal export --model "$tp/model.onnx" --calibration "$tp/cal-kl.json" --logits-output logits --out "$tp/calibrated-kl-intersection.onnx"
+credal export --model "$tp/model.onnx" --calibration "$tp/cal-kl.json" --output maxent --out "$tp/calibrated-kl-maxent.onnx"
+credal export --model "$tp/model.onnx" --calibration "$tp/cal-hellinger.json" --out "$tp/calibrated-hellinger-intersection.onnx"
+credal export --model "$tp/model.onnx" --calibration "$tp/cal-alpha.json" --out "$tp/calibrated-alpha-intersection.onnx"
+fixtures third-party-expected "$tp"
+
+w="$out/web"
+fixtures web-prepare "$w"
+mkdir -p web/public/models web/public/data
+for eps in 0.05 0.1 0.2; do
+  credal calibrate --logits --cloud "$w/cal-cloud.csv" --edge "$w/cal-edge.csv" --epsilon "$eps" --out "$w/cal-eps$eps.json"
+  credal export --model models/fmnist3-edge.onnx --calibration "$w/cal-eps$eps.json" --out "web/public/models/fmnist3-edge-eps$eps.onnx"
+done
+fixtures web-expected "$w" 0.05 0.1 0.2
+cp "$w/images.json" "$w/thresholds.json" web/public/data/
+
+cd web
+if [ "${CI:-}" = "true" ] || [ ! -d node_modules ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run -s build
+status=0
+node check-node.mjs "../$tp" | tee ../$out/node-check.log || status=1
+node test/browser.mjs "../$w/expected.json" | tee ../$out/browser.log || status=1
+cd ..
+passed=$(grep -hoE '^(node-check|browser): [0-9]+ passed' "$out/node-check.log" "$out/browser.log" | awk '{s += $2} END {print s + 0}')
+failed=$(grep -hoE '[0-9]+ failed$' "$out/node-check.log" "$out/browser.log" | awk '{s += $1} END {print s + 0}')
+echo "device-checks: $passed passed, $failed failed"
+exit $status
