@@ -259,6 +259,11 @@ public sealed class CalibrationArtifact
             throw Fail(path, $"field 'classes' must be at least 2; got {classes}");
         }
 
+        if (classes > InputLimits.MaxColumns)
+        {
+            throw Fail(path, $"field 'classes' is {classes}; at most {InputLimits.MaxColumns} classes are supported");
+        }
+
         bool unbounded = Required(doc.Unbounded, "unbounded", path);
         double threshold;
         if (doc.Threshold is double t)
