@@ -396,6 +396,11 @@ public sealed class CalibrationArtifact
         {
             throw new CalibrationArtifactException(path, "not valid JSON: " + ex.Message, ex.LineNumber is long l ? (int)l + 1 : null, ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader.GetString on a name or value that is not valid UTF-8 (found by fuzzing).
+            throw new CalibrationArtifactException(path, "not valid JSON: a string is not valid UTF-8", null, ex);
+        }
 
         return result;
     }
