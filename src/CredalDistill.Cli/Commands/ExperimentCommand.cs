@@ -23,8 +23,9 @@ public sealed class ExperimentCommand : Command<ExperimentSettings>
         string output = settings.Out ?? (settings.Quick ? Path.Combine("out", "experiment-quick") : "docs");
         string command = "dotnet run -c Release --project src/CredalDistill.Cli -- experiment" + (settings.Quick ? " --quick" : string.Empty) + (settings.Splits is int s2 ? $" --splits {s2}" : string.Empty) + (settings.Seed != 20250110UL ? $" --seed {settings.Seed}" : string.Empty);
         var results = consoles.Progress.Run("experiment", progress =>
-            Experiment.Run(options, root, output, command, (stage, fraction) => progress.Report(fraction)));
-        cancellationToken.ThrowIfCancellationRequested();
+            Experiment.Run(options, root, output, command, (stage, fraction) => progress.Report(fraction), cancellationToken));
+
+        // Experiment.Run either committed every output or threw: an interruption never leaves a partial docs/ update.
 
         foreach (var task in results)
         {
