@@ -118,8 +118,8 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         var bias = task.LastLayer.Bias.ToArray();
         foreach (var (kind, name) in new[] { (LastLayerLaplaceKind.Diagonal, "laplace-diag"), (LastLayerLaplaceKind.KroneckerFactored, "laplace-kfac"), (LastLayerLaplaceKind.Full, "laplace-full") })
         {
-            var laplace = LastLayerLaplace.Fit(kind, featLab, d, weights, bias, labeledLabels);
-            Add(name, laplace.Predict(featTest), r => r.Values["prior-precision"] = laplace.PriorPrecision);
+            var laplace = LastLayerLaplace.Fit(kind, featLab, d, weights, bias, labeledLabels, cancellationToken);
+            Add(name, laplace.Predict(featTest, cancellationToken), r => r.Values["prior-precision"] = laplace.PriorPrecision);
         }
 
         // CD-CI.
@@ -209,7 +209,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         }
 
         // Label-free choice of epsilon (cross-fitted cloud-referenced ECE on the calibration set), KL + intersection.
-        var selection = EpsilonSelector.Select(cloudCal, edgeCal, KullbackLeibler.Instance, CredalOutput.Intersection, seed: options.Seed + (ulong)split);
+        var selection = EpsilonSelector.Select(cloudCal, edgeCal, KullbackLeibler.Instance, CredalOutput.Intersection, seed: options.Seed + (ulong)split, cancellationToken: cancellationToken);
         var autoPredictor = new CredalPredictor(selection.Threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1 });
         Add("cdci-auto/kl/intersection", autoPredictor.Predict(edgeTest), r =>
         {
@@ -218,7 +218,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         });
 
         // Label-free joint choice of divergence and epsilon (same folds for every pair), intersection probability.
-        var joint = ConfigurationSelector.Select(cloudCal, edgeCal, seed: options.Seed + (ulong)split);
+        var joint = ConfigurationSelector.Select(cloudCal, edgeCal, seed: options.Seed + (ulong)split, cancellationToken: cancellationToken);
         Add("cdci-auto/joint/intersection", new CredalPredictor(joint.Threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1 }).Predict(edgeTest), r =>
         {
             r.Values["epsilon"] = joint.Epsilon;
