@@ -17,7 +17,7 @@ public static class Experiment
     /// <param name="command">The command line to quote in RESULTS.md.</param>
     /// <param name="progress">Progress callback: (stage, fraction in [0, 1]).</param>
     /// <param name="cancellationToken">Stops the run (checked between steps, batches and rows); an interrupted run writes nothing.</param>
-    /// <remarks>RESULTS.md, results.json and figures/ are written all at the end or not at all (<see cref="StagedOutput"/>).</remarks>
+    /// <remarks>RESULTS.md, results.json, figures/, GUARANTEE.md and guarantee.json are written all at the end or not at all (<see cref="StagedOutput"/>).</remarks>
     public static IReadOnlyList<TaskResult> Run(ExperimentOptions options, string repositoryRoot, string outputDirectory, string command, Action<string, double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -27,6 +27,7 @@ public static class Experiment
         var clock = Stopwatch.StartNew();
         var results = new List<TaskResult>();
         var runner = new ExperimentRunner(options);
+        var guarantee = new List<CoverageCheck>();
         string figures = staged.Stage("figures");
         for (int t = 0; t < options.Tasks.Count; t++)
         {
@@ -55,7 +56,10 @@ public static class Experiment
             results.Add(result);
             progress($"{task.Name}: figures", start + (0.95 * span));
             ExperimentFigures.Write(outputs, result, runner, options, figures, cancellationToken: cancellationToken);
+            guarantee.AddRange(Guarantee(task.Name, outputs, options, cancellationToken));
         }
+
+        WriteGuarantee(staged, guarantee, options, command);
 
         string markdown = ResultsMarkdown.Render(options, results, command, clock.Elapsed);
         AtomicFile.WriteText(staged.Stage("RESULTS.md"), w => w.Write(markdown));
@@ -65,5 +69,42 @@ public static class Experiment
         staged.Commit();
         progress("done", 1.0);
         return results;
+    }
+
+    /// <summary>
+    /// Runs only the coverage guarantee test (<see cref="GuaranteeAtScale"/>) on the bundled models' outputs and writes
+    /// GUARANTEE.md and guarantee.json into <paramref name="outputDirectory"/> (all at the end, or nothing).
+    /// </summary>
+    public static IReadOnlyList<CoverageCheck> RunGuarantee(ExperimentOptions options, string repositoryRoot, string outputDirectory, string command, Action<string, double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        progress ??= (_, _) => { };
+        cancellationToken.ThrowIfCancellationRequested();
+        using var staged = StagedOutput.Create(outputDirectory);
+        var checks = new List<CoverageCheck>();
+        for (int t = 0; t < options.Tasks.Count; t++)
+        {
+            var task = FashionMnistTask.Parse(options.Tasks[t]);
+            double start = (double)t / options.Tasks.Count;
+            var outputs = TaskOutputs.Load(task, repositoryRoot, [], (stage, f) => progress(stage, start + (0.9 * f / options.Tasks.Count)), cancellationToken);
+            progress($"{task.Name}: {options.GuaranteeSplits} splits", start + (0.9 / options.Tasks.Count));
+            checks.AddRange(Guarantee(task.Name, outputs, options, cancellationToken));
+        }
+
+        WriteGuarantee(staged, checks, options, command);
+        cancellationToken.ThrowIfCancellationRequested();
+        staged.Commit();
+        progress("done", 1.0);
+        return checks;
+    }
+
+    private static List<CoverageCheck> Guarantee(string task, TaskOutputs outputs, ExperimentOptions options, CancellationToken cancellationToken) =>
+        GuaranteeAtScale.Run(task, outputs.Cloud, outputs.Edge, options.CalibrationSize, options.GuaranteeSplits, options.GuaranteeEpsilons, options.GuaranteeDivergences, options.Seed, cancellationToken);
+
+    private static void WriteGuarantee(StagedOutput staged, List<CoverageCheck> checks, ExperimentOptions options, string command)
+    {
+        AtomicFile.WriteText(staged.Stage("GUARANTEE.md"), w => w.Write(GuaranteeAtScale.Markdown(checks, command, options.Seed)));
+        var json = JsonSerializer.Serialize(new { command, seed = options.Seed, passed = GuaranteeAtScale.Passed(checks), checks }, new JsonSerializerOptions { WriteIndented = true });
+        AtomicFile.WriteText(staged.Stage("guarantee.json"), w => w.Write(json));
     }
 }
