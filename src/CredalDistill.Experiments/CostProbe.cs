@@ -13,7 +13,7 @@ namespace CredalDistill.Experiments;
 public static class CostProbe
 {
     /// <summary>Returns method identifier (or family prefix) to microseconds per input.</summary>
-    public static Dictionary<string, double> Measure(TaskOutputs task, ExperimentRunner runner, ExperimentOptions options)
+    public static Dictionary<string, double> Measure(TaskOutputs task, ExperimentRunner runner, ExperimentOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(runner);
@@ -35,6 +35,7 @@ public static class CostProbe
         };
         var probs = new double[k];
         var ts = new TemperatureScaling(1.5);
+        double Time(int n, Action<int> body) => CostProbe.Time(n, body, cancellationToken);
         costs["edge-ts"] = Time(rows, i => ts.Apply(logits.AsSpan(i * k, k), probs));
         var labels = task.Labels[..Math.Min(1000, task.Count)];
         var laplaceFeatures = task.EdgeFeatures.AsSpan(0, labels.Length * d).ToArray();
@@ -59,7 +60,7 @@ public static class CostProbe
         return costs;
     }
 
-    private static double Time(int rows, Action<int> body)
+    private static double Time(int rows, Action<int> body, CancellationToken cancellationToken)
     {
         for (int i = 0; i < Math.Min(rows, 20); i++)
         {
@@ -69,6 +70,7 @@ public static class CostProbe
         var passes = new double[5];
         for (int pass = 0; pass < passes.Length; pass++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             long start = Stopwatch.GetTimestamp();
             for (int i = 0; i < rows; i++)
             {

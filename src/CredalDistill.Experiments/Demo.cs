@@ -33,9 +33,13 @@ public static class Demo
     /// <param name="divergence">Canonical divergence name.</param>
     /// <param name="progress">Progress callback (stage, fraction).</param>
     /// <param name="taskNames">Tasks to run (default FMNIST-3 and FMNIST-10).</param>
-    public static IReadOnlyList<DemoTask> Run(string repositoryRoot, string outputDirectory, ulong seed, double epsilon, string divergence, Action<string, double>? progress = null, IReadOnlyList<string>? taskNames = null)
+    /// <param name="cancellationToken">Stops the run (checked between steps, batches and rows); an interrupted run writes nothing.</param>
+    /// <remarks>The report folder is written all at the end or not at all (<see cref="StagedOutput"/>).</remarks>
+    public static IReadOnlyList<DemoTask> Run(string repositoryRoot, string outputDirectory, ulong seed, double epsilon, string divergence, Action<string, double>? progress = null, IReadOnlyList<string>? taskNames = null, CancellationToken cancellationToken = default)
     {
         progress ??= (_, _) => { };
+        cancellationToken.ThrowIfCancellationRequested();
+        using var staged = StagedOutput.Create(outputDirectory);
         var results = new List<DemoTask>();
         var tasks = taskNames ?? ["fmnist3", "fmnist10"];
         for (int t = 0; t < tasks.Count; t++)
@@ -54,10 +58,10 @@ public static class Demo
                 MonteCarloTestRows = int.MaxValue,
                 CentroidSamples = 300,
             };
-            var outputs = TaskOutputs.Load(task, repositoryRoot, options.QuantizedBits, (stage, f) => progress($"{stage}", start + (0.25 * f / tasks.Count)));
+            var outputs = TaskOutputs.Load(task, repositoryRoot, options.QuantizedBits, (stage, f) => progress($"{stage}", start + (0.25 * f / tasks.Count)), cancellationToken);
             progress($"{task.Name}: calibrating and evaluating", start + (0.3 / tasks.Count));
             var runner = new ExperimentRunner(options);
-            var records = runner.Run(outputs);
+            var records = runner.Run(outputs, cancellationToken: cancellationToken);
             var result = new TaskResult
             {
                 Task = task.Name,
@@ -68,14 +72,15 @@ public static class Demo
                 CostMicroseconds = new Dictionary<string, double> { ["edge-model"] = outputs.EdgeMicroseconds, ["cloud"] = outputs.CloudMicroseconds },
             };
             progress($"{task.Name}: figures", start + (0.8 / tasks.Count));
-            ExperimentFigures.Write(outputs, result, runner, options, Path.Combine(outputDirectory, "figures"), sweeps: false);
+            ExperimentFigures.Write(outputs, result, runner, options, staged.Stage("figures"), sweeps: false, cancellationToken);
             results.Add(new DemoTask(result, outputs.EdgeMicroseconds, outputs.CloudMicroseconds));
         }
 
-        Directory.CreateDirectory(outputDirectory);
-        AtomicFile.WriteText(Path.Combine(outputDirectory, "report.md"), w => w.Write(Markdown(results, seed, epsilon, divergence)));
+        AtomicFile.WriteText(staged.Stage("report.md"), w => w.Write(Markdown(results, seed, epsilon, divergence)));
         var json = JsonSerializer.Serialize(new { seed, epsilon, divergence, tasks = results }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
-        AtomicFile.WriteText(Path.Combine(outputDirectory, "report.json"), w => w.Write(json));
+        AtomicFile.WriteText(staged.Stage("report.json"), w => w.Write(json));
+        cancellationToken.ThrowIfCancellationRequested();
+        staged.Commit();
         progress("done", 1.0);
         return results;
     }

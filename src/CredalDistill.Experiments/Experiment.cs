@@ -16,28 +16,33 @@ public static class Experiment
     /// <param name="outputDirectory">Where RESULTS.md, results.json and figures/ go (e.g. docs).</param>
     /// <param name="command">The command line to quote in RESULTS.md.</param>
     /// <param name="progress">Progress callback: (stage, fraction in [0, 1]).</param>
-    public static IReadOnlyList<TaskResult> Run(ExperimentOptions options, string repositoryRoot, string outputDirectory, string command, Action<string, double>? progress = null)
+    /// <param name="cancellationToken">Stops the run (checked between steps, batches and rows); an interrupted run writes nothing.</param>
+    /// <remarks>RESULTS.md, results.json, figures/, GUARANTEE.md and guarantee.json are written all at the end or not at all (<see cref="StagedOutput"/>).</remarks>
+    public static IReadOnlyList<TaskResult> Run(ExperimentOptions options, string repositoryRoot, string outputDirectory, string command, Action<string, double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         progress ??= (_, _) => { };
+        cancellationToken.ThrowIfCancellationRequested();
+        using var staged = StagedOutput.Create(outputDirectory);
         var clock = Stopwatch.StartNew();
         var results = new List<TaskResult>();
         var runner = new ExperimentRunner(options);
-        string figures = Path.Combine(outputDirectory, "figures");
+        var guarantee = new List<CoverageCheck>();
+        string figures = staged.Stage("figures");
         for (int t = 0; t < options.Tasks.Count; t++)
         {
             var task = FashionMnistTask.Parse(options.Tasks[t]);
             double start = (double)t / options.Tasks.Count;
             double span = 1.0 / options.Tasks.Count;
-            var outputs = TaskOutputs.Load(task, repositoryRoot, options.QuantizedBits, (stage, f) => progress($"{stage}", start + (0.1 * span * f)));
+            var outputs = TaskOutputs.Load(task, repositoryRoot, options.QuantizedBits, (stage, f) => progress($"{stage}", start + (0.1 * span * f)), cancellationToken);
             int done = 0;
             var records = runner.Run(outputs, _ =>
             {
                 int d = Interlocked.Increment(ref done);
                 progress($"{task.Name}: split {d}/{options.Splits}", start + (span * (0.1 + (0.8 * d / options.Splits))));
-            });
+            }, cancellationToken);
             progress($"{task.Name}: measuring costs", start + (0.9 * span));
-            var costs = CostProbe.Measure(outputs, runner, options);
+            var costs = CostProbe.Measure(outputs, runner, options, cancellationToken);
             var methods = records.GroupBy(r => r.Method).ToDictionary(g => g.Key, g => MethodSummary.From(g.Key, g), StringComparer.Ordinal);
             var result = new TaskResult
             {
@@ -50,15 +55,56 @@ public static class Experiment
             };
             results.Add(result);
             progress($"{task.Name}: figures", start + (0.95 * span));
-            ExperimentFigures.Write(outputs, result, runner, options, figures);
+            ExperimentFigures.Write(outputs, result, runner, options, figures, cancellationToken: cancellationToken);
+            guarantee.AddRange(Guarantee(task.Name, outputs, options, cancellationToken));
         }
 
-        Directory.CreateDirectory(outputDirectory);
+        WriteGuarantee(staged, guarantee, options, command);
+
         string markdown = ResultsMarkdown.Render(options, results, command, clock.Elapsed);
-        AtomicFile.WriteText(Path.Combine(outputDirectory, "RESULTS.md"), w => w.Write(markdown));
+        AtomicFile.WriteText(staged.Stage("RESULTS.md"), w => w.Write(markdown));
         var json = JsonSerializer.Serialize(new { command, options, elapsedSeconds = clock.Elapsed.TotalSeconds, tasks = results }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
-        AtomicFile.WriteText(Path.Combine(outputDirectory, "results.json"), w => w.Write(json));
+        AtomicFile.WriteText(staged.Stage("results.json"), w => w.Write(json));
+        cancellationToken.ThrowIfCancellationRequested();
+        staged.Commit();
         progress("done", 1.0);
         return results;
+    }
+
+    /// <summary>
+    /// Runs only the coverage guarantee test (<see cref="GuaranteeAtScale"/>) on the bundled models' outputs and writes
+    /// GUARANTEE.md and guarantee.json into <paramref name="outputDirectory"/> (all at the end, or nothing).
+    /// </summary>
+    public static IReadOnlyList<CoverageCheck> RunGuarantee(ExperimentOptions options, string repositoryRoot, string outputDirectory, string command, Action<string, double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        progress ??= (_, _) => { };
+        cancellationToken.ThrowIfCancellationRequested();
+        using var staged = StagedOutput.Create(outputDirectory);
+        var checks = new List<CoverageCheck>();
+        for (int t = 0; t < options.Tasks.Count; t++)
+        {
+            var task = FashionMnistTask.Parse(options.Tasks[t]);
+            double start = (double)t / options.Tasks.Count;
+            var outputs = TaskOutputs.Load(task, repositoryRoot, [], (stage, f) => progress(stage, start + (0.9 * f / options.Tasks.Count)), cancellationToken);
+            progress($"{task.Name}: {options.GuaranteeSplits} splits", start + (0.9 / options.Tasks.Count));
+            checks.AddRange(Guarantee(task.Name, outputs, options, cancellationToken));
+        }
+
+        WriteGuarantee(staged, checks, options, command);
+        cancellationToken.ThrowIfCancellationRequested();
+        staged.Commit();
+        progress("done", 1.0);
+        return checks;
+    }
+
+    private static List<CoverageCheck> Guarantee(string task, TaskOutputs outputs, ExperimentOptions options, CancellationToken cancellationToken) =>
+        GuaranteeAtScale.Run(task, outputs.Cloud, outputs.Edge, options.CalibrationSize, options.GuaranteeSplits, options.GuaranteeEpsilons, options.GuaranteeDivergences, options.Seed, cancellationToken);
+
+    private static void WriteGuarantee(StagedOutput staged, List<CoverageCheck> checks, ExperimentOptions options, string command)
+    {
+        AtomicFile.WriteText(staged.Stage("GUARANTEE.md"), w => w.Write(GuaranteeAtScale.Markdown(checks, command, options.Seed)));
+        var json = JsonSerializer.Serialize(new { command, seed = options.Seed, passed = GuaranteeAtScale.Passed(checks), checks }, new JsonSerializerOptions { WriteIndented = true });
+        AtomicFile.WriteText(staged.Stage("guarantee.json"), w => w.Write(json));
     }
 }

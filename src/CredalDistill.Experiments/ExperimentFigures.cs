@@ -13,7 +13,7 @@ namespace CredalDistill.Experiments;
 public static class ExperimentFigures
 {
     /// <summary>Writes the figures of one task into <paramref name="directory"/> (the eps and quantization sweeps only when <paramref name="sweeps"/>) and returns the file names.</summary>
-    public static List<string> Write(TaskOutputs task, TaskResult result, ExperimentRunner runner, ExperimentOptions options, string directory, bool sweeps = true)
+    public static List<string> Write(TaskOutputs task, TaskResult result, ExperimentRunner runner, ExperimentOptions options, string directory, bool sweeps = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(result);
@@ -34,6 +34,7 @@ public static class ExperimentFigures
         var outputs = ids.Where(runner.SplitZeroOutputs.ContainsKey).Select(id => (Id: id, Output: runner.SplitZeroOutputs[id])).ToList();
         foreach (var (id, output) in outputs)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             string file = $"reliability-{name}-{id.Replace('/', '-')}.png";
             var rowLabels = labels[..output.Rows];
             double ece = ExpectedCalibrationError.Compute(output, rowLabels);
@@ -41,12 +42,14 @@ public static class ExperimentFigures
             files.Add(file);
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         if (k == 3)
         {
             var threshold = ConformalCalibrator.Calibrate(task.Cloud.Select(plan.Calibration), task.Edge.Select(plan.Calibration), eps, divergence);
             files.Add(Simplex(task, plan, threshold, new CredalPredictor(threshold), directory));
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         if (sweeps)
         {
             files.AddRange(EpsilonSweeps(result, options, name, directory));

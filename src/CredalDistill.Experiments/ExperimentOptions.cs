@@ -39,6 +39,15 @@ public sealed record ExperimentOptions
     /// <summary>Hit-and-run samples per input for centroids above three classes.</summary>
     public int CentroidSamples { get; init; } = 500;
 
+    /// <summary>Random calibration/test splits of the coverage guarantee test (<see cref="GuaranteeAtScale"/>).</summary>
+    public int GuaranteeSplits { get; init; } = 1000;
+
+    /// <summary>Miscoverage levels of the coverage guarantee test.</summary>
+    public IReadOnlyList<double> GuaranteeEpsilons { get; init; } = [0.05, 0.1, 0.2];
+
+    /// <summary>Divergences of the coverage guarantee test.</summary>
+    public IReadOnlyList<string> GuaranteeDivergences { get; init; } = ["kl", "tv", "hellinger"];
+
     /// <summary>Master seed.</summary>
     public ulong Seed { get; init; } = 20250110;
 
@@ -52,5 +61,6 @@ public sealed record ExperimentOptions
         HeavyTestRows = 300,
         MonteCarloTestRows = 100,
         CentroidSamples = 200,
+        GuaranteeSplits = 200,
     };
 }

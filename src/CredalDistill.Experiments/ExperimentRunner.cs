@@ -19,20 +19,30 @@ public sealed class ExperimentRunner(ExperimentOptions options)
     public IReadOnlyDictionary<string, ProbabilityMatrix> SplitZeroOutputs => _splitZero;
 
     /// <summary>Runs all splits (in parallel) and returns the records, ordered by split then method.</summary>
-    public List<MethodRecord> Run(TaskOutputs task, Action<int>? splitDone = null)
+    /// <param name="task">The task's model outputs.</param>
+    /// <param name="splitDone">Called after each split.</param>
+    /// <param name="cancellationToken">Checked between splits, between methods and every 64 rows of the slow credal outputs.</param>
+    public List<MethodRecord> Run(TaskOutputs task, Action<int>? splitDone = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
         _splitZero.Clear();
         var bag = new ConcurrentBag<MethodRecord>();
-        Parallel.For(0, options.Splits, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, split =>
+        try
         {
-            foreach (var record in RunSplit(task, split))
+            Parallel.For(0, options.Splits, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, split =>
             {
-                bag.Add(record);
-            }
+                foreach (var record in RunSplit(task, split, cancellationToken))
+                {
+                    bag.Add(record);
+                }
 
-            splitDone?.Invoke(split);
-        });
+                splitDone?.Invoke(split);
+            });
+        }
+        catch (AggregateException ex) when (cancellationToken.IsCancellationRequested && ex.InnerExceptions.All(e => e is OperationCanceledException))
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
 
         return [.. bag.OrderBy(r => r.Split).ThenBy(r => r.Method, StringComparer.Ordinal)];
     }
@@ -41,7 +51,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
     public SplitPlan Plan(TaskOutputs task, int split) =>
         SplitPlan.Create(task.Count, options.CalibrationSize, options.LabeledSize, options.Seed + (1000UL * (ulong)task.Classes), split);
 
-    private List<MethodRecord> RunSplit(TaskOutputs task, int split)
+    private List<MethodRecord> RunSplit(TaskOutputs task, int split, CancellationToken cancellationToken)
     {
         var plan = Plan(task, split);
         int k = task.Classes;
@@ -55,6 +65,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
 
         void Add(string method, ProbabilityMatrix output, Action<MethodRecord>? extra = null, int[]? labelsOverride = null, ProbabilityMatrix? cloudOverride = null)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var record = new MethodRecord { Method = method, Split = split };
             var labels = labelsOverride ?? testLabels;
             var cloud = cloudOverride ?? cloudTest;
@@ -107,8 +118,8 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         var bias = task.LastLayer.Bias.ToArray();
         foreach (var (kind, name) in new[] { (LastLayerLaplaceKind.Diagonal, "laplace-diag"), (LastLayerLaplaceKind.KroneckerFactored, "laplace-kfac"), (LastLayerLaplaceKind.Full, "laplace-full") })
         {
-            var laplace = LastLayerLaplace.Fit(kind, featLab, d, weights, bias, labeledLabels);
-            Add(name, laplace.Predict(featTest), r => r.Values["prior-precision"] = laplace.PriorPrecision);
+            var laplace = LastLayerLaplace.Fit(kind, featLab, d, weights, bias, labeledLabels, cancellationToken);
+            Add(name, laplace.Predict(featTest, cancellationToken), r => r.Values["prior-precision"] = laplace.PriorPrecision);
         }
 
         // CD-CI.
@@ -172,20 +183,20 @@ public sealed class ExperimentRunner(ExperimentOptions options)
                 bool cheapMaxEnt = divergence is KullbackLeibler or TotalVariation;
                 if (cheapMaxEnt)
                 {
-                    Add($"{prefix}/maxent", predictor.Predict(edgeTest, CredalOutput.MaximumEntropy));
+                    Add($"{prefix}/maxent", Predict(predictor, edgeTest, CredalOutput.MaximumEntropy, cancellationToken));
                 }
                 else if (heavy)
                 {
-                    Add($"{prefix}/maxent", predictor.Predict(edgeHeavy, CredalOutput.MaximumEntropy), labelsOverride: heavyLabels, cloudOverride: cloudHeavy);
+                    Add($"{prefix}/maxent", Predict(predictor, edgeHeavy, CredalOutput.MaximumEntropy, cancellationToken), labelsOverride: heavyLabels, cloudOverride: cloudHeavy);
                 }
 
                 if (heavy && k == 3)
                 {
-                    Add($"{prefix}/centroid", predictor.Predict(edgeHeavy, CredalOutput.Centroid), labelsOverride: heavyLabels, cloudOverride: cloudHeavy);
+                    Add($"{prefix}/centroid", Predict(predictor, edgeHeavy, CredalOutput.Centroid, cancellationToken), labelsOverride: heavyLabels, cloudOverride: cloudHeavy);
                 }
                 else if (heavy)
                 {
-                    Add($"{prefix}/centroid", predictor.Predict(edgeMc, CredalOutput.Centroid), labelsOverride: mcLabels, cloudOverride: cloudMc);
+                    Add($"{prefix}/centroid", Predict(predictor, edgeMc, CredalOutput.Centroid, cancellationToken), labelsOverride: mcLabels, cloudOverride: cloudMc);
                 }
 
                 if (heavy && divergence is KullbackLeibler)
@@ -199,7 +210,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         }
 
         // Label-free choice of epsilon (cross-fitted cloud-referenced ECE on the calibration set), KL + intersection.
-        var selection = EpsilonSelector.Select(cloudCal, edgeCal, KullbackLeibler.Instance, CredalOutput.Intersection, seed: options.Seed + (ulong)split);
+        var selection = EpsilonSelector.Select(cloudCal, edgeCal, KullbackLeibler.Instance, CredalOutput.Intersection, seed: options.Seed + (ulong)split, cancellationToken: cancellationToken);
         var autoPredictor = new CredalPredictor(selection.Threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1 });
         Add("cdci-auto/kl/intersection", autoPredictor.Predict(edgeTest), r =>
         {
@@ -208,7 +219,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         });
 
         // Label-free joint choice of divergence and epsilon (same folds for every pair), intersection probability.
-        var joint = ConfigurationSelector.Select(cloudCal, edgeCal, seed: options.Seed + (ulong)split);
+        var joint = ConfigurationSelector.Select(cloudCal, edgeCal, seed: options.Seed + (ulong)split, cancellationToken: cancellationToken);
         Add("cdci-auto/joint/intersection", new CredalPredictor(joint.Threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1 }).Predict(edgeTest), r =>
         {
             r.Values["epsilon"] = joint.Epsilon;
@@ -235,6 +246,27 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         }
 
         return records;
+    }
+
+    /// <summary>
+    /// <see cref="CredalPredictor.Predict(ProbabilityMatrix, CredalOutput)"/> row by row with the same row index (so
+    /// the same Monte Carlo stream and the same values), checking <paramref name="cancellationToken"/> every 64 rows.
+    /// </summary>
+    private static ProbabilityMatrix Predict(CredalPredictor predictor, ProbabilityMatrix edge, CredalOutput output, CancellationToken cancellationToken)
+    {
+        int k = edge.Classes;
+        var result = new double[edge.Rows * k];
+        for (int i = 0; i < edge.Rows; i++)
+        {
+            if ((i & 63) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            predictor.Predict(edge.Row(i), output, result.AsSpan(i * k, k), i);
+        }
+
+        return ProbabilityMatrix.FromProbabilities(result, k, output.ToString());
     }
 
     private static void SetMetrics(MethodRecord record, bool[] sets, int[] labels, ProbabilityMatrix cloud, int k, string prefix)

@@ -135,7 +135,7 @@ public sealed class ExitCodeTests : IDisposable
         var run = CliRun.Invoke("predict", "--calibration", tampered, "--edge", _edge, "--out", _dir["p.csv"]);
         Assert.Equal(3, run.ExitCode);
         Assert.Contains("tampered.json", run.Stderr);
-        Assert.Contains("integrity", run.Stderr);
+        Assert.Contains("checksum mismatch", run.Stderr);
         Assert.False(File.Exists(_dir["p.csv"]));
 
         run = CliRun.Invoke("evaluate", "--calibration", tampered, "--edge", _edge, "--cloud", _cloud, "--labels", _labels);

@@ -17,8 +17,10 @@ public sealed class DemoCommand : Command<DemoSettings>
         string root = settings.Root ?? RepositoryRoot.Find();
         string divergence = Divergence.Parse(settings.Divergence).Name;
         var results = consoles.Progress.Run("demo: ONNX inference, calibration, evaluation", progress =>
-            Demo.Run(root, settings.Out, settings.Seed, settings.Epsilon, divergence, (stage, fraction) => progress.Report(fraction)));
-        cancellationToken.ThrowIfCancellationRequested();
+            Demo.Run(root, settings.Out, settings.Seed, settings.Epsilon, divergence, (stage, fraction) => progress.Report(fraction), cancellationToken: cancellationToken));
+
+        // Demo.Run either committed the whole report folder or threw (an interruption is an OperationCanceledException,
+        // reported as "interrupted; no output file was written"): what is printed below is true either way.
         foreach (var demo in results)
         {
             var task = demo.Task;

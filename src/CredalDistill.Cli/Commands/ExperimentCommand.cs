@@ -19,12 +19,34 @@ public sealed class ExperimentCommand : Command<ExperimentSettings>
             options = options with { Splits = splits, HeavySplits = Math.Min(options.HeavySplits, splits) };
         }
 
+        if (settings.GuaranteeSplits is int guaranteeSplits)
+        {
+            options = options with { GuaranteeSplits = guaranteeSplits };
+        }
+
         string root = settings.Root ?? RepositoryRoot.Find();
         string output = settings.Out ?? (settings.Quick ? Path.Combine("out", "experiment-quick") : "docs");
-        string command = "dotnet run -c Release --project src/CredalDistill.Cli -- experiment" + (settings.Quick ? " --quick" : string.Empty) + (settings.Splits is int s2 ? $" --splits {s2}" : string.Empty) + (settings.Seed != 20250110UL ? $" --seed {settings.Seed}" : string.Empty);
+        string command = "dotnet run -c Release --project src/CredalDistill.Cli -- experiment" + (settings.Quick ? " --quick" : string.Empty) + (settings.Guarantee ? " --guarantee" : string.Empty) + (settings.Splits is int s2 ? $" --splits {s2}" : string.Empty) + (settings.GuaranteeSplits is int g2 ? $" --guarantee-splits {g2}" : string.Empty) + (settings.Seed != 20250110UL ? $" --seed {settings.Seed}" : string.Empty);
+        if (settings.Guarantee)
+        {
+            var checks = consoles.Progress.Run("coverage guarantee at scale", progress =>
+                Experiment.RunGuarantee(options, root, output, command, (stage, fraction) => progress.Report(fraction), cancellationToken));
+            var table = new Table().Title($"coverage guarantee: {options.GuaranteeSplits} splits, n = {options.CalibrationSize}");
+            table.AddColumns("task", "divergence", "eps", "mean coverage", "band", "in band", "KS p");
+            foreach (var c in checks)
+            {
+                table.AddRow(c.Task, Markup.Escape(c.Divergence), $"{c.Epsilon}", $"{c.MeanCoverage:F4}", Markup.Escape($"[{c.Lower:F4}, {c.Upper:F4}]"), c.MeanWithinBand ? "yes" : "NO", $"{c.KsPValue:F3}");
+            }
+
+            consoles.Out.Write(table);
+            consoles.Out.MarkupLineInterpolated($"Overall: [bold]{(GuaranteeAtScale.Passed(checks) ? "PASS" : "FAIL")}[/]. Wrote [bold]{Path.Combine(output, "GUARANTEE.md")}[/] and guarantee.json.");
+            return ExitCodes.Success;
+        }
+
         var results = consoles.Progress.Run("experiment", progress =>
-            Experiment.Run(options, root, output, command, (stage, fraction) => progress.Report(fraction)));
-        cancellationToken.ThrowIfCancellationRequested();
+            Experiment.Run(options, root, output, command, (stage, fraction) => progress.Report(fraction), cancellationToken));
+
+        // Experiment.Run either committed every output or threw: an interruption never leaves a partial docs/ update.
 
         foreach (var task in results)
         {
@@ -41,7 +63,7 @@ public sealed class ExperimentCommand : Command<ExperimentSettings>
             consoles.Out.Write(table);
         }
 
-        consoles.Out.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(output, "RESULTS.md")}[/], results.json and figures/.");
+        consoles.Out.MarkupLineInterpolated($"Wrote [bold]{Path.Combine(output, "RESULTS.md")}[/], results.json, figures/, GUARANTEE.md and guarantee.json.");
         return ExitCodes.Success;
     }
 }

@@ -24,9 +24,20 @@ public sealed class ExperimentSettings : CommonSettings
     [DefaultValue(20250110UL)]
     public ulong Seed { get; set; } = 20250110UL;
 
+    /// <summary><c>--guarantee</c>.</summary>
+    [CommandOption("--guarantee")]
+    [DefaultValue(false)]
+    [Description("Run only the coverage guarantee test at scale (GUARANTEE.md, guarantee.json; see docs/RELIABILITY.md).")]
+    public bool Guarantee { get; set; }
+
+    /// <summary><c>--guarantee-splits</c>.</summary>
+    [CommandOption("--guarantee-splits <N>")]
+    [Description("Random calibration/test splits of the guarantee test (default 1000; 200 with --quick).")]
+    public int? GuaranteeSplits { get; set; }
+
     /// <summary><c>--out</c>.</summary>
     [CommandOption("--out <DIR>")]
-    [Description("Folder for RESULTS.md, results.json and figures/ (default docs, or out/experiment-quick with --quick).")]
+    [Description("Folder for RESULTS.md, results.json, figures/, GUARANTEE.md and guarantee.json (default docs, or out/experiment-quick with --quick).")]
     public string? Out { get; set; }
 
     /// <summary><c>--root</c>.</summary>
@@ -35,5 +46,8 @@ public sealed class ExperimentSettings : CommonSettings
     public string? Root { get; set; }
 
     /// <inheritdoc />
-    public override ValidationResult Validate() => Splits is <= 0 ? ValidationResult.Error("--splits must be positive") : ValidationResult.Success();
+    public override ValidationResult Validate() =>
+        Splits is <= 0 ? ValidationResult.Error("--splits must be positive")
+        : GuaranteeSplits is < 2 ? ValidationResult.Error("--guarantee-splits must be at least 2")
+        : ValidationResult.Success();
 }

@@ -90,8 +90,9 @@ public sealed class LastLayerLaplace
     /// <param name="weights">MAP last-layer weights <c>W</c>, row-major <c>K x D</c>.</param>
     /// <param name="bias">MAP bias <c>b</c>, length <c>K &gt;= 2</c>.</param>
     /// <param name="labels">Labels in [0, K), one per feature row (used only for tuning).</param>
-    public static LastLayerLaplace Fit(LastLayerLaplaceKind kind, ReadOnlySpan<double> features, int dimension, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, ReadOnlySpan<int> labels)
-        => Fit(kind, features, dimension, weights, bias, features, labels);
+    /// <param name="cancellationToken">Checked once per tuning row.</param>
+    public static LastLayerLaplace Fit(LastLayerLaplaceKind kind, ReadOnlySpan<double> features, int dimension, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, ReadOnlySpan<int> labels, CancellationToken cancellationToken = default)
+        => Fit(kind, features, dimension, weights, bias, features, labels, cancellationToken);
 
     /// <summary>
     /// Builds the GGN on <paramref name="features"/> (no labels needed) and tunes <c>delta</c> on a separate labeled
@@ -104,7 +105,8 @@ public sealed class LastLayerLaplace
     /// <param name="bias">MAP bias <c>b</c>, length <c>K &gt;= 2</c>.</param>
     /// <param name="tuningFeatures">Row-major finite features of the tuning set, <c>m x D</c>, <c>m &gt;= 1</c>.</param>
     /// <param name="tuningLabels">Labels in [0, K), one per tuning row.</param>
-    public static LastLayerLaplace Fit(LastLayerLaplaceKind kind, ReadOnlySpan<double> features, int dimension, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, ReadOnlySpan<double> tuningFeatures, ReadOnlySpan<int> tuningLabels)
+    /// <param name="cancellationToken">Checked once per tuning row.</param>
+    public static LastLayerLaplace Fit(LastLayerLaplaceKind kind, ReadOnlySpan<double> features, int dimension, ReadOnlySpan<double> weights, ReadOnlySpan<double> bias, ReadOnlySpan<double> tuningFeatures, ReadOnlySpan<int> tuningLabels, CancellationToken cancellationToken = default)
     {
         var (w, b, posterior) = Build(kind, features, dimension, weights, bias);
         int classes = b.Length;
@@ -118,6 +120,7 @@ public sealed class LastLayerLaplace
         var scratch = new Scratch(posterior);
         for (int i = 0; i < rows; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             scratch.Prepare(w, b, tuningFeatures.Slice(i * dimension, dimension));
             for (int j = 0; j < GridSize; j++)
             {
@@ -182,7 +185,8 @@ public sealed class LastLayerLaplace
     /// <paramref name="features"/> (<c>n = features.Length / D</c> rows).
     /// </summary>
     /// <param name="features">Row-major finite features, <c>n x D</c>.</param>
-    public ProbabilityMatrix Predict(ReadOnlySpan<double> features)
+    /// <param name="cancellationToken">Checked once per row.</param>
+    public ProbabilityMatrix Predict(ReadOnlySpan<double> features, CancellationToken cancellationToken = default)
     {
         int rows = Check.MatrixRows(features.Length, Dimension, nameof(features), "dimension");
         Check.FiniteRows(features, Dimension, nameof(features));
@@ -190,6 +194,7 @@ public sealed class LastLayerLaplace
         var scratch = new Scratch(_posterior);
         for (int i = 0; i < rows; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             scratch.Prepare(_weights, _bias, features.Slice(i * Dimension, Dimension));
             scratch.Predict(PriorPrecision);
             scratch.Probabilities.CopyTo(result.AsSpan(i * Classes, Classes));

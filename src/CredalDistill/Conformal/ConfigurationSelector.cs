@@ -29,7 +29,8 @@ public static class ConfigurationSelector
         CredalOutput output = CredalOutput.Intersection,
         IReadOnlyList<double>? epsilons = null,
         int folds = 2,
-        ulong seed = 1)
+        ulong seed = 1,
+        CancellationToken cancellationToken = default)
     {
         var candidates = (divergences ?? DefaultDivergences.Select(Divergence.Parse).ToArray()).ToArray();
         if (candidates.Length == 0)
@@ -42,11 +43,11 @@ public static class ConfigurationSelector
             ArgumentNullException.ThrowIfNull(d, nameof(divergences));
         }
 
-        return SelectCore(cloud, edge, candidates, output, epsilons, nameof(epsilons), folds, seed);
+        return SelectCore(cloud, edge, candidates, output, epsilons, nameof(epsilons), folds, seed, cancellationToken);
     }
 
     /// <summary>The selection over validated divergence candidates; <paramref name="epsilonsArgument"/> names the eps grid in errors.</summary>
-    internal static ConfigurationSelection SelectCore(ProbabilityMatrix cloud, ProbabilityMatrix edge, IDivergence[] candidates, CredalOutput output, IReadOnlyList<double>? epsilons, string epsilonsArgument, int folds, ulong seed)
+    internal static ConfigurationSelection SelectCore(ProbabilityMatrix cloud, ProbabilityMatrix edge, IDivergence[] candidates, CredalOutput output, IReadOnlyList<double>? epsilons, string epsilonsArgument, int folds, ulong seed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cloud);
         ArgumentNullException.ThrowIfNull(edge);
@@ -68,7 +69,7 @@ public static class ConfigurationSelector
         int bestE = 0;
         for (int d = 0; d < candidates.Length; d++)
         {
-            scores[d] = CrossFittedScores(cloud, edge, candidates[d], output, grid, folds, seed);
+            scores[d] = CrossFittedScores(cloud, edge, candidates[d], output, grid, folds, seed, cancellationToken);
             for (int e = 0; e < grid.Length; e++)
             {
                 double s = scores[d][e];
@@ -90,7 +91,7 @@ public static class ConfigurationSelector
     /// fold, with <c>gamma</c> calibrated on the other folds, for each candidate in <paramref name="grid"/>. The folds depend
     /// only on <c>n</c> and <paramref name="seed"/>, so scores of different divergences are paired.
     /// </summary>
-    private static double[] CrossFittedScores(ProbabilityMatrix cloud, ProbabilityMatrix edge, IDivergence divergence, CredalOutput output, double[] grid, int folds, ulong seed)
+    private static double[] CrossFittedScores(ProbabilityMatrix cloud, ProbabilityMatrix edge, IDivergence divergence, CredalOutput output, double[] grid, int folds, ulong seed, CancellationToken cancellationToken)
     {
         if (folds < 2 || folds > edge.Rows / 2)
         {
@@ -122,6 +123,7 @@ public static class ConfigurationSelector
             var heldCloud = cloud.Select(held);
             for (int c = 0; c < grid.Length; c++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 double gamma = ConformalCalibrator.Threshold(fitScores, grid[c]);
                 var predicted = new CredalPredictor(divergence, gamma).Predict(heldEdge, output);
                 scores[c] += CloudReferencedCalibrationError.Compute(predicted, heldCloud) / folds;

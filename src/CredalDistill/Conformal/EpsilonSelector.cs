@@ -25,10 +25,11 @@ public static class EpsilonSelector
         CredalOutput output = CredalOutput.Intersection,
         IReadOnlyList<double>? candidates = null,
         int folds = 2,
-        ulong seed = 1)
+        ulong seed = 1,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(divergence);
-        var joint = ConfigurationSelector.SelectCore(cloud, edge, [divergence], output, candidates, nameof(candidates), folds, seed);
+        var joint = ConfigurationSelector.SelectCore(cloud, edge, [divergence], output, candidates, nameof(candidates), folds, seed, cancellationToken);
         return new EpsilonSelection([.. joint.Epsilons], [.. joint.Scores[0]], joint.ChosenEpsilonIndex, joint.Threshold);
     }
 }

@@ -13,11 +13,12 @@ namespace CredalDistill.IO;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Integrity hash.</b> <c>sha256</c> is the lowercase hexadecimal SHA-256 of the file's exact bytes in which the
+/// <b>Checksum.</b> <c>sha256</c> is the lowercase hexadecimal SHA-256 of the file's exact bytes in which the
 /// 64 characters of the <c>sha256</c> value itself (between its quotes) are replaced by 64 ASCII <c>'0'</c>
 /// characters. <see cref="Save(string)"/> writes the file with that placeholder, hashes the bytes and patches the
 /// hash in place (same length, so nothing else moves); <see cref="Load(string)"/> reverses it. Any edit of the file,
-/// including reformatting, therefore invalidates the hash.
+/// including reformatting, therefore invalidates the checksum. It detects accidental corruption (truncation, bit rot,
+/// an editor's reformatting), not deliberate tampering: anyone can recompute it after an edit.
 /// </para>
 /// <para>
 /// <b>Numbers.</b> <c>threshold</c> is JSON <c>null</c> exactly when <c>unbounded</c> is true (<c>gamma = +inf</c>,
@@ -98,13 +99,13 @@ public sealed class CalibrationArtifact
     /// <summary>Creation time, UTC.</summary>
     public DateTime CreatedUtc { get; }
 
-    /// <summary>The integrity hash as last saved or loaded (lowercase hex), or null for an artifact never saved or loaded.</summary>
+    /// <summary>The SHA-256 checksum (corruption detection, not tamper-proofing) as last saved or loaded (lowercase hex), or null for an artifact never saved or loaded.</summary>
     public string? Sha256 { get; private set; }
 
     /// <summary>The divergence instance named by <see cref="Divergence"/>.</summary>
     public IDivergence CreateDivergence() => Divergences.Divergence.Parse(Divergence);
 
-    /// <summary>Writes the artifact atomically as indented UTF-8 JSON (no BOM) with its integrity hash; returns the hash.</summary>
+    /// <summary>Writes the artifact atomically as indented UTF-8 JSON (no BOM) with its SHA-256 checksum; returns the checksum.</summary>
     public string Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -143,7 +144,7 @@ public sealed class CalibrationArtifact
 
     /// <summary>
     /// Loads and verifies an artifact: JSON syntax, <c>format</c>, <c>version</c>, every required field present and
-    /// no unknown field, field types, the integrity hash, then value ranges (divergence name, <c>epsilon</c> in (0, 1),
+    /// no unknown field, field types, the checksum, then value ranges (divergence name, <c>epsilon</c> in (0, 1),
     /// <c>n &gt;= 1</c>, <c>classes &gt;= 2</c>, <c>threshold &gt;= 0</c> or null exactly when <c>unbounded</c>,
     /// <c>thresholdUnits = "nats"</c>, ordered scores, ISO 8601 <c>createdUtc</c>).
     /// </summary>
@@ -225,7 +226,7 @@ public sealed class CalibrationArtifact
         string actual = Convert.ToHexStringLower(SHA256.HashData(copy));
         if (!string.Equals(stored, actual, StringComparison.Ordinal))
         {
-            throw Fail(path, "integrity check failed: the sha256 field does not match the content (the file was edited or corrupted); re-run calibrate");
+            throw Fail(path, "checksum mismatch: the sha256 checksum does not match the content (the file was corrupted or edited); re-run calibrate");
         }
 
         var artifact = FromDocument(doc, path);
@@ -257,6 +258,11 @@ public sealed class CalibrationArtifact
         if (classes < 2)
         {
             throw Fail(path, $"field 'classes' must be at least 2; got {classes}");
+        }
+
+        if (classes > InputLimits.MaxColumns)
+        {
+            throw Fail(path, $"field 'classes' is {classes}; at most {InputLimits.MaxColumns} classes are supported");
         }
 
         bool unbounded = Required(doc.Unbounded, "unbounded", path);
@@ -390,6 +396,11 @@ public sealed class CalibrationArtifact
         catch (JsonException ex)
         {
             throw new CalibrationArtifactException(path, "not valid JSON: " + ex.Message, ex.LineNumber is long l ? (int)l + 1 : null, ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader.GetString on a name or value that is not valid UTF-8 (found by fuzzing).
+            throw new CalibrationArtifactException(path, "not valid JSON: a string is not valid UTF-8", null, ex);
         }
 
         return result;

@@ -2,8 +2,8 @@ namespace CredalDistill.IO;
 
 /// <summary>
 /// A calibration artifact file was refused by <see cref="CalibrationArtifact.Load(string)"/>: not JSON, wrong
-/// <c>format</c> or <c>version</c>, a missing, unknown or invalid field, inconsistent values, or an integrity
-/// hash mismatch. It derives from <see cref="DataFormatException"/>, so the CLI maps it to exit code 3.
+/// <c>format</c> or <c>version</c>, a missing, unknown or invalid field, inconsistent values, or a checksum
+/// mismatch. It derives from <see cref="DataFormatException"/>, so the CLI maps it to exit code 3.
 /// </summary>
 public sealed class CalibrationArtifactException : DataFormatException
 {

@@ -4,7 +4,8 @@ namespace CredalDistill.IO;
 
 /// <summary>
 /// Reads a text file line by line into a pooled character buffer without allocating a string per line.
-/// Accepts <c>\n</c> and <c>\r\n</c> line endings and a UTF-8 (or UTF-16/32 with BOM) encoding.
+/// Accepts <c>\n</c> and <c>\r\n</c> line endings and a UTF-8 (or UTF-16/32 with BOM) encoding. A line longer than
+/// <see cref="InputLimits.MaxLineLength"/> characters is a <see cref="DataFormatException"/>.
 /// </summary>
 internal sealed class CsvLineReader : IDisposable
 {
@@ -14,6 +15,7 @@ internal sealed class CsvLineReader : IDisposable
     private static readonly System.Text.Encoding ReadEncoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
     private readonly StreamReader _reader;
+    private readonly string _path;
     private char[] _buffer;
     private int _start;
     private int _end;
@@ -22,6 +24,7 @@ internal sealed class CsvLineReader : IDisposable
 
     public CsvLineReader(string path)
     {
+        _path = path;
         _reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan), ReadEncoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         _buffer = ArrayPool<char>.Shared.Rent(InitialSize);
     }
@@ -107,6 +110,11 @@ internal sealed class CsvLineReader : IDisposable
 
         if (_end == _buffer.Length)
         {
+            if (_end - _start >= InputLimits.MaxLineLength)
+            {
+                throw new DataFormatException(_path, $"line of {InputLimits.MaxLineLength} or more characters; lines must be shorter (a documented limit)", line: LineNumber + 1);
+            }
+
             var bigger = ArrayPool<char>.Shared.Rent(_buffer.Length * 2);
             Array.Copy(_buffer, bigger, _end);
             ArrayPool<char>.Shared.Return(_buffer);

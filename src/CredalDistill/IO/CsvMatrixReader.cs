@@ -59,6 +59,11 @@ internal sealed class CsvMatrixReader : MatrixReader
             }
 
             int columns = CsvText.FieldCount(first);
+            if (columns > InputLimits.MaxColumns)
+            {
+                throw new DataFormatException(path, $"{columns} columns; at most {InputLimits.MaxColumns} are supported", line: 1);
+            }
+
             if (expectedColumns is int expected && expected != columns)
             {
                 throw new DataFormatException(path, $"{columns} columns, expected {expected}", line: 1);

@@ -4,7 +4,8 @@ namespace CredalDistill.IO;
 
 /// <summary>
 /// Reads and writes class labels (one integer per sample): CSV with one integer per line and an optional header
-/// line, or a 1-D integer NPY array (int32, int64 or uint8; shape <c>(n,)</c> or <c>(n, 1)</c>).
+/// line, or a 1-D NPY array of any numeric dtype of <see cref="NpyDType"/> (integers, bool, or floats holding
+/// whole numbers; shape <c>(n,)</c> or <c>(n, 1)</c>).
 /// </summary>
 public static class LabelFile
 {
@@ -123,63 +124,41 @@ public static class LabelFile
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         var header = NpyHeader.Read(stream, path);
-        string? type = header.LittleEndianType();
-        int itemSize = type switch
-        {
-            "i4" => 4,
-            "i8" => 8,
-            "u1" => 1,
-            _ => 0,
-        };
-        if (itemSize == 0)
-        {
-            throw new DataFormatException(path, $"dtype '{header.Descr}' is not supported for labels; expected int32, int64 or uint8 ('<i4', '<i8', '|u1')");
-        }
-
+        var type = NpyDType.Parse(header.Descr, path);
         bool shapeOk = header.Shape.Length == 1 || (header.Shape.Length == 2 && header.Shape[1] == 1);
         if (!shapeOk)
         {
             throw new DataFormatException(path, $"shape {header.ShapeText} has {header.Shape.Length} dimension(s); expected a 1-D label array (n,)");
         }
 
+        header.RequireExactData(stream.Length, type.Size, path);
         long n = header.Shape[0];
         if (n > Array.MaxLength)
         {
             throw new DataFormatException(path, $"shape {header.ShapeText} is too large to load");
         }
 
-        long needed = n * itemSize;
-        long available = stream.Length - header.DataOffset;
-        if (available < needed)
-        {
-            throw new DataFormatException(path, $"truncated data: shape {header.ShapeText} of '{header.Descr}' needs {needed} bytes, the file has {available}");
-        }
-
-        if (available > needed)
-        {
-            throw new DataFormatException(path, $"{available - needed} unexpected bytes after the data of shape {header.ShapeText}");
-        }
-
         var result = new int[n];
         var buffer = new byte[1 << 16];
+        var values = new double[buffer.Length / type.Size];
         long done = 0;
         while (done < n)
         {
-            int count = (int)Math.Min(buffer.Length / itemSize, n - done);
-            var bytes = buffer.AsSpan(0, count * itemSize);
-            stream.ReadExactly(bytes);
+            int count = (int)Math.Min(values.Length, n - done);
+            var bytes = buffer.AsSpan(0, count * type.Size);
+            if (stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) < bytes.Length)
+            {
+                throw new DataFormatException(path, "truncated data (the file changed while being read)");
+            }
+
+            type.Decode(bytes, values.AsSpan(0, count));
             for (int i = 0; i < count; i++)
             {
-                long value = itemSize switch
-                {
-                    4 => BinaryPrimitives.ReadInt32LittleEndian(bytes[(i * 4)..]),
-                    8 => BinaryPrimitives.ReadInt64LittleEndian(bytes[(i * 8)..]),
-                    _ => bytes[i],
-                };
+                double value = values[i];
                 int row = (int)(done + i);
-                if (value > int.MaxValue || value < int.MinValue)
+                if (!(value == Math.Floor(value)) || value > int.MaxValue || value < int.MinValue)
                 {
-                    throw new DataFormatException(path, $"label {value} does not fit in a 32-bit integer", row: row + 1);
+                    throw new DataFormatException(path, $"{CsvText.Format(value)} is not an integer label", row: row + 1);
                 }
 
                 Validate((int)value, classes, path, line: null, row: row + 1);

@@ -46,7 +46,7 @@ public static class MatrixFile
     {
         using var reader = MatrixReader.Open(path, expectedColumns);
         int columns = reader.Columns;
-        long estimate = reader.TotalRows ?? EstimateCsvRows(path, reader.Header is not null);
+        long estimate = reader.TotalRows ?? EstimateCsvRows(path, reader.Header is not null, columns);
         long maxRows = Array.MaxLength / columns;
         int capacity = (int)Math.Clamp(estimate, 1, maxRows);
         var data = new double[(long)capacity * columns];
@@ -248,8 +248,12 @@ public static class MatrixFile
         }
     }
 
-    /// <summary>Counts line breaks to size the result array once: lines in the file minus the header line.</summary>
-    private static long EstimateCsvRows(string path, bool hasHeader)
+    /// <summary>
+    /// Counts line breaks to size the result array once: lines in the file minus the header line, but never more
+    /// than a row of <paramref name="columns"/> one-character numbers fits in the file (2 * columns - 1 bytes), so
+    /// blank lines cannot inflate the allocation beyond about 4 times the file size.
+    /// </summary>
+    private static long EstimateCsvRows(string path, bool hasHeader, int columns)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         var buffer = new byte[1 << 20];
@@ -263,6 +267,7 @@ public static class MatrixFile
         }
 
         long lines = newlines + (last == (byte)'\n' ? 0 : 1);
-        return Math.Max(1, lines - (hasHeader ? 1 : 0));
+        long fit = (stream.Length / ((2L * columns) - 1)) + 1;
+        return Math.Max(1, Math.Min(fit, lines - (hasHeader ? 1 : 0)));
     }
 }

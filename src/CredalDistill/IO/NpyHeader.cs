@@ -39,26 +39,32 @@ internal sealed class NpyHeader
         : "(" + string.Join(", ", Shape.Select(s => s.ToString(CultureInfo.InvariantCulture))) + ")";
 
     /// <summary>
-    /// Normalises a dtype to <c>kind + size</c> (e.g. <c>f8</c>, <c>i4</c>, <c>u1</c>) when its byte order is
-    /// little-endian, native on a little-endian machine, or irrelevant (<c>|</c>); otherwise null.
+    /// Requires the data after the header to be exactly <c>product(shape) * itemSize</c> bytes, computed without
+    /// overflow, so that a header claiming more elements than the file holds is refused before anything is allocated.
     /// </summary>
-    public string? LittleEndianType()
+    public void RequireExactData(long fileLength, int itemSize, string path)
     {
-        if (Descr.Length < 2)
+        Int128 needed = itemSize;
+        foreach (long dim in Shape)
         {
-            return null;
+            needed *= dim;
+            if (needed > long.MaxValue)
+            {
+                break;
+            }
         }
 
-        char order = Descr[0];
-        string type = Descr[1..];
-        bool ok = order switch
+        long available = fileLength - DataOffset;
+        if (available < needed)
         {
-            '<' => true,
-            '|' => type.EndsWith('1'),
-            '=' => BitConverter.IsLittleEndian,
-            _ => false,
-        };
-        return ok ? type : null;
+            string need = needed > long.MaxValue ? "more than 2^63" : needed.ToString(CultureInfo.InvariantCulture);
+            throw new DataFormatException(path, $"truncated data: shape {ShapeText} of '{Descr}' needs {need} bytes, the file has {available}");
+        }
+
+        if (available > needed)
+        {
+            throw new DataFormatException(path, $"{available - (long)needed} unexpected bytes after the data of shape {ShapeText}");
+        }
     }
 
     /// <summary>Reads and validates the header, leaving the stream at the first data byte.</summary>

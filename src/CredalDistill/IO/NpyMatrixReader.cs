@@ -1,21 +1,27 @@
-using System.Buffers.Binary;
-
 namespace CredalDistill.IO;
 
-/// <summary>Streaming NPY implementation of <see cref="MatrixReader"/> (2-D little-endian float32/float64, C order).</summary>
+/// <summary>
+/// Streaming NPY implementation of <see cref="MatrixReader"/>: a 2-D array of any numeric <see cref="NpyDType"/>
+/// in C (row-major) or Fortran (column-major) order. A Fortran-order file is the same matrix; its rows are gathered
+/// column by column with one seek per column and block, so memory stays bounded by the caller's buffer.
+/// </summary>
 internal sealed class NpyMatrixReader : MatrixReader
 {
     private readonly FileStream _stream;
     private readonly int _rows;
-    private readonly int _itemSize;
+    private readonly NpyDType _type;
+    private readonly bool _fortran;
+    private readonly long _dataOffset;
     private byte[] _buffer = new byte[1 << 16];
 
-    private NpyMatrixReader(string path, FileStream stream, int rows, int columns, int itemSize)
+    private NpyMatrixReader(string path, FileStream stream, int rows, int columns, NpyDType type, bool fortran, long dataOffset)
         : base(path, columns, null)
     {
         _stream = stream;
         _rows = rows;
-        _itemSize = itemSize;
+        _type = type;
+        _fortran = fortran;
+        _dataOffset = dataOffset;
     }
 
     public override int? TotalRows => _rows;
@@ -30,29 +36,10 @@ internal sealed class NpyMatrixReader : MatrixReader
         try
         {
             var header = NpyHeader.Read(stream, path);
-            string? type = header.LittleEndianType();
-            int itemSize = type switch
-            {
-                "f4" => 4,
-                "f8" => 8,
-                _ => 0,
-            };
-            if (itemSize == 0)
-            {
-                string why = type is null && header.Descr.Length > 1 && header.Descr[1..] is "f4" or "f8"
-                    ? "is big-endian; expected little-endian float32 ('<f4') or float64 ('<f8')"
-                    : "is not supported; expected float32 or float64 ('<f4' or '<f8')";
-                throw new DataFormatException(path, $"dtype '{header.Descr}' {why}");
-            }
-
+            var type = NpyDType.Parse(header.Descr, path);
             if (header.Shape.Length != 2)
             {
                 throw new DataFormatException(path, $"shape {header.ShapeText} has {header.Shape.Length} dimension(s); expected a 2-D array (rows, columns)");
-            }
-
-            if (header.FortranOrder)
-            {
-                throw new DataFormatException(path, "Fortran (column-major) order is not supported; save a C-order array (e.g. numpy.ascontiguousarray)");
             }
 
             long rows = header.Shape[0];
@@ -62,9 +49,9 @@ internal sealed class NpyMatrixReader : MatrixReader
                 throw new DataFormatException(path, $"shape {header.ShapeText} has no columns");
             }
 
-            if (rows * columns > Array.MaxLength || rows > int.MaxValue)
+            if (columns > InputLimits.MaxColumns)
             {
-                throw new DataFormatException(path, $"shape {header.ShapeText} is too large to load ({rows * columns} values)");
+                throw new DataFormatException(path, $"shape {header.ShapeText} has {columns} columns; at most {InputLimits.MaxColumns} are supported");
             }
 
             if (expectedColumns is int expected && expected != columns)
@@ -72,19 +59,14 @@ internal sealed class NpyMatrixReader : MatrixReader
                 throw new DataFormatException(path, $"{columns} columns, expected {expected}");
             }
 
-            long needed = rows * columns * itemSize;
-            long available = stream.Length - header.DataOffset;
-            if (available < needed)
+            header.RequireExactData(stream.Length, type.Size, path);
+            if (rows > int.MaxValue)
             {
-                throw new DataFormatException(path, $"truncated data: shape {header.ShapeText} of '{header.Descr}' needs {needed} bytes, the file has {available}");
+                throw new DataFormatException(path, $"shape {header.ShapeText} has more than {int.MaxValue} rows");
             }
 
-            if (available > needed)
-            {
-                throw new DataFormatException(path, $"{available - needed} unexpected bytes after the data of shape {header.ShapeText}");
-            }
-
-            return new NpyMatrixReader(path, stream, (int)rows, (int)columns, itemSize);
+            bool fortran = header.FortranOrder && rows > 1 && columns > 1;
+            return new NpyMatrixReader(path, stream, (int)rows, (int)columns, type, fortran, header.DataOffset);
         }
         catch
         {
@@ -105,37 +87,46 @@ internal sealed class NpyMatrixReader : MatrixReader
     private protected override int ReadRowsCore(Span<double> destination)
     {
         int rows = Math.Min(destination.Length / Columns, _rows - RowsRead);
-        int values = rows * Columns;
-        int perChunk = _buffer.Length / _itemSize;
-        int done = 0;
-        while (done < values)
+        if (_fortran)
         {
-            int count = Math.Min(perChunk, values - done);
-            var bytes = _buffer.AsSpan(0, count * _itemSize);
+            for (int j = 0; j < Columns; j++)
+            {
+                _stream.Position = _dataOffset + ((((long)j * _rows) + RowsRead) * _type.Size);
+                Read(rows, destination[j..], Columns);
+            }
+        }
+        else
+        {
+            Read(rows * Columns, destination, 1);
+        }
+
+        return rows;
+    }
+
+    /// <summary>Reads <paramref name="count"/> consecutive elements into <c>destination[i * stride]</c>.</summary>
+    private void Read(int count, Span<double> destination, int stride)
+    {
+        int perChunk = _buffer.Length / _type.Size;
+        int done = 0;
+        while (done < count)
+        {
+            int n = Math.Min(perChunk, count - done);
+            var bytes = _buffer.AsSpan(0, n * _type.Size);
             if (_stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) < bytes.Length)
             {
                 throw new DataFormatException(FilePath, "truncated data (the file changed while being read)");
             }
 
-            var target = destination.Slice(done, count);
-            if (_itemSize == 8)
+            if (stride == 1)
             {
-                for (int i = 0; i < count; i++)
-                {
-                    target[i] = BinaryPrimitives.ReadDoubleLittleEndian(bytes[(i * 8)..]);
-                }
+                _type.Decode(bytes, destination.Slice(done, n));
             }
             else
             {
-                for (int i = 0; i < count; i++)
-                {
-                    target[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * 4)..]);
-                }
+                _type.DecodeStrided(bytes, n, destination[(done * stride)..], stride);
             }
 
-            done += count;
+            done += n;
         }
-
-        return rows;
     }
 }

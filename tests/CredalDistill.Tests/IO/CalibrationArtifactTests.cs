@@ -94,7 +94,7 @@ public sealed class CalibrationArtifactTests : IDisposable
         File.WriteAllText(p, text.Replace("\"threshold\": 0.123456789012345", "\"threshold\": 0.2", StringComparison.Ordinal));
         Assert.NotEqual(text, File.ReadAllText(p));
         var ex = Assert.Throws<CalibrationArtifactException>(() => CalibrationArtifact.Load(p));
-        Assert.Equal("gamma.json: integrity check failed: the sha256 field does not match the content (the file was edited or corrupted); re-run calibrate", ex.Message);
+        Assert.Equal("gamma.json: checksum mismatch: the sha256 checksum does not match the content (the file was corrupted or edited); re-run calibrate", ex.Message);
         Assert.IsAssignableFrom<DataFormatException>(ex);
     }
 

@@ -49,8 +49,11 @@ public sealed class LabelFileTests : IDisposable
     [Fact]
     public void Refuses_bad_npy_labels()
     {
-        string f = _dir.WriteBytes("f.npy", NpyBytes.Build(NpyBytes.Dict("<f8", "(1,)"), NpyBytes.Float64(1)));
-        Assert.Equal("f.npy: dtype '<f8' is not supported for labels; expected int32, int64 or uint8 ('<i4', '<i8', '|u1')", Assert.Throws<DataFormatException>(() => LabelFile.Read(f)).Message);
+        string f = _dir.WriteBytes("f.npy", NpyBytes.Build(NpyBytes.Dict("<f8", "(2,)"), NpyBytes.Float64(1, 1.5)));
+        Assert.Equal("f.npy row 2: 1.5 is not an integer label", Assert.Throws<DataFormatException>(() => LabelFile.Read(f)).Message);
+
+        string c = _dir.WriteBytes("c.npy", NpyBytes.Build(NpyBytes.Dict("<c8", "(1,)"), NpyBytes.Float64(1)));
+        Assert.Equal("c.npy: dtype '<c8' is complex; expected real numbers (probabilities, logits or labels)", Assert.Throws<DataFormatException>(() => LabelFile.Read(c)).Message);
 
         string m = _dir.WriteBytes("m.npy", NpyBytes.Build(NpyBytes.Dict("<i4", "(2, 2)"), NpyBytes.Int32(1, 2, 3, 4)));
         Assert.Equal("m.npy: shape (2, 2) has 2 dimension(s); expected a 1-D label array (n,)", Assert.Throws<DataFormatException>(() => LabelFile.Read(m)).Message);

@@ -41,14 +41,18 @@ public sealed class NpyMatrixTests : IDisposable
     }
 
     [Theory]
-    [InlineData("<i2", "(2, 2)", false, "cal.npy: dtype '<i2' is not supported; expected float32 or float64 ('<f4' or '<f8')")]
-    [InlineData(">f8", "(2, 2)", false, "cal.npy: dtype '>f8' is big-endian; expected little-endian float32 ('<f4') or float64 ('<f8')")]
-    [InlineData("<f8", "(4,)", false, "cal.npy: shape (4,) has 1 dimension(s); expected a 2-D array (rows, columns)")]
-    [InlineData("<f8", "(1, 2, 2)", false, "cal.npy: shape (1, 2, 2) has 3 dimension(s); expected a 2-D array (rows, columns)")]
-    [InlineData("<f8", "(2, 2)", true, "cal.npy: Fortran (column-major) order is not supported; save a C-order array (e.g. numpy.ascontiguousarray)")]
-    public void Refuses_bad_dtype_ndim_and_fortran_order(string descr, string shape, bool fortran, string message)
+    [InlineData("<c16", "(2, 2)", "cal.npy: dtype '<c16' is complex; expected real numbers (probabilities, logits or labels)")]
+    [InlineData("|O", "(2, 2)", "cal.npy: dtype '|O' holds Python objects (reading them would need unpickling); expected a numeric array")]
+    [InlineData("<U8", "(2, 2)", "cal.npy: dtype '<U8' holds strings; expected a numeric array")]
+    [InlineData("<f16", "(2, 2)", "cal.npy: dtype '<f16' is an extended-precision float; expected float16, float32 or float64 ('<f2', '<f4', '<f8')")]
+    [InlineData("<M8[ns]", "(2, 2)", "cal.npy: dtype '<M8[ns]' is a date/time type; expected a numeric array")]
+    [InlineData("|V8", "(2, 2)", "cal.npy: dtype '|V8' is a void (structured or raw bytes) type; expected a plain numeric array")]
+    [InlineData("<i3", "(2, 2)", "cal.npy: dtype '<i3' is not a supported NumPy type; expected a float ('f2', 'f4', 'f8'), integer ('i1'..'i8', 'u1'..'u8') or bool ('b1') type")]
+    [InlineData("<f8", "(4,)", "cal.npy: shape (4,) has 1 dimension(s); expected a 2-D array (rows, columns)")]
+    [InlineData("<f8", "(1, 2, 2)", "cal.npy: shape (1, 2, 2) has 3 dimension(s); expected a 2-D array (rows, columns)")]
+    public void Refuses_non_numeric_dtypes_and_bad_ndim(string descr, string shape, string message)
     {
-        string p = _dir.WriteBytes("cal.npy", NpyBytes.Build(NpyBytes.Dict(descr, shape, fortran), NpyBytes.Float64(1, 2, 3, 4)));
+        string p = _dir.WriteBytes("cal.npy", NpyBytes.Build(NpyBytes.Dict(descr, shape), NpyBytes.Float64(1, 2, 3, 4)));
         var ex = Assert.Throws<DataFormatException>(() => MatrixFile.Read(p));
         Assert.Equal(message, ex.Message);
     }
