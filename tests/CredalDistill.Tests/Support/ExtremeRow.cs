@@ -107,9 +107,44 @@ internal sealed record ExtremeRow(bool IsLogits, double[] Values)
         return log;
     }
 
+    private DD[]? _exps;
+
     /// <summary>Reference lower and upper bound of class <paramref name="k"/>.</summary>
     public (ReferenceBound Lower, ReferenceBound Upper) Reference(ReferenceBounds reference, int k, double gamma)
-        => IsLogits ? reference.FromLogits(Values, k, gamma) : reference.FromProbabilities(Values, k, gamma);
+    {
+        if (!IsLogits)
+        {
+            return reference.FromProbabilities(Values, k, gamma);
+        }
+
+        if (Classes <= 1000)
+        {
+            return reference.FromLogits(Values, k, gamma);
+        }
+
+        // Wide rows: e_j = exp(z_j - max) once; for a class k with z_k < max (another class at the maximum), the rest mass
+        // sum_{j != k} e_j has no cancellation and no underflow problem; the top class takes the direct log-sum-exp.
+        double max = Values.Max();
+        if (Values[k] == max)
+        {
+            return reference.FromLogits(Values, k, gamma);
+        }
+
+        _exps ??= Values.Select(v => DD.Exp((DD)v - max)).ToArray();
+        DD sum = DD.Zero;
+        DD rest = DD.Zero;
+        for (int j = 0; j < Classes; j++)
+        {
+            sum += _exps[j];
+            if (j != k)
+            {
+                rest += _exps[j];
+            }
+        }
+
+        var logSum = DD.Log(sum);
+        return reference.Bounds(((DD)Values[k] - max) - logSum, DD.Log(rest) - logSum, gamma);
+    }
 
     public override string ToString()
     {

@@ -6,6 +6,9 @@ namespace CredalDistill.Tests.Support;
 /// <summary>One reference bound: <c>t</c> as <c>log t</c> and <c>log(1 - t)</c> in double-double.</summary>
 internal readonly record struct ReferenceBound(DD LogT, DD LogS)
 {
+    /// <summary><c>|d'(t)| = |f'(t / a) - f'((1 - t) / b)|</c> at the bound (double precision; 0 when unknown), for conditioning-based tolerances.</summary>
+    public double Slope { get; init; }
+
     /// <summary><c>t</c> rounded to double (0 below the double range).</summary>
     public double Value => (double)DD.Exp(LogT);
 
@@ -33,6 +36,7 @@ internal readonly record struct ReferenceBound(DD LogT, DD LogS)
 internal sealed class ReferenceBounds
 {
     private const int BisectionSteps = 200;
+
 
     private readonly string _kind;
     private readonly double _alpha;
@@ -159,9 +163,9 @@ internal sealed class ReferenceBounds
         for (int i = 0; i < BisectionSteps; i++)
         {
             var mid = (inside + outside) * 0.5;
-            if (mid == inside || mid == outside)
+            if (mid == inside || mid == outside || (outside - inside).Hi <= 1e-26 * Math.Max(1.0, Math.Abs(mid.Hi)))
             {
-                break;
+                break; // the log-odds to ~26 digits: t and 1 - t to ~26 digits relative
             }
 
             if (D(logA, logB, mid) <= gamma)
@@ -178,25 +182,62 @@ internal sealed class ReferenceBounds
         return new(logT, logS);
     }
 
+    /// <summary>The upper bound with <see cref="ReferenceBound.Slope"/> filled in.</summary>
+    public ReferenceBound UpperWithSlope(DD logA, DD logB, double gamma)
+    {
+        var bound = Upper(logA, logB, gamma);
+        double slope = Math.Abs(GeneratorSlope((double)(bound.LogT - logA)) - GeneratorSlope((double)(bound.LogS - logB)));
+        return bound with { Slope = double.IsNaN(slope) ? double.PositiveInfinity : slope };
+    }
+
+    /// <summary><c>f'(e^x)</c> in double (for conditioning only).</summary>
+    private double GeneratorSlope(double x) => _kind switch
+    {
+        "kl" => x + 1.0,
+        "reverse-kl" => -Math.Exp(-x),
+        "alpha" => Math.Exp((_alpha - 1.0) * x) / (_alpha - 1.0),
+        "tv" => 0.5 * Math.Sign(x),
+        "hellinger" => 1.0 - Math.Exp(-0.5 * x),
+        _ => 2.0 * double.ExpM1(x),
+    };
+
     /// <summary>The lower probability <c>min { t in [0, a] : d(t) &lt;= gamma }</c>: by <c>d(t; a, b) = d(1 - t; b, a)</c>, one minus the upper probability with the roles of <c>a</c> and <c>b</c> swapped.</summary>
     public ReferenceBound Lower(DD logA, DD logB, double gamma)
     {
-        var swapped = Upper(logB, logA, gamma);
-        return new(swapped.LogS, swapped.LogT);
+        var swapped = UpperWithSlope(logB, logA, gamma);
+        return new(swapped.LogS, swapped.LogT) { Slope = swapped.Slope };
     }
 
     /// <summary>Lower and upper of class <paramref name="k"/> of a probability row.</summary>
     public (ReferenceBound Lower, ReferenceBound Upper) FromProbabilities(ReadOnlySpan<double> p, int k, double gamma)
     {
         var (logA, logB) = MassesFromProbabilities(p, k);
-        return (Lower(logA, logB, gamma), Upper(logA, logB, gamma));
+        return (Lower(logA, logB, gamma), UpperWithSlope(logA, logB, gamma));
     }
 
     /// <summary>Lower and upper of class <paramref name="k"/> of a logit row.</summary>
     public (ReferenceBound Lower, ReferenceBound Upper) FromLogits(ReadOnlySpan<double> z, int k, double gamma)
     {
         var (logA, logB) = MassesFromLogits(z, k);
-        return (Lower(logA, logB, gamma), Upper(logA, logB, gamma));
+        return Bounds(logA, logB, gamma);
+    }
+
+    /// <summary>Lower and upper from the class masses.</summary>
+    public (ReferenceBound Lower, ReferenceBound Upper) Bounds(DD logA, DD logB, double gamma)
+    {
+        return (Lower(logA, logB, gamma), UpperWithSlope(logA, logB, gamma));
+    }
+
+    /// <summary>The full divergence <c>D(q || p) = sum_k p_k f(q_k / p_k)</c> from log-probabilities (-inf for zeros).</summary>
+    public DD Divergence(DD[] logP, DD[] logQ)
+    {
+        DD sum = DD.Zero;
+        for (int k = 0; k < logP.Length; k++)
+        {
+            sum += Term(logP[k], logQ[k]);
+        }
+
+        return sum;
     }
 
     /// <summary><c>d(t)</c> at log-odds <c>v</c>.</summary>
