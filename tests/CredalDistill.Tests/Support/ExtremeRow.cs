@@ -148,7 +148,7 @@ internal sealed record ExtremeRow(bool IsLogits, double[] Values)
 
     public override string ToString()
     {
-        const int Shown = 40;
+        const int Shown = 100;
         string values = string.Join(", ", Values.Take(Shown).Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
         return $"{(IsLogits ? "logits" : "probabilities")} K={Classes} [{values}{(Classes > Shown ? ", ..." : string.Empty)}]";
     }

@@ -196,7 +196,7 @@ internal sealed class ReferenceBounds
         "kl" => x + 1.0,
         "reverse-kl" => -Math.Exp(-x),
         "alpha" => Math.Exp((_alpha - 1.0) * x) / (_alpha - 1.0),
-        "tv" => 0.5 * Math.Sign(x),
+        "tv" => double.IsNaN(x) ? double.NaN : 0.5 * Math.Sign(x),
         "hellinger" => 1.0 - Math.Exp(-0.5 * x),
         _ => 2.0 * double.ExpM1(x),
     };
