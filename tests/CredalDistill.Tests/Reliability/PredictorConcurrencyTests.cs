@@ -41,7 +41,7 @@ public sealed class PredictorConcurrencyTests
             var values = new double[edge.Rows * k];
             for (int i = 0; i < edge.Rows; i++)
             {
-                predictor.Predict(edge.Row(i), o, values.AsSpan(i * k, k), i);
+                predictor.Predict(edge.AsEdgeRow(i), o, values.AsSpan(i * k, k), i);
             }
 
             return values;
@@ -68,7 +68,7 @@ public sealed class PredictorConcurrencyTests
                     for (int j = 0; j < edge.Rows; j++)
                     {
                         int i = (j + (t * 17)) % edge.Rows; // a rotation: every row once, in a thread-specific order
-                        predictor.Predict(edge.Row(i), o, got.AsSpan(i * k, k), i);
+                        predictor.Predict(edge.AsEdgeRow(i), o, got.AsSpan(i * k, k), i);
                     }
                 }
 
