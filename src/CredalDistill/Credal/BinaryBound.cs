@@ -72,6 +72,13 @@ internal static class BinaryBound
                 vHi = v;
             }
 
+            // Beyond |v| = 750 the smaller mass is below double's range (e^-745): the outputs cannot change any more.
+            if ((g < 0.0 && double.IsPositiveInfinity(vHi) && v > 750.0) || (g > 0.0 && double.IsNegativeInfinity(vLo) && v < -750.0))
+            {
+                v = g < 0.0 ? v : -double.MaxValue;
+                break;
+            }
+
             double scale = Math.Max(1.0, Math.Abs(v));
             if (vHi - vLo <= 4e-16 * scale)
             {
@@ -118,9 +125,8 @@ internal static class BinaryBound
     {
         double e = Math.Exp(-Math.Abs(v));
         double l = LogMath.Log1P(e);
-        double onePlus = 1.0 + e;
-        double big = 1.0 / onePlus;
-        double small = e / onePlus;
+        double small = e / (1.0 + e);
+        double big = 1.0 - small; // one rounding: t near 1 to within half an ulp
         double logT = v >= 0.0 ? -l : v - l;
         double logS = v >= 0.0 ? -v - l : -l;
         double t = v >= 0.0 ? big : small;

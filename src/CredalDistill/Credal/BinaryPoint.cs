@@ -15,8 +15,8 @@ internal readonly record struct BinaryPoint(double LogT, double LogS, double T, 
     {
         double e = Math.Exp(-Math.Abs(v));
         double l = Numerics.LogMath.Log1P(e);
-        double big = 1.0 / (1.0 + e);
         double small = e / (1.0 + e);
+        double big = 1.0 - small; // one rounding: t near 1 to within half an ulp
         return v >= 0.0 ? new BinaryPoint(-l, -v - l, big, small) : new BinaryPoint(v - l, -l, small, big);
     }
 }

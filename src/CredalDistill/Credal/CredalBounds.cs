@@ -112,23 +112,19 @@ public static class CredalBounds
     internal static void ComputeLog(FDivergence f, RowMasses masses, double gamma, Span<double> lower, Span<double> upper, Span<double> lowerComplement, Span<double> upperComplement)
     {
         int n = masses.Classes;
-        if (f is TotalVariation)
+        bool closedForm = f is TotalVariation;
+        for (int k = 0; closedForm && k < n; k++)
         {
-            // Closed form from the masses: [max(0, p - gamma), min(1, p + gamma)], complements from r.
-            for (int k = 0; k < n; k++)
-            {
-                double pk = masses.P[k];
-                double rk = masses.Rest[k];
-                upper[k] = gamma >= rk ? 1.0 : pk + gamma;
-                upperComplement[k] = gamma >= rk ? 0.0 : rk - gamma;
-                lower[k] = gamma >= pk ? 0.0 : pk - gamma;
-                lowerComplement[k] = gamma >= pk ? 1.0 : rk + gamma;
-            }
-
-            return;
+            // Total variation: [max(0, p - gamma), min(1, p + gamma)] from the masses, complements from r.
+            double pk = masses.P[k];
+            double rk = masses.Rest[k];
+            upper[k] = gamma >= rk ? 1.0 : pk + gamma;
+            upperComplement[k] = gamma >= rk ? 0.0 : rk - gamma;
+            lower[k] = gamma >= pk ? 0.0 : pk - gamma;
+            lowerComplement[k] = gamma >= pk ? 1.0 : rk + gamma;
         }
 
-        for (int k = 0; k < n; k++)
+        for (int k = 0; !closedForm && k < n; k++)
         {
             double pk = masses.P[k];
             double rk = masses.Rest[k];
@@ -142,7 +138,17 @@ public static class CredalBounds
             lowerComplement[k] = Math.Max(down.T, rk);
         }
 
-        // Coherence: lower_k <= 1 - max_{j != k} upper_j.
+        EnforceCoherence(masses.P, lower, upper, lowerComplement, upperComplement);
+    }
+
+    /// <summary>
+    /// Coherence <c>lower_k + max_{j != k} upper_j &lt;= 1</c>: first with the exact complement (<c>lower_k &lt;= 1 - upper_j</c>
+    /// taken from <c>1 - upper_j</c> as the solver resolved it, so a small lower bound keeps its relative precision), then in
+    /// floating point, where the rounding is absorbed by the upper bound near 1 (a change of an ulp or so).
+    /// </summary>
+    private static void EnforceCoherence(ReadOnlySpan<double> p, Span<double> lower, Span<double> upper, Span<double> lowerComplement, ReadOnlySpan<double> upperComplement)
+    {
+        int n = lower.Length;
         int first = 0;
         for (int k = 1; k < n; k++)
         {
@@ -152,27 +158,33 @@ public static class CredalBounds
             }
         }
 
-        double second = 0.0;
+        int second = first == 0 ? 1 : 0;
         for (int k = 0; k < n; k++)
         {
-            if (k != first)
+            if (k != first && upper[k] > upper[second])
             {
-                second = Math.Max(second, upper[k]);
+                second = k;
             }
         }
 
         for (int k = 0; k < n; k++)
         {
-            double other = k == first ? second : upper[first];
-            if (lowerComplement[k] < other)
+            int j = k == first ? second : first;
+            if (lower[k] > upperComplement[j])
             {
-                lowerComplement[k] = other;
+                lower[k] = upperComplement[j];
             }
 
-            if (lower[k] + other > 1.0)
+            if (lower[k] + upper[j] > 1.0)
             {
-                lower[k] = 1.0 - other;
+                upper[j] = Math.Max(1.0 - lower[k], p[j]);
+                if (lower[k] + upper[j] > 1.0)
+                {
+                    lower[k] = 1.0 - upper[j];
+                }
             }
+
+            lowerComplement[k] = Math.Max(lowerComplement[k], upper[j]);
         }
     }
 

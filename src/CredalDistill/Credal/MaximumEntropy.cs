@@ -163,7 +163,7 @@ public static class MaximumEntropy
         private readonly ReadOnlySpan<double> _logP = logP;
 
         /// <summary>
-        /// <c>sum_k p_k phi(q_k / p_k)</c> with the tilted KL generator (non-negative terms, <see cref="FDivergence.LogTerm"/>), not
+        /// <c>sum_k p_k phi(q_k / p_k)</c> with the tilted KL generator (non-negative terms, <see cref="FDivergence.LogTerm(double, double)"/>), not
         /// <c>(beta - 1) E_q[log p] - log Z</c>, which cancels to an absolute error of about 1e-16 and so misses a small gamma.
         /// </summary>
         public double Value(double beta)

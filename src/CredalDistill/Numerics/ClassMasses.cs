@@ -92,7 +92,7 @@ internal static class ClassMasses
 
         sum += compensation;
         others += othersCompensation;
-        bool exact = Math.Abs(sum - 1.0) <= MaxUlpsFromOne;
+        bool exact = sum == 1.0;
         double logSum = exact ? 0.0 : Math.Log(sum);
         for (int k = 0; k < values.Length; k++)
         {

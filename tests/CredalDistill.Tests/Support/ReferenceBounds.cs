@@ -296,7 +296,8 @@ internal sealed class ReferenceBounds
             case "alpha":
                 // a ((t/a)^alpha - 1) / (alpha (alpha - 1)) = (t^alpha a^(1-alpha) - a) / (alpha (alpha - 1)).
                 var power = DD.Exp((logT * _alpha) + (logA * (1.0 - _alpha)));
-                return power.IsPositiveInfinity ? power : (power - a) / (_alpha * (_alpha - 1.0));
+                // Beyond 1e290 double-double arithmetic (Dekker splits) would overflow: the term is +inf for any gamma we test.
+                return power.IsPositiveInfinity || power.Hi > 1e290 ? DD.PositiveInfinity : (power - a) / (_alpha * (_alpha - 1.0));
             case "tv":
                 return DD.Abs(t - a) * 0.5;
             case "hellinger":
@@ -309,7 +310,9 @@ internal sealed class ReferenceBounds
                 }
 
                 var logAbs = x.Hi > 1.0 ? x + DD.Log1p(-DD.Exp(-x)) : DD.Log(DD.Abs(DD.Expm1(x)));
-                return DD.Exp(logA + (logAbs * 2.0));
+                var term = DD.Exp(logA + (logAbs * 2.0));
+                return term.Hi > 1e290 ? DD.PositiveInfinity : term; // double-double arithmetic would overflow beyond
+
         }
     }
 
