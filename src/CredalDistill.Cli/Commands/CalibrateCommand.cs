@@ -15,6 +15,7 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
         var consoles = (CliConsoles)context.Data!;
+        byte[]? key = Services.SigningKey.Read(settings.SignKey);
         var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
         var cloud = loader.ReadCloud(settings.Cloud);
         var edge = loader.ReadEdge(settings.Edge, cloud.Classes, settings.Cloud);
@@ -45,7 +46,7 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        outcome.Artifact.Save(settings.Out);
+        outcome.Artifact.Save(settings.Out, key);
         ConsoleReports.Calibration(consoles.Out, outcome.Threshold, settings.Out);
         if (outcome.Threshold.Warning is string warning)
         {

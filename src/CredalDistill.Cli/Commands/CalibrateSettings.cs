@@ -51,6 +51,11 @@ public sealed class CalibrateSettings : InputSettings
     [Description("Calibration artifact to write (JSON, written atomically).")]
     public string Out { get; set; } = string.Empty;
 
+    /// <summary><c>--sign-key</c>.</summary>
+    [CommandOption("--sign-key <FILE>")]
+    [Description("Secret key file (raw bytes, at least 16): sign the artifact with HMAC-SHA256, verified by predict/evaluate --sign-key.")]
+    public string? SignKey { get; set; }
+
     /// <inheritdoc />
     public override ValidationResult Validate()
     {

@@ -16,7 +16,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
         var consoles = (CliConsoles)context.Data!;
-        var artifact = CalibrationArtifact.Load(settings.Calibration);
+        var artifact = CalibrationArtifact.Load(settings.Calibration, Services.SigningKey.Read(settings.SignKey));
         var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
         var edge = loader.ReadEdge(settings.Edge, artifact.Classes, settings.Calibration);
         var cloud = loader.ReadCloud(settings.Cloud, artifact.Classes, settings.Calibration);

@@ -18,7 +18,7 @@ public sealed class PredictCommand : Command<PredictSettings>
         var consoles = (CliConsoles)context.Data!;
         OptionNames.TryParseOutput(settings.Output, out var output);
         OptionNames.TryParseLabelRule(settings.LabelRule, out var rule);
-        var artifact = CalibrationArtifact.Load(settings.Calibration);
+        var artifact = CalibrationArtifact.Load(settings.Calibration, Services.SigningKey.Read(settings.SignKey));
         var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
         var edge = loader.ReadEdge(settings.Edge, artifact.Classes, settings.Calibration);
         if (artifact.Unbounded)

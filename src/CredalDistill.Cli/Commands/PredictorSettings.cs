@@ -13,6 +13,11 @@ public class PredictorSettings : InputSettings
     [DefaultValue(2000)]
     public int MonteCarloSamples { get; set; } = MonteCarloOptions.Default.Samples;
 
+    /// <summary><c>--sign-key</c>.</summary>
+    [CommandOption("--sign-key <FILE>")]
+    [Description("Secret key file (raw bytes, at least 16): the artifact must carry an HMAC-SHA256 signature made with it (calibrate --sign-key).")]
+    public string? SignKey { get; set; }
+
     /// <summary>Predictor settings selected by the options.</summary>
     public CredalPredictorOptions ToPredictorOptions()
         => new() { MonteCarlo = MonteCarloOptions.Default with { Samples = MonteCarloSamples } };

@@ -44,6 +44,12 @@ public sealed class CalibrationArtifact
 
     private static readonly string[] ScoreFields = ["min", "median", "max"];
 
+    /// <summary>Optional top-level fields: the HMAC signature of a signed artifact.</summary>
+    private const string SignatureField = "hmacSha256";
+
+    /// <summary>Shortest accepted signing key, in bytes.</summary>
+    public const int MinimumKeyLength = 16;
+
     /// <summary>Creates an artifact, validating every value.</summary>
     /// <param name="divergence">Divergence name accepted by <see cref="Divergences.Divergence.TryParse"/> (e.g. <c>kl</c>, <c>alpha:0.9</c>).</param>
     /// <param name="epsilon">Miscoverage level in (0, 1).</param>
@@ -105,10 +111,27 @@ public sealed class CalibrationArtifact
     /// <summary>The divergence instance named by <see cref="Divergence"/>.</summary>
     public IDivergence CreateDivergence() => Divergences.Divergence.Parse(Divergence);
 
+    /// <summary>True when the artifact was loaded with a verified HMAC signature or saved with one.</summary>
+    public bool SignatureVerified { get; private set; }
+
     /// <summary>Writes the artifact atomically as indented UTF-8 JSON (no BOM) with its SHA-256 checksum; returns the checksum.</summary>
-    public string Save(string path)
+    public string Save(string path) => Save(path, null);
+
+    /// <summary>
+    /// Writes the artifact like <see cref="Save(string)"/>; with a <paramref name="signingKey"/> it also writes
+    /// <c>hmacSha256</c>, the HMAC-SHA256 under that key of the file bytes with both the <c>sha256</c> and the
+    /// <c>hmacSha256</c> values replaced by 64 <c>'0'</c> characters (the checksum then covers the signature).
+    /// </summary>
+    /// <param name="path">Destination file.</param>
+    /// <param name="signingKey">Secret key of at least <see cref="MinimumKeyLength"/> bytes, or null for an unsigned artifact.</param>
+    public string Save(string path, byte[]? signingKey)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (signingKey is not null && signingKey.Length < MinimumKeyLength)
+        {
+            throw new ArgumentException($"the signing key has {signingKey.Length} bytes; at least {MinimumKeyLength} are required.", nameof(signingKey));
+        }
+
         var doc = new CalibrationArtifactDocument
         {
             Format = FormatName,
@@ -129,16 +152,24 @@ public sealed class CalibrationArtifact
             },
             CreatedUtc = CreatedUtc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             Sha256 = new string('0', HashLength),
+            HmacSha256 = signingKey is null ? null : new string('0', HashLength),
         };
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(doc, CalibrationArtifactJsonContext.Default.CalibrationArtifactDocument);
         var bytes = new byte[json.Length + 1];
         json.CopyTo(bytes, 0);
         bytes[^1] = (byte)'\n';
         var scan = Scan(bytes, path);
+        if (signingKey is not null)
+        {
+            string signature = Convert.ToHexStringLower(HMACSHA256.HashData(signingKey, bytes));
+            Encoding.ASCII.GetBytes(signature, bytes.AsSpan(scan.SignatureOffset, HashLength));
+        }
+
         string hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
         Encoding.ASCII.GetBytes(hash, bytes.AsSpan(scan.HashOffset, HashLength));
         AtomicFile.Write(path, stream => stream.Write(bytes));
         Sha256 = hash;
+        SignatureVerified = signingKey is not null;
         return hash;
     }
 
@@ -149,7 +180,17 @@ public sealed class CalibrationArtifact
     /// <c>thresholdUnits = "nats"</c>, ordered scores, ISO 8601 <c>createdUtc</c>).
     /// </summary>
     /// <exception cref="CalibrationArtifactException">The file is refused; the message says why.</exception>
-    public static CalibrationArtifact Load(string path)
+    public static CalibrationArtifact Load(string path) => Load(path, null);
+
+    /// <summary>
+    /// Loads like <see cref="Load(string)"/>; with a <paramref name="verificationKey"/> the artifact must also carry an
+    /// <c>hmacSha256</c> signature made with that key (compared in constant time), otherwise it is refused. Without a
+    /// key, a signature present in the file is not checked (<see cref="SignatureVerified"/> stays false).
+    /// </summary>
+    /// <param name="path">The artifact file.</param>
+    /// <param name="verificationKey">The signing key, or null.</param>
+    /// <exception cref="CalibrationArtifactException">The file is refused; the message says why.</exception>
+    public static CalibrationArtifact Load(string path, byte[]? verificationKey)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] bytes = File.ReadAllBytes(path);
@@ -181,7 +222,7 @@ public sealed class CalibrationArtifact
 
         foreach (string name in scan.Names)
         {
-            if (Array.IndexOf(TopLevelFields, name) < 0)
+            if (Array.IndexOf(TopLevelFields, name) < 0 && name != SignatureField)
             {
                 throw Fail(path, $"unknown field '{name}'");
             }
@@ -229,8 +270,30 @@ public sealed class CalibrationArtifact
             throw Fail(path, "checksum mismatch: the sha256 checksum does not match the content (the file was corrupted or edited); re-run calibrate");
         }
 
+        if (scan.Names.Contains(SignatureField) && scan.SignatureOffset < 0)
+        {
+            throw Fail(path, $"field '{SignatureField}' must be a string of {HashLength} lowercase hexadecimal digits");
+        }
+
+        if (verificationKey is not null)
+        {
+            if (scan.SignatureOffset < 0)
+            {
+                throw Fail(path, $"the artifact is not signed (no '{SignatureField}' field), but a signing key was given; re-run calibrate with the key");
+            }
+
+            copy.AsSpan(scan.SignatureOffset, HashLength).Fill((byte)'0');
+            byte[] expected = HMACSHA256.HashData(verificationKey, copy);
+            byte[] given = Convert.FromHexString(Encoding.ASCII.GetString(bytes, scan.SignatureOffset, HashLength));
+            if (!CryptographicOperations.FixedTimeEquals(expected, given))
+            {
+                throw Fail(path, "signature mismatch: the artifact was not signed with this key, or it was modified and re-checksummed");
+            }
+        }
+
         var artifact = FromDocument(doc, path);
         artifact.Sha256 = stored;
+        artifact.SignatureVerified = verificationKey is not null;
         return artifact;
     }
 
@@ -368,6 +431,9 @@ public sealed class CalibrationArtifact
                     case "sha256" when reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && reader.ValueSpan.Length == HashLength && IsLowerHex(reader.ValueSpan):
                         result.HashOffset = (int)reader.TokenStartIndex + 1;
                         break;
+                    case SignatureField when reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && reader.ValueSpan.Length == HashLength && IsLowerHex(reader.ValueSpan):
+                        result.SignatureOffset = (int)reader.TokenStartIndex + 1;
+                        break;
                     case "scores" when reader.TokenType == JsonTokenType.StartObject:
                         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                         {
@@ -432,5 +498,7 @@ public sealed class CalibrationArtifact
         public int? Version { get; set; }
 
         public int HashOffset { get; set; } = -1;
+
+        public int SignatureOffset { get; set; } = -1;
     }
 }

@@ -40,4 +40,8 @@ internal sealed class CalibrationArtifactDocument
 
     [JsonPropertyName("sha256")]
     public string? Sha256 { get; set; }
+
+    [JsonPropertyName("hmacSha256")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? HmacSha256 { get; set; }
 }
