@@ -85,7 +85,7 @@ public static class MaximumEntropy
 
         bool all = divergence.AllowsMassOutsideSupport;
         Uniform(p, all, destination);
-        if (divergence.Compute(destination, p) <= gamma)
+        if (RobustDivergence(divergence, destination, p) <= gamma)
         {
             return;
         }
@@ -415,7 +415,7 @@ public static class MaximumEntropy
             q[k] /= total;
         }
 
-        return divergence.Compute(q, p);
+        return RobustDivergence((FDivergence)divergence, q, p);
     }
 
     /// <summary><c>S(nu) = sum_k q_k(nu)</c>, where <c>log q_k + lambda f'(q_k / p_k) = nu</c>; writes the <c>q_k</c>.</summary>
@@ -516,5 +516,20 @@ public static class MaximumEntropy
         }
 
         return Math.Exp(Math.Min(x, 700.0));
+    }
+
+    /// <summary>
+    /// <c>D(q || p)</c> with the tilted terms of <see cref="FDivergence.HybridTerm"/>: a probability below double's normal range
+    /// (subnormal after a large logit gap) is taken through its logarithm, so <c>p^(1 - a)</c> cannot overflow.
+    /// </summary>
+    private static double RobustDivergence(FDivergence divergence, ReadOnlySpan<double> q, ReadOnlySpan<double> p)
+    {
+        double sum = 0.0;
+        for (int k = 0; k < p.Length; k++)
+        {
+            sum += divergence.HybridTerm(q[k], p[k], p[k] > 0.0 ? Math.Log(p[k]) : double.NegativeInfinity);
+        }
+
+        return sum > 0.0 ? sum : 0.0;
     }
 }

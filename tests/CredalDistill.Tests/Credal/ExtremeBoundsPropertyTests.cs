@@ -105,13 +105,14 @@ public class ExtremeBoundsPropertyTests
     }
 
     /// <summary>
+    /// Regression (fixed: the Lagrange divergence now takes a subnormal p through its logarithm, so p^(1 - a) cannot overflow).
     /// Failing row found by the medium-row property (also: probabilities with p_0 = 2.7e-92, K = 100, alpha:2, gamma 1.00000001:
     /// max-entropy_0 = 0.0149 outside [0, 2.3e-46]): alpha:2, gamma 5.2768906476161044e-8, K = 42 logits with gaps
     /// up to 4818 (offset -1e4; the same with the offset removed). Bounds are right (class 0: [0.0564653, 0.0566154]), the
     /// maximum-entropy member is 1/30 on 30 classes, far outside. Removing the classes with gaps above 700 makes it correct.
     /// </summary>
-    [Fact(Skip = "library bug: Lagrange max-entropy with underflowing edge probabilities (reported to the lead, issue 8)")]
-    public void MaximumEntropyUnderflowBug()
+    [Fact]
+    public void Maximum_entropy_with_subnormal_edge_probabilities_stays_in_the_set()
     {
         double[] z = [-10000, -10000, -10000, -11457.2425647897, -10000.917203479881, -10000.917203479881, -10034, -14702, -10560.551590521363, -11269, -10000, -10001.425593908918, -10000, -10000.766141615873, -10000.766141615873, -10000.904761904761, -10289.3581572994, -13010, -13010, -13010, -10000, -10000.44, -11861.375517197761, -10000.6, -10000.740408087999, -10006.02380952381, -10000.604166666666, -10000.670588235294, -10003, -10003, -10000.727935274848, -10025.769475799845, -10000, -10000, -10735.666666666666, -10000, -14818.520547945205, -10553.357245875211, -10000, -10000, -10400.367240498532, -10000];
         var d = new AlphaDivergence(2.0);
@@ -151,12 +152,9 @@ public class ExtremeBoundsPropertyTests
         var intersection = new double[n];
         var maxEnt = new double[n];
         predictor.BoundsAndIntersection(edge, lower, upper, intersection);
-        // KNOWN LIBRARY BUG (see MaximumEntropyUnderflowBug below): the Lagrange max-entropy of a divergence with f'(inf) = inf
-        // (alpha > 1, chi2) returns a member far outside the set when some p_j is tiny (below ~1e-30) or underflows.
+        // Lagrange max-entropy is slow at large K in a test build: checked up to 1,000 classes (KL and TV always).
         var referenceLogP = row.ReferenceLogProbabilities();
-        bool tiny = referenceLogP.Any(l => l.Hi < -69.0);
-        bool knownBug = tiny && !d.AllowsMassOutsideSupport && d is not KullbackLeibler;
-        bool checkMaxEnt = (n <= 1000 && !knownBug) || d is KullbackLeibler or TotalVariation;
+        bool checkMaxEnt = n <= 1000 || d is KullbackLeibler or TotalVariation;
         if (checkMaxEnt)
         {
             predictor.Predict(edge, CredalOutput.MaximumEntropy, maxEnt);
