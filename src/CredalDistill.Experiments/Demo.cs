@@ -9,7 +9,8 @@ namespace CredalDistill.Experiments;
 /// <param name="Task">The task result (one split).</param>
 /// <param name="EdgeMicroseconds">Edge model latency per image.</param>
 /// <param name="CloudMicroseconds">Cloud model latency per image.</param>
-public sealed record DemoTask(TaskResult Task, double EdgeMicroseconds, double CloudMicroseconds);
+/// <param name="Overconfident">The regimes methods (<see cref="RegimeRunner.Methods"/>) on the task's most overconfident axis edge, same split (null for the other tasks).</param>
+public sealed record DemoTask(TaskResult Task, double EdgeMicroseconds, double CloudMicroseconds, RegimeResult? Overconfident = null);
 
 /// <summary>
 /// The end-to-end demo (<c>credal demo</c>): for FMNIST-3 and FMNIST-10, run the bundled cloud and edge ONNX models on
@@ -42,6 +43,7 @@ public static class Demo
         using var staged = StagedOutput.Create(outputDirectory);
         var results = new List<DemoTask>();
         var tasks = taskNames ?? ["fmnist3", "fmnist10"];
+        var loaded = new List<TaskOutputs>();
         for (int t = 0; t < tasks.Count; t++)
         {
             var task = FashionMnistTask.Parse(tasks[t]);
@@ -74,6 +76,19 @@ public static class Demo
             progress($"{task.Name}: figures", start + (0.8 / tasks.Count));
             ExperimentFigures.Write(outputs, result, runner, options, staged.Stage("figures"), sweeps: false, cancellationToken);
             results.Add(new DemoTask(result, outputs.EdgeMicroseconds, outputs.CloudMicroseconds));
+            loaded.Add(outputs);
+        }
+
+        // Beside the bundled edges: the regimes methods on the most overconfident axis edge (highest recorded ECE).
+        var overconfident = RegimeEdge.Catalog(repositoryRoot, tasks).Where(e => !double.IsNaN(e.RecordedEce)).MaxBy(e => e.RecordedEce);
+        if (overconfident is not null)
+        {
+            progress($"{overconfident.Name}: calibrating and evaluating", 0.95);
+            int index = tasks.ToList().IndexOf(overconfident.Task);
+            var edge = loaded[index].WithEdge(repositoryRoot, overconfident.File, overconfident.LastLayerFile, cancellationToken);
+            var options = new ExperimentOptions { Splits = 1, Seed = seed, HeavyTestRows = 1000 };
+            var regime = new RegimeRunner(options).Run([(overconfident.Name, edge)], cancellationToken: cancellationToken)[0];
+            results[index] = results[index] with { Overconfident = regime };
         }
 
         AtomicFile.WriteText(staged.Stage("report.md"), w => w.Write(Markdown(results, seed, epsilon, divergence)));
@@ -108,6 +123,24 @@ public static class Demo
                 }
 
                 sb.AppendLine(string.Create(inv, $"| {MethodNames.Display(id)} | {100 * m.Mean("accuracy"):F2} | {100 * m.Mean("ece"):F2} | {m.Mean("nll"):F3} | {m.Mean("brier"):F3} | {Optional(m.Mean("coverage"))} | {Optional(m.Mean("set-size"))} |"));
+            }
+        }
+
+        foreach (var regime in tasks.Select(d => d.Overconfident).OfType<RegimeResult>())
+        {
+            sb.AppendLine();
+            sb.AppendLine($"## An overconfident edge: {regime.Edge} ({regime.Task}, raw ECE {100 * regime.RawEce:F2}% on this split)");
+            sb.AppendLine();
+            sb.AppendLine("Same split, cloud and test inputs as above; the method names of the Regimes section of docs/RESULTS.md. `distilled-ts+cdci`: distilled T on one half of the calibration set, the KL threshold (eps 0.1) around the tempered edge on the other.");
+            sb.AppendLine();
+            sb.AppendLine("| method | accuracy | ECE | NLL | Brier | coverage | set size |");
+            sb.AppendLine("|---|---|---|---|---|---|---|");
+            foreach (string id in RegimeRunner.Methods)
+            {
+                if (regime[id] is { } m)
+                {
+                    sb.AppendLine(string.Create(inv, $"| `{id}` | {100 * m.Mean("accuracy"):F2} | {100 * m.Mean("ece"):F2} | {m.Mean("nll"):F3} | {m.Mean("brier"):F3} | {Optional(m.Mean("coverage"))} | {Optional(m.Mean("set-size"))} |"));
+                }
             }
         }
 

@@ -29,6 +29,10 @@ public static class Experiment
         var runner = new ExperimentRunner(options);
         var guarantee = new List<CoverageCheck>();
         string figures = staged.Stage("figures");
+        bool regimes = options.RegimeEdgesPerTask > 0;
+        var report = progress;
+        progress = (stage, fraction) => report(stage, (regimes ? 0.6 : 1.0) * fraction);
+        var loaded = new List<TaskOutputs>();
         for (int t = 0; t < options.Tasks.Count; t++)
         {
             var task = FashionMnistTask.Parse(options.Tasks[t]);
@@ -57,18 +61,50 @@ public static class Experiment
             progress($"{task.Name}: figures", start + (0.95 * span));
             ExperimentFigures.Write(outputs, result, runner, options, figures, cancellationToken: cancellationToken);
             guarantee.AddRange(Guarantee(task.Name, outputs, options, cancellationToken));
+            loaded.Add(outputs);
         }
 
         WriteGuarantee(staged, guarantee, options, command);
 
-        string markdown = ResultsMarkdown.Render(options, results, command, clock.Elapsed);
+        var regimeClock = Stopwatch.StartNew();
+        var regimeResults = regimes ? RunRegimes(options, repositoryRoot, loaded, (stage, fraction) => report(stage, 0.6 + (0.4 * fraction)), cancellationToken) : [];
+        string regimeSection = string.Empty;
+        if (regimeResults.Count > 0)
+        {
+            RegimeFigures.Write(regimeResults, figures);
+            regimeSection = RegimesMarkdown.Render(options, regimeResults, options.CalibrationSize, regimeClock.Elapsed);
+        }
+
+        string markdown = ResultsMarkdown.Render(options, results, command, clock.Elapsed) + (regimeSection.Length > 0 ? Environment.NewLine + regimeSection : string.Empty);
         AtomicFile.WriteText(staged.Stage("RESULTS.md"), w => w.Write(markdown));
-        var json = JsonSerializer.Serialize(new { command, options, elapsedSeconds = clock.Elapsed.TotalSeconds, tasks = results }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+        var json = JsonSerializer.Serialize(new { command, options, elapsedSeconds = clock.Elapsed.TotalSeconds, regimesSeconds = regimeClock.Elapsed.TotalSeconds, tasks = results, regimes = regimeResults.Select(r => r.ToJson()) }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
         AtomicFile.WriteText(staged.Stage("results.json"), w => w.Write(json));
         cancellationToken.ThrowIfCancellationRequested();
         staged.Commit();
         progress("done", 1.0);
         return results;
+    }
+
+    /// <summary>
+    /// The regimes comparison (<see cref="RegimeRunner"/>) on the catalogued edges of every task in <paramref name="loaded"/>
+    /// (each task's cloud outputs and labels reused; the bundled edge's outputs too).
+    /// </summary>
+    public static List<RegimeResult> RunRegimes(ExperimentOptions options, string repositoryRoot, IReadOnlyList<TaskOutputs> loaded, Action<string, double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loaded);
+        progress ??= (_, _) => { };
+        var catalog = RegimeEdge.Catalog(repositoryRoot, [.. loaded.Select(o => o.Task.Name)], options.RegimeEdgesPerTask);
+        var edges = new List<(string Name, TaskOutputs Outputs)>();
+        foreach (var edge in catalog)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            progress($"regimes: running {edge.Name}", 0.05 * edges.Count / catalog.Count);
+            var task = loaded.Single(o => o.Task.Name == edge.Task);
+            edges.Add((edge.Name, edge.File == $"{edge.Task}-edge.onnx" ? task : task.WithEdge(repositoryRoot, edge.File, edge.LastLayerFile, cancellationToken)));
+        }
+
+        return new RegimeRunner(options).Run(edges, (done, total) => progress($"regimes: {done}/{total} edge-splits", 0.05 + (0.95 * done / total)), cancellationToken);
     }
 
     /// <summary>

@@ -48,6 +48,12 @@ public sealed record ExperimentOptions
     /// <summary>Divergences of the coverage guarantee test.</summary>
     public IReadOnlyList<string> GuaranteeDivergences { get; init; } = ["kl", "tv", "hellinger"];
 
+    /// <summary>
+    /// Edges per task in the regimes comparison (<see cref="RegimeEdge.Catalog"/>: the bundled edge, then the
+    /// overconfidence axis by decreasing recorded ECE); <see cref="int.MaxValue"/> for all, 0 to skip the comparison.
+    /// </summary>
+    public int RegimeEdgesPerTask { get; init; } = int.MaxValue;
+
     /// <summary>Master seed.</summary>
     public ulong Seed { get; init; } = 20250110;
 
@@ -62,5 +68,6 @@ public sealed record ExperimentOptions
         MonteCarloTestRows = 100,
         CentroidSamples = 200,
         GuaranteeSplits = 200,
+        RegimeEdgesPerTask = 2,
     };
 }

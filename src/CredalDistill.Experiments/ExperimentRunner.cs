@@ -69,19 +69,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
             var record = new MethodRecord { Method = method, Split = split };
             var labels = labelsOverride ?? testLabels;
             var cloud = cloudOverride ?? cloudTest;
-            record.Values["accuracy"] = Accuracy.Compute(output, labels);
-            record.Values["ece"] = ExpectedCalibrationError.Compute(output, labels);
-            record.Values["nll"] = NegativeLogLikelihood.Compute(output, labels);
-            record.Values["brier"] = BrierScore.Compute(output, labels);
-            record.Values["cloud-agreement"] = CloudAgreement.TopOneAgreement(cloud, output);
-            double confidence = 0.0;
-            for (int i = 0; i < output.Rows; i++)
-            {
-                confidence += output[i][output.ArgMax(i)];
-            }
-
-            record.Values["confidence"] = confidence / output.Rows;
-            record.Values["test-inputs"] = output.Rows;
+            PointMetrics(record, output, labels, cloud);
             extra?.Invoke(record);
             records.Add(record);
             if (split == 0)
@@ -269,7 +257,26 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         return ProbabilityMatrix.FromProbabilities(result, k, output.ToString());
     }
 
-    private static void SetMetrics(MethodRecord record, bool[] sets, int[] labels, ProbabilityMatrix cloud, int k, string prefix)
+    /// <summary>Accuracy, ECE, NLL, Brier, top-1 agreement with the cloud, mean confidence and the number of test inputs of <paramref name="output"/>.</summary>
+    internal static void PointMetrics(MethodRecord record, ProbabilityMatrix output, int[] labels, ProbabilityMatrix cloud)
+    {
+        record.Values["accuracy"] = Accuracy.Compute(output, labels);
+        record.Values["ece"] = ExpectedCalibrationError.Compute(output, labels);
+        record.Values["nll"] = NegativeLogLikelihood.Compute(output, labels);
+        record.Values["brier"] = BrierScore.Compute(output, labels);
+        record.Values["cloud-agreement"] = CloudAgreement.TopOneAgreement(cloud, output);
+        double confidence = 0.0;
+        for (int i = 0; i < output.Rows; i++)
+        {
+            confidence += output[i][output.ArgMax(i)];
+        }
+
+        record.Values["confidence"] = confidence / output.Rows;
+        record.Values["test-inputs"] = output.Rows;
+    }
+
+    /// <summary>Mean label-set size, share of sets holding the true label and share holding the cloud's top class, as <c>{prefix}-size</c>, <c>{prefix}-coverage</c>, <c>{prefix}-cloud-coverage</c>.</summary>
+    internal static void SetMetrics(MethodRecord record, bool[] sets, int[] labels, ProbabilityMatrix cloud, int k, string prefix)
     {
         double size = 0.0;
         double coverTrue = 0.0;
@@ -294,7 +301,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
     /// <summary>Formats an epsilon as it appears in method identifiers (e.g. 0.1).</summary>
     public static string Format(double eps) => eps.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static int[] Pick(int[] values, int[] indices)
+    internal static int[] Pick(int[] values, int[] indices)
     {
         var result = new int[indices.Length];
         for (int i = 0; i < indices.Length; i++)

@@ -114,6 +114,42 @@ public sealed class TaskOutputs
     }
 
     /// <summary>
+    /// The same task with another edge model (<paramref name="edgeFile"/> in <c>models/</c>, with its last-layer JSON
+    /// <paramref name="lastLayerFile"/>) run on the bundled test split; labels and cloud outputs are reused, there are
+    /// no quantized copies and the edge latency is not measured (NaN).
+    /// </summary>
+    public TaskOutputs WithEdge(string repositoryRoot, string edgeFile, string lastLayerFile, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(edgeFile);
+        ArgumentNullException.ThrowIfNull(lastLayerFile);
+        var data = FashionMnist.LoadTest(Task, Path.Combine(repositoryRoot, "data"));
+        string models = Path.Combine(repositoryRoot, "models");
+        float[] logits;
+        float[] features;
+        using (var edge = OnnxClassifier.Open(Path.Combine(models, edgeFile), new OnnxClassifierOptions { IntraOpThreads = Environment.ProcessorCount, FeaturesOutputName = "features" }))
+        {
+            features = new float[data.Count * edge.FeatureDimension!.Value];
+            logits = Predict(edge, data, features, cancellationToken);
+        }
+
+        var edgeLogits = Widen(logits);
+        return new TaskOutputs
+        {
+            Task = Task,
+            Labels = Labels,
+            Cloud = Cloud,
+            CloudLogits = CloudLogits,
+            Edge = ProbabilityMatrix.FromLogits(edgeLogits, Classes, edgeFile),
+            EdgeLogits = edgeLogits,
+            EdgeFeatures = Widen(features),
+            LastLayer = LastLayer.Load(Path.Combine(models, lastLayerFile)),
+            Quantized = new Dictionary<int, (double[], ProbabilityMatrix)>(),
+            CloudMicroseconds = CloudMicroseconds,
+            EdgeMicroseconds = double.NaN,
+        };
+    }
+
+    /// <summary>
     /// Images per cancellation check: the default ONNX batch size (256), so the batches the model sees, and therefore
     /// its outputs, are the same as in one whole-dataset call (a cloud batch takes about half a second on 2 cores).
     /// </summary>

@@ -45,6 +45,22 @@ public sealed class DemoCommand : Command<DemoSettings>
             }
 
             consoles.Out.Write(table);
+            if (demo.Overconfident is { } regime)
+            {
+                var over = new Table().Title($"overconfident edge {regime.Edge} ({regime.Task}, raw ECE {100 * regime.RawEce:F2}%): seed {settings.Seed}");
+                over.AddColumns("method", "accuracy %", "ECE %", "NLL", "Brier", "coverage", "set size");
+                foreach (string id in RegimeRunner.Methods)
+                {
+                    if (regime[id] is { } m)
+                    {
+                        double coverage = m.Mean("coverage");
+                        double size = m.Mean("set-size");
+                        over.AddRow(Markup.Escape(id), $"{100 * m.Mean("accuracy"):F2}", $"{100 * m.Mean("ece"):F2}", $"{m.Mean("nll"):F3}", $"{m.Mean("brier"):F3}", double.IsNaN(coverage) ? "" : $"{coverage:P1}", double.IsNaN(size) ? "" : $"{size:F2}");
+                    }
+                }
+
+                consoles.Out.Write(over);
+            }
         }
 
         consoles.Out.MarkupLineInterpolated($"Report: [bold]{Path.Combine(settings.Out, "report.md")}[/] (figures in {Path.Combine(settings.Out, "figures")}).");

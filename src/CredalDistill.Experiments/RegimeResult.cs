@@ -1,0 +1,59 @@
+namespace CredalDistill.Experiments;
+
+/// <summary>One edge's methods summarised over the splits of the regimes comparison.</summary>
+public sealed class RegimeResult
+{
+    /// <summary>Task name (fmnist3, fmnist10).</summary>
+    public required string Task { get; init; }
+
+    /// <summary>Edge model name.</summary>
+    public required string Edge { get; init; }
+
+    /// <summary>Number of classes.</summary>
+    public required int Classes { get; init; }
+
+    /// <summary>Method name (<see cref="RegimeRunner.Methods"/>) to summary over splits.</summary>
+    public required IReadOnlyDictionary<string, MethodSummary> Methods { get; init; }
+
+    /// <summary>Mean test ECE of the raw edge (fraction).</summary>
+    public double RawEce => Methods[RegimeRunner.Edge].Mean("ece");
+
+    /// <summary>
+    /// The entry of the <c>regimes</c> list of results.json: <c>{ task, edge, rawEce, methods: { name: { ece, eceStd,
+    /// accuracy, accuracyStd, nll, brier, ... } } }</c>, every rate a fraction (coverage, setCoverage, inefficiency
+    /// and setSize where they apply; temperature, epsilon, gamma where fitted).
+    /// </summary>
+    public Dictionary<string, object> ToJson()
+    {
+        var methods = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
+        foreach (string name in RegimeRunner.Methods.Where(Methods.ContainsKey))
+        {
+            var entry = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (metric, key) in JsonKeys)
+            {
+                if (Methods[name].Metrics.TryGetValue(metric, out var s))
+                {
+                    entry[key] = s.Mean;
+                    if (metric is "ece" or "accuracy" or "coverage")
+                    {
+                        entry[key + "Std"] = s.Std;
+                    }
+                }
+            }
+
+            methods[name] = entry;
+        }
+
+        return new Dictionary<string, object> { ["task"] = Task, ["edge"] = Edge, ["rawEce"] = RawEce, ["methods"] = methods };
+    }
+
+    private static readonly (string Metric, string Key)[] JsonKeys =
+    [
+        ("ece", "ece"), ("accuracy", "accuracy"), ("nll", "nll"), ("brier", "brier"), ("confidence", "confidence"),
+        ("coverage", "coverage"), ("set-size", "setSize"), ("set-coverage", "setCoverage"), ("inefficiency", "inefficiency"),
+        ("temperature", "temperature"), ("epsilon", "epsilon"), ("gamma", "gamma"),
+    ];
+
+    /// <summary>Summary of a method, or null.</summary>
+    public MethodSummary? this[string method] => Methods.TryGetValue(method, out var s) ? s : null;
+}
