@@ -101,6 +101,7 @@ public sealed class RegimeRunner(ExperimentOptions options)
     public List<MethodRecord> RunSplit(TaskOutputs task, int split, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var plan = Plan(task, split);
         int k = task.Classes;
         var records = new List<MethodRecord>();
@@ -169,8 +170,11 @@ public sealed class RegimeRunner(ExperimentOptions options)
         Credal(CdciPaper, ConformalCalibrator.Calibrate(cloudCal, edgeCal, PaperEpsilon, KullbackLeibler.Instance), edgeTest);
 
         // The label-free choice, once per (edge, split), with the same seed as the main experiment's joint auto row.
+        long selecting = System.Diagnostics.Stopwatch.GetTimestamp();
         var joint = ConfigurationSelector.Select(cloudCal, edgeCal, seed: options.Seed + (ulong)split, cancellationToken: cancellationToken);
+        double selectionSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(selecting).TotalSeconds;
         var auto = Credal(CdciAuto, joint.Threshold, edgeTest);
+        auto.Values["selection-seconds"] = selectionSeconds;
         for (int i = 0; i < joint.Divergences.Count; i++)
         {
             auto.Values[$"chose:{joint.Divergences[i].Name}"] = i == joint.ChosenDivergenceIndex ? 1.0 : 0.0;
@@ -184,6 +188,7 @@ public sealed class RegimeRunner(ExperimentOptions options)
         var stageTwo = ConformalCalibrator.Calibrate(task.Cloud.Select(thresholdHalf), temperedHalf, PaperEpsilon, KullbackLeibler.Instance);
         var twoStage = Credal(TwoStage, stageTwo, ProbabilityMatrix.FromLogits(edgeLogitsTest, k, "tempered edge", t));
         twoStage.Values["temperature"] = t;
+        records[0].Values["split-seconds"] = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         return records;
     }
 }

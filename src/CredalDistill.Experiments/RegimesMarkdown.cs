@@ -37,7 +37,7 @@ public static class RegimesMarkdown
         sb.AppendLine();
         var (t, g) = RegimeRunner.TwoStageHalves(new int[calibrationSize]);
         string scope = options.RegimeEdgesPerTask == int.MaxValue ? "every edge" : $"REDUCED to at most {options.RegimeEdgesPerTask} edges per task, the bundled edge and then the highest recorded ECE first";
-        sb.AppendLine($"{results.Count} edges ({scope} of the bundled `fmnist3-edge` and `fmnist10-edge` and the overconfidence-axis edges listed in `models/metrics.json`, see `models/README.md`), each on the same {options.Splits} split plans as above (this part: {elapsed.TotalMinutes.ToString("F1", Inv)} min, edge-split pairs in parallel on {Environment.ProcessorCount} cores; mean ± std over splits; accuracy, ECE, and coverage in percent). Methods: `edge` (raw), `ts` (temperature scaling, NLL fit on the labeled set), `distilled-ts` (no labels), `laplace-kfac` (last-layer KFAC Laplace, labeled set), `cdci-paper` (KL, eps {RegimeRunner.PaperEpsilon.ToString(Inv)}, intersection probability), `cdci-auto` (label-free divergence + eps choice, intersection probability) and `distilled-ts+cdci` (METHOD.md 3.4: distilled T fitted on {t.Length} of the {calibrationSize} calibration inputs, the KL threshold at eps {RegimeRunner.PaperEpsilon.ToString(Inv)} around the tempered edge on the other {g.Length}; intersection probability). Coverage: share of test inputs with `D(cloud || centre) <= gamma` (centre: the edge, or the tempered edge for the two-stage method; target >= {(1 - RegimeRunner.PaperEpsilon).ToString(Inv)} for the eps-{RegimeRunner.PaperEpsilon.ToString(Inv)} methods). Label set: interval dominance (mean size; 'covers' = share containing the true label). Inefficiency: mean volume fraction of the credal set in the simplex (K = 3 only, first {options.HeavyTestRows} test inputs). Regimes by raw ECE: below {Pct(LowEce, 0)}%, {Pct(LowEce, 0)}-{Pct(HighEce, 0)}%, at least {Pct(HighEce, 0)}%.");
+        sb.AppendLine($"{results.Count} edges ({scope} of the bundled `fmnist3-edge` and `fmnist10-edge` and the overconfidence-axis edges listed in `models/metrics.json`, see `models/README.md`), each on the same {options.Splits} split plans as above (this part: {elapsed.TotalMinutes.ToString("F1", Inv)} min, edge-split pairs in parallel on {Environment.ProcessorCount} cores, {Pct(SelectionShare(results), 0)}% of the per-pair compute time in `cdci-auto`'s label-free selection; mean ± std over splits; accuracy, ECE, and coverage in percent). Methods: `edge` (raw), `ts` (temperature scaling, NLL fit on the labeled set), `distilled-ts` (no labels), `laplace-kfac` (last-layer KFAC Laplace, labeled set), `cdci-paper` (KL, eps {RegimeRunner.PaperEpsilon.ToString(Inv)}, intersection probability), `cdci-auto` (label-free divergence + eps choice, intersection probability) and `distilled-ts+cdci` (METHOD.md 3.4: distilled T fitted on {t.Length} of the {calibrationSize} calibration inputs, the KL threshold at eps {RegimeRunner.PaperEpsilon.ToString(Inv)} around the tempered edge on the other {g.Length}; intersection probability). Coverage: share of test inputs with `D(cloud || centre) <= gamma` (centre: the edge, or the tempered edge for the two-stage method; target >= {(1 - RegimeRunner.PaperEpsilon).ToString(Inv)} for the eps-{RegimeRunner.PaperEpsilon.ToString(Inv)} methods). Label set: interval dominance (mean size; 'covers' = share containing the true label). Inefficiency: mean volume fraction of the credal set in the simplex (K = 3 only, first {options.HeavyTestRows} test inputs). Regimes by raw ECE: below {Pct(LowEce, 0)}%, {Pct(LowEce, 0)}-{Pct(HighEce, 0)}%, at least {Pct(HighEce, 0)}%.");
         sb.AppendLine();
         sb.AppendLine("### Findings (generated from the tables below)");
         sb.AppendLine();
@@ -187,6 +187,14 @@ public static class RegimesMarkdown
         }
 
         return lines;
+    }
+
+    /// <summary>Share of the (edge, split) compute time spent in <c>cdci-auto</c>'s selection (NaN when not recorded).</summary>
+    public static double SelectionShare(IReadOnlyList<RegimeResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        double Total(string method, string metric) => results.Sum(r => r[method] is { } s && s.Metrics.TryGetValue(metric, out var x) ? x.Mean * x.Count : double.NaN);
+        return Total(RegimeRunner.CdciAuto, "selection-seconds") / Total(RegimeRunner.Edge, "split-seconds");
     }
 
     /// <summary>The method with the lowest mean ECE among <paramref name="methods"/> (ties: the earlier one).</summary>

@@ -9,7 +9,7 @@ public sealed class ExperimentSettings : CommonSettings
 {
     /// <summary><c>--quick</c>.</summary>
     [CommandOption("--quick")]
-    [Description("Smoke run: 3 splits, KL and alpha:0.9, eps 0.1 and 0.2 (under a minute). Writes to out/experiment-quick unless --out is given.")]
+    [Description("Smoke run: 3 splits, KL and alpha:0.9, eps 0.1 and 0.2, regimes on 2 edges per task (under a minute). Writes to out/experiment-quick unless --out is given.")]
     [DefaultValue(false)]
     public bool Quick { get; set; }
 
