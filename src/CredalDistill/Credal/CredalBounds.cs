@@ -100,9 +100,56 @@ public static class CredalBounds
     /// <summary>Bounds of a validated row; <paramref name="work"/> holds at least <see cref="WorkSize"/> doubles.</summary>
     internal static void ComputeUnchecked(FDivergence f, EdgeRow edge, double gamma, Span<double> lower, Span<double> upper, Span<double> work)
     {
+        if (f is TotalVariation && !edge.IsLogits)
+        {
+            TotalVariationBounds(edge.Values, gamma, lower, upper);
+            return;
+        }
+
         int k = edge.Classes;
         var masses = RowMasses.Of(edge, work, logs: f is not TotalVariation);
         ComputeLog(f, masses, gamma, lower, upper, work.Slice(4 * k, k), work.Slice(5 * k, k));
+    }
+
+    /// <summary>
+    /// Total variation on a probability row, closed form and linear (absolute precision is all it has):
+    /// <c>[max(0, p_k - gamma), min(1, p_k + gamma)]</c> after dividing by the row sum, then floating-point coherence.
+    /// </summary>
+    private static void TotalVariationBounds(ReadOnlySpan<double> values, double gamma, Span<double> lower, Span<double> upper)
+    {
+        double total = 0.0;
+        foreach (double v in values)
+        {
+            total += v;
+        }
+
+        double scale = total == 1.0 ? 1.0 : 1.0 / total;
+        int first = 0;
+        for (int k = 0; k < values.Length; k++)
+        {
+            double pk = values[k] * scale;
+            lower[k] = Math.Max(0.0, pk - gamma);
+            upper[k] = Math.Min(1.0, pk + gamma);
+            if (upper[k] > upper[first])
+            {
+                first = k;
+            }
+        }
+
+        double second = 0.0;
+        for (int k = 0; k < values.Length; k++)
+        {
+            second = k == first ? second : Math.Max(second, upper[k]);
+        }
+
+        for (int k = 0; k < values.Length; k++)
+        {
+            double other = k == first ? second : upper[first];
+            if (lower[k] + other > 1.0)
+            {
+                lower[k] = 1.0 - other;
+            }
+        }
     }
 
     /// <summary>
