@@ -41,6 +41,12 @@ public static class CredalBounds
         Check.Gamma(gamma, nameof(gamma));
         Check.SameLength(edge.Classes, lower.Length, nameof(lower));
         Check.SameLength(edge.Classes, upper.Length, nameof(upper));
+        if (f is TotalVariation && !edge.IsLogits)
+        {
+            TotalVariationBounds(edge.Values, gamma, lower, upper); // closed form, no scratch
+            return;
+        }
+
         int k = edge.Classes;
         using var lease = new ScratchLease();
         Span<double> work = WorkSize(k) <= ScratchLease.StackDoubles ? stackalloc double[WorkSize(k)] : lease.Rent(WorkSize(k));
@@ -136,19 +142,26 @@ public static class CredalBounds
             }
         }
 
+        // Floating-point coherence lower_k + max_{j != k} upper_j <= 1 (exact in real arithmetic: p_k + p_j <= 1).
         double second = 0.0;
         for (int k = 0; k < values.Length; k++)
         {
-            second = k == first ? second : Math.Max(second, upper[k]);
-        }
+            double other = upper[first];
+            if (k == first)
+            {
+                continue;
+            }
 
-        for (int k = 0; k < values.Length; k++)
-        {
-            double other = k == first ? second : upper[first];
+            second = Math.Max(second, upper[k]);
             if (lower[k] + other > 1.0)
             {
                 lower[k] = 1.0 - other;
             }
+        }
+
+        if (lower[first] + second > 1.0)
+        {
+            lower[first] = 1.0 - second;
         }
     }
 
