@@ -50,6 +50,11 @@ internal static class BinaryBound
             return BinaryPoint.One; // d(1) = a phi(1/a) + b phi(0) is within the radius.
         }
 
+        if (f is PearsonChiSquare)
+        {
+            return ChiSquare(logA, logB, a, b, gamma);
+        }
+
         double vLo = logA - logB;             // d = 0 < gamma (-inf when a = 0)
         double vHi = double.PositiveInfinity; // d > gamma once found
         double v = InitialGuess(f, logA, logB, gamma);
@@ -118,6 +123,30 @@ internal static class BinaryBound
         }
 
         return BinaryPoint.FromLogOdds(v);
+    }
+
+    /// <summary>
+    /// Chi-square in closed form: <c>d(t) = (t - a)^2 / (a b)</c>, so <c>t = a + delta</c>, <c>delta = sqrt(gamma a b)</c> (below 1 here),
+    /// with <c>1 - t = b - delta</c> taken as <c>b (1 - delta / b)</c> when <c>delta &lt;= b / 2</c> and as
+    /// <c>sqrt(b) (b - gamma a) / (sqrt(b) + sqrt(gamma a))</c> otherwise, so both ends keep relative precision.
+    /// </summary>
+    private static BinaryPoint ChiSquare(double logA, double logB, double a, double b, double gamma)
+    {
+        double logDelta = 0.5 * (Math.Log(gamma) + logA + logB);
+        double delta = Math.Exp(logDelta);
+        double logT = LogMath.Add(logA, logDelta);
+        double logS;
+        if (delta <= 0.5 * b)
+        {
+            logS = logB + LogMath.Log1P(-delta / b);
+        }
+        else
+        {
+            double ga = Math.Exp(Math.Log(gamma) + logA);
+            logS = (0.5 * logB) + Math.Log(b - ga) - Math.Log(Math.Sqrt(b) + Math.Sqrt(ga));
+        }
+
+        return new BinaryPoint(logT, logS, Math.Exp(logT), Math.Exp(logS));
     }
 
     /// <summary><c>d(v)</c> and <c>d'(v)</c>: one exponential and one log1p for the point, then the two terms.</summary>

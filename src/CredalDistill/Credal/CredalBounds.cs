@@ -41,6 +41,12 @@ public static class CredalBounds
         Check.Gamma(gamma, nameof(gamma));
         Check.SameLength(edge.Classes, lower.Length, nameof(lower));
         Check.SameLength(edge.Classes, upper.Length, nameof(upper));
+        if (f is TotalVariation && !edge.IsLogits)
+        {
+            TotalVariationBounds(edge.Values, gamma, lower, upper); // closed form, no scratch
+            return;
+        }
+
         int k = edge.Classes;
         using var lease = new ScratchLease();
         Span<double> work = WorkSize(k) <= ScratchLease.StackDoubles ? stackalloc double[WorkSize(k)] : lease.Rent(WorkSize(k));
@@ -100,9 +106,63 @@ public static class CredalBounds
     /// <summary>Bounds of a validated row; <paramref name="work"/> holds at least <see cref="WorkSize"/> doubles.</summary>
     internal static void ComputeUnchecked(FDivergence f, EdgeRow edge, double gamma, Span<double> lower, Span<double> upper, Span<double> work)
     {
+        if (f is TotalVariation && !edge.IsLogits)
+        {
+            TotalVariationBounds(edge.Values, gamma, lower, upper);
+            return;
+        }
+
         int k = edge.Classes;
         var masses = RowMasses.Of(edge, work, logs: f is not TotalVariation);
         ComputeLog(f, masses, gamma, lower, upper, work.Slice(4 * k, k), work.Slice(5 * k, k));
+    }
+
+    /// <summary>
+    /// Total variation on a probability row, closed form and linear (absolute precision is all it has):
+    /// <c>[max(0, p_k - gamma), min(1, p_k + gamma)]</c> after dividing by the row sum, then floating-point coherence.
+    /// </summary>
+    private static void TotalVariationBounds(ReadOnlySpan<double> values, double gamma, Span<double> lower, Span<double> upper)
+    {
+        double total = 0.0;
+        foreach (double v in values)
+        {
+            total += v;
+        }
+
+        double scale = total == 1.0 ? 1.0 : 1.0 / total;
+        int first = 0;
+        for (int k = 0; k < values.Length; k++)
+        {
+            double pk = values[k] * scale;
+            lower[k] = Math.Max(0.0, pk - gamma);
+            upper[k] = Math.Min(1.0, pk + gamma);
+            if (upper[k] > upper[first])
+            {
+                first = k;
+            }
+        }
+
+        // Floating-point coherence lower_k + max_{j != k} upper_j <= 1 (exact in real arithmetic: p_k + p_j <= 1).
+        double second = 0.0;
+        for (int k = 0; k < values.Length; k++)
+        {
+            double other = upper[first];
+            if (k == first)
+            {
+                continue;
+            }
+
+            second = Math.Max(second, upper[k]);
+            if (lower[k] + other > 1.0)
+            {
+                lower[k] = 1.0 - other;
+            }
+        }
+
+        if (lower[first] + second > 1.0)
+        {
+            lower[first] = 1.0 - second;
+        }
     }
 
     /// <summary>

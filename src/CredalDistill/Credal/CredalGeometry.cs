@@ -55,10 +55,10 @@ internal static class CredalGeometry
     public static void Slice(FDivergence divergence, double x, in TriangleRow row, double gamma, out double a, out double b)
     {
         double rest = 1.0 - x;
-        double termX = divergence.HybridTerm(x, row.P0, row.LogP0);
+        double termX = row.Plain ? divergence.Term(x, row.P0) : divergence.HybridTerm(x, row.P0, row.LogP0);
         double yStar = rest * row.ShareOfFirst;
-        var towardSecond = new SliceTowardSecond(divergence, termX, rest, row.P1, row.LogP1, row.P2, row.LogP2);
-        var towardFirst = new SliceTowardFirst(divergence, termX, rest, row.P1, row.LogP1, row.P2, row.LogP2);
+        var towardSecond = new SliceTowardSecond(divergence, row.Plain, termX, rest, row.P1, row.LogP1, row.P2, row.LogP2);
+        var towardFirst = new SliceTowardFirst(divergence, row.Plain, termX, rest, row.P1, row.LogP1, row.P2, row.LogP2);
         if (towardFirst.Value(yStar) > gamma)
         {
             a = yStar;
@@ -220,7 +220,11 @@ internal static class CredalGeometry
             P2 = Math.Exp(LogP2);
             double logPr = LogMath.Add(LogP1, LogP2);
             ShareOfFirst = double.IsNegativeInfinity(logPr) ? 0.5 : Math.Exp(LogP1 - logPr);
+            Plain = Normal(P0, LogP0) && Normal(P1, LogP1) && Normal(P2, LogP2);
         }
+
+        /// <summary>No probability underflowed: every term can be taken from the doubles.</summary>
+        public bool Plain { get; }
 
         public double LogP0 { get; }
 
@@ -235,5 +239,7 @@ internal static class CredalGeometry
         public double P2 { get; }
 
         public double ShareOfFirst { get; }
+
+        private static bool Normal(double p, double logP) => p >= 1e-300 || double.IsNegativeInfinity(logP);
     }
 }

@@ -6,21 +6,30 @@ namespace CredalDistill.Credal;
 /// <summary>
 /// A slice <c>q_0 = x</c> of a three-class ball, seen from the edge <c>q_2 = 0</c>:
 /// <c>g(delta) = T_0 + T(R - delta, p_1) + T(delta, p_2)</c>, <c>R = 1 - x</c>, where <c>T(q, p) = p phi(q/p)</c> is the tilted term
-/// (<see cref="FDivergence.HybridTerm"/>: from the double <c>p</c>, or from <c>log p</c> where <c>p</c> underflowed).
+/// (<see cref="FDivergence.HybridTerm"/>: from the double <c>p</c>, or from <c>log p</c> where <c>p</c> underflowed). When no
+/// probability of the row underflowed (<c>plain</c>) the untilted double terms are used: the tilts sum to zero over the slice.
 /// </summary>
-internal readonly struct SliceTowardSecond(FDivergence divergence, double termX, double rest, double p1, double logP1, double p2, double logP2) : IScalarFunction
+internal readonly struct SliceTowardSecond(FDivergence divergence, bool plain, double termX, double rest, double p1, double logP1, double p2, double logP2) : IScalarFunction
 {
-    public double Value(double x) => termX + divergence.HybridTerm(rest - x, p1, logP1) + divergence.HybridTerm(x, p2, logP2);
+    public double Value(double x) => plain
+        ? termX + divergence.Term(rest - x, p1) + divergence.Term(x, p2)
+        : termX + divergence.HybridTerm(rest - x, p1, logP1) + divergence.HybridTerm(x, p2, logP2);
 
-    public double Slope(double x) => divergence.HybridSlope(x, p2, logP2) - divergence.HybridSlope(rest - x, p1, logP1);
+    public double Slope(double x) => plain
+        ? divergence.TermDerivative(x, p2) - divergence.TermDerivative(rest - x, p1)
+        : divergence.HybridSlope(x, p2, logP2) - divergence.HybridSlope(rest - x, p1, logP1);
 }
 
 /// <summary>The same slice seen from the edge <c>q_1 = 0</c>: <c>g(delta) = T_0 + T(delta, p_1) + T(R - delta, p_2)</c>.</summary>
-internal readonly struct SliceTowardFirst(FDivergence divergence, double termX, double rest, double p1, double logP1, double p2, double logP2) : IScalarFunction
+internal readonly struct SliceTowardFirst(FDivergence divergence, bool plain, double termX, double rest, double p1, double logP1, double p2, double logP2) : IScalarFunction
 {
-    public double Value(double x) => termX + divergence.HybridTerm(x, p1, logP1) + divergence.HybridTerm(rest - x, p2, logP2);
+    public double Value(double x) => plain
+        ? termX + divergence.Term(x, p1) + divergence.Term(rest - x, p2)
+        : termX + divergence.HybridTerm(x, p1, logP1) + divergence.HybridTerm(rest - x, p2, logP2);
 
-    public double Slope(double x) => divergence.HybridSlope(x, p1, logP1) - divergence.HybridSlope(rest - x, p2, logP2);
+    public double Slope(double x) => plain
+        ? divergence.TermDerivative(x, p1) - divergence.TermDerivative(rest - x, p2)
+        : divergence.HybridSlope(x, p1, logP1) - divergence.HybridSlope(rest - x, p2, logP2);
 }
 
 /// <summary>

@@ -19,8 +19,10 @@ public sealed class RoundTripPropertyTests : IDisposable
         int i = 0;
         gen.Sample(t =>
         {
-            string csv = _dir.File($"p{i}.csv");
-            string npy = _dir.File($"p{i++}.npy");
+            // CsCheck samples on several threads: each sample needs its own file names.
+            int id = Interlocked.Increment(ref i);
+            string csv = _dir.File($"p{id}.csv");
+            string npy = _dir.File($"p{id}.npy");
             MatrixFile.Write(csv, t.data, t.rows, t.cols);
             MatrixFile.Write(npy, t.data, t.rows, t.cols);
             var a = MatrixFile.Read(csv).Data;
