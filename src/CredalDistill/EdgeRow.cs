@@ -55,14 +55,7 @@ public readonly ref struct EdgeRow
             return;
         }
 
-        double sum = 0.0;
-        double compensation = 0.0;
-        foreach (double v in Values)
-        {
-            Neumaier.Add(ref sum, ref compensation, v);
-        }
-
-        double logSum = Math.Log(sum + compensation);
+        double logSum = Math.Log(Neumaier.Sum(Values));
         for (int k = 0; k < Values.Length; k++)
         {
             logP[k] = Math.Log(Values[k]) - logSum;

@@ -149,21 +149,12 @@ internal static class BinaryBound
         return new BinaryPoint(logT, logS, Math.Exp(logT), Math.Exp(logS));
     }
 
-    /// <summary><c>d(v)</c> and <c>d'(v)</c>: one exponential and one log1p for the point, then the two terms.</summary>
+    /// <summary><c>d(v)</c> and <c>d'(v)</c>: the point (one exponential and one log1p), then the two terms.</summary>
     private static double Evaluate(FDivergence f, double logA, double logB, double a, double b, double v, out double slope)
     {
-        double e = Math.Exp(-Math.Abs(v));
-        double l = LogMath.Log1P(e);
-        double small = e / (1.0 + e);
-        double big = 1.0 - small; // one rounding: t near 1 to within half an ulp
-        double logT = v >= 0.0 ? -l : v - l;
-        double logS = v >= 0.0 ? -v - l : -l;
-        double t = v >= 0.0 ? big : small;
-        double s = v >= 0.0 ? small : big;
-        double x = logT - logA;
-        double y = logS - logB;
-        slope = big * small * (f.PhiSlope(x) - f.PhiSlope(y));
-        return f.LogTerm(logA, a, logT, t) + f.LogTerm(logB, b, logS, s);
+        var point = BinaryPoint.FromLogOdds(v);
+        slope = point.T * point.S * (f.PhiSlope(point.LogT - logA) - f.PhiSlope(point.LogS - logB));
+        return f.LogTerm(logA, a, point.LogT, point.T) + f.LogTerm(logB, b, point.LogS, point.S);
     }
 
     /// <summary>

@@ -61,7 +61,7 @@ public static class CredalBounds
         Check.Gamma(gamma, nameof(gamma));
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(k, p.Length);
-        double sum = Sum(p);
+        double sum = Neumaier.Sum(p);
         return LowerOf(f, p[k] / sum, RestMass(p, k) / sum, gamma);
     }
 
@@ -73,7 +73,7 @@ public static class CredalBounds
         Check.Gamma(gamma, nameof(gamma));
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(k, p.Length);
-        double sum = Sum(p);
+        double sum = Neumaier.Sum(p);
         return UpperOf(f, p[k] / sum, RestMass(p, k) / sum, gamma);
     }
 
@@ -273,17 +273,5 @@ public static class CredalBounds
         }
 
         return rest + compensation;
-    }
-
-    private static double Sum(ReadOnlySpan<double> p)
-    {
-        double sum = 0.0;
-        double compensation = 0.0;
-        foreach (double v in p)
-        {
-            Neumaier.Add(ref sum, ref compensation, v);
-        }
-
-        return sum + compensation;
     }
 }

@@ -113,14 +113,7 @@ internal static class ClassMasses
     /// </summary>
     public static void Normalize(Span<double> p)
     {
-        double sum = 0.0;
-        double compensation = 0.0;
-        foreach (double v in p)
-        {
-            Neumaier.Add(ref sum, ref compensation, v);
-        }
-
-        sum += compensation;
+        double sum = Neumaier.Sum(p);
         if (Math.Abs(sum - 1.0) > MaxUlpsFromOne)
         {
             for (int k = 0; k < p.Length; k++)

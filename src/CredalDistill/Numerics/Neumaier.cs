@@ -10,4 +10,17 @@ internal static class Neumaier
         compensation += Math.Abs(sum) >= Math.Abs(value) ? (sum - t) + value : (value - t) + sum;
         sum = t;
     }
+
+    /// <summary>The compensated sum of <paramref name="values"/>.</summary>
+    public static double Sum(ReadOnlySpan<double> values)
+    {
+        double sum = 0.0;
+        double compensation = 0.0;
+        foreach (double v in values)
+        {
+            Add(ref sum, ref compensation, v);
+        }
+
+        return sum + compensation;
+    }
 }
