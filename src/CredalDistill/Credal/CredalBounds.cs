@@ -198,7 +198,7 @@ public static class CredalBounds
             lowerComplement[k] = Math.Max(down.T, rk);
         }
 
-        EnforceCoherence(masses.P, lower, upper, lowerComplement, upperComplement);
+        EnforceCoherence(lower, upper, lowerComplement, upperComplement);
     }
 
     /// <summary>
@@ -206,7 +206,7 @@ public static class CredalBounds
     /// taken from <c>1 - upper_j</c> as the solver resolved it, so a small lower bound keeps its relative precision), then in
     /// floating point, where the rounding is absorbed by the upper bound near 1 (a change of an ulp or so).
     /// </summary>
-    private static void EnforceCoherence(ReadOnlySpan<double> p, Span<double> lower, Span<double> upper, Span<double> lowerComplement, ReadOnlySpan<double> upperComplement)
+    private static void EnforceCoherence(Span<double> lower, Span<double> upper, Span<double> lowerComplement, ReadOnlySpan<double> upperComplement)
     {
         int n = lower.Length;
         int first = 0;
@@ -237,11 +237,9 @@ public static class CredalBounds
 
             if (lower[k] + upper[j] > 1.0)
             {
-                upper[j] = Math.Max(1.0 - lower[k], p[j]);
-                if (lower[k] + upper[j] > 1.0)
-                {
-                    lower[k] = 1.0 - upper[j];
-                }
+                // Only rounding is left here (lower_k + p_j <= p_k + p_j <= 1): the upper bound near 1 gives the ulp, even
+                // when that puts it an ulp below the rounded p_j, so that a small lower bound keeps its relative precision.
+                upper[j] = 1.0 - lower[k];
             }
 
             lowerComplement[k] = Math.Max(lowerComplement[k], upper[j]);
