@@ -26,7 +26,7 @@ public static class Demo
         MethodKey.Edge, MethodKey.Cloud, MethodKey.CloudTs(TemperatureObjective.ExpectedCalibrationError), MethodKey.EdgeTs(TemperatureObjective.ExpectedCalibrationError),
         MethodKey.DistilledTs, MethodKey.LastLayerLaplace(LastLayerLaplaceKind.Diagonal),
         MethodKey.Cdci(divergence, epsilon, MethodOutput.Intersection), MethodKey.Cdci(divergence, epsilon, MethodOutput.MaximumEntropy), MethodKey.Cdci(divergence, epsilon, MethodOutput.Centroid),
-        .. ResultsMarkdown.AutoRows,
+        .. ExperimentRunner.AutoRows,
     ];
 
     /// <summary>Runs the demo and writes the report folder.</summary>

@@ -24,6 +24,15 @@ public sealed class ExperimentRunner(ExperimentOptions options)
 
     private readonly ConcurrentDictionary<MethodKey, ProbabilityMatrix> _splitZero = new();
 
+    /// <summary>CD-CI, KL, eps chosen without labels, intersection probability.</summary>
+    public static MethodKey EpsilonAuto { get; } = MethodKey.CdciAuto("kl");
+
+    /// <summary>CD-CI, divergence and eps chosen jointly without labels, intersection probability.</summary>
+    public static MethodKey JointAuto { get; } = MethodKey.CdciAuto(null);
+
+    /// <summary>The label-free CD-CI rows, in table order.</summary>
+    public static IReadOnlyList<MethodKey> AutoRows { get; } = [EpsilonAuto, JointAuto];
+
     /// <summary>The test-set outputs of every method on split 0 (for figures), filled by <see cref="Run"/>.</summary>
     public IReadOnlyDictionary<MethodKey, ProbabilityMatrix> SplitZeroOutputs => _splitZero;
 
@@ -213,7 +222,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         // Label-free choice of eps (cross-fitted cloud-referenced ECE on the calibration set), KL + intersection; and the
         // joint choice of divergence and eps (same folds for every pair).
         var sequential = new CredalPredictorOptions { MaxDegreeOfParallelism = 1 };
-        foreach (var key in new[] { MethodKey.CdciAuto("kl"), MethodKey.CdciAuto(null) })
+        foreach (var key in AutoRows)
         {
             var auto = new CdciCalibrator
             {

@@ -19,9 +19,6 @@ public static class ResultsMarkdown
     /// <summary>The paper's default CD-CI setting: KL, eps 0.1, intersection probability.</summary>
     public static readonly MethodKey PaperDefault = MethodKey.Cdci("kl", 0.1, MethodOutput.Intersection);
 
-    /// <summary>The label-free CD-CI rows (eps for KL; divergence and eps jointly).</summary>
-    public static readonly MethodKey[] AutoRows = [MethodKey.CdciAuto("kl"), MethodKey.CdciAuto(null)];
-
     /// <summary>Headline rows, in order; CD-CI best and auto rows are added after them.</summary>
     public static readonly MethodKey[] Headline =
     [
@@ -90,7 +87,7 @@ public static class ResultsMarkdown
             rows.Add((best.Method, best.Method.Display + " — best CD-CI in hindsight (evaluated on fewer splits or inputs)"));
         }
 
-        foreach (var auto in AutoRows)
+        foreach (var auto in ExperimentRunner.AutoRows)
         {
             if (task.Methods.ContainsKey(auto))
             {
@@ -158,7 +155,7 @@ public static class ResultsMarkdown
 
     private static void RenderSelection(StringBuilder sb, ExperimentOptions options, TaskResult task)
     {
-        if (task[AutoRows[0]] is not { } auto)
+        if (task[ExperimentRunner.EpsilonAuto] is not { } auto)
         {
             return;
         }
@@ -169,7 +166,7 @@ public static class ResultsMarkdown
         sb.AppendLine("| choice | eps | ECE (%) | accuracy (%) |");
         sb.AppendLine("|---|---|---|---|");
         sb.AppendLine($"| eps auto (label-free, per split) | {Num(auto, "epsilon", "F3")} | {Pct(auto, "ece")} | {Pct(auto, "accuracy")} |");
-        var fixedEps = options.Epsilons.Select(e => task[MethodKey.Cdci(AutoRows[0].Divergence!, e, MethodOutput.Intersection)]).Where(s => s is not null).Select(s => s!).ToList();
+        var fixedEps = options.Epsilons.Select(e => task[MethodKey.Cdci(ExperimentRunner.EpsilonAuto.Divergence!, e, MethodOutput.Intersection)]).Where(s => s is not null).Select(s => s!).ToList();
         if (fixedEps.Count > 0)
         {
             var hindsight = fixedEps.OrderBy(s => s.Mean("ece")).First();
@@ -181,7 +178,7 @@ public static class ResultsMarkdown
             sb.AppendLine($"| paper default | 0.1 | {Pct(paper, "ece")} | {Pct(paper, "accuracy")} |");
         }
 
-        if (task[AutoRows[1]] is { } joint)
+        if (task[ExperimentRunner.JointAuto] is { } joint)
         {
             sb.AppendLine($"| divergence + eps auto (label-free, per split) | {Num(joint, "epsilon", "F3")} | {Pct(joint, "ece")} | {Pct(joint, "accuracy")} |");
             var ipGrid = task.Methods.Values.Where(m => m.Method.IsCdciGrid && m.Method.Output == MethodOutput.Intersection && FullyEvaluated(m, task, options.Splits)).ToList();
@@ -258,10 +255,10 @@ public static class ResultsMarkdown
         sb.AppendLine(losers.Count == 0
             ? "* No CD-CI setting evaluated on all splits and test inputs has higher ECE than the raw edge or loses more than 1 point of accuracy."
             : $"* Where CD-CI loses: {losers.Count} of the {evaluated} CD-CI settings evaluated on all splits and test inputs are worse than the raw edge (higher ECE, or more than 1 point less accurate): {string.Join("; ", losers)}.");
-        if (task[AutoRows[0]] is { } auto && paper is not null)
+        if (task[ExperimentRunner.EpsilonAuto] is { } auto && paper is not null)
         {
             sb.AppendLine($"* The label-free eps choice gives ECE {Pct(auto, "ece", false)} % (mean chosen eps {Num(auto, "epsilon", "F3")}) against {Pct(paper, "ece", false)} % for the paper default.");
-            if (task[AutoRows[1]] is { } joint)
+            if (task[ExperimentRunner.JointAuto] is { } joint)
             {
                 sb.AppendLine($"* Choosing the divergence too (label-free) gives ECE {Pct(joint, "ece", false)} % (mean chosen eps {Num(joint, "epsilon", "F3")}); the labeled baselines it competes with are in the headline table.");
             }

@@ -52,7 +52,7 @@ public sealed class ExperimentCommand : Command<ExperimentSettings>
         {
             var table = new Table().Title($"{task.Task}: headline (mean over {options.Splits} splits)");
             table.AddColumns("method", "accuracy %", "ECE %", "NLL", "coverage");
-            foreach (var key in ResultsMarkdown.Headline.Append(ResultsMarkdown.AutoRows[0]))
+            foreach (var key in ResultsMarkdown.Headline.Append(ExperimentRunner.EpsilonAuto))
             {
                 if (task[key] is { } m)
                 {
