@@ -49,6 +49,14 @@ public static class CliApp
                 .WithData(consoles)
                 .WithDescription("Evaluate a calibration on labelled test data: coverage, accuracy/ECE/NLL/Brier of edge, cloud and CD-CI outputs, label sets.")
                 .WithExample("evaluate", "--calibration", "cal.json", "--edge", "test_edge.csv", "--cloud", "test_cloud.csv", "--labels", "test_labels.csv", "--json", "report.json");
+            config.AddCommand<DeferCommand>("defer")
+                .WithData(consoles)
+                .WithDescription("Decide which inputs the device sends to the cloud, from each input's credal set (label set, interval width, rival upper probability) or the confidence baseline.")
+                .WithExample("defer", "--calibration", "cal.json", "--edge", "edge.csv", "--rule", "label-set", "--out", "decisions.csv");
+            config.AddCommand<MonitorCommand>("monitor")
+                .WithData(consoles)
+                .WithDescription("Watch a calibration on audited (cloud, edge) pairs: running coverage with an anytime-valid confidence sequence; exit 4 on an alarm; optional refreshed artifact.")
+                .WithExample("monitor", "--calibration", "cal.json", "--pairs", "audited.csv", "--json", "monitor.json");
             config.AddCommand<ExportCommand>("export")
                 .WithData(consoles)
                 .WithDescription("Append the calibration to an edge ONNX model as standard ONNX operators: one file that any ONNX Runtime runs (outputs probabilities, lower, upper, label_set).")
