@@ -51,6 +51,14 @@ public static class CliApp
                 .WithDescription("Evaluate one or several calibration artifacts on labelled test data in one table: coverage, accuracy/ECE/NLL/Brier of edge, cloud and calibrated outputs, label sets.")
                 .WithExample("evaluate", "--calibration", "cal.json", "--edge", "test_edge.csv", "--cloud", "test_cloud.csv", "--labels", "test_labels.csv", "--json", "report.json")
                 .WithExample("evaluate", "--calibration", "cdci.json", "--calibration", "dts.json", "--edge", "test_edge.csv", "--cloud", "test_cloud.csv", "--labels", "test_labels.csv");
+            config.AddCommand<DeferCommand>("defer")
+                .WithData(consoles)
+                .WithDescription("Decide which inputs the device sends to the cloud, from each input's credal set (label set, interval width, rival upper probability) or the confidence baseline.")
+                .WithExample("defer", "--calibration", "cal.json", "--edge", "edge.csv", "--rule", "label-set", "--out", "decisions.csv");
+            config.AddCommand<MonitorCommand>("monitor")
+                .WithData(consoles)
+                .WithDescription("Watch a calibration on audited (cloud, edge) pairs: running coverage with an anytime-valid confidence sequence; exit 4 on an alarm; optional refreshed artifact.")
+                .WithExample("monitor", "--calibration", "cal.json", "--pairs", "audited.csv", "--json", "monitor.json");
             config.AddCommand<ExportCommand>("export")
                 .WithData(consoles)
                 .WithDescription("Append the calibration to an edge ONNX model as standard ONNX operators: one file that any ONNX Runtime runs (outputs probabilities, lower, upper, label_set).")
