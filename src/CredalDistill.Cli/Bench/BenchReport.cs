@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace CredalDistill.Cli.Bench;
+
+/// <summary>The outputs of <c>credal bench</c>: a console table of ratios, the JSON file and the Markdown page (docs/PERFORMANCE.md).</summary>
+internal static class BenchReport
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>The table and the headline ratios on the console.</summary>
+    public static void Write(IAnsiConsole console, BenchResults r)
+    {
+        var table = new Table().Title($"credal bench{(r.Quick ? " --quick" : string.Empty)}: time per input (median), gamma = {r.Gamma} nats");
+        table.AddColumns("method", "divergence", "K", "time / input", "alloc B", "x grid", "x TS", "x edge fwd");
+        foreach (var m in r.Measurements)
+        {
+            var cells = Cells(r, m);
+            table.AddRow(Markup.Escape(cells[0]), Markup.Escape(cells[1]), cells[2], cells[3], cells[4], cells[5], cells[6], cells[7]);
+        }
+
+        console.Write(table);
+        foreach (string line in Headline(r))
+        {
+            console.WriteLine(line);
+        }
+    }
+
+    /// <summary>The headline lines (also the Markdown page's summary).</summary>
+    public static IEnumerable<string> Headline(BenchResults r)
+    {
+        yield return $"gridSpeedupK3 = {r.GridSpeedupK3:F0} (paper grid / exact bounds, KL, K = 3)";
+        yield return $"overheadVsEdgeForward = {r.OverheadVsEdgeForward:F4} (bounds + IP + KL max-entropy {Time(r.Find(BenchResults.OverheadMethod).Timing.MedianMs)} over edge forward {Time(r.EdgeForwardMs)})";
+        yield return $"allocatedBytesPerInput = {r.AllocatedBytesPerInput:F0} (span API, largest over the span-API cases)";
+        yield return $"kl131072BoundsMs = {r.Kl131072BoundsMs:F2}";
+        yield return $"batch API speedup = {r.Batch.Speedup:F2}x on {r.Batch.Cores} cores ({r.Batch.Rows} rows, K = {r.Batch.Classes}, intersection, KL: {r.Batch.SerialMs:F1} ms on 1 thread, {r.Batch.ParallelMs:F1} ms on all)";
+        yield return $"offline: scores + threshold for n = {r.Offline.Rows:N0}, K = {r.Offline.Classes}: {r.Offline.TotalMs:F0} ms (scores {r.Offline.ScoresMs:F0} ms, threshold {r.Offline.ThresholdMs:F0} ms)";
+        yield return $"machine: {r.Machine.Processor}, {r.Machine.ProcessorCount} logical cores, {r.Machine.Os}, {r.Machine.Runtime}; load average {r.Machine.LoadBefore} before, {r.Machine.LoadAfter} after; {r.Seconds:F1} s";
+    }
+
+    /// <summary>Writes the JSON report (the keys of issue 10 first).</summary>
+    public static void WriteJson(Stream stream, BenchResults r)
+    {
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteNumber("gridSpeedupK3", r.GridSpeedupK3);
+        json.WriteNumber("overheadVsEdgeForward", r.OverheadVsEdgeForward);
+        json.WriteNumber("allocatedBytesPerInput", r.AllocatedBytesPerInput);
+        json.WriteNumber("kl131072BoundsMs", r.Kl131072BoundsMs);
+        json.WriteNumber("edgeForwardUs", 1000.0 * r.EdgeForwardMs);
+        json.WriteNumber("overheadUs", r.Find(BenchResults.OverheadMethod).MicroSeconds);
+        json.WriteNumber("gridK3Us", r.Find(BenchResults.GridMethod).MicroSeconds);
+        json.WriteNumber("exactK3Us", r.Find(BenchResults.ExactOnGridRow).MicroSeconds);
+        json.WriteNumber("temperatureScalingK10Us", 1000.0 * r.TemperatureMs(10));
+        json.WriteNumber("batchSpeedup", r.Batch.Speedup);
+        json.WriteNumber("batchRows", r.Batch.Rows);
+        json.WriteNumber("batchSerialMs", r.Batch.SerialMs);
+        json.WriteNumber("batchParallelMs", r.Batch.ParallelMs);
+        json.WriteNumber("offlineRows", r.Offline.Rows);
+        json.WriteNumber("offlineScoresMs", r.Offline.ScoresMs);
+        json.WriteNumber("offlineThresholdMs", r.Offline.ThresholdMs);
+        json.WriteNumber("gamma", r.Gamma);
+        json.WriteBoolean("quick", r.Quick);
+        json.WriteNumber("seconds", r.Seconds);
+        json.WriteStartObject("machine");
+        json.WriteString("os", r.Machine.Os);
+        json.WriteString("runtime", r.Machine.Runtime);
+        json.WriteString("processor", r.Machine.Processor);
+        json.WriteNumber("processorCount", r.Machine.ProcessorCount);
+        json.WriteString("loadAverageBefore", r.Machine.LoadBefore);
+        json.WriteString("loadAverageAfter", r.Machine.LoadAfter);
+        json.WriteEndObject();
+        json.WriteStartArray("measurements");
+        foreach (var m in r.Measurements)
+        {
+            json.WriteStartObject();
+            json.WriteString("method", m.Method);
+            json.WriteString("divergence", m.Divergence);
+            json.WriteNumber("classes", m.Classes);
+            json.WriteNumber("medianUs", m.MicroSeconds);
+            json.WriteNumber("minUs", 1000.0 * m.Timing.MinMs);
+            json.WriteNumber("allocatedBytes", m.Timing.AllocatedBytes);
+            json.WriteNumber("callsPerRepetition", m.Timing.Calls);
+            json.WriteNumber("repetitions", m.Timing.Repetitions);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>The Markdown page: how it was made, the table, the targets of issue 10 met or missed.</summary>
+    public static string Markdown(BenchResults r, string command)
+    {
+        var s = new StringBuilder();
+        s.AppendLine("# Performance");
+        s.AppendLine();
+        s.AppendLine(Invariant, $"Generated by `{command}` ({r.Seconds:F0} s). Every number below is that run's measurement: a Stopwatch harness (warm-up pass, pause for tiered compilation, then the median over up to {(r.Quick ? 5 : 9)} repetitions of a batch of calls; allocations from `GC.GetAllocatedBytesForCurrentThread`), all timed in one process so that the ratios compare like with like. Rows are seeded synthetic edge outputs (logits `N(0, 2^2)` with `+4` on one class), cycled so that no single input is timed; gamma = {r.Gamma} nats throughout (as in docs/BENCHMARKS.md).");
+        s.AppendLine();
+        s.AppendLine(Invariant, $"Machine: {r.Machine.Processor}, {r.Machine.ProcessorCount} logical cores, {r.Machine.Os}, {r.Machine.Runtime}. Load average (1, 5, 15 min) {r.Machine.LoadBefore} before the run and {r.Machine.LoadAfter} after it: the cores are shared with other jobs, so absolute times are noisy; the ratios were measured side by side.");
+        s.AppendLine();
+        s.AppendLine("## Headline");
+        s.AppendLine();
+        foreach (string line in Headline(r))
+        {
+            s.AppendLine(Invariant, $"- {line}");
+        }
+
+        s.AppendLine();
+        s.AppendLine("## Targets of issue 10");
+        s.AppendLine();
+        s.AppendLine("| target | measured | met |");
+        s.AppendLine("|---|---|---|");
+        foreach (var (target, measured, met) in Targets(r))
+        {
+            s.AppendLine(Invariant, $"| {target} | {measured} | {(met ? "yes" : "**no**")} |");
+        }
+
+        s.AppendLine();
+        s.AppendLine("## Per input");
+        s.AppendLine();
+        s.AppendLine("'x grid' is the time over the paper's grid at K = 3 (KL), 'x TS' over temperature scaling at the same K, 'x edge fwd' over the FMNIST-10 edge CNN's forward pass (ONNX Runtime, 1 thread, batch 1).");
+        s.AppendLine();
+        s.AppendLine("| method | divergence | K | time / input | allocated | x grid | x TS | x edge fwd |");
+        s.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var m in r.Measurements)
+        {
+            s.AppendLine(string.Join(" | ", Cells(r, m)).Insert(0, "| ") + " |");
+        }
+
+        return s.ToString();
+    }
+
+    /// <summary>The measurable targets of issue 10, each with the measured value.</summary>
+    public static IEnumerable<(string Target, string Measured, bool Met)> Targets(BenchResults r)
+    {
+        yield return ("at least 1,000x faster than the grid per input at K = 3", $"{r.GridSpeedupK3:F0}x (KL)", r.GridSpeedupK3 >= 1000.0);
+        yield return ("overheadVsEdgeForward <= 0.01 (bounds + IP + KL max-entropy, FMNIST-10)", $"{r.OverheadVsEdgeForward:F4}", r.OverheadVsEdgeForward <= 0.01);
+        yield return ("0 B allocated per input on the span API", $"{r.AllocatedBytesPerInput:F0} B", r.AllocatedBytesPerInput == 0.0);
+        yield return ("batch API at least 1.8x on 2 cores", $"{r.Batch.Speedup:F2}x on {r.Batch.Cores} cores", r.Batch.Speedup >= 1.8);
+        yield return ("K = 131,072 KL bounds for one input <= 10 ms", $"{r.Kl131072BoundsMs:F2} ms", r.Kl131072BoundsMs <= 10.0);
+        yield return ($"calibration (scores + threshold) of 10^6 x 10 <= 1 s", $"{r.Offline.TotalMs * 1_000_000.0 / r.Offline.Rows:F0} ms{(r.Offline.Rows == 1_000_000 ? string.Empty : $" (scaled from n = {r.Offline.Rows:N0})")}", r.Offline.TotalMs * 1_000_000.0 / r.Offline.Rows <= 1000.0);
+    }
+
+    private static string[] Cells(BenchResults r, BenchMeasurement m)
+    {
+        double grid = r.Find(BenchResults.GridMethod).Timing.MedianMs;
+        double edge = r.EdgeForwardMs;
+        var ts = r.Measurements.FirstOrDefault(x => x.Method == BenchResults.TemperatureMethod && x.Classes == m.Classes);
+        double t = m.Timing.MedianMs;
+        return
+        [
+            m.Method,
+            m.Divergence,
+            m.Classes.ToString("N0", Invariant),
+            Time(t),
+            $"{m.Timing.AllocatedBytes:F0} B",
+            Ratio(t / grid),
+            ts is null ? "" : Ratio(t / ts.Timing.MedianMs),
+            Ratio(t / edge),
+        ];
+    }
+
+    private static string Time(double ms) => ms >= 1.0 ? $"{ms:F2} ms" : ms >= 1e-3 ? $"{1000.0 * ms:F2} µs" : $"{1e6 * ms:F0} ns";
+
+    private static string Ratio(double x) => x >= 100.0 ? x.ToString("F0", Invariant) : x >= 0.01 ? x.ToString("G3", Invariant) : x.ToString("0.0E+0", Invariant);
+}

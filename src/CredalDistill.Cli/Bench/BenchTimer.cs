@@ -1,0 +1,60 @@
+using System.Diagnostics;
+
+namespace CredalDistill.Cli.Bench;
+
+/// <summary>
+/// A Stopwatch harness for <c>credal bench</c> (BenchmarkDotNet cannot run in-process): warm-up calls, then repetitions of
+/// a batch of calls sized to <see cref="BenchBudget.RepetitionMs"/>; the time per call is the median over repetitions, the
+/// allocation per call is <see cref="GC.GetAllocatedBytesForCurrentThread"/> over one repetition divided by its calls.
+/// </summary>
+internal static class BenchTimer
+{
+    /// <summary>Runs <paramref name="body"/> until <paramref name="calls"/> calls or <paramref name="milliseconds"/> have passed (at least once).</summary>
+    public static double WarmUp(Action body, int calls, double milliseconds)
+    {
+        var watch = Stopwatch.StartNew();
+        int done = 0;
+        do
+        {
+            body();
+            done++;
+        }
+        while (done < calls && watch.Elapsed.TotalMilliseconds < milliseconds);
+
+        return watch.Elapsed.TotalMilliseconds / done;
+    }
+
+    /// <summary>Measures <paramref name="body"/>: median milliseconds per call and bytes allocated per call.</summary>
+    public static BenchTiming Measure(Action body, BenchBudget budget)
+    {
+        double estimate = WarmUp(body, 3, budget.RepetitionMs);
+        int calls = Math.Max(1, (int)(budget.RepetitionMs / Math.Max(estimate, 1e-6)));
+        int repetitions = Math.Max(1, Math.Min(budget.Repetitions, (int)(budget.CaseMs / Math.Max(calls * estimate, 1e-6))));
+        var times = new double[repetitions];
+        long allocated = 0;
+        for (int r = 0; r < repetitions; r++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < calls; i++)
+            {
+                body();
+            }
+
+            long stop = Stopwatch.GetTimestamp();
+            long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            allocated = r == 0 ? bytes : Math.Min(allocated, bytes);
+            times[r] = Stopwatch.GetElapsedTime(start, stop).TotalMilliseconds / calls;
+        }
+
+        Array.Sort(times);
+        double median = repetitions % 2 == 1 ? times[repetitions / 2] : 0.5 * (times[(repetitions / 2) - 1] + times[repetitions / 2]);
+        return new BenchTiming(median, times[0], (double)allocated / calls, calls, repetitions);
+    }
+}
+
+/// <summary>How long to measure: one repetition lasts about <see cref="RepetitionMs"/>, a case at most about <see cref="CaseMs"/>.</summary>
+internal readonly record struct BenchBudget(double RepetitionMs, int Repetitions, double CaseMs);
+
+/// <summary>One measurement: median and minimum milliseconds per call, bytes allocated per call, calls per repetition, repetitions.</summary>
+internal readonly record struct BenchTiming(double MedianMs, double MinMs, double AllocatedBytes, int Calls, int Repetitions);
