@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CredalDistill.Conformal;
 using CredalDistill.Divergences;
 using CredalDistill.Numerics;
@@ -200,6 +201,16 @@ public sealed class CredalPredictor
             return;
         }
 
-        Parallel.For(0, rows, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism }, body);
+        // Contiguous ranges of rows, a few per core, so that scheduling costs nothing next to microsecond rows.
+        int workers = Options.MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : Options.MaxDegreeOfParallelism;
+        int chunk = Math.Clamp(rows / (8 * Math.Max(1, workers)), 16, 4096);
+        var ranges = Partitioner.Create(0, rows, chunk);
+        Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism }, range =>
+        {
+            for (int i = range.Item1; i < range.Item2; i++)
+            {
+                body(i);
+            }
+        });
     }
 }
