@@ -9,9 +9,10 @@ namespace CredalDistill.Credal;
 /// <c>h^4 |v''''| / 40 &lt; 1e-10</c>. The read value is only a start: <see cref="BinaryBound"/> evaluates <c>d</c> there with the
 /// row's own <c>log a</c>, <c>log b</c> and accepts it, or one Newton step from it, under the solver's own convergence tests;
 /// anything else falls back to the full solve. The table is built in segments of 64 nodes on first use, each node a full
-/// solve, so its content (and every result) is a pure function of <c>(divergence, gamma, log a, log b)</c>. Each thread keeps
-/// the tables of its last eight (divergence instance, threshold) pairs (no locks, and one thread's thresholds never evict another's); the first input of a
-/// new threshold pays for the segments it touches (a few hundred solves), later inputs allocate nothing.
+/// solve, so its content (and every result) is a pure function of <c>(divergence, gamma, log a, log b)</c>. Tables are shared
+/// by all threads through a small process-wide cache, and each thread also keeps its last eight (divergence instance,
+/// threshold) pairs, so that other threads' thresholds never evict the ones it is using; the first input of a new threshold
+/// pays for the segments it touches (a few hundred solves), later inputs allocate nothing.
 /// </summary>
 internal sealed class BoundTable
 {
@@ -28,6 +29,12 @@ internal sealed class BoundTable
     private const double CapU = 64.0;
 
     private const int CacheSize = 8;
+
+    private const int SharedSize = 32;
+
+    private static readonly BoundTable?[] Shared = new BoundTable?[SharedSize];
+
+    private static int _nextShared;
 
     [ThreadStatic]
     private static BoundTable?[]? _cache;
@@ -56,13 +63,26 @@ internal sealed class BoundTable
         for (int i = 0; i < CacheSize; i++)
         {
             var entry = cache[i];
-            if (entry is not null && entry._gamma == gamma && ReferenceEquals(entry._f, f))
+            if (entry is not null && entry.Matches(f, gamma))
             {
                 return entry;
             }
         }
 
-        var table = new BoundTable(f, gamma);
+        BoundTable? table = null;
+        for (int i = 0; i < SharedSize && table is null; i++)
+        {
+            var entry = Volatile.Read(ref Shared[i]);
+            table = entry is not null && entry.Matches(f, gamma) ? entry : null;
+        }
+
+        if (table is null)
+        {
+            table = new BoundTable(f, gamma);
+            int slot = (int)((uint)Interlocked.Increment(ref _nextShared) % SharedSize);
+            Volatile.Write(ref Shared[slot], table);
+        }
+
         cache[_nextSlot] = table;
         _nextSlot = (_nextSlot + 1) % CacheSize;
         return table;
@@ -83,7 +103,7 @@ internal sealed class BoundTable
         int j = (int)x;
         double t = x - j;
         int s = j / SegmentIntervals;
-        var nodes = _segments[s] ?? BuildSegment(s);
+        var nodes = Volatile.Read(ref _segments[s]) ?? BuildSegment(s);
         int i = j - (s * SegmentIntervals);
         double tm1 = t - 1.0;
         double tm2 = t - 2.0;
@@ -108,7 +128,7 @@ internal sealed class BoundTable
             nodes[i] = double.IsFinite(v) ? v : double.NaN;
         }
 
-        _segments[s] = nodes;
+        Volatile.Write(ref _segments[s], nodes); // complete before it is published; a concurrent duplicate build is identical
         return nodes;
     }
 
@@ -146,6 +166,8 @@ internal sealed class BoundTable
 
         return hi;
     }
+
+    private bool Matches(FDivergence f, double gamma) => _gamma == gamma && ReferenceEquals(_f, f);
 
     private static bool AtVertex(FDivergence f, double u, double gamma)
     {

@@ -13,7 +13,8 @@ internal static class TemperedMaximumEntropy
     /// <summary>The inverse temperature <c>beta = 1/T</c> in [0, 1] from log-probabilities (entries -inf are outside the support).</summary>
     internal static double InverseTemperature(ReadOnlySpan<double> logP, double gamma)
     {
-        var h = new TemperedKlFunction(logP);
+        Span<double> last = stackalloc double[2];
+        var h = new TemperedKlFunction(logP, last);
         double atUniform = h.Value(0.0);
         if (atUniform <= gamma)
         {
@@ -25,7 +26,25 @@ internal static class TemperedMaximumEntropy
             return 1.0;
         }
 
-        return MonotoneRoot.Solve(ref h, 0.0, 1.0, atUniform - gamma, -gamma, gamma, 1e-12 * gamma);
+        // Start from the quadratic model h(beta) ~ (1 - beta)^2 Var_p(log p) / 2 (exact to second order at beta = 1): one
+        // evaluation there splits [0, 1], and Newton from that end of the bracket needs two or three steps.
+        double tolerance = 1e-12 * gamma;
+        h.Value(1.0);
+        double start = 1.0 - Math.Sqrt(2.0 * gamma / last[1]);
+        if (start > 0.0 && start < 1.0)
+        {
+            double g = h.Value(start) - gamma;
+            if (Math.Abs(g) <= tolerance)
+            {
+                return start;
+            }
+
+            return g > 0.0
+                ? MonotoneRoot.Solve(ref h, start, 1.0, g, -gamma, gamma, tolerance)
+                : MonotoneRoot.Solve(ref h, 0.0, start, atUniform - gamma, g, gamma, tolerance);
+        }
+
+        return MonotoneRoot.Solve(ref h, 0.0, 1.0, atUniform - gamma, -gamma, gamma, tolerance);
     }
 
     /// <summary><c>q_k = exp(beta log p_k) / sum_j exp(beta log p_j)</c> over the support (stable: the largest exponent is subtracted).</summary>
@@ -54,10 +73,14 @@ internal static class TemperedMaximumEntropy
         }
     }
 
-    /// <summary><c>h(beta) = KL(q_beta || p)</c> with <c>q_beta ∝ p^beta</c>; <c>h'(beta) = (beta - 1) Var_q(log p)</c>.</summary>
-    private readonly ref struct TemperedKlFunction(ReadOnlySpan<double> logP) : IScalarFunction
+    /// <summary>
+    /// <c>h(beta) = KL(q_beta || p)</c> with <c>q_beta ∝ p^beta</c>; <c>h'(beta) = (beta - 1) Var_q(log p)</c>. <c>last</c> keeps
+    /// the <c>beta</c> of the latest value and <c>Var_q(log p)</c> there, so the slope at that point costs nothing.
+    /// </summary>
+    private readonly ref struct TemperedKlFunction(ReadOnlySpan<double> logP, Span<double> last) : IScalarFunction
     {
         private readonly ReadOnlySpan<double> _logP = logP;
+        private readonly Span<double> _last = last;
 
         /// <summary>
         /// <c>sum_k p_k phi(q_k / p_k)</c> with the tilted KL generator (non-negative terms, <see cref="FDivergence.LogTerm(double, double)"/>), not
@@ -65,7 +88,9 @@ internal static class TemperedMaximumEntropy
         /// </summary>
         public double Value(double beta)
         {
-            Moments(beta, out double logZ, out _, out _);
+            Moments(beta, out double logZ, out _, out double variance);
+            _last[0] = beta;
+            _last[1] = variance;
             double sum = 0.0;
             for (int k = 0; k < _logP.Length; k++)
             {
@@ -81,8 +106,12 @@ internal static class TemperedMaximumEntropy
 
         public double Slope(double beta)
         {
-            Moments(beta, out _, out _, out double variance);
-            return (beta - 1.0) * variance;
+            if (_last[0] != beta)
+            {
+                Value(beta);
+            }
+
+            return (beta - 1.0) * _last[1];
         }
 
         private void Moments(double beta, out double logZ, out double mean, out double variance)
