@@ -162,8 +162,9 @@ internal static class BinaryBound
             return true;
         }
 
+        // A slope that overflows (a mass below e^-709 inside phi') gives no Newton step to trust: the full solve brackets it.
         double step = -g / slope;
-        if (!(Math.Abs(step) <= 1e-9 * Math.Max(1.0, Math.Abs(v)) && Math.Abs(g) <= 1e-6 * gamma))
+        if (!(double.IsFinite(slope) && slope > 0.0 && Math.Abs(step) <= 1e-9 * Math.Max(1.0, Math.Abs(v)) && Math.Abs(g) <= 1e-6 * gamma))
         {
             return false;
         }
