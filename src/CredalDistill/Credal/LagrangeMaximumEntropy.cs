@@ -15,7 +15,8 @@ internal static class LagrangeMaximumEntropy
     {
         // D(q(lambda) || p) decreases from D(uniform || p) > gamma (lambda -> 0) to 0 (lambda -> inf).
         // Bracket x = log(lambda), then safeguarded Newton with the exact derivative (implicit differentiation).
-        Span<double> last = stackalloc double[1];
+        Span<double> last = stackalloc double[2];
+        last[1] = double.NaN; // no normaliser yet
         var g = new LagrangeFunction(divergence, p, q, last);
         double lo = 0.0;
         double dLo = g.Value(lo) - gamma;
@@ -57,7 +58,8 @@ internal static class LagrangeMaximumEntropy
     /// <summary>
     /// <c>D(q(lambda) || p)</c> as a function of <c>x = log lambda</c>, writing <c>q(lambda)</c>. Its derivative by implicit
     /// differentiation of the stationarity conditions: with <c>w_k = q_k / (1 + lambda q_k f''(q_k/p_k)/p_k)</c> and
-    /// <c>g_k = f'(q_k / p_k)</c>, <c>dD/dlambda = -(sum w g^2 - (sum w g)^2 / sum w)</c>.
+    /// <c>g_k = f'(q_k / p_k)</c>, <c>dD/dlambda = -(sum w g^2 - (sum w g)^2 / sum w)</c>. <c>last</c> holds the latest
+    /// <c>x</c> and its normaliser <c>nu</c>, the warm start of the next one.
     /// </summary>
     private readonly ref struct LagrangeFunction(IDivergence divergence, ReadOnlySpan<double> p, Span<double> q, Span<double> last) : IScalarFunction
     {
@@ -68,7 +70,7 @@ internal static class LagrangeMaximumEntropy
         public double Value(double x)
         {
             _last[0] = x;
-            return Evaluate(divergence, _p, Math.Exp(x), _q);
+            return Evaluate(divergence, _p, Math.Exp(x), _q, ref _last[1]);
         }
 
         public double Slope(double x)
@@ -101,15 +103,21 @@ internal static class LagrangeMaximumEntropy
         }
     }
 
-    /// <summary>Fills <paramref name="q"/> with the stationary point for multiplier <paramref name="lambda"/> and returns <c>D(q || p)</c>.</summary>
-    private static double Evaluate(IDivergence divergence, ReadOnlySpan<double> p, double lambda, Span<double> q)
+    /// <summary>
+    /// Fills <paramref name="q"/> with the stationary point for multiplier <paramref name="lambda"/> and returns <c>D(q || p)</c>;
+    /// <paramref name="nu"/> is the normaliser of the previous multiplier (NaN for none) and receives this one's.
+    /// </summary>
+    private static double Evaluate(IDivergence divergence, ReadOnlySpan<double> p, double lambda, Span<double> q, ref double nu)
     {
-        // Normalising constant nu: S(nu) = sum_k q_k(nu) = 1, S increasing.
+        // Normalising constant nu: S(nu) = sum_k q_k(nu) = 1, S increasing. From the previous multiplier's nu the bracket
+        // opens with twice the Newton distance (S' is a pass over the classes without solves) instead of a unit step.
         Span<double> last = stackalloc double[1];
         var s = new NormaliserFunction(divergence, p, lambda, q, last);
-        double nu = -Math.Log(p.Length);
+        bool warm = double.IsFinite(nu);
+        nu = warm ? nu : -Math.Log(p.Length);
         double snu = s.Value(nu) - 1.0;
-        double step = 1.0;
+        double newton = warm ? 2.0 * Math.Abs(snu / s.Slope(nu)) : double.NaN;
+        double step = double.IsFinite(newton) && newton > 0.0 ? Math.Min(newton, 1.0) : 1.0;
         double a = nu;
         double sa = snu;
         double b = nu;
