@@ -38,6 +38,7 @@ public sealed class BenchCommandTests : IDisposable
     [InlineData("bench", "--json", "")]
     [InlineData("bench", "--json", " ")]
     [InlineData("bench", "--quick", "unexpected")]
+    [InlineData("bench", "--quick", "--full")]
     [InlineData("bench", "--quick", "--no-such-option")]
     [InlineData("bench", "--root", "/no/such/folder/credal")]
     public void Bad_options_exit_with_2(params string[] args)

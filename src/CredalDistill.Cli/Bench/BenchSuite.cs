@@ -25,12 +25,15 @@ internal sealed class BenchSuite
     private static readonly string[] AllDivergences = ["kl", "reverse-kl", "alpha:0.9", "tv", "hellinger", "chi2"];
 
     private readonly bool _quick;
+    private readonly bool _full;
     private readonly BenchBudget _budget;
     private readonly List<BenchMeasurement> _measurements = [];
 
-    public BenchSuite(bool quick)
+    /// <summary>A suite: <paramref name="quick"/> K = 3 and 10 only; <paramref name="full"/> adds the slowest cases (seconds each).</summary>
+    public BenchSuite(bool quick, bool full)
     {
         _quick = quick;
+        _full = full;
         _budget = quick ? new BenchBudget(2.0, 5, 40.0) : new BenchBudget(8.0, 9, 250.0);
     }
 
@@ -56,12 +59,17 @@ internal sealed class BenchSuite
         // Two warm-up passes over every case, each followed by a pause: the first lets tiered compilation's start-up delay
         // expire, the second makes the hot kernels reach the call count that promotes them to optimised code before timing.
         cases.Insert(0, new BenchCase(BenchResults.EdgeMethod, string.Empty, 10, false, edge.Body));
+        var slow = new bool[cases.Count]; // one call of these is enough to compile them
         for (int pass = 0; pass < 2; pass++)
         {
             for (int i = 0; i < cases.Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                BenchTimer.WarmUp(cases[i].Body, 40, _quick ? 4.0 : 15.0);
+                if (pass == 0 || !slow[i])
+                {
+                    slow[i] = BenchTimer.WarmUp(cases[i].Body, 40, _quick ? 4.0 : 15.0) > 100.0;
+                }
+
                 progress.Report(0.1 * (pass + ((i + 1.0) / cases.Count)));
             }
 
@@ -75,6 +83,10 @@ internal sealed class BenchSuite
             progress.Report(0.2 + (0.6 * (i + 1) / cases.Count));
         }
 
+        // The headline ratios, each pair timed side by side (alternating repetitions).
+        var ratios = new BenchRatios(
+            BenchPair.MedianRatio(Find(cases, BenchResults.GridMethod), Find(cases, BenchResults.ExactOnGridRow), _budget),
+            BenchPair.MedianRatio(Find(cases, BenchResults.OverheadMethod), edge.Body, _budget));
         edge.Dispose();
         double kl131072 = KlBoundsAtVocabularySize();
         progress.Report(0.85);
@@ -82,8 +94,10 @@ internal sealed class BenchSuite
         progress.Report(0.92);
         var batch = Batch(_quick ? 4_000 : 20_000);
         progress.Report(1.0);
-        return new BenchResults(_quick, Gamma, _measurements, kl131072, offline, batch, BenchMachine.Describe(loadBefore, BenchMachine.LoadAverage()), total.Elapsed.TotalSeconds);
+        return new BenchResults(_quick, _full, Gamma, _measurements, ratios, kl131072, offline, batch, BenchMachine.Describe(loadBefore, BenchMachine.LoadAverage()), total.Elapsed.TotalSeconds);
     }
+
+    private static Action Find(List<BenchCase> cases, string method) => cases.First(c => c.Method == method).Body;
 
     private BenchMeasurement Measure(BenchCase c) => new(c.Method, c.Divergence, c.Classes, c.SpanApi, BenchTimer.Measure(c.Body, _budget));
 
@@ -148,14 +162,19 @@ internal sealed class BenchSuite
         }
 
         yield return new BenchCase("bounds + IP", name, k, true, () => predictor.BoundsAndIntersection(EdgeRow.FromProbabilities(rows[next++ & mask]), lower, upper, q));
-        yield return new BenchCase("max-entropy", name, k, true, () => MaximumEntropy.Compute(d, rows[next++ & mask], Gamma, q));
+        if (k <= 1000 || _full || d is KullbackLeibler or TotalVariation)
+        {
+            // The Lagrange conditions (divergences other than KL and TV) take seconds per input at K = 32,768: --full only.
+            yield return new BenchCase("max-entropy", name, k, true, () => MaximumEntropy.Compute(d, rows[next++ & mask], Gamma, q));
+        }
+
         yield return new BenchCase("label set (interval dominance)", name, k, true, () => predictor.LabelSet(rows[next++ & mask], LabelSetRule.IntervalDominance, members));
-        if (k <= (_quick ? 10 : 100))
+        if (k <= (_full ? 100 : 10))
         {
             yield return new BenchCase("label set (maximality)", name, k, true, () => LabelSets.Maximality(d, rows[next++ & mask], Gamma, members));
         }
 
-        if (k <= (_quick ? 10 : 100))
+        if (k <= (_full ? 100 : 10))
         {
             yield return new BenchCase(k == 3 ? "centroid (exact quadrature)" : "centroid (hit-and-run)", name, k, true, () => Centroid.Compute(d, rows[next++ & mask], Gamma, q, se));
         }
@@ -230,9 +249,11 @@ internal sealed class BenchSuite
         var serial = new CredalPredictor(KullbackLeibler.Instance, Gamma, new CredalPredictorOptions { MaxDegreeOfParallelism = 1 });
         var parallel = new CredalPredictor(KullbackLeibler.Instance, Gamma, new CredalPredictorOptions { MaxDegreeOfParallelism = -1 });
         var budget = _budget with { RepetitionMs = 0.0, CaseMs = double.MaxValue };
-        var one = BenchTimer.Measure(() => serial.Predict(matrix, CredalOutput.Intersection), budget);
-        var all = BenchTimer.Measure(() => parallel.Predict(matrix, CredalOutput.Intersection), budget);
-        return new BenchBatch(n, K, Environment.ProcessorCount, one.MedianMs, all.MedianMs);
+        void One() => serial.Predict(matrix, CredalOutput.Intersection);
+        void All() => parallel.Predict(matrix, CredalOutput.Intersection);
+        var one = BenchTimer.Measure(One, budget);
+        var all = BenchTimer.Measure(All, budget);
+        return new BenchBatch(n, K, Environment.ProcessorCount, one.MedianMs, all.MedianMs, BenchPair.MedianRatio(One, All, budget));
     }
 
     private sealed class EdgeModel(OnnxClassifier model, double[][] rows, Action body) : IDisposable

@@ -53,6 +53,43 @@ internal static class BenchTimer
     }
 }
 
+/// <summary>
+/// Two operations timed side by side: their repetitions alternate (A, B, A, B, ...), so a change of load on a shared machine
+/// hits both; the ratio is the median of the per-repetition ratios <c>A / B</c>.
+/// </summary>
+internal static class BenchPair
+{
+    /// <summary>Times <paramref name="a"/> and <paramref name="b"/> alternately; returns the median of <c>time(a) / time(b)</c> per call.</summary>
+    public static double MedianRatio(Action a, Action b, BenchBudget budget)
+    {
+        int callsA = Calls(a, budget);
+        int callsB = Calls(b, budget);
+        int repetitions = Math.Max(5, budget.Repetitions);
+        var ratios = new double[repetitions];
+        for (int r = 0; r < repetitions; r++)
+        {
+            ratios[r] = Time(a, callsA) / Time(b, callsB);
+        }
+
+        Array.Sort(ratios);
+        return repetitions % 2 == 1 ? ratios[repetitions / 2] : 0.5 * (ratios[(repetitions / 2) - 1] + ratios[repetitions / 2]);
+    }
+
+    private static int Calls(Action body, BenchBudget budget)
+        => Math.Max(1, (int)(budget.RepetitionMs / Math.Max(BenchTimer.WarmUp(body, 3, budget.RepetitionMs), 1e-6)));
+
+    private static double Time(Action body, int calls)
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < calls; i++)
+        {
+            body();
+        }
+
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds / calls;
+    }
+}
+
 /// <summary>How long to measure: one repetition lasts about <see cref="RepetitionMs"/>, a case at most about <see cref="CaseMs"/>.</summary>
 internal readonly record struct BenchBudget(double RepetitionMs, int Repetitions, double CaseMs);
 

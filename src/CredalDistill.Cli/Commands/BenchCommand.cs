@@ -18,7 +18,7 @@ public sealed class BenchCommand : Command<BenchSettings>
         ArgumentNullException.ThrowIfNull(settings);
         var consoles = (CliConsoles)context.Data!;
         string root = settings.Root ?? RepositoryRoot.Find();
-        var suite = new BenchSuite(settings.Quick);
+        var suite = new BenchSuite(settings.Quick, settings.Full);
         var results = consoles.Progress.Run("bench", progress => suite.Run(root, progress, cancellationToken));
         BenchReport.Write(consoles.Out, results);
         if (settings.Json is { } json)
@@ -31,7 +31,7 @@ public sealed class BenchCommand : Command<BenchSettings>
 
         if (settings.Markdown is { } markdown)
         {
-            string command = "dotnet run -c Release --project src/CredalDistill.Cli -- bench" + (settings.Quick ? " --quick" : string.Empty) + " --markdown docs/PERFORMANCE.md";
+            string command = "dotnet run -c Release --project src/CredalDistill.Cli -- bench" + (settings.Quick ? " --quick" : string.Empty) + (settings.Full ? " --full" : string.Empty) + " --markdown docs/PERFORMANCE.md";
             using var writer = AtomicFileWriter.Create(markdown);
             using (var text = new StreamWriter(writer.Stream, leaveOpen: true))
             {

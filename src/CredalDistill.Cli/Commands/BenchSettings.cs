@@ -9,9 +9,15 @@ public sealed class BenchSettings : CommonSettings
 {
     /// <summary><c>--quick</c>.</summary>
     [CommandOption("--quick")]
-    [Description("K = 3 and 10 only, fewer repetitions, smaller offline and batch runs (a few seconds).")]
+    [Description("K = 3 and 10 only, fewer repetitions, smaller offline and batch runs (a few seconds). Without it: K = 3, 10, 100, 1,000 and 32,768 (under a minute).")]
     [DefaultValue(false)]
     public bool Quick { get; set; }
+
+    /// <summary><c>--full</c>.</summary>
+    [CommandOption("--full")]
+    [Description("Also the slowest cases: max-entropy by the Lagrange conditions at K = 32,768, maximality and the hit-and-run centroid at K = 100 (a few minutes; used for docs/PERFORMANCE.md).")]
+    [DefaultValue(false)]
+    public bool Full { get; set; }
 
     /// <summary><c>--json</c>.</summary>
     [CommandOption("--json <FILE>")]
@@ -30,7 +36,8 @@ public sealed class BenchSettings : CommonSettings
 
     /// <inheritdoc />
     public override ValidationResult Validate() =>
-        Json is not null && string.IsNullOrWhiteSpace(Json) ? ValidationResult.Error("--json needs a file name")
+        Quick && Full ? ValidationResult.Error("--quick and --full exclude each other")
+        : Json is not null && string.IsNullOrWhiteSpace(Json) ? ValidationResult.Error("--json needs a file name")
         : Markdown is not null && string.IsNullOrWhiteSpace(Markdown) ? ValidationResult.Error("--markdown needs a file name")
         : Root is not null && !Directory.Exists(Root) ? ValidationResult.Error($"--root: no such folder '{Root}'")
         : ValidationResult.Success();
