@@ -31,8 +31,10 @@ internal static class BenchReport
     /// <summary>The headline lines (also the Markdown page's summary).</summary>
     public static IEnumerable<string> Headline(BenchResults r)
     {
-        yield return $"gridSpeedupK3 = {r.GridSpeedupK3:F0} (paper grid / exact bounds, KL, K = 3, timed side by side)";
-        yield return $"overheadVsEdgeForward = {r.OverheadVsEdgeForward:F4} (bounds + IP + KL max-entropy over the edge forward pass, FMNIST-10, timed side by side; alone: {Time(r.Find(BenchResults.OverheadMethod).Timing.MedianMs)} and {Time(r.EdgeForwardMs)})";
+        var grid = r.Ratios.GridOverExact;
+        var overhead = r.Ratios.OverheadOverEdge;
+        yield return $"gridSpeedupK3 = {r.GridSpeedupK3:F0} (paper grid / exact bounds, KL, K = 3, alternating repetitions: {Time(grid.MsA)} vs {Time(grid.MsB)})";
+        yield return $"overheadVsEdgeForward = {r.OverheadVsEdgeForward:F4} (bounds + IP + KL max-entropy over the edge forward pass, FMNIST-10, alternating repetitions: {Time(overhead.MsA)} vs {Time(overhead.MsB)}; in the table: {Time(r.Find(BenchResults.OverheadMethod).Timing.MedianMs)} and {Time(r.EdgeForwardMs)})";
         yield return $"allocatedBytesPerInput = {r.AllocatedBytesPerInput:F0} (span API, largest over the span-API cases)";
         yield return $"kl131072BoundsMs = {r.Kl131072BoundsMs:F2}";
         yield return $"batch API speedup = {r.Batch.Speedup:F2}x on {r.Batch.Cores} cores ({r.Batch.Rows} rows, K = {r.Batch.Classes}, intersection, KL, alternating runs: {r.Batch.SerialMs:F1} ms on 1 thread, {r.Batch.ParallelMs:F1} ms on all)";
@@ -50,6 +52,10 @@ internal static class BenchReport
         json.WriteNumber("allocatedBytesPerInput", r.AllocatedBytesPerInput);
         json.WriteNumber("kl131072BoundsMs", r.Kl131072BoundsMs);
         json.WriteNumber("edgeForwardUs", 1000.0 * r.EdgeForwardMs);
+        json.WriteNumber("pairedOverheadUs", 1000.0 * r.Ratios.OverheadOverEdge.MsA);
+        json.WriteNumber("pairedEdgeForwardUs", 1000.0 * r.Ratios.OverheadOverEdge.MsB);
+        json.WriteNumber("pairedGridK3Us", 1000.0 * r.Ratios.GridOverExact.MsA);
+        json.WriteNumber("pairedExactK3Us", 1000.0 * r.Ratios.GridOverExact.MsB);
         json.WriteNumber("overheadUs", r.Find(BenchResults.OverheadMethod).MicroSeconds);
         json.WriteNumber("gridK3Us", r.Find(BenchResults.GridMethod).MicroSeconds);
         json.WriteNumber("exactK3Us", r.Find(BenchResults.ExactOnGridRow).MicroSeconds);

@@ -11,7 +11,7 @@ internal sealed record BenchOffline(int Rows, int Classes, double ScoresMs, doub
 internal sealed record BenchBatch(int Rows, int Classes, int Cores, double SerialMs, double ParallelMs, double Speedup);
 
 /// <summary>The headline ratios, each from a pair timed side by side: grid over exact (KL, K = 3), overhead over edge forward.</summary>
-internal sealed record BenchRatios(double GridOverExact, double OverheadOverEdge);
+internal sealed record BenchRatios(BenchRatio GridOverExact, BenchRatio OverheadOverEdge);
 
 /// <summary>Everything one <c>credal bench</c> run measured, and the ratios derived from it.</summary>
 internal sealed record BenchResults(bool Quick, bool Full, double Gamma, IReadOnlyList<BenchMeasurement> Measurements, BenchRatios Ratios, double Kl131072BoundsMs, BenchOffline Offline, BenchBatch Batch, BenchMachine Machine, double Seconds)
@@ -27,13 +27,13 @@ internal sealed record BenchResults(bool Quick, bool Full, double Gamma, IReadOn
         => Measurements.First(m => m.Method == method && (divergence is null || m.Divergence == divergence) && (classes is null || m.Classes == classes));
 
     /// <summary>Grid time over exact time per input, KL, K = 3, on the same row (timed side by side).</summary>
-    public double GridSpeedupK3 => Ratios.GridOverExact;
+    public double GridSpeedupK3 => Ratios.GridOverExact.Ratio;
 
     /// <summary>Edge forward time per image (ms).</summary>
     public double EdgeForwardMs => Find(EdgeMethod).Timing.MedianMs;
 
     /// <summary>Bounds + IP + KL max-entropy on the edge's FMNIST-10 outputs, over the edge forward time (timed side by side).</summary>
-    public double OverheadVsEdgeForward => Ratios.OverheadOverEdge;
+    public double OverheadVsEdgeForward => Ratios.OverheadOverEdge.Ratio;
 
     /// <summary>The largest allocation per input over the span-API cases (bytes).</summary>
     public double AllocatedBytesPerInput => Measurements.Where(m => m.SpanApi).Max(m => m.Timing.AllocatedBytes);

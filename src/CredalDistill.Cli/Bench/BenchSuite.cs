@@ -234,7 +234,7 @@ internal sealed class BenchSuite
         return new BenchOffline(n, K, scoresMs, totalMs - scoresMs, gamma);
     }
 
-    /// <summary>The batch API (<see cref="CredalPredictor.Predict(ProbabilityMatrix, CredalOutput)"/>, intersection, KL, K = 10) on one thread and on all cores.</summary>
+    /// <summary>The batch API (<c>CredalPredictor.Predict</c> on a matrix, intersection, KL, K = 10) on one thread and on all cores.</summary>
     private BenchBatch Batch(int n)
     {
         const int K = 10;
@@ -253,7 +253,7 @@ internal sealed class BenchSuite
         void All() => parallel.Predict(matrix, CredalOutput.Intersection);
         var one = BenchTimer.Measure(One, budget);
         var all = BenchTimer.Measure(All, budget);
-        return new BenchBatch(n, K, Environment.ProcessorCount, one.MedianMs, all.MedianMs, BenchPair.MedianRatio(One, All, budget));
+        return new BenchBatch(n, K, Environment.ProcessorCount, one.MedianMs, all.MedianMs, BenchPair.MedianRatio(One, All, budget).Ratio);
     }
 
     private sealed class EdgeModel(OnnxClassifier model, double[][] rows, Action body) : IDisposable

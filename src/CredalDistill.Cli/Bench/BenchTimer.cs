@@ -59,20 +59,33 @@ internal static class BenchTimer
 /// </summary>
 internal static class BenchPair
 {
-    /// <summary>Times <paramref name="a"/> and <paramref name="b"/> alternately; returns the median of <c>time(a) / time(b)</c> per call.</summary>
-    public static double MedianRatio(Action a, Action b, BenchBudget budget)
+    /// <summary>
+    /// Times <paramref name="a"/> and <paramref name="b"/> alternately: the median of <c>time(a) / time(b)</c> per call over the
+    /// repetitions, and the median milliseconds per call of each during the pairing.
+    /// </summary>
+    public static BenchRatio MedianRatio(Action a, Action b, BenchBudget budget)
     {
         int callsA = Calls(a, budget);
         int callsB = Calls(b, budget);
         int repetitions = Math.Max(5, budget.Repetitions);
         var ratios = new double[repetitions];
+        var timesA = new double[repetitions];
+        var timesB = new double[repetitions];
         for (int r = 0; r < repetitions; r++)
         {
-            ratios[r] = Time(a, callsA) / Time(b, callsB);
+            timesA[r] = Time(a, callsA);
+            timesB[r] = Time(b, callsB);
+            ratios[r] = timesA[r] / timesB[r];
         }
 
-        Array.Sort(ratios);
-        return repetitions % 2 == 1 ? ratios[repetitions / 2] : 0.5 * (ratios[(repetitions / 2) - 1] + ratios[repetitions / 2]);
+        return new BenchRatio(Median(ratios), Median(timesA), Median(timesB));
+    }
+
+    private static double Median(double[] values)
+    {
+        Array.Sort(values);
+        int n = values.Length;
+        return n % 2 == 1 ? values[n / 2] : 0.5 * (values[(n / 2) - 1] + values[n / 2]);
     }
 
     private static int Calls(Action body, BenchBudget budget)
@@ -89,6 +102,9 @@ internal static class BenchPair
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds / calls;
     }
 }
+
+/// <summary>A side-by-side ratio: the median of per-repetition ratios and the median milliseconds per call of each side.</summary>
+internal readonly record struct BenchRatio(double Ratio, double MsA, double MsB);
 
 /// <summary>How long to measure: one repetition lasts about <see cref="RepetitionMs"/>, a case at most about <see cref="CaseMs"/>.</summary>
 internal readonly record struct BenchBudget(double RepetitionMs, int Repetitions, double CaseMs);
