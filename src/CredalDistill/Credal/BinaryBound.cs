@@ -7,7 +7,7 @@ namespace CredalDistill.Credal;
 /// The binary reduction of METHOD.md section 3.1 in the log domain (section 3.1a). Two outcomes with masses <c>a</c> and
 /// <c>b = 1 - a</c>, given as <c>log a</c>, <c>log b</c> (and as doubles, possibly underflowed to 0); the member
 /// <c>(t, 1 - t)</c> has divergence <c>d(t) = a phi(t / a) + b phi((1 - t) / b)</c> (<c>phi</c> the tilted generator of
-/// <see cref="FDivergence"/>). <see cref="Solve(FDivergence, double, double, double, double, double)"/> returns the largest
+/// <see cref="FDivergence"/>). <see cref="Solve(FDivergence, double, double, double, double, double, BoundTable)"/> returns the largest
 /// <c>t &gt;= a</c> with <c>d(t) &lt;= gamma</c> with <c>log t</c> and <c>log(1 - t)</c>: the upper probability of a class is
 /// <c>Solve(log p_k, log r_k)</c> and its lower probability is the <c>1 - t</c> of <c>Solve(log r_k, log p_k)</c>. The unknown
 /// is the log-odds <c>v = log(t / (1 - t))</c>, so <c>log t = -softplus(-v)</c> and <c>log(1 - t) = -softplus(v)</c> keep full
@@ -27,7 +27,14 @@ internal static class BinaryBound
     /// Largest <c>t</c> in <c>[a, 1]</c> with <c>d(t) &lt;= gamma</c> (the closure for <c>gamma = +inf</c>); <c>a = 0</c> stays at 0
     /// for divergences that forbid mass outside the support.
     /// </summary>
-    public static BinaryPoint Solve(FDivergence f, double logA, double logB, double a, double b, double gamma)
+    /// <param name="f">The divergence.</param>
+    /// <param name="logA">log a.</param>
+    /// <param name="logB">log b.</param>
+    /// <param name="a">a (0 where it underflows).</param>
+    /// <param name="b">b (0 where it underflows).</param>
+    /// <param name="gamma">The radius.</param>
+    /// <param name="table">The threshold's table when the caller already holds it (a row kernel looks it up once), or null.</param>
+    public static BinaryPoint Solve(FDivergence f, double logA, double logB, double a, double b, double gamma, BoundTable? table = null)
     {
         if (gamma == 0.0 || double.IsNegativeInfinity(logB))
         {
@@ -45,7 +52,7 @@ internal static class BinaryBound
             return gamma >= b ? BinaryPoint.One : new BinaryPoint(Math.Log(a + gamma), Math.Log(b - gamma), a + gamma, b - gamma);
         }
 
-        if (f is not PearsonChiSquare && !double.IsPositiveInfinity(gamma) && TryFromTable(f, logA, logB, a, b, gamma, out var point))
+        if (f is not PearsonChiSquare && !double.IsPositiveInfinity(gamma) && TryFromTable(table ?? BoundTable.For(f, gamma), f, logA, logB, a, b, gamma, out var point))
         {
             return point;
         }
@@ -54,7 +61,7 @@ internal static class BinaryBound
     }
 
     /// <summary>
-    /// <see cref="Solve(FDivergence, double, double, double, double, double)"/> without the table (which is built from it):
+    /// <see cref="Solve(FDivergence, double, double, double, double, double, BoundTable)"/> without the table (which is built from it):
     /// safeguarded Newton from the quadratic-model start.
     /// </summary>
     internal static BinaryPoint SolveDirect(FDivergence f, double logA, double logB, double a, double b, double gamma)
@@ -145,10 +152,10 @@ internal static class BinaryBound
     /// <c>|d - gamma| &lt;= 1e-6 gamma</c>, whose error is then of order <c>1e-18</c>); false sends the caller to the full solve.
     /// Inside the table <c>d(1) &gt; gamma</c>, so the bound is not the vertex.
     /// </summary>
-    private static bool TryFromTable(FDivergence f, double logA, double logB, double a, double b, double gamma, out BinaryPoint point)
+    private static bool TryFromTable(BoundTable table, FDivergence f, double logA, double logB, double a, double b, double gamma, out BinaryPoint point)
     {
         point = default;
-        double v = BoundTable.For(f, gamma).Start(logA - logB);
+        double v = table.Start(logA - logB);
         if (!(v > logA - logB))
         {
             return false;
