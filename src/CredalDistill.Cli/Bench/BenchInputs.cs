@@ -42,13 +42,6 @@ internal sealed class BenchInputs
         return new BenchInputs(logits, probabilities);
     }
 
-    /// <summary>Wraps given probability rows (e.g. the edge model's outputs).</summary>
-    public static BenchInputs FromProbabilities(double[][] probabilities)
-    {
-        var logits = probabilities.Select(p => p.Select(v => Math.Log(v)).ToArray()).ToArray();
-        return new BenchInputs(logits, probabilities);
-    }
-
     private static double[] Softmax(double[] z)
     {
         double max = z.Max();
