@@ -69,6 +69,10 @@ public static class CliApp
                 .WithDescription("The end-to-end job: bundled Fashion-MNIST and ONNX models, one seeded split, CD-CI against the baselines, a table and a report folder.")
                 .WithExample("demo")
                 .WithExample("demo", "--seed", "7", "--epsilon", "0.2");
+            config.AddCommand<BenchCommand>("bench")
+                .WithData(consoles)
+                .WithDescription("Time the CD-CI kernels on this machine against the paper's grid, temperature scaling and the edge forward pass, as ratios (under a minute; --quick: seconds).")
+                .WithExample("bench", "--quick", "--json", "bench.json");
             config.AddCommand<ExperimentCommand>("experiment")
                 .WithData(consoles)
                 .WithDescription("Regenerate docs/RESULTS.md, docs/results.json and docs/figures: every method on many seeded splits (--quick: a smoke run).")
