@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CredalDistill.Experiments.Data;
 using CredalDistill.IO;
 
 namespace CredalDistill.Experiments;

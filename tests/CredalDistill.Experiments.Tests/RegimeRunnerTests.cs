@@ -2,6 +2,7 @@ using System.Text.Json;
 using CredalDistill.Baselines;
 using CredalDistill.Conformal;
 using CredalDistill.Divergences;
+using CredalDistill.Experiments.Data;
 using CredalDistill.IO;
 using CredalDistill.Metrics;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace CredalDistill.IO;
+namespace CredalDistill.Experiments.Data;
 
 /// <summary>
 /// Reader for the IDX format used by MNIST and Fashion-MNIST (big-endian header

@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using CredalDistill.Experiments.Data;
 using CredalDistill.IO;
 
-namespace CredalDistill.Onnx.Tests;
+namespace CredalDistill.Experiments.Tests;
 
 public sealed class IdxReaderTests : IDisposable
 {
@@ -156,6 +157,14 @@ public sealed class IdxReaderTests : IDisposable
         string labels = Write("l.idx", Idx(0x00000801, [2], [1, 12]));
         var ex = Assert.Throws<InvalidDataException>(() => FashionMnist.Load(images, labels, FashionMnistTask.Fmnist10));
         Assert.Contains("position 1", ex.Message);
+    }
+
+    [Fact]
+    public void HeaderClaimingTwoBillionImagesIsRefusedBeforeAllocating()
+    {
+        string path = Write("images.idx", [0, 0, 8, 3, 0x7F, 0xFF, 0xFF, 0xFF, 0, 0, 0, 28, 0, 0, 0, 28, 1, 2, 3]);
+        var ex = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path));
+        Assert.Contains($"exceed the {IdxReader.MaxBytes}-byte limit", ex.Message);
     }
 
     [Fact]

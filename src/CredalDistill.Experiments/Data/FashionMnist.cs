@@ -1,4 +1,4 @@
-namespace CredalDistill.IO;
+namespace CredalDistill.Experiments.Data;
 
 /// <summary>
 /// Loads the Fashion-MNIST test split bundled under <c>data/fashion-mnist/</c> (Debian package
