@@ -143,7 +143,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
             foreach (double eps in options.Epsilons)
             {
                 var threshold = ConformalCalibrator.Calibrate(scores, k, eps, divergence);
-                var predictor = new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1, MonteCarlo = new MonteCarloOptions(options.CentroidSamples, 100, options.Seed + (ulong)split) });
+                var predictor = new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1, MonteCarlo = new MonteCarloOptions { Samples = options.CentroidSamples, BurnIn = 100, Seed = options.Seed + (ulong)split } });
                 string prefix = $"cdci/{name}/{Format(eps)}";
                 // Bounds once; the intersection probability and the interval-dominance sets both derive from them.
                 var ipData = new double[edgeTest.Rows * k];

@@ -20,7 +20,7 @@ public class HigherDimensionTests
         double[] p = [0.4, 0.3, 0.2, 0.1];
         var c = new double[4];
         var se = new double[4];
-        double worst = Centroid.Compute(d, p, gamma, c, se, new MonteCarloOptions(Samples: 20000, BurnIn: 500, Seed: 7));
+        double worst = Centroid.Compute(d, p, gamma, c, se, new MonteCarloOptions { Samples = 20000, BurnIn = 500, Seed = 7 });
         Assert.True(worst > 0.0 && worst < 0.01);
 
         // Independent estimate: uniform simplex draws kept when inside the ball.
@@ -70,8 +70,8 @@ public class HigherDimensionTests
         // A 4-class p with one zero under a divergence that forbids mass there lives on a 3-class face: volume 0.
         Assert.Equal(0.0, VolumeFraction.Compute(KullbackLeibler.Instance, [0.5, 0.3, 0.2, 0.0], 0.5).Value);
 
-        var a = VolumeFraction.Compute(SquaredHellinger.Instance, [0.4, 0.3, 0.2, 0.1], 0.1, new MonteCarloOptions(20000, 0, 3));
-        var b = VolumeFraction.Compute(SquaredHellinger.Instance, [0.4, 0.3, 0.2, 0.1], 0.1, new MonteCarloOptions(20000, 0, 3));
+        var a = VolumeFraction.Compute(SquaredHellinger.Instance, [0.4, 0.3, 0.2, 0.1], 0.1, new MonteCarloOptions { Samples = 20000, BurnIn = 0, Seed = 3 });
+        var b = VolumeFraction.Compute(SquaredHellinger.Instance, [0.4, 0.3, 0.2, 0.1], 0.1, new MonteCarloOptions { Samples = 20000, BurnIn = 0, Seed = 3 });
         Assert.Equal(a, b);
         Assert.False(a.IsExact);
         Assert.InRange(a.Value, 0.01, 0.99);
