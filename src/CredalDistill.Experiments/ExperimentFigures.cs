@@ -53,7 +53,7 @@ public static class ExperimentFigures
         if (sweeps)
         {
             files.AddRange(EpsilonSweeps(result, options, name, directory));
-            files.Add(Quantization(result, name, directory));
+            files.Add(Quantization(result, options, name, directory));
         }
 
         return files;
@@ -119,7 +119,7 @@ public static class ExperimentFigures
         }
     }
 
-    private static string Quantization(TaskResult result, string name, string directory)
+    private static string Quantization(TaskResult result, ExperimentOptions options, string name, string directory)
     {
         var bits = result.Methods.Keys.Where(m => m.StartsWith('q') && m.EndsWith("/edge", StringComparison.Ordinal)).Select(m => int.Parse(m[1..m.IndexOf('/', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture)).OrderBy(b => b).ToList();
         double[] x = [.. bits.Select(b => (double)b), 32.0];
@@ -127,7 +127,7 @@ public static class ExperimentFigures
         var series = new List<Series>
         {
             new("ECE, edge as is", Get(b => $"q{b}/edge", "edge", "ece")),
-            new("ECE, + CD-CI (KL, eps 0.1, IP)", Get(b => $"q{b}/cdci/kl/0.1/intersection", "cdci/kl/0.1/intersection", "ece")),
+            new($"ECE, + CD-CI ({ResultsMarkdown.QuantizedSetting(options)})", Get(b => ExperimentRunner.QuantizedMethod(b, options), ResultsMarkdown.FloatReference(options), "ece")),
             new("error rate, edge as is", [.. Get(b => $"q{b}/edge", "edge", "accuracy").Select(a => 100 - a)]),
         };
         string file = $"quantization-{name}.png";

@@ -218,15 +218,16 @@ public sealed class ExperimentRunner(ExperimentOptions options)
             }
         });
 
-        // Quantized edges: raw, and recalibrated by CD-CI (KL, eps = 0.1, intersection) from their own calibration scores.
+        // Quantized edges: raw, and recalibrated by CD-CI (the options' divergence and eps, intersection) from their own calibration scores.
+        var qDivergence = Divergence.Parse(options.QuantizedDivergence);
         foreach (var (bits, (_, probabilities)) in task.Quantized.OrderBy(q => q.Key))
         {
             var qTest = probabilities.Select(plan.Test);
             var qCal = probabilities.Select(plan.Calibration);
             Add($"q{bits}/edge", qTest);
-            var threshold = ConformalCalibrator.Calibrate(cloudCal, qCal, 0.1, KullbackLeibler.Instance);
-            var qScores = ConformalCalibrator.Scores(cloudTest, qTest, KullbackLeibler.Instance);
-            Add($"q{bits}/cdci/kl/0.1/intersection", new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1 }).Predict(qTest), r =>
+            var threshold = ConformalCalibrator.Calibrate(cloudCal, qCal, options.QuantizedEpsilon, qDivergence);
+            var qScores = ConformalCalibrator.Scores(cloudTest, qTest, qDivergence);
+            Add(QuantizedMethod(bits, options), new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1 }).Predict(qTest), r =>
             {
                 r.Values["gamma"] = threshold.Gamma;
                 r.Values["coverage"] = Coverage.FromScores(qScores, threshold.Gamma);
@@ -296,6 +297,13 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         record.Values[$"{prefix}-size"] = size / n;
         record.Values[$"{prefix}-coverage"] = coverTrue / n;
         record.Values[$"{prefix}-cloud-coverage"] = coverCloud / n;
+    }
+
+    /// <summary>Method id of the CD-CI recalibration of the <paramref name="bits"/>-bit quantized edge (<c>q4/cdci/kl/0.1/intersection</c>).</summary>
+    public static string QuantizedMethod(int bits, ExperimentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return $"q{bits}/cdci/{options.QuantizedDivergence}/{Format(options.QuantizedEpsilon)}/intersection";
     }
 
     /// <summary>Formats an epsilon as it appears in method identifiers (e.g. 0.1).</summary>

@@ -39,7 +39,7 @@ public static class MethodNames
         if (parts[0].StartsWith('q') && parts.Length >= 2)
         {
             string bits = parts[0][1..];
-            return parts[1] == "edge" ? $"{bits}-bit edge as is" : $"{bits}-bit edge + CD-CI KL, eps {parts[3]}, IP";
+            return parts[1] == "edge" ? $"{bits}-bit edge as is" : $"{bits}-bit edge + CD-CI {parts[2]}, eps {parts[3]}, IP";
         }
 
         return method;
