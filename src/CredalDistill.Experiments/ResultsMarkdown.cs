@@ -318,7 +318,7 @@ public static class ResultsMarkdown
 
     /// <summary>
     /// The measured per-input cost of the Monte Carlo centroids (tasks with K &gt; 3, every divergence), e.g.
-    /// <c>, 0.9-14.2 ms each as measured in this run</c>; empty when none was measured.
+    /// <c>, 0.9-14 ms each by divergence as measured in this run</c>; empty when none was measured.
     /// </summary>
     private static string MonteCarloCost(IReadOnlyList<TaskResult> tasks)
     {
@@ -334,7 +334,7 @@ public static class ResultsMarkdown
         string Ms(double v) => v.ToString(v < 10 ? "F1" : "F0", Inv);
         return ms.Count == 1 || Ms(ms.Min()) == Ms(ms.Max())
             ? $", {Ms(ms[0])} ms each as measured in this run"
-            : $", {Ms(ms.Min())}-{Ms(ms.Max())} ms each as measured in this run (by divergence)";
+            : $", {Ms(ms.Min())}-{Ms(ms.Max())} ms each by divergence as measured in this run";
     }
 
     /// <summary>Evaluated on every split and on each split's whole test set.</summary>

@@ -82,7 +82,7 @@ public sealed class ResultsMarkdownTests
     {
         var costs = new Dictionary<string, double> { ["edge-model"] = 10.0, ["cloud"] = 100.0, ["cdci/kl/centroid"] = 1234.0, ["cdci/chi2/centroid"] = 15678.0, ["cdci/kl/intersection"] = 3.0 };
         string md = ResultsMarkdown.Render(Options, [Task(costs, Method("edge", 0.03, 0.9, 2, 8000))], "c", TimeSpan.FromMinutes(1), machine: "m");
-        Assert.Contains($"seeded hit-and-run with {Options.CentroidSamples} samples per input, 1.2-16 ms each as measured in this run (by divergence)) use", md);
+        Assert.Contains($"seeded hit-and-run with {Options.CentroidSamples} samples per input, 1.2-16 ms each by divergence as measured in this run) use", md);
         Assert.DoesNotContain("1-15 ms", md);
 
         string unmeasured = ResultsMarkdown.Render(Options, [Task(Method("edge", 0.03, 0.9, 2, 8000))], "c", TimeSpan.FromMinutes(1), machine: "m");
