@@ -32,6 +32,7 @@ public sealed class RegimeRunnerTests
         var main = new ExperimentRunner(Small);
         double eceTs = 0.0;
         double accEdge = 0.0;
+        double coveragePaper = 0.0;
         for (int split = 0; split < Small.Splits; split++)
         {
             var plan = main.Plan(task, split);
@@ -41,11 +42,14 @@ public sealed class RegimeRunnerTests
             var ts = TemperatureScaling.FitNll(Rows(task.EdgeLogits, 3, plan.Labeled), 3, labeled);
             eceTs += ExpectedCalibrationError.Compute(ts.Apply(Rows(task.EdgeLogits, 3, plan.Test), 3), labels) / Small.Splits;
             accEdge += Accuracy.Compute(task.Edge.Select(plan.Test), labels) / Small.Splits;
+            double gamma = ConformalCalibrator.Calibrate(task.Cloud.Select(plan.Calibration), task.Edge.Select(plan.Calibration), RegimeRunner.PaperEpsilon, KullbackLeibler.Instance).Gamma;
+            coveragePaper += Coverage.Compute(task.Cloud.Select(plan.Test), task.Edge.Select(plan.Test), gamma, KullbackLeibler.Instance) / Small.Splits;
         }
 
         Assert.Equal(eceTs, result["ts"]!.Mean("ece"), 12);
         Assert.Equal(accEdge, result["edge"]!.Mean("accuracy"), 12);
         Assert.Equal(result["edge"]!.Mean("ece"), result.RawEce);
+        Assert.Equal(coveragePaper, result[RegimeRunner.CdciPaper]!.Mean("coverage"), 12);
         foreach (string set in RegimeRunner.SetMethods)
         {
             var s = result[set]!;
