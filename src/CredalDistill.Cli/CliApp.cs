@@ -22,6 +22,12 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(args);
         var consoles = new CliConsoles(stdout, stderr);
         bool verbose = args.Contains("--verbose", StringComparer.Ordinal);
+#if CREDAL_TOOL
+        if (args.Length > 0 && args[0] is "demo" or "experiment" or "bench")
+        {
+            return Usage(consoles, $"'{args[0]}' works on the repository's bundled data and models and is not in the credal tool package; in a clone of the repository run: dotnet run -c Release --project src/CredalDistill.Cli -- {args[0]}", null);
+        }
+#endif
         var app = new CommandApp();
         app.Configure(config =>
         {
@@ -47,6 +53,7 @@ public static class CliApp
                 .WithData(consoles)
                 .WithDescription("Append the calibration to an edge ONNX model as standard ONNX operators: one file that any ONNX Runtime runs (outputs probabilities, lower, upper, label_set).")
                 .WithExample("export", "--model", "edge.onnx", "--calibration", "cal.json", "--out", "edge-calibrated.onnx");
+#if !CREDAL_TOOL // Commands on the bundled data and models (ONNX Runtime, ScottPlot): not in the `credal` tool package.
             config.AddCommand<DemoCommand>("demo")
                 .WithData(consoles)
                 .WithDescription("The end-to-end job: bundled Fashion-MNIST and ONNX models, one seeded split, CD-CI against the baselines, a table and a report folder.")
@@ -56,6 +63,7 @@ public static class CliApp
                 .WithData(consoles)
                 .WithDescription("Regenerate docs/RESULTS.md, docs/results.json and docs/figures: every method on many seeded splits (--quick: a smoke run).")
                 .WithExample("experiment", "--quick");
+#endif
         });
 
         try

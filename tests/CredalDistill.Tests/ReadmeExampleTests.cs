@@ -67,6 +67,10 @@ public class ReadmeExampleTests
         double[] u = [.. e0.Select(pk => BinaryKlRoot(pk, gamma, below: false))];
         double alpha = (1.0 - l.Sum()) / (u.Sum() - l.Sum());
         Assert.Equal(l[0] + (alpha * (u[0] - l[0])), intersection0, 1e-9);
+
+        // Two-stage (METHOD.md 3.4): T minimises the mean KL(cloud || softmax(z / T)) over the first half of the rows;
+        // the synthetic cloud is exactly softmax(z / 3), so the minimiser is T = 3 (KL = 0).
+        Assert.Equal(3.0, Number(printed, @"two-stage temperature (\S+)"), 1e-6);
     }
 
     /// <summary>The first <c>```csharp</c> block of README.md.</summary>

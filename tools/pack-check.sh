@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The package checks (run by .ci/run after the device checks; also by hand from the repository root):
+# `dotnet pack CredalDistill.slnx -c Release` into a temporary folder must give exactly the three packages
+# CredalDistill, CredalDistill.Onnx and CredalDistill.Tool (the `credal` tool), each with its .snupkg, an MIT licence
+# expression and a packed readme; the tool package must stay under 40 MB; the tool installed from that folder alone
+# (no other package source, so no network) must run `credal --help`, calibrate, predict and export.
+# Prints 'pack-check: N passed, N failed' last; exits non-zero when anything fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pkgs="$tmp/packages"
+passed=0
+failed=0
+check() { # check <description> <command...>: runs the command, counts and prints the result
+  local what=$1
+  shift
+  if "$@" > "$tmp/check.log" 2>&1; then
+    passed=$((passed + 1))
+    echo "ok    $what"
+  else
+    failed=$((failed + 1))
+    echo "FAIL  $what"
+    tail -20 "$tmp/check.log"
+  fi
+}
+finish() {
+  echo "pack-check: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit $?
+}
+
+if ! dotnet pack CredalDistill.slnx -c Release -o "$pkgs" -v q -nologo > "$tmp/pack.log" 2>&1; then
+  cat "$tmp/pack.log"
+  failed=$((failed + 1))
+  echo "FAIL  dotnet pack CredalDistill.slnx -c Release"
+  finish
+fi
+passed=$((passed + 1))
+echo "ok    dotnet pack CredalDistill.slnx -c Release"
+
+expected="CredalDistill CredalDistill.Onnx CredalDistill.Tool"
+ids() { # the package ids of the files with extension $1 in $pkgs, sorted, one line
+  for f in "$pkgs"/*."$1"; do
+    [ -e "$f" ] && basename "$f" | sed -E "s/\.[0-9]+\.[0-9]+\.[0-9]+([-+][^.]*)?\.$1\$//"
+  done | sort | tr '\n' ' ' | sed 's/ $//'
+}
+check "exactly the packages: $expected ($(ids nupkg))" test "$(ids nupkg)" = "$expected"
+check "a symbols package (.snupkg) for each ($(ids snupkg))" test "$(ids snupkg)" = "$expected"
+
+nuspec_has() { # nuspec_has <package> <extended regex>
+  unzip -p "$1" '*.nuspec' | grep -qE "$2"
+}
+for id in $expected; do
+  pkg=$(ls "$pkgs/$id".[0-9]*.nupkg 2> /dev/null | head -1)
+  [ -n "$pkg" ] || continue
+  check "$id: licence expression MIT" nuspec_has "$pkg" '<license type="expression">MIT</license>'
+  check "$id: readme README.md, packed" bash -c "unzip -p '$pkg' '*.nuspec' | grep -q '<readme>README.md</readme>' && unzip -l '$pkg' README.md | grep -q README.md"
+  check "$id: version, authors, repository, tags, description" bash -c \
+    "n=\$(unzip -p '$pkg' '*.nuspec'); for tag in '<version>' '<authors>' '<repository ' '<tags>' '<description>'; do grep -qF \"\$tag\" <<< \"\$n\" || exit 1; done"
+done
+
+tool=$(ls "$pkgs"/CredalDistill.Tool.[0-9]*.nupkg 2> /dev/null | head -1)
+if [ -z "$tool" ]; then
+  failed=$((failed + 1))
+  echo "FAIL  no CredalDistill.Tool package"
+  finish
+fi
+size=$(stat -c %s "$tool")
+check "CredalDistill.Tool package under 40 MB ($size bytes)" test "$size" -lt $((40 * 1024 * 1024))
+check "CredalDistill.Tool has no native libraries" bash -c "! unzip -l '$tool' | grep -qE '/native/|\\.so\$|\\.dylib\$|onnxruntime\\.dll'"
+
+version=$(basename "$tool" .nupkg | sed 's/^CredalDistill\.Tool\.//')
+check "dotnet tool install CredalDistill.Tool $version from the packed folder only" \
+  dotnet tool install --tool-path "$tmp/tool" --source "$pkgs" --version "$version" CredalDistill.Tool
+credal="$tmp/tool/credal"
+check "credal --help lists calibrate, predict, evaluate, export" \
+  bash -c "'$credal' --help > '$tmp/help.txt' && for c in calibrate predict evaluate export; do grep -qE \"^ +\$c \" '$tmp/help.txt' || exit 1; done"
+
+# A tiny calibration set: 12 rows of K = 3 probabilities and logits (edge = cloud with the top logit raised).
+w="$tmp/work"
+mkdir -p "$w"
+for i in $(seq 0 11); do
+  a=$(( (i * 7) % 5 )); b=$(( (i * 3) % 4 )); c=$(( (i * 5) % 3 ))
+  echo "$a.0,$b.0,$c.0" >> "$w/cloud-logits.csv"
+  echo "$a.5,$b.0,$c.0" >> "$w/edge-logits.csv"
+done
+check "credal calibrate (logits, 12 rows, eps 0.2)" \
+  "$credal" calibrate --logits --cloud "$w/cloud-logits.csv" --edge "$w/edge-logits.csv" --epsilon 0.2 --out "$w/cal.json"
+check "credal predict writes 12 calibrated rows" \
+  bash -c "'$credal' predict --calibration '$w/cal.json' --logits --edge '$w/edge-logits.csv' --out '$w/pred.csv' && test \$(tail -n +2 '$w/pred.csv' | wc -l) -eq 12"
+check "credal export on models/fmnist3-edge.onnx" \
+  bash -c "'$credal' export --model '$root/models/fmnist3-edge.onnx' --calibration '$w/cal.json' --out '$w/edge-calibrated.onnx' && test -s '$w/edge-calibrated.onnx'"
+check "credal demo is refused with usage exit code 2" bash -c "'$credal' demo; test \$? -eq 2"
+finish
