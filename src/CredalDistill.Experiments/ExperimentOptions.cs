@@ -21,12 +21,6 @@ public sealed record ExperimentOptions
     /// <summary>Quantized edge bit widths.</summary>
     public IReadOnlyList<int> QuantizedBits { get; init; } = [4, 6, 8];
 
-    /// <summary>Divergence of the CD-CI recalibration of each quantized edge (intersection probability).</summary>
-    public string QuantizedDivergence { get; init; } = "kl";
-
-    /// <summary>Miscoverage level of the CD-CI recalibration of each quantized edge.</summary>
-    public double QuantizedEpsilon { get; init; } = 0.1;
-
     /// <summary>Tasks to run.</summary>
     public IReadOnlyList<string> Tasks { get; init; } = ["fmnist3", "fmnist10"];
 

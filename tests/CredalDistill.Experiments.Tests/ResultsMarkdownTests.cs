@@ -4,7 +4,7 @@ public sealed class ResultsMarkdownTests
 {
     private static readonly ExperimentOptions Options = new() { Splits = 2, Divergences = ["kl", "chi2"], Epsilons = [0.1, 0.2] };
 
-    private static MethodSummary Method(string id, double ece, double accuracy, int splits, int inputs, double? confidence = null)
+    private static MethodSummary Method(MethodKey id, double ece, double accuracy, int splits, int inputs, double? confidence = null)
     {
         var records = Enumerable.Range(0, splits).Select(s =>
         {
@@ -15,7 +15,7 @@ public sealed class ResultsMarkdownTests
             r.Values["brier"] = 0.2;
             r.Values["confidence"] = confidence ?? accuracy + ece;
             r.Values["test-inputs"] = inputs;
-            if (id.EndsWith("/intersection", StringComparison.Ordinal))
+            if (id.Output == MethodOutput.Intersection)
             {
                 r.Values["coverage"] = 0.9;
                 r.Values["gamma"] = 0.125;
@@ -36,7 +36,7 @@ public sealed class ResultsMarkdownTests
         Classes = 10,
         Inputs = 10000,
         TestInputs = 8000,
-        Methods = methods.ToDictionary(m => m.Method, StringComparer.Ordinal),
+        Methods = methods.ToDictionary(m => m.Method),
         CostMicroseconds = costs,
     };
 
@@ -44,16 +44,16 @@ public sealed class ResultsMarkdownTests
     public void Best_in_hindsight_and_the_loser_list_only_use_settings_evaluated_on_every_split_and_test_input()
     {
         var task = Task(
-            Method("edge", 0.030, 0.90, 2, 8000),
-            Method("distilled-ts", 0.020, 0.90, 2, 8000),
-            Method("cdci/kl/0.1/intersection", 0.080, 0.90, 2, 8000),
-            Method("cdci/chi2/0.2/intersection", 0.015, 0.90, 2, 8000),
-            Method("cdci/kl/0.2/intersection", 0.025, 0.90, 2, 8000),
+            Method(MethodKey.Edge, 0.030, 0.90, 2, 8000),
+            Method(MethodKey.DistilledTs, 0.020, 0.90, 2, 8000),
+            Method(MethodKey.Cdci("kl", 0.1, MethodOutput.Intersection), 0.080, 0.90, 2, 8000),
+            Method(MethodKey.Cdci("chi2", 0.2, MethodOutput.Intersection), 0.015, 0.90, 2, 8000),
+            Method(MethodKey.Cdci("kl", 0.2, MethodOutput.Intersection), 0.025, 0.90, 2, 8000),
             // Lowest ECE, but on a 200-input prefix: must not be called the best over the whole test set.
-            Method("cdci/kl/0.2/centroid", 0.005, 0.91, 2, 200),
-            Method("edge/first-200", 0.045, 0.90, 2, 200),
+            Method(MethodKey.Cdci("kl", 0.2, MethodOutput.Centroid), 0.005, 0.91, 2, 200),
+            Method(MethodKey.EdgePrefix(200), 0.045, 0.90, 2, 200),
             // Worse than the edge, but only on one split: must not be in the loser count.
-            Method("cdci/kl/0.1/maxent", 0.200, 0.90, 1, 8000));
+            Method(MethodKey.Cdci("kl", 0.1, MethodOutput.MaximumEntropy), 0.200, 0.90, 1, 8000));
         string md = ResultsMarkdown.Render(Options, [task], "credal experiment", TimeSpan.FromMinutes(1));
 
         Assert.Contains("CD-CI chi2, eps 0.2, IP — best CD-CI in hindsight (all splits and test inputs)", md);
@@ -67,7 +67,7 @@ public sealed class ResultsMarkdownTests
     [Fact]
     public void The_machine_line_names_the_given_machine_and_the_default_is_this_machine()
     {
-        string md = ResultsMarkdown.Render(Options, [Task(Method("edge", 0.03, 0.9, 2, 8000))], "credal experiment", TimeSpan.FromMinutes(2.5), machine: "3 logical cores, Test CPU (X64), TestOS 1.0");
+        string md = ResultsMarkdown.Render(Options, [Task(Method(MethodKey.Edge, 0.03, 0.9, 2, 8000))], "credal experiment", TimeSpan.FromMinutes(2.5), machine: "3 logical cores, Test CPU (X64), TestOS 1.0");
         Assert.Contains("(seed 20250110, 2 splits; run time 2.5 min on 3 logical cores, Test CPU (X64), TestOS 1.0).", md);
         Assert.DoesNotContain("2-core", md);
 
@@ -81,11 +81,11 @@ public sealed class ResultsMarkdownTests
     public void The_monte_carlo_centroid_cost_comes_from_the_measured_costs()
     {
         var costs = new Dictionary<string, double> { ["edge-model"] = 10.0, ["cloud"] = 100.0, ["cdci/kl/centroid"] = 1234.0, ["cdci/chi2/centroid"] = 15678.0, ["cdci/kl/intersection"] = 3.0 };
-        string md = ResultsMarkdown.Render(Options, [Task(costs, Method("edge", 0.03, 0.9, 2, 8000))], "c", TimeSpan.FromMinutes(1), machine: "m");
+        string md = ResultsMarkdown.Render(Options, [Task(costs, Method(MethodKey.Edge, 0.03, 0.9, 2, 8000))], "c", TimeSpan.FromMinutes(1), machine: "m");
         Assert.Contains($"seeded hit-and-run with {Options.CentroidSamples} samples per input, 1.2-16 ms each by divergence as measured in this run) use", md);
         Assert.DoesNotContain("1-15 ms", md);
 
-        string unmeasured = ResultsMarkdown.Render(Options, [Task(Method("edge", 0.03, 0.9, 2, 8000))], "c", TimeSpan.FromMinutes(1), machine: "m");
+        string unmeasured = ResultsMarkdown.Render(Options, [Task(Method(MethodKey.Edge, 0.03, 0.9, 2, 8000))], "c", TimeSpan.FromMinutes(1), machine: "m");
         Assert.Contains($"seeded hit-and-run with {Options.CentroidSamples} samples per input) use", unmeasured);
     }
 
@@ -94,39 +94,21 @@ public sealed class ResultsMarkdownTests
     {
         // Edge over-confident by 5 points; the paper default overshoots to 4 points under-confident; eps 0.2 has the lowest ECE.
         var overshoot = Task(
-            Method("edge", 0.05, 0.90, 2, 8000, confidence: 0.95),
-            Method("cdci/kl/0.1/intersection", 0.06, 0.89, 2, 8000, confidence: 0.85),
-            Method("cdci/kl/0.2/intersection", 0.02, 0.90, 2, 8000, confidence: 0.91));
+            Method(MethodKey.Edge, 0.05, 0.90, 2, 8000, confidence: 0.95),
+            Method(MethodKey.Cdci("kl", 0.1, MethodOutput.Intersection), 0.06, 0.89, 2, 8000, confidence: 0.85),
+            Method(MethodKey.Cdci("kl", 0.2, MethodOutput.Intersection), 0.02, 0.90, 2, 8000, confidence: 0.91));
         string md = ResultsMarkdown.Render(Options, [overshoot], "c", TimeSpan.FromMinutes(1), machine: "m");
         Assert.Contains("* Why: the raw edge's mean confidence is 95.00 % at 90.00 % accuracy (over-confident by 5.00 points); the paper default's is 85.00 % at 89.00 % (under-confident by 4.00 points). CD-CI moved the mean confidence down by 10.00 points (threshold gamma 0.1250 ± 0.0000 nats), past the accuracy: it overshoots (METHOD.md's 'known behaviour'", md);
         Assert.Contains("ECE by eps (KL, IP): 0.1: 6.00 %, 0.2: 2.00 %; lowest at eps 0.2 (a smaller ball than the paper default's).", md);
 
         // Edge over-confident by 5 points; the paper default keeps 1 point of it: the gap narrowed, the paper default is best.
         var narrowed = Task(
-            Method("edge", 0.05, 0.90, 2, 8000, confidence: 0.95),
-            Method("cdci/kl/0.1/intersection", 0.01, 0.90, 2, 8000, confidence: 0.91),
-            Method("cdci/kl/0.2/intersection", 0.03, 0.90, 2, 8000, confidence: 0.93));
+            Method(MethodKey.Edge, 0.05, 0.90, 2, 8000, confidence: 0.95),
+            Method(MethodKey.Cdci("kl", 0.1, MethodOutput.Intersection), 0.01, 0.90, 2, 8000, confidence: 0.91),
+            Method(MethodKey.Cdci("kl", 0.2, MethodOutput.Intersection), 0.03, 0.90, 2, 8000, confidence: 0.93));
         md = ResultsMarkdown.Render(Options, [narrowed], "c", TimeSpan.FromMinutes(1), machine: "m");
         Assert.Contains("CD-CI moved the mean confidence down by 4.00 points (threshold gamma 0.1250 ± 0.0000 nats), which narrowed the gap.", md);
         Assert.Contains("lowest at eps 0.1 (the paper default).", md);
         Assert.DoesNotContain("known behaviour", md);
-    }
-
-    [Fact]
-    public void The_quantized_section_uses_the_configured_divergence_and_eps()
-    {
-        var options = Options with { QuantizedDivergence = "chi2", QuantizedEpsilon = 0.2, QuantizedBits = [4] };
-        var task = Task(
-            Method("edge", 0.030, 0.90, 2, 8000),
-            Method("q4/edge", 0.050, 0.85, 2, 8000),
-            Method("q4/cdci/chi2/0.2/intersection", 0.020, 0.84, 2, 8000),
-            Method("cdci/chi2/0.2/intersection", 0.015, 0.89, 2, 8000));
-        Assert.Equal("q4/cdci/chi2/0.2/intersection", ExperimentRunner.QuantizedMethod(4, options));
-        string md = ResultsMarkdown.Render(options, [task], "c", TimeSpan.FromMinutes(1), machine: "m");
-        Assert.Contains("| edge | raw accuracy (%) | raw ECE (%) | + CD-CI (chi2, eps 0.2, IP) accuracy (%) | + CD-CI ECE (%) | coverage |", md);
-        Assert.Contains("| 4-bit | 85.00 ± 0.00 | 5.00 ± 0.00 | 84.00 ± 0.00 | 2.00 ± 0.00 | 0.900 ± 0.000 |", md);
-        Assert.Contains("| float32 | 90.00 ± 0.00 | 3.00 ± 0.00 | 89.00 ± 0.00 | 1.50 ± 0.00 | 0.900 ± 0.000 |", md);
-        Assert.DoesNotContain("KL, eps 0.1, IP) accuracy", md);
-        Assert.Equal("4-bit edge + CD-CI chi2, eps 0.2, IP", MethodNames.Display("q4/cdci/chi2/0.2/intersection"));
     }
 }
