@@ -115,6 +115,9 @@ internal sealed class CalibrationArtifactDocument
         [JsonPropertyName("reason")]
         public string? Reason { get; set; }
 
+        [JsonPropertyName("minimumAgreement")]
+        public double? MinimumAgreement { get; set; }
+
         [JsonPropertyName("candidates")]
         public CandidateDocument[]? Candidates { get; set; }
     }
@@ -136,5 +139,8 @@ internal sealed class CalibrationArtifactDocument
 
         [JsonPropertyName("score")]
         public double? Score { get; set; }
+
+        [JsonPropertyName("agreement")]
+        public double? Agreement { get; set; }
     }
 }
