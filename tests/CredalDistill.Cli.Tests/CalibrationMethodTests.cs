@@ -175,7 +175,7 @@ public sealed class CalibrationMethodTests : IDisposable
         var auto = artifact.Auto!;
         Assert.Equal(1 + (7 * 9 * 2) + 1, auto.Candidates.Count);
         Assert.Equal(expected.Auto!.Candidates, auto.Candidates);
-        Assert.Equal(auto.Candidates.Min(c => c.Score), auto.Winner.Score);
+        Assert.Equal(auto.Candidates.Where(auto.IsEligible).Min(c => c.Score), auto.Winner.Score);
         Assert.True(artifact.HasThreshold);
         Assert.Equal(expected.Predictor!.Gamma, artifact.Threshold);
         Assert.Contains(auto.Winner.Method, run.Stdout);

@@ -12,7 +12,11 @@ namespace CredalDistill.Calibration;
 /// extraction in <see cref="Outputs"/>, and distilled-ts+cdci. Each is scored by the <see cref="Folds"/>-fold cross-fitted
 /// cloud-referenced ECE on the calibration set, on the seeded folds of <see cref="ConfigurationSelector"/> (the CD-CI scores are
 /// its scores; the two temperature candidates fit both stages on each fold's training part, as they are fitted at the end). The
-/// lowest score wins (ties: the earlier candidate). Whatever point method wins, bounds and label sets come from a CD-CI threshold:
+/// lowest score wins (ties: the earlier candidate) among the eligible candidates: those whose cross-fitted top-1 agreement with
+/// the cloud is at least the raw edge's minus <see cref="MaxAgreementLoss"/>. (The ECE alone is gamed by near-uniform outputs:
+/// the maximum-entropy member of a very large credal set is close to uniform and "calibrated" at 1/K confidence, with
+/// chance-level agreement. Distilled TS keeps the edge's arg-max, so an eligible candidate always exists in practice; if none
+/// is eligible the lowest score wins.) Whatever point method wins, bounds and label sets come from a CD-CI threshold:
 /// the winner's own for CD-CI (guarantee up to the selection), otherwise the two-stage threshold (<see cref="SetDivergence"/>,
 /// <see cref="SetEpsilon"/>) around the tempered edge, whose guarantee is exact for the fitted <c>T</c>; a distilled-ts winner then
 /// uses that stage's <c>T</c> (first half) so that its point is the centre of the credal set.
@@ -34,6 +38,9 @@ public sealed class AutoCalibrator : Calibrator
     /// <summary>Eps of the two-stage threshold. Default 0.1.</summary>
     public double SetEpsilon { get; init; } = 0.1;
 
+    /// <summary>Largest loss of cross-fitted top-1 agreement with the cloud, relative to the raw edge, that a candidate may have (fraction). Default 0.01.</summary>
+    public double MaxAgreementLoss { get; init; } = 0.01;
+
     /// <summary>Number of folds, in <c>[2, n/2]</c>. Default 2.</summary>
     public int Folds { get; init; } = 2;
 
@@ -51,6 +58,11 @@ public sealed class AutoCalibrator : Calibrator
     {
         ArgumentNullException.ThrowIfNull(SetDivergence, nameof(SetDivergence));
         Check.Epsilon(SetEpsilon, nameof(SetEpsilon));
+        if (!(MaxAgreementLoss >= 0.0 && MaxAgreementLoss <= 1.0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(data), MaxAgreementLoss, "MaxAgreementLoss must lie in [0, 1].");
+        }
+
         if (Outputs is null || Outputs.Count == 0)
         {
             throw new ArgumentException("auto needs at least one CD-CI extraction in Outputs.", nameof(data));
@@ -63,17 +75,24 @@ public sealed class AutoCalibrator : Calibrator
         // The two temperature candidates: both stages fitted on each fold's training part, scored on its held-out part.
         double distilled = 0.0;
         double twoStage = 0.0;
+        double edgeAgreement = 0.0;
+        double distilledAgreement = 0.0;
+        double twoStageAgreement = 0.0;
         foreach (var (fit, held) in CrossFitFolds.Make(data.Rows, Folds, Seed))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (t, threshold) = TwoStageCalibrator.FitParts(data.Cloud.Select(fit), TemperedEdge.Rows(logits, k, fit), k, SetDivergence, SetEpsilon);
             var heldCloud = data.Cloud.Select(held);
             var centre = TemperedEdge.Apply(TemperedEdge.Rows(logits, k, held), k, t.Value);
+            var intersection = new CredalPredictor(threshold, PredictorOptions).Predict(centre, CredalOutput.Intersection, cancellationToken);
             distilled += CloudReferencedCalibrationError.Compute(centre, heldCloud) / Folds;
-            twoStage += CloudReferencedCalibrationError.Compute(new CredalPredictor(threshold, PredictorOptions).Predict(centre, CredalOutput.Intersection, cancellationToken), heldCloud) / Folds;
+            twoStage += CloudReferencedCalibrationError.Compute(intersection, heldCloud) / Folds;
+            edgeAgreement += CloudAgreement.TopOneAgreement(heldCloud, data.Edge.Select(held)) / Folds;
+            distilledAgreement += CloudAgreement.TopOneAgreement(heldCloud, centre) / Folds;
+            twoStageAgreement += CloudAgreement.TopOneAgreement(heldCloud, intersection) / Folds;
         }
 
-        var candidates = new List<AutoCandidate> { new(CalibratorNames.DistilledTs, null, null, CalibratedOutputNames.Name(CalibratedOutput.Tempered), distilled) };
+        var candidates = new List<AutoCandidate> { new(CalibratorNames.DistilledTs, null, null, CalibratedOutputNames.Name(CalibratedOutput.Tempered), distilled, distilledAgreement) };
         var selections = new List<ConfigurationSelection>();
         foreach (var extraction in Outputs)
         {
@@ -83,23 +102,16 @@ public sealed class AutoCalibrator : Calibrator
             {
                 for (int e = 0; e < selection.Epsilons.Count; e++)
                 {
-                    candidates.Add(new AutoCandidate(CalibratorNames.Cdci, selection.Divergences[d].Name, selection.Epsilons[e], CalibratedOutputNames.Name(extraction), selection.Scores[d][e]));
+                    candidates.Add(new AutoCandidate(CalibratorNames.Cdci, selection.Divergences[d].Name, selection.Epsilons[e], CalibratedOutputNames.Name(extraction), selection.Scores[d][e], selection.Agreements[d][e]));
                 }
             }
         }
 
-        candidates.Add(new AutoCandidate(CalibratorNames.TwoStage, SetDivergence.Name, SetEpsilon, CalibratedOutputNames.Name(CalibratedOutput.Intersection), twoStage));
-        int best = 0;
-        for (int c = 1; c < candidates.Count; c++)
-        {
-            if (candidates[c].Score < candidates[best].Score)
-            {
-                best = c;
-            }
-        }
-
+        candidates.Add(new AutoCandidate(CalibratorNames.TwoStage, SetDivergence.Name, SetEpsilon, CalibratedOutputNames.Name(CalibratedOutput.Intersection), twoStage, twoStageAgreement));
+        double floor = edgeAgreement - MaxAgreementLoss;
+        int best = Choose(candidates, floor);
         var winner = candidates[best];
-        var choice = new AutoChoice(best, Criterion(), Reason(candidates, best), candidates);
+        var choice = new AutoChoice(best, Criterion(), Reason(candidates, best, floor, edgeAgreement), candidates, floor);
         if (winner.Method == CalibratorNames.Cdci)
         {
             int o = Outputs.ToList().FindIndex(x => CalibratedOutputNames.Name(x) == winner.Output);
@@ -116,23 +128,45 @@ public sealed class AutoCalibrator : Calibrator
         return new TemperedCredalCalibration(Name, k, output, temperature, stageTwo, fixedSet, choice, PredictorOptions);
     }
 
+    /// <summary>The index of the lowest score among the candidates whose agreement reaches <paramref name="floor"/> (ties: the earlier); among all candidates when none does.</summary>
+    internal static int Choose(IReadOnlyList<AutoCandidate> candidates, double floor)
+    {
+        bool any = candidates.Any(c => c.Agreement >= floor);
+        int best = -1;
+        for (int c = 0; c < candidates.Count; c++)
+        {
+            if ((!any || candidates[c].Agreement >= floor) && (best < 0 || candidates[c].Score < candidates[best].Score))
+            {
+                best = c;
+            }
+        }
+
+        return best;
+    }
+
     private string Criterion() => string.Create(CultureInfo.InvariantCulture, $"{Folds}-fold cross-fitted cloud-referenced ECE (15 bins), folds seeded with {Seed}");
 
-    private static string Reason(List<AutoCandidate> candidates, int best)
+    private static string Reason(List<AutoCandidate> candidates, int best, double floor, double edgeAgreement)
     {
         static string Describe(AutoCandidate c) => c.Method == CalibratorNames.Cdci
             ? string.Create(CultureInfo.InvariantCulture, $"cdci ({c.Divergence}, eps {c.Epsilon:R}, {c.Output})")
             : c.Method;
-        int second = -1;
-        for (int c = 0; c < candidates.Count; c++)
+        var eligible = candidates.Where(c => c.Agreement >= floor).ToList();
+        int excluded = candidates.Count - eligible.Count;
+        var pool = eligible.Count > 0 ? eligible : candidates;
+        var second = pool.Where(c => !ReferenceEquals(c, candidates[best])).OrderBy(c => c.Score).FirstOrDefault();
+        string reason = string.Create(CultureInfo.InvariantCulture, $"{Describe(candidates[best])} has the lowest score, {candidates[best].Score:F6}, among {pool.Count} eligible candidates");
+        if (second is not null)
         {
-            if (c != best && (second < 0 || candidates[c].Score < candidates[second].Score))
-            {
-                second = c;
-            }
+            reason += string.Create(CultureInfo.InvariantCulture, $"; next best {Describe(second)} at {second.Score:F6}");
         }
 
-        string reason = string.Create(CultureInfo.InvariantCulture, $"{Describe(candidates[best])} has the lowest score, {candidates[best].Score:F6}, among {candidates.Count} candidates");
-        return second < 0 ? reason : reason + string.Create(CultureInfo.InvariantCulture, $"; next best {Describe(candidates[second])} at {candidates[second].Score:F6}");
+        if (excluded > 0)
+        {
+            var lowest = candidates.Where(c => c.Agreement < floor).OrderBy(c => c.Score).First();
+            reason += string.Create(CultureInfo.InvariantCulture, $"; {excluded} of {candidates.Count} candidates excluded for top-1 agreement with the cloud below {floor:F4} (the edge's {edgeAgreement:F4} minus the allowed loss), the best-scoring of them {Describe(lowest)} at {lowest.Score:F6} with agreement {lowest.Agreement:F4}");
+        }
+
+        return eligible.Count > 0 ? reason : reason + "; no candidate was eligible, so the lowest score won";
     }
 }

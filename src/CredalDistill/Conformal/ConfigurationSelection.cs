@@ -5,11 +5,12 @@ namespace CredalDistill.Conformal;
 /// <summary>Result of <see cref="ConfigurationSelector.Select"/>: the score of every (divergence, eps) pair and the chosen pair.</summary>
 public sealed class ConfigurationSelection
 {
-    internal ConfigurationSelection(IDivergence[] divergences, double[] epsilons, double[][] scores, int divergenceIndex, int epsilonIndex, ConformalThreshold threshold)
+    internal ConfigurationSelection(IDivergence[] divergences, double[] epsilons, double[][] scores, double[][] agreements, int divergenceIndex, int epsilonIndex, ConformalThreshold threshold)
     {
         Divergences = divergences;
         Epsilons = epsilons;
         Scores = scores;
+        Agreements = agreements;
         ChosenDivergenceIndex = divergenceIndex;
         ChosenEpsilonIndex = epsilonIndex;
         Threshold = threshold;
@@ -23,6 +24,9 @@ public sealed class ConfigurationSelection
 
     /// <summary><c>Scores[d][e]</c>: cross-fitted cloud-referenced ECE (fraction) of divergence <c>d</c> at eps <c>e</c>; lower is better.</summary>
     public IReadOnlyList<IReadOnlyList<double>> Scores { get; }
+
+    /// <summary><c>Agreements[d][e]</c>: cross-fitted top-1 agreement with the cloud (fraction) on the same folds; not used by the choice.</summary>
+    public IReadOnlyList<IReadOnlyList<double>> Agreements { get; }
 
     /// <summary>Index of the chosen divergence.</summary>
     public int ChosenDivergenceIndex { get; }

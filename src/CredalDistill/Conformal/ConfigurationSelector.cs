@@ -64,11 +64,12 @@ public static class ConfigurationSelector
         }
 
         var scores = new double[candidates.Length][];
+        var agreements = new double[candidates.Length][];
         int bestD = 0;
         int bestE = 0;
         for (int d = 0; d < candidates.Length; d++)
         {
-            scores[d] = CrossFittedScores(cloud, edge, candidates[d], output, grid, folds, seed, cancellationToken);
+            (scores[d], agreements[d]) = CrossFittedScores(cloud, edge, candidates[d], output, grid, folds, seed, cancellationToken);
             for (int e = 0; e < grid.Length; e++)
             {
                 double s = scores[d][e];
@@ -82,18 +83,20 @@ public static class ConfigurationSelector
         }
 
         var threshold = ConformalCalibrator.Calibrate(cloud, edge, grid[bestE], candidates[bestD]);
-        return new ConfigurationSelection(candidates, grid, scores, bestD, bestE, threshold);
+        return new ConfigurationSelection(candidates, grid, scores, agreements, bestD, bestE, threshold);
     }
 
     /// <summary>
     /// Mean over <paramref name="folds"/> seeded folds of the cloud-referenced ECE of <paramref name="output"/> on the held-out
-    /// fold, with <c>gamma</c> calibrated on the other folds, for each candidate in <paramref name="grid"/>. The folds depend
-    /// only on <c>n</c> and <paramref name="seed"/>, so scores of different divergences are paired.
+    /// fold, with <c>gamma</c> calibrated on the other folds, for each candidate in <paramref name="grid"/>, and of its top-1
+    /// agreement with the cloud. The folds depend only on <c>n</c> and <paramref name="seed"/>, so scores of different
+    /// divergences are paired.
     /// </summary>
-    private static double[] CrossFittedScores(ProbabilityMatrix cloud, ProbabilityMatrix edge, IDivergence divergence, CredalOutput output, double[] grid, int folds, ulong seed, CancellationToken cancellationToken)
+    private static (double[] Scores, double[] Agreements) CrossFittedScores(ProbabilityMatrix cloud, ProbabilityMatrix edge, IDivergence divergence, CredalOutput output, double[] grid, int folds, ulong seed, CancellationToken cancellationToken)
     {
         var allScores = ConformalCalibrator.Scores(cloud, edge, divergence);
         var scores = new double[grid.Length];
+        var agreements = new double[grid.Length];
         foreach (var (fit, held) in CrossFitFolds.Make(edge.Rows, folds, seed))
         {
             var fitScores = new double[fit.Length];
@@ -110,9 +113,10 @@ public static class ConfigurationSelector
                 double gamma = ConformalCalibrator.Threshold(fitScores, grid[c]);
                 var predicted = new CredalPredictor(divergence, gamma).Predict(heldEdge, output);
                 scores[c] += CloudReferencedCalibrationError.Compute(predicted, heldCloud) / folds;
+                agreements[c] += CloudAgreement.TopOneAgreement(heldCloud, predicted) / folds;
             }
         }
 
-        return scores;
+        return (scores, agreements);
     }
 }

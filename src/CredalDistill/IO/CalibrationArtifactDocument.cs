@@ -119,6 +119,9 @@ internal sealed class CalibrationArtifactDocument
         [JsonPropertyName("reason")]
         public string? Reason { get; set; }
 
+        [JsonPropertyName("minimumAgreement")]
+        public double? MinimumAgreement { get; set; }
+
         [JsonPropertyName("candidates")]
         public CandidateDocument[]? Candidates { get; set; }
     }
@@ -140,5 +143,8 @@ internal sealed class CalibrationArtifactDocument
 
         [JsonPropertyName("score")]
         public double? Score { get; set; }
+
+        [JsonPropertyName("agreement")]
+        public double? Agreement { get; set; }
     }
 }

@@ -28,7 +28,8 @@ internal static class CalibrationArtifactParts
             ChosenIndex = a.Chosen,
             Criterion = a.Criterion,
             Reason = a.Reason,
-            Candidates = [.. a.Candidates.Select(c => new CandidateDocument { Method = c.Method, Divergence = c.Divergence, Epsilon = c.Epsilon, Output = c.Output, Score = c.Score })],
+            MinimumAgreement = a.MinimumAgreement,
+            Candidates = [.. a.Candidates.Select(c => new CandidateDocument { Method = c.Method, Divergence = c.Divergence, Epsilon = c.Epsilon, Output = c.Output, Score = c.Score, Agreement = c.Agreement })],
         };
 
     public static TemperatureFit? FromDocument(TemperatureDocument? d, string path)
@@ -153,7 +154,13 @@ internal static class CalibrationArtifactParts
                 throw Fail(path, $"field 'auto.candidates[{i}].score' must be a finite number >= 0");
             }
 
-            list.Add(new AutoCandidate(method, c.Divergence, c.Epsilon, output, score));
+            double agreement = Required(c.Agreement, $"auto.candidates[{i}].agreement", path);
+            if (!(agreement >= 0.0 && agreement <= 1.0))
+            {
+                throw Fail(path, $"field 'auto.candidates[{i}].agreement' must lie in [0, 1]");
+            }
+
+            list.Add(new AutoCandidate(method, c.Divergence, c.Epsilon, output, score, agreement));
         }
 
         int chosen = Required(d.ChosenIndex, "auto.chosenIndex", path);
@@ -168,7 +175,13 @@ internal static class CalibrationArtifactParts
             throw Fail(path, $"inconsistent: 'auto.chosen' is '{name}' but candidate {chosen} is '{list[chosen].Method}'");
         }
 
-        return new AutoChoice(chosen, Required(d.Criterion, "auto.criterion", path), Required(d.Reason, "auto.reason", path), list);
+        double floor = Required(d.MinimumAgreement, "auto.minimumAgreement", path);
+        if (!(floor <= 1.0) || double.IsNaN(floor))
+        {
+            throw Fail(path, "field 'auto.minimumAgreement' must be a number <= 1");
+        }
+
+        return new AutoChoice(chosen, Required(d.Criterion, "auto.criterion", path), Required(d.Reason, "auto.reason", path), list, floor);
     }
 
     private static T Required<T>(T? value, string name, string path)

@@ -130,8 +130,11 @@ public sealed class CalibratorEngineTests
         Assert.Equal(1 + (2 * 2 * 2) + 1, auto.Candidates.Count);
         Assert.Equal("distilled-ts", auto.Candidates[0].Method);
         Assert.Equal("distilled-ts+cdci", auto.Candidates[^1].Method);
-        Assert.Equal(auto.Candidates.Min(c => c.Score), auto.Winner.Score);
-        Assert.Equal(auto.Candidates.Select(c => c.Score).ToList().IndexOf(auto.Winner.Score), auto.Chosen);
+        var eligible = auto.Candidates.Where(auto.IsEligible).ToList();
+        Assert.Contains(auto.Candidates[0], eligible);
+        Assert.True(auto.IsEligible(auto.Winner));
+        Assert.Equal(eligible.Min(c => c.Score), auto.Winner.Score);
+        Assert.Equal(auto.Candidates.ToList().FindIndex(c => auto.IsEligible(c) && c.Score == auto.Winner.Score), auto.Chosen);
         Assert.Contains("lowest score", auto.Reason);
 
         // The CD-CI candidates' scores are the configuration selector's, on the same folds.
@@ -139,6 +142,7 @@ public sealed class CalibratorEngineTests
         var maxent = ConfigurationSelector.Select(data.Cloud, data.Edge, divergences, CredalOutput.MaximumEntropy, epsilons);
         Assert.Equal(intersection.Scores[1][0], auto.Candidates.Single(c => c is { Method: "cdci", Divergence: "tv", Epsilon: 0.05, Output: "intersection" }).Score);
         Assert.Equal(maxent.Scores[0][1], auto.Candidates.Single(c => c is { Method: "cdci", Divergence: "kl", Epsilon: 0.2, Output: "maxent" }).Score);
+        Assert.Equal(maxent.Agreements[1][0], auto.Candidates.Single(c => c is { Method: "cdci", Divergence: "tv", Epsilon: 0.05, Output: "maxent" }).Agreement);
 
         // Every winner gives bounds and label sets from a threshold.
         Assert.True(fitted.IsSetValued);
@@ -153,6 +157,7 @@ public sealed class CalibratorEngineTests
         var z = EdgeLogits(data.Edge);
         double distilled = 0.0;
         double twoStage = 0.0;
+        double edgeAgreement = 0.0;
         foreach (var (fit, held) in CrossFitFolds.Make(40, 2, 1))
         {
             var fitData = new CalibrationData(data.Cloud.Select(fit), ProbabilityMatrix.FromLogits(Pick(z, k, fit), k));
@@ -160,10 +165,46 @@ public sealed class CalibratorEngineTests
             var heldEdge = ProbabilityMatrix.FromLogits(Pick(z, k, held), k);
             distilled += CloudReferencedCalibrationError.Compute(stage.Temper(heldEdge), data.Cloud.Select(held)) / 2;
             twoStage += CloudReferencedCalibrationError.Compute(stage.Calibrate(heldEdge), data.Cloud.Select(held)) / 2;
+            edgeAgreement += CloudAgreement.TopOneAgreement(data.Cloud.Select(held), heldEdge) / 2;
         }
 
         Assert.Equal(distilled, fitted.Auto!.Candidates[0].Score, 12);
         Assert.Equal(twoStage, fitted.Auto.Candidates[^1].Score, 12);
+        Assert.Equal(edgeAgreement - 0.01, fitted.Auto.MinimumAgreement, 12);
+    }
+
+    [Fact]
+    public void Auto_does_not_choose_a_near_uniform_output_that_loses_agreement_with_the_cloud()
+    {
+        // The maximum-entropy member of a huge reverse-KL ball is near uniform: "calibrated" at 1/K confidence by the ECE
+        // alone, but its arg-max no longer follows the cloud. Without the agreement floor it wins; with it, it is excluded.
+        var data = CalibrationFixture.Data(rows: 200, classes: 8);
+        var settings = new AutoCalibrator { DivergenceCandidates = [Divergence.Parse("reverse-kl")], EpsilonCandidates = [0.01], Outputs = [CredalOutput.MaximumEntropy] };
+        var unguarded = settings.Fit(data).Auto!;
+        var degenerate = unguarded.Candidates[1];
+        Assert.Equal("maxent", degenerate.Output);
+        Assert.True(degenerate.Agreement < unguarded.Candidates[0].Agreement - 0.05, $"agreement {degenerate.Agreement} vs edge-like {unguarded.Candidates[0].Agreement}");
+        Assert.False(unguarded.IsEligible(degenerate));
+        Assert.NotEqual(1, unguarded.Chosen);
+        Assert.Contains("excluded for top-1 agreement", unguarded.Reason);
+        var off = new AutoCalibrator { DivergenceCandidates = [Divergence.Parse("reverse-kl")], EpsilonCandidates = [0.01], Outputs = [CredalOutput.MaximumEntropy], MaxAgreementLoss = 1.0 }.Fit(data).Auto!;
+        Assert.Equal(off.Candidates.Min(c => c.Score), off.Winner.Score);
+    }
+
+    [Fact]
+    public void Auto_choice_rule_is_the_lowest_score_above_the_agreement_floor()
+    {
+        AutoCandidate[] candidates =
+        [
+            new("distilled-ts", null, null, "tempered", 0.020, 0.80),
+            new("cdci", "reverse-kl", 0.01, "maxent", 0.001, 0.10),   // near uniform: best ECE, chance agreement
+            new("cdci", "kl", 0.1, "intersection", 0.012, 0.79),
+            new("distilled-ts+cdci", "kl", 0.1, "intersection", 0.012, 0.80),
+        ];
+        Assert.Equal(2, AutoCalibrator.Choose(candidates, 0.79));
+        Assert.Equal(3, AutoCalibrator.Choose(candidates, 0.795));
+        Assert.Equal(1, AutoCalibrator.Choose(candidates, double.NegativeInfinity));
+        Assert.Equal(1, AutoCalibrator.Choose(candidates, 0.9));   // none eligible: the lowest score
     }
 
     [Fact]

@@ -151,7 +151,7 @@ public sealed class CalibrationArtifactVersionTests : IDisposable
         int end = zeroed.IndexOf("\"createdUtc\"", StringComparison.Ordinal);
         string noAuto = WithHash("y.json", zeroed[..start] + "\"auto\": null,\n  " + zeroed[end..]);
         Assert.Equal("y.json: method 'auto' needs the 'auto' record (what was chosen and why)", Assert.Throws<CalibrationArtifactException>(() => CalibrationArtifact.Load(noAuto)).Message);
-        string noScore = WithHash("z.json", System.Text.RegularExpressions.Regex.Replace(zeroed, ",\\s*\"score\": [^\\n]*\\n", "\n", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(5)));
-        Assert.Equal("z.json: missing or null field 'auto.candidates[0].score'", Assert.Throws<CalibrationArtifactException>(() => CalibrationArtifact.Load(noScore)).Message);
+        string noScore = WithHash("z.json", System.Text.RegularExpressions.Regex.Replace(zeroed, ",\\s*\"agreement\": [^\\n]*\\n", "\n", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(5)));
+        Assert.Equal("z.json: missing or null field 'auto.candidates[0].agreement'", Assert.Throws<CalibrationArtifactException>(() => CalibrationArtifact.Load(noScore)).Message);
     }
 }
