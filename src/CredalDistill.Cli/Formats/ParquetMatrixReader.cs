@@ -45,7 +45,7 @@ internal sealed class ParquetMatrixReader : MatrixReader
         {
             reader = ParquetReader.CreateAsync(stream, leaveStreamOpen: false).GetAwaiter().GetResult();
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (IsFormatError(ex))
         {
             stream.Dispose();
             throw new DataFormatException(path, $"not a readable Parquet file ({ex.Message})", innerException: ex);
@@ -196,11 +196,18 @@ internal sealed class ParquetMatrixReader : MatrixReader
             group.ReadAsync<float>(field, nullable.AsMemory()).AsTask().GetAwaiter().GetResult();
             CopyOrThrowOnNull(nullable, target.Span, k);
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException or IndexOutOfRangeException)
+        catch (Exception ex) when (IsFormatError(ex))
         {
             throw new DataFormatException(FilePath, $"row group {_nextGroup} cannot be decoded ({ex.Message})", row: (int)Math.Min(int.MaxValue, _groupFirstRow + 1), column: k + 1, innerException: ex);
         }
     }
+
+    /// <summary>
+    /// Parquet.Net reports corrupt or truncated files with many exception types (its own Thrift/Parquet exceptions,
+    /// end of stream, invalid data, index errors): all are bad data, except what is not about the bytes.
+    /// </summary>
+    private static bool IsFormatError(Exception ex)
+        => ex is not (OutOfMemoryException or OperationCanceledException or DataFormatException or UnauthorizedAccessException);
 
     private void CopyOrThrowOnNull<T>(T?[] values, Span<double> target, int k)
         where T : struct, IConvertible

@@ -32,13 +32,6 @@ internal sealed class CsvMatrixWriter : MatrixWriter
         }
     }
 
+    // The text writer leaves the temporary file's stream open and holds nothing else: flushing it is enough.
     protected override void Complete() => _text.Flush();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _text.Dispose();
-        }
-    }
 }
