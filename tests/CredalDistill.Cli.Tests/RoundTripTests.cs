@@ -171,7 +171,7 @@ public sealed class RoundTripTests : IDisposable
         var a = CalibrationArtifact.Load(_dir["csv.json"]);
         var b = CalibrationArtifact.Load(_dir["npy.json"]);
         Assert.Equal(a.Threshold, b.Threshold);
-        Assert.Equal(a.Scores.Median, b.Scores.Median);
+        Assert.Equal(a.Scores!.Median, b.Scores!.Median);
 
         foreach (string output in new[] { "intersection", "centroid", "bounds" })
         {

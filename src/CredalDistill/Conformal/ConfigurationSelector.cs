@@ -1,7 +1,6 @@
 using CredalDistill.Credal;
 using CredalDistill.Divergences;
 using CredalDistill.Metrics;
-using CredalDistill.Numerics;
 using CredalDistill.Validation;
 
 namespace CredalDistill.Conformal;
@@ -93,30 +92,14 @@ public static class ConfigurationSelector
     /// </summary>
     private static double[] CrossFittedScores(ProbabilityMatrix cloud, ProbabilityMatrix edge, IDivergence divergence, CredalOutput output, double[] grid, int folds, ulong seed, CancellationToken cancellationToken)
     {
-        if (folds < 2 || folds > edge.Rows / 2)
-        {
-            throw new ArgumentOutOfRangeException(nameof(folds), folds, $"folds must be in [2, n/2] for n = {edge.Rows}.");
-        }
-
-        int n = edge.Rows;
-        var order = new int[n];
-        new SplitMix64(seed).Permutation(order);
-
         var allScores = ConformalCalibrator.Scores(cloud, edge, divergence);
         var scores = new double[grid.Length];
-        for (int f = 0; f < folds; f++)
+        foreach (var (fit, held) in CrossFitFolds.Make(edge.Rows, folds, seed))
         {
-            int start = f * n / folds;
-            int end = (f + 1) * n / folds;
-            var held = order.AsSpan(start, end - start).ToArray();
-            var fitScores = new double[n - held.Length];
-            int m = 0;
-            for (int i = 0; i < n; i++)
+            var fitScores = new double[fit.Length];
+            for (int m = 0; m < fit.Length; m++)
             {
-                if (i < start || i >= end)
-                {
-                    fitScores[m++] = allScores[order[i]];
-                }
+                fitScores[m] = allScores[fit[m]];
             }
 
             var heldEdge = edge.Select(held);

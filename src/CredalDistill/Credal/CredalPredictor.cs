@@ -8,7 +8,8 @@ namespace CredalDistill.Credal;
 /// <summary>
 /// Run-time CD-CI: for each edge output <c>p</c>, the credal set <c>{ q : D(q || p) &lt;= gamma }</c> and what is derived
 /// from it. Per-row methods take an <see cref="EdgeRow"/> (probabilities or logits) or a probability span, write spans and allocate nothing; batch methods
-/// take a <see cref="ProbabilityMatrix"/> and run rows in parallel (deterministic: per-row Monte Carlo streams).
+/// take a <see cref="ProbabilityMatrix"/>, a <see cref="CancellationToken"/> and an <see cref="IProgress{T}"/> (completed fraction) and
+/// run rows in parallel (deterministic: per-row Monte Carlo streams).
 /// </summary>
 public sealed class CredalPredictor
 {
@@ -98,44 +99,100 @@ public sealed class CredalPredictor
         LabelSetUnchecked(edge, rule, members);
     }
 
+    /// <summary>
+    /// Writes one row's bounds, the intersection probability computed from them, and its label set under
+    /// <paramref name="rule"/> (interval dominance <c>{ k : upper_k &gt;= max_j lower_j }</c> reads the same bounds).
+    /// The one implementation of "bounds, then intersection probability, then label set". Allocation-free.
+    /// </summary>
+    public void BoundsIntersectionAndLabelSet(EdgeRow edge, Span<double> lower, Span<double> upper, Span<double> intersection, LabelSetRule rule, Span<bool> members)
+    {
+        Check.SameLength(edge.Classes, lower.Length, nameof(lower));
+        Check.SameLength(edge.Classes, upper.Length, nameof(upper));
+        Check.SameLength(edge.Classes, intersection.Length, nameof(intersection));
+        Check.SameLength(edge.Classes, members.Length, nameof(members));
+        int size = CredalBounds.WorkSize(edge.Classes) + (2 * edge.Classes);
+        using var lease = new ScratchLease();
+        Span<double> work = size <= ScratchLease.StackDoubles ? stackalloc double[size] : lease.Rent(size);
+        BoundsIntersectionAndLabelSetUnchecked(edge, lower, upper, intersection, rule, members, work);
+    }
+
     /// <summary>Bounds of every row.</summary>
-    public IntervalMatrix Bounds(ProbabilityMatrix edge)
+    public IntervalMatrix Bounds(ProbabilityMatrix edge, CancellationToken cancellationToken = default, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(edge);
         int k = edge.Classes;
         var lower = new double[edge.Rows * k];
         var upper = new double[edge.Rows * k];
-        ForEachRow(edge.Rows, i => Bounds(edge.AsEdgeRow(i), lower.AsSpan(i * k, k), upper.AsSpan(i * k, k)));
+        ForEachRow(edge.Rows, i => Bounds(edge.AsEdgeRow(i), lower.AsSpan(i * k, k), upper.AsSpan(i * k, k)), cancellationToken, progress);
         return new IntervalMatrix(lower, upper, edge.Rows, k);
     }
 
     /// <summary>The extracted distribution of every row.</summary>
-    public ProbabilityMatrix Predict(ProbabilityMatrix edge, CredalOutput output = CredalOutput.Intersection)
+    public ProbabilityMatrix Predict(ProbabilityMatrix edge, CredalOutput output = CredalOutput.Intersection, CancellationToken cancellationToken = default, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(edge);
         int k = edge.Classes;
         var result = new double[edge.Rows * k];
-        ForEachRow(edge.Rows, i => PredictUnchecked(edge.AsEdgeRow(i), output, result.AsSpan(i * k, k), i));
+        ForEachRow(edge.Rows, i => PredictUnchecked(edge.AsEdgeRow(i), output, result.AsSpan(i * k, k), i), cancellationToken, progress);
         return ProbabilityMatrix.Wrap(result, k);
     }
 
     /// <summary>Label sets of every row, row-major <c>n x K</c> membership flags.</summary>
-    public bool[] LabelSets(ProbabilityMatrix edge, LabelSetRule rule = LabelSetRule.IntervalDominance)
+    public bool[] LabelSets(ProbabilityMatrix edge, LabelSetRule rule = LabelSetRule.IntervalDominance, CancellationToken cancellationToken = default, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(edge);
         int k = edge.Classes;
         var result = new bool[edge.Rows * k];
-        ForEachRow(edge.Rows, i => LabelSetUnchecked(edge.AsEdgeRow(i), rule, result.AsSpan(i * k, k)));
+        ForEachRow(edge.Rows, i => LabelSetUnchecked(edge.AsEdgeRow(i), rule, result.AsSpan(i * k, k)), cancellationToken, progress);
         return result;
     }
 
+    /// <summary>
+    /// Bounds, intersection probability and label set of every row in one pass (see
+    /// <see cref="BoundsIntersectionAndLabelSet(EdgeRow, Span{double}, Span{double}, Span{double}, LabelSetRule, Span{bool})"/>).
+    /// </summary>
+    public CredalRows Describe(ProbabilityMatrix edge, LabelSetRule rule = LabelSetRule.IntervalDominance, CancellationToken cancellationToken = default, IProgress<double>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(edge);
+        int k = edge.Classes;
+        var lower = new double[edge.Rows * k];
+        var upper = new double[edge.Rows * k];
+        var intersection = new double[edge.Rows * k];
+        var members = new bool[edge.Rows * k];
+        int size = CredalBounds.WorkSize(k) + (2 * k);
+        ForEachRow(
+            edge.Rows,
+            i =>
+            {
+                using var lease = new ScratchLease();
+                Span<double> work = size <= ScratchLease.StackDoubles ? stackalloc double[size] : lease.Rent(size);
+                BoundsIntersectionAndLabelSetUnchecked(edge.AsEdgeRow(i), lower.AsSpan(i * k, k), upper.AsSpan(i * k, k), intersection.AsSpan(i * k, k), rule, members.AsSpan(i * k, k), work);
+            },
+            cancellationToken,
+            progress);
+        return new CredalRows(new IntervalMatrix(lower, upper, edge.Rows, k), ProbabilityMatrix.Wrap(intersection, k), members, rule);
+    }
+
     /// <summary>Volume fraction (inefficiency) of every row's credal set.</summary>
-    public Estimate[] VolumeFractions(ProbabilityMatrix edge)
+    public Estimate[] VolumeFractions(ProbabilityMatrix edge, CancellationToken cancellationToken = default, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(edge);
         var result = new Estimate[edge.Rows];
-        ForEachRow(edge.Rows, i => result[i] = VolumeFraction.ComputeUnchecked(_f, edge.AsEdgeRow(i), Gamma, Options.MonteCarlo with { Stream = (ulong)i }));
+        ForEachRow(edge.Rows, i => result[i] = VolumeFraction.ComputeUnchecked(_f, edge.AsEdgeRow(i), Gamma, Options.MonteCarlo with { Stream = (ulong)i }), cancellationToken, progress);
         return result;
+    }
+
+    private void BoundsIntersectionAndLabelSetUnchecked(EdgeRow edge, Span<double> lower, Span<double> upper, Span<double> intersection, LabelSetRule rule, Span<bool> members, Span<double> work)
+    {
+        BoundsAndIntersectionUnchecked(edge, lower, upper, intersection, work);
+        if (rule == LabelSetRule.Maximality)
+        {
+            Credal.LabelSets.MaximalityUnchecked(_f, edge, Gamma, members, work);
+        }
+        else
+        {
+            Credal.LabelSets.IntervalDominance(lower, upper, members);
+        }
     }
 
     private void BoundsAndIntersectionUnchecked(EdgeRow edge, Span<double> lower, Span<double> upper, Span<double> intersection, Span<double> work)
@@ -188,18 +245,6 @@ public sealed class CredalPredictor
         }
     }
 
-    private void ForEachRow(int rows, Action<int> body)
-    {
-        if (Options.MaxDegreeOfParallelism == 1 || rows < 64)
-        {
-            for (int i = 0; i < rows; i++)
-            {
-                body(i);
-            }
-
-            return;
-        }
-
-        Parallel.For(0, rows, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism }, body);
-    }
+    private void ForEachRow(int rows, Action<int> body, CancellationToken cancellationToken, IProgress<double>? progress)
+        => ParallelRows.For(rows, Options.MaxDegreeOfParallelism, body, cancellationToken, progress);
 }

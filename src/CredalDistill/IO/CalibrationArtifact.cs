@@ -2,14 +2,17 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using CredalDistill.Calibration;
+using CredalDistill.Credal;
 using CredalDistill.Divergences;
 using CredalDistill.Validation;
 
 namespace CredalDistill.IO;
 
 /// <summary>
-/// The JSON artifact written by <c>credal calibrate</c>: the conformal threshold <c>gamma</c> (nats) and how it was
-/// obtained. See <c>docs/FILE-FORMATS.md</c> for the field list.
+/// The JSON artifact written by <c>credal calibrate</c>: a fitted calibration method (<c>method</c>), its temperature, its
+/// conformal threshold <c>gamma</c> (nats) and how they were obtained. Version 2 is written; version 1 files (CD-CI only) still
+/// load, as method <c>cdci</c> with output <c>intersection</c>. See <c>docs/FILE-FORMATS.md</c> for the field list.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -31,16 +34,21 @@ public sealed class CalibrationArtifact
     /// <summary>Value of the <c>format</c> field.</summary>
     public const string FormatName = "credal-distill/calibration";
 
-    /// <summary>Value of the <c>version</c> field written and accepted by this build.</summary>
-    public const int CurrentVersion = 1;
+    /// <summary>Value of the <c>version</c> field written by this build (version 1 is also read).</summary>
+    public const int CurrentVersion = 2;
 
     /// <summary>Value of the <c>thresholdUnits</c> field.</summary>
     public const string Units = "nats";
 
     private const int HashLength = 64;
 
-    private static readonly string[] TopLevelFields =
+    private static readonly string[] TopLevelFieldsV1 =
         ["format", "version", "divergence", "epsilon", "n", "classes", "threshold", "unbounded", "thresholdUnits", "scores", "createdUtc", "sha256"];
+
+    private static readonly string[] TopLevelFieldsV2 =
+        ["format", "version", "method", "output", "divergence", "epsilon", "n", "classes", "threshold", "unbounded", "thresholdUnits", "scores", "temperature", "selection", "auto", "createdUtc", "sha256"];
+
+    private static readonly string[] ConformalFields = ["divergence", "epsilon", "threshold", "unbounded", "thresholdUnits", "scores"];
 
     private static readonly string[] ScoreFields = ["min", "median", "max"];
 
@@ -50,7 +58,7 @@ public sealed class CalibrationArtifact
     /// <summary>Shortest accepted signing key, in bytes.</summary>
     public const int MinimumKeyLength = 16;
 
-    /// <summary>Creates an artifact, validating every value.</summary>
+    /// <summary>Creates a CD-CI artifact (method <c>cdci</c>, output <c>intersection</c>, divergence and eps fixed), validating every value.</summary>
     /// <param name="divergence">Divergence name accepted by <see cref="Divergences.Divergence.TryParse"/> (e.g. <c>kl</c>, <c>alpha:0.9</c>).</param>
     /// <param name="epsilon">Miscoverage level in (0, 1).</param>
     /// <param name="n">Number of calibration samples (at least 1).</param>
@@ -59,48 +67,103 @@ public sealed class CalibrationArtifact
     /// <param name="scores">Summary of the calibration scores.</param>
     /// <param name="createdUtc">Creation time (converted to UTC); null means now.</param>
     public CalibrationArtifact(string divergence, double epsilon, int n, int classes, double threshold, ArtifactScoreSummary scores, DateTime? createdUtc = null)
+        : this(CalibratorNames.Cdci, CalibratedOutput.Intersection, n, classes, divergence ?? throw new ArgumentNullException(nameof(divergence)), epsilon, threshold, scores ?? throw new ArgumentNullException(nameof(scores)), null, ThresholdSelection.FixedChoice(divergence, epsilon, "intersection"), null, createdUtc)
     {
-        ArgumentNullException.ThrowIfNull(divergence);
-        ArgumentNullException.ThrowIfNull(scores);
-        if (!Divergences.Divergence.TryParse(divergence, out _, out string? error))
+    }
+
+    /// <summary>Creates an artifact of any serialisable method, validating every value and the method's shape.</summary>
+    /// <param name="method">One of <see cref="CalibratorNames.Serialisable"/>.</param>
+    /// <param name="output">The point output applied by <c>predict</c>.</param>
+    /// <param name="n">Calibration rows behind the threshold (set-valued methods) or the temperature (point-only methods).</param>
+    /// <param name="classes">Number of classes (at least 2).</param>
+    /// <param name="divergence">The threshold's divergence; null for point-only methods (<c>ts</c>, <c>distilled-ts</c>).</param>
+    /// <param name="epsilon">The threshold's miscoverage in (0, 1); null exactly when <paramref name="divergence"/> is.</param>
+    /// <param name="threshold">gamma in nats (+infinity when unbounded); null exactly when <paramref name="divergence"/> is.</param>
+    /// <param name="scores">Summary of the calibration scores; null exactly when <paramref name="divergence"/> is.</param>
+    /// <param name="temperature">The fitted temperature, or null (CD-CI).</param>
+    /// <param name="selection">How the divergence and eps were chosen; null for point-only methods.</param>
+    /// <param name="auto">What <c>auto</c> chose and why (method <c>auto</c> only).</param>
+    /// <param name="createdUtc">Creation time (converted to UTC); null means now.</param>
+    public CalibrationArtifact(string method, CalibratedOutput output, int n, int classes, string? divergence, double? epsilon, double? threshold, ArtifactScoreSummary? scores, TemperatureFit? temperature, ThresholdSelection? selection, AutoChoice? auto, DateTime? createdUtc = null)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        if (Validate(method, output, divergence, epsilon, threshold, scores, temperature, selection, auto) is string error)
         {
-            throw new ArgumentException(error, nameof(divergence));
+            throw new ArgumentException(error, nameof(method));
         }
 
-        Check.Epsilon(epsilon);
         Check.Positive(n, nameof(n));
         Check.Classes(classes);
-        Check.Gamma(threshold, nameof(threshold));
-        Divergence = divergence;
-        Epsilon = epsilon;
+        if (epsilon is double eps)
+        {
+            Check.Epsilon(eps);
+        }
+
+        if (threshold is double gamma)
+        {
+            Check.Gamma(gamma, nameof(threshold));
+        }
+
+        Method = method;
+        Output = output;
+        Divergence = divergence ?? string.Empty;
+        Epsilon = epsilon ?? double.NaN;
         N = n;
         Classes = classes;
-        Threshold = threshold;
+        Threshold = threshold ?? double.NaN;
         Scores = scores;
+        Temperature = temperature;
+        Selection = selection;
+        Auto = auto;
         DateTime created = createdUtc ?? DateTime.UtcNow;
         CreatedUtc = created.Kind == DateTimeKind.Local ? created.ToUniversalTime() : DateTime.SpecifyKind(created, DateTimeKind.Utc);
     }
 
-    /// <summary>The divergence name as stored (parse it with <see cref="Divergences.Divergence.Parse(string)"/> or <see cref="CreateDivergence"/>).</summary>
+    /// <summary>The method name (<see cref="CalibratorNames"/>); <c>cdci</c> for a version-1 file.</summary>
+    public string Method { get; }
+
+    /// <summary>The point output <c>predict</c> writes by default.</summary>
+    public CalibratedOutput Output { get; }
+
+    /// <summary>True when the artifact holds a conformal threshold (every method except <c>ts</c> and <c>distilled-ts</c>).</summary>
+    public bool HasThreshold => Divergence.Length > 0;
+
+    /// <summary>The fitted temperature, or null (CD-CI, version-1 files).</summary>
+    public TemperatureFit? Temperature { get; }
+
+    /// <summary>How the divergence and eps were chosen; null for point-only methods and version-1 files (which did not record it).</summary>
+    public ThresholdSelection? Selection { get; }
+
+    /// <summary>What <c>auto</c> chose and why; null for the other methods.</summary>
+    public AutoChoice? Auto { get; }
+
+    /// <summary>The artifact version read from the file (1 or 2); <see cref="CurrentVersion"/> for an artifact built in memory.</summary>
+    public int Version { get; private set; } = CurrentVersion;
+
+    /// <summary>The calibrator this artifact describes, ready to apply to edge outputs.</summary>
+    /// <param name="options">Settings of the credal predictor (Monte Carlo samples, parallelism); null for the defaults.</param>
+    public FittedCalibrator ToCalibrator(CredalPredictorOptions? options = null) => new TemperedCredalCalibration(this, options);
+
+    /// <summary>The threshold's divergence name as stored (parse it with <see cref="CreateDivergence"/>); empty when <see cref="HasThreshold"/> is false.</summary>
     public string Divergence { get; }
 
-    /// <summary>Miscoverage level <c>eps</c> in (0, 1).</summary>
+    /// <summary>Miscoverage level <c>eps</c> in (0, 1); NaN when <see cref="HasThreshold"/> is false.</summary>
     public double Epsilon { get; }
 
-    /// <summary>Number of calibration samples.</summary>
+    /// <summary>Calibration rows behind the threshold (set-valued methods) or the temperature (point-only methods).</summary>
     public int N { get; }
 
     /// <summary>Number of classes.</summary>
     public int Classes { get; }
 
-    /// <summary>The threshold <c>gamma</c> in nats; <see cref="double.PositiveInfinity"/> when <see cref="Unbounded"/>.</summary>
+    /// <summary>The threshold <c>gamma</c> in nats; <see cref="double.PositiveInfinity"/> when <see cref="Unbounded"/>; NaN when <see cref="HasThreshold"/> is false.</summary>
     public double Threshold { get; }
 
     /// <summary>True when the threshold is infinite (credal set = whole simplex).</summary>
     public bool Unbounded => double.IsPositiveInfinity(Threshold);
 
-    /// <summary>Summary of the calibration scores (nats).</summary>
-    public ArtifactScoreSummary Scores { get; }
+    /// <summary>Summary of the calibration scores (nats); null when <see cref="HasThreshold"/> is false.</summary>
+    public ArtifactScoreSummary? Scores { get; }
 
     /// <summary>Creation time, UTC.</summary>
     public DateTime CreatedUtc { get; }
@@ -109,7 +172,8 @@ public sealed class CalibrationArtifact
     public string? Sha256 { get; private set; }
 
     /// <summary>The divergence instance named by <see cref="Divergence"/>.</summary>
-    public IDivergence CreateDivergence() => Divergences.Divergence.Parse(Divergence);
+    /// <exception cref="InvalidOperationException">The artifact has no threshold (point-only method).</exception>
+    public IDivergence CreateDivergence() => HasThreshold ? Divergences.Divergence.Parse(Divergence) : throw new InvalidOperationException($"the {Method} artifact is a point calibration; it has no divergence or threshold.");
 
     /// <summary>True when the artifact was loaded with a verified HMAC signature or saved with one.</summary>
     public bool SignatureVerified { get; private set; }
@@ -136,20 +200,25 @@ public sealed class CalibrationArtifact
         {
             Format = FormatName,
             Version = CurrentVersion,
-            Divergence = Divergence,
-            Epsilon = Epsilon,
+            Method = Method,
+            Output = CalibratedOutputNames.Name(Output),
+            Divergence = HasThreshold ? Divergence : null,
+            Epsilon = HasThreshold ? Epsilon : null,
             N = N,
             Classes = Classes,
-            Threshold = Unbounded ? null : Threshold,
-            Unbounded = Unbounded,
-            ThresholdUnits = Units,
-            Scores = new ScoreSummaryDocument
+            Threshold = HasThreshold && !Unbounded ? Threshold : null,
+            Unbounded = HasThreshold ? Unbounded : null,
+            ThresholdUnits = HasThreshold ? Units : null,
+            Scores = Scores is null ? null : new ScoreSummaryDocument
             {
                 Min = FiniteOrNull(Scores.Min),
                 Median = FiniteOrNull(Scores.Median),
                 Max = FiniteOrNull(Scores.Max),
                 Mean = Scores.Mean is double m && double.IsFinite(m) ? m : null,
             },
+            Temperature = CalibrationArtifactParts.ToDocument(Temperature),
+            Selection = CalibrationArtifactParts.ToDocument(Selection),
+            Auto = CalibrationArtifactParts.ToDocument(Auto),
             CreatedUtc = CreatedUtc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             Sha256 = new string('0', HashLength),
             HmacSha256 = signingKey is null ? null : new string('0', HashLength),
@@ -215,14 +284,15 @@ public sealed class CalibrationArtifact
             throw Fail(path, "missing or non-integer field 'version'");
         }
 
-        if (scan.Version != CurrentVersion)
+        if (scan.Version is not (1 or CurrentVersion))
         {
-            throw Fail(path, $"unsupported artifact version {scan.Version}; this build reads version {CurrentVersion}");
+            throw Fail(path, $"unsupported artifact version {scan.Version}; this build reads versions 1 and {CurrentVersion}");
         }
 
+        var topLevelFields = scan.Version == 1 ? TopLevelFieldsV1 : TopLevelFieldsV2;
         foreach (string name in scan.Names)
         {
-            if (Array.IndexOf(TopLevelFields, name) < 0 && name != SignatureField)
+            if (Array.IndexOf(topLevelFields, name) < 0 && name != SignatureField)
             {
                 throw Fail(path, $"unknown field '{name}'");
             }
@@ -236,11 +306,14 @@ public sealed class CalibrationArtifact
         }
         catch (JsonException ex)
         {
-            string where = ex.Path is null ? "a field" : $"field '{ex.Path.TrimStart('$', '.')}'";
-            throw new CalibrationArtifactException(path, $"{where} has an invalid value or type", ex.LineNumber is long l ? (int)l + 1 : null, ex);
+            string field = ex.Path?.TrimStart('$', '.') ?? string.Empty;
+            string problem = ex.Path is null ? "a field has an invalid value or type"
+                : ex.Message.Contains("could not be mapped", StringComparison.Ordinal) ? $"unknown field '{field}'"
+                : $"field '{field}' has an invalid value or type";
+            throw new CalibrationArtifactException(path, problem, ex.LineNumber is long l ? (int)l + 1 : null, ex);
         }
 
-        foreach (string name in TopLevelFields)
+        foreach (string name in topLevelFields)
         {
             if (!scan.Names.Contains(name))
             {
@@ -250,7 +323,7 @@ public sealed class CalibrationArtifact
 
         foreach (string name in ScoreFields)
         {
-            if (!scan.ScoreNames.Contains(name))
+            if (doc.Scores is not null && !scan.ScoreNames.Contains(name))
             {
                 throw Fail(path, $"missing field 'scores.{name}'");
             }
@@ -292,6 +365,7 @@ public sealed class CalibrationArtifact
         }
 
         var artifact = FromDocument(doc, path);
+        artifact.Version = scan.Version.Value;
         artifact.Sha256 = stored;
         artifact.SignatureVerified = verificationKey is not null;
         return artifact;
@@ -299,16 +373,17 @@ public sealed class CalibrationArtifact
 
     private static CalibrationArtifact FromDocument(CalibrationArtifactDocument doc, string path)
     {
-        string divergence = Required(doc.Divergence, "divergence", path);
-        if (!Divergences.Divergence.TryParse(divergence, out _, out string? error))
+        bool v1 = doc.Version == 1;
+        string method = v1 ? CalibratorNames.Cdci : Required(doc.Method, "method", path);
+        if (!CalibratorNames.Serialisable.Contains(method))
         {
-            throw Fail(path, $"field 'divergence': {error}");
+            throw Fail(path, $"unknown method '{method}'; expected one of {string.Join(", ", CalibratorNames.Serialisable)}");
         }
 
-        double epsilon = Required(doc.Epsilon, "epsilon", path);
-        if (!(epsilon > 0.0 && epsilon < 1.0))
+        string outputName = v1 ? "intersection" : Required(doc.Output, "output", path);
+        if (!CalibratedOutputNames.TryParse(outputName, out var output))
         {
-            throw Fail(path, $"field 'epsilon' must lie in the open interval (0, 1); got {CsvText.Format(epsilon)}");
+            throw Fail(path, $"field 'output' is '{outputName}'; expected tempered, intersection, maxent or centroid");
         }
 
         int n = Required(doc.N, "n", path);
@@ -326,6 +401,59 @@ public sealed class CalibrationArtifact
         if (classes > InputLimits.MaxColumns)
         {
             throw Fail(path, $"field 'classes' is {classes}; at most {InputLimits.MaxColumns} classes are supported");
+        }
+
+        string? divergence = null;
+        double? epsilon = null;
+        double? threshold = null;
+        ArtifactScoreSummary? scores = null;
+        if (v1 || doc.Divergence is not null)
+        {
+            (divergence, epsilon, threshold, scores) = Conformal(doc, path);
+        }
+        else if (ConformalFields.FirstOrDefault(f => f switch
+        {
+            "epsilon" => doc.Epsilon is not null,
+            "threshold" => doc.Threshold is not null,
+            "unbounded" => doc.Unbounded is not null,
+            "thresholdUnits" => doc.ThresholdUnits is not null,
+            "scores" => doc.Scores is not null,
+            _ => false,
+        }) is string stray)
+        {
+            throw Fail(path, $"field '{stray}' must be null when 'divergence' is null (a point calibration has no threshold)");
+        }
+
+        string created = Required(doc.CreatedUtc, "createdUtc", path);
+        if (!DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var when))
+        {
+            throw Fail(path, $"field 'createdUtc' is not an ISO 8601 timestamp: \"{created}\"");
+        }
+
+        var temperature = CalibrationArtifactParts.FromDocument(doc.Temperature, path);
+        var selection = CalibrationArtifactParts.FromDocument(doc.Selection, path);
+        var auto = CalibrationArtifactParts.FromDocument(doc.Auto, path);
+        if (Validate(method, output, divergence, epsilon, threshold, scores, temperature, selection, auto) is string error)
+        {
+            throw Fail(path, error);
+        }
+
+        return new CalibrationArtifact(method, output, n, classes, divergence, epsilon, threshold, scores, temperature, selection, auto, when.UtcDateTime);
+    }
+
+    /// <summary>The conformal keys (v1's keys, unchanged in v2): divergence, epsilon, threshold/unbounded, units, scores.</summary>
+    private static (string Divergence, double Epsilon, double Threshold, ArtifactScoreSummary Scores) Conformal(CalibrationArtifactDocument doc, string path)
+    {
+        string divergence = Required(doc.Divergence, "divergence", path);
+        if (!Divergences.Divergence.TryParse(divergence, out _, out string? error))
+        {
+            throw Fail(path, $"field 'divergence': {error}");
+        }
+
+        double epsilon = Required(doc.Epsilon, "epsilon", path);
+        if (!(epsilon > 0.0 && epsilon < 1.0))
+        {
+            throw Fail(path, $"field 'epsilon' must lie in the open interval (0, 1); got {CsvText.Format(epsilon)}");
         }
 
         bool unbounded = Required(doc.Unbounded, "unbounded", path);
@@ -370,13 +498,72 @@ public sealed class CalibrationArtifact
             throw Fail(path, "field " + scoreError);
         }
 
-        string created = Required(doc.CreatedUtc, "createdUtc", path);
-        if (!DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var when))
+        return (divergence, epsilon, threshold, new ArtifactScoreSummary(min, median, max, s.Mean));
+    }
+
+    /// <summary>Null when the parts fit the method, otherwise the reason (shared by the constructor and Load).</summary>
+    private static string? Validate(string method, CalibratedOutput output, string? divergence, double? epsilon, double? threshold, ArtifactScoreSummary? scores, TemperatureFit? temperature, ThresholdSelection? selection, AutoChoice? auto)
+    {
+        if (!CalibratorNames.Serialisable.Contains(method))
         {
-            throw Fail(path, $"field 'createdUtc' is not an ISO 8601 timestamp: \"{created}\"");
+            return $"unknown method '{method}'; expected one of {string.Join(", ", CalibratorNames.Serialisable)}";
         }
 
-        return new CalibrationArtifact(divergence, epsilon, n, classes, threshold, new ArtifactScoreSummary(min, median, max, s.Mean), when.UtcDateTime);
+        bool set = divergence is not null;
+        if (set != epsilon.HasValue || set != threshold.HasValue || set != (scores is not null))
+        {
+            return "divergence, epsilon, threshold and scores must be given together (set-valued methods) or all be null (point calibrations)";
+        }
+
+        if (set && !Divergences.Divergence.TryParse(divergence, out _, out string? divergenceError))
+        {
+            return "divergence: " + divergenceError;
+        }
+
+        bool point = method is CalibratorNames.Ts or CalibratorNames.DistilledTs;
+        if (point == set)
+        {
+            return point ? $"method '{method}' is a point calibration; it has no divergence or threshold" : $"method '{method}' needs a divergence and a threshold";
+        }
+
+        if (!set && output != CalibratedOutput.Tempered)
+        {
+            return $"method '{method}' has no credal set; its output must be 'tempered'";
+        }
+
+        if (output == CalibratedOutput.Tempered && temperature is null)
+        {
+            return "output 'tempered' needs a temperature";
+        }
+
+        string? expectedObjective = method switch
+        {
+            CalibratorNames.Cdci => null,
+            CalibratorNames.Ts => "nll or ece",
+            CalibratorNames.DistilledTs or CalibratorNames.TwoStage => TemperatureFit.DistilledKl,
+            _ => "any",
+        };
+        if (expectedObjective is null && temperature is not null)
+        {
+            return "method 'cdci' does not temper; 'temperature' must be null";
+        }
+
+        if (expectedObjective is not (null or "any") && (temperature is null || !expectedObjective.Contains(temperature.Objective, StringComparison.Ordinal)))
+        {
+            return $"method '{method}' needs a temperature with objective {expectedObjective}";
+        }
+
+        if ((method == CalibratorNames.Auto) != (auto is not null))
+        {
+            return method == CalibratorNames.Auto ? "method 'auto' needs the 'auto' record (what was chosen and why)" : $"'auto' must be null for method '{method}'";
+        }
+
+        if (set && selection is not null && !selection.Divergences.Contains(divergence!))
+        {
+            return $"selection: the divergence '{divergence}' is not among the candidates";
+        }
+
+        return null;
     }
 
     private static T Required<T>(T? value, string name, string path)

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace CredalDistill.IO;
 
-/// <summary>The JSON shape of a calibration artifact (members in file order; all nullable so that Load can say what is missing).</summary>
+/// <summary>The JSON shape of a calibration artifact, version 1 or 2 (members in file order; all nullable so that Load can say what is missing).</summary>
 internal sealed class CalibrationArtifactDocument
 {
     [JsonPropertyName("format")]
@@ -10,6 +10,14 @@ internal sealed class CalibrationArtifactDocument
 
     [JsonPropertyName("version")]
     public int? Version { get; set; }
+
+    [JsonPropertyName("method")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Method { get; set; }
+
+    [JsonPropertyName("output")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Output { get; set; }
 
     [JsonPropertyName("divergence")]
     public string? Divergence { get; set; }
@@ -35,6 +43,15 @@ internal sealed class CalibrationArtifactDocument
     [JsonPropertyName("scores")]
     public ScoreSummaryDocument? Scores { get; set; }
 
+    [JsonPropertyName("temperature")]
+    public TemperatureDocument? Temperature { get; set; }
+
+    [JsonPropertyName("selection")]
+    public SelectionDocument? Selection { get; set; }
+
+    [JsonPropertyName("auto")]
+    public AutoDocument? Auto { get; set; }
+
     [JsonPropertyName("createdUtc")]
     public string? CreatedUtc { get; set; }
 
@@ -44,4 +61,80 @@ internal sealed class CalibrationArtifactDocument
     [JsonPropertyName("hmacSha256")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? HmacSha256 { get; set; }
+
+    /// <summary>The <c>temperature</c> object.</summary>
+    internal sealed class TemperatureDocument
+    {
+        [JsonPropertyName("value")]
+        public double? Value { get; set; }
+
+        [JsonPropertyName("objective")]
+        public string? Objective { get; set; }
+
+        [JsonPropertyName("n")]
+        public int? N { get; set; }
+    }
+
+    /// <summary>The <c>selection</c> object.</summary>
+    internal sealed class SelectionDocument
+    {
+        [JsonPropertyName("mode")]
+        public string? Mode { get; set; }
+
+        [JsonPropertyName("output")]
+        public string? Output { get; set; }
+
+        [JsonPropertyName("divergences")]
+        public string[]? Divergences { get; set; }
+
+        [JsonPropertyName("epsilons")]
+        public double[]? Epsilons { get; set; }
+
+        [JsonPropertyName("scores")]
+        public double[][]? Scores { get; set; }
+
+        [JsonPropertyName("folds")]
+        public int? Folds { get; set; }
+
+        [JsonPropertyName("seed")]
+        public ulong? Seed { get; set; }
+    }
+
+    /// <summary>The <c>auto</c> object.</summary>
+    internal sealed class AutoDocument
+    {
+        [JsonPropertyName("chosen")]
+        public string? Chosen { get; set; }
+
+        [JsonPropertyName("chosenIndex")]
+        public int? ChosenIndex { get; set; }
+
+        [JsonPropertyName("criterion")]
+        public string? Criterion { get; set; }
+
+        [JsonPropertyName("reason")]
+        public string? Reason { get; set; }
+
+        [JsonPropertyName("candidates")]
+        public CandidateDocument[]? Candidates { get; set; }
+    }
+
+    /// <summary>One entry of <c>auto.candidates</c>.</summary>
+    internal sealed class CandidateDocument
+    {
+        [JsonPropertyName("method")]
+        public string? Method { get; set; }
+
+        [JsonPropertyName("divergence")]
+        public string? Divergence { get; set; }
+
+        [JsonPropertyName("epsilon")]
+        public double? Epsilon { get; set; }
+
+        [JsonPropertyName("output")]
+        public string? Output { get; set; }
+
+        [JsonPropertyName("score")]
+        public double? Score { get; set; }
+    }
 }

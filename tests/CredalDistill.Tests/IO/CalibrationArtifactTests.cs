@@ -35,7 +35,7 @@ public sealed class CalibrationArtifactTests : IDisposable
         Assert.Equal(10, b.Classes);
         Assert.Equal(0.123456789012345, b.Threshold);
         Assert.False(b.Unbounded);
-        Assert.Equal(0.001, b.Scores.Min);
+        Assert.Equal(0.001, b.Scores!.Min);
         Assert.Equal(0.05, b.Scores.Median);
         Assert.Equal(2.5, b.Scores.Max);
         Assert.Equal(0.2, b.Scores.Mean);
@@ -52,10 +52,15 @@ public sealed class CalibrationArtifactTests : IDisposable
         byte[] bytes = File.ReadAllBytes(p);
         using var doc = JsonDocument.Parse(bytes);
         var root = doc.RootElement;
-        Assert.Equal(new[] { "format", "version", "divergence", "epsilon", "n", "classes", "threshold", "unbounded", "thresholdUnits", "scores", "createdUtc", "sha256" },
+        Assert.Equal(new[] { "format", "version", "method", "output", "divergence", "epsilon", "n", "classes", "threshold", "unbounded", "thresholdUnits", "scores", "temperature", "selection", "auto", "createdUtc", "sha256" },
             root.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal("credal-distill/calibration", root.GetProperty("format").GetString());
-        Assert.Equal(1, root.GetProperty("version").GetInt32());
+        Assert.Equal(2, root.GetProperty("version").GetInt32());
+        Assert.Equal("cdci", root.GetProperty("method").GetString());
+        Assert.Equal("intersection", root.GetProperty("output").GetString());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("temperature").ValueKind);
+        Assert.Equal("fixed", root.GetProperty("selection").GetProperty("mode").GetString());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("auto").ValueKind);
         Assert.Equal("nats", root.GetProperty("thresholdUnits").GetString());
         Assert.Equal("2026-11-28T03:15:00.123Z", root.GetProperty("createdUtc").GetString());
 
@@ -82,7 +87,7 @@ public sealed class CalibrationArtifactTests : IDisposable
         var b = CalibrationArtifact.Load(p);
         Assert.True(b.Unbounded);
         Assert.Equal(double.PositiveInfinity, b.Threshold);
-        Assert.Equal(double.PositiveInfinity, b.Scores.Max);
+        Assert.Equal(double.PositiveInfinity, b.Scores!.Max);
         Assert.Null(b.Scores.Mean);
     }
 
@@ -100,11 +105,14 @@ public sealed class CalibrationArtifactTests : IDisposable
 
     [Theory]
     [InlineData("\"format\": \"credal-distill/calibration\"", "\"format\": \"something-else\"", "gamma.json: not a calibration artifact: format is \"something-else\", expected \"credal-distill/calibration\"")]
-    [InlineData("\"version\": 1", "\"version\": 2", "gamma.json: unsupported artifact version 2; this build reads version 1")]
+    [InlineData("\"version\": 2", "\"version\": 3", "gamma.json: unsupported artifact version 3; this build reads versions 1 and 2")]
+    [InlineData("\"method\": \"cdci\",", "", "gamma.json: missing field 'method'")]
+    [InlineData("\"temperature\": null,", "", "gamma.json: missing field 'temperature'")]
+    [InlineData("\"auto\": null,", "", "gamma.json: missing field 'auto'")]
     [InlineData("\"n\": 1000,", "", "gamma.json: missing field 'n'")]
     [InlineData("\"n\": 1000,", "\"n\": 1000, \"extra\": 1,", "gamma.json: unknown field 'extra'")]
-    [InlineData("\"n\": 1000,", "\"n\": 1000, \"n\": 1000,", "gamma.json line 6: duplicate field 'n'")]
-    [InlineData("\"n\": 1000,", "\"n\": \"1000\",", "gamma.json line 6: field 'n' has an invalid value or type")]
+    [InlineData("\"n\": 1000,", "\"n\": 1000, \"n\": 1000,", "gamma.json line 8: duplicate field 'n'")]
+    [InlineData("\"n\": 1000,", "\"n\": \"1000\",", "gamma.json line 8: field 'n' has an invalid value or type")]
     [InlineData("\"thresholdUnits\": \"nats\",", "", "gamma.json: missing field 'thresholdUnits'")]
     [InlineData("\"median\": 0.05,", "", "gamma.json: missing field 'scores.median'")]
     public void Structural_problems_are_refused(string find, string replace, string message)
@@ -128,6 +136,10 @@ public sealed class CalibrationArtifactTests : IDisposable
     [InlineData("\"thresholdUnits\": \"nats\"", "\"thresholdUnits\": \"bits\"", "gamma.json: field 'thresholdUnits' must be \"nats\"; got \"bits\"")]
     [InlineData("\"min\": 0.001", "\"min\": 3", "gamma.json: field scores: expected min <= median <= max")]
     [InlineData("\"createdUtc\": \"2026-11-28T03:15:00.123Z\"", "\"createdUtc\": \"yesterday\"", "gamma.json: field 'createdUtc' is not an ISO 8601 timestamp: \"yesterday\"")]
+    [InlineData("\"method\": \"cdci\"", "\"method\": \"platt\"", "gamma.json: unknown method 'platt'; expected one of cdci, distilled-ts, ts, distilled-ts+cdci, auto")]
+    [InlineData("\"output\": \"intersection\"", "\"output\": \"mode\"", "gamma.json: field 'output' is 'mode'; expected tempered, intersection, maxent or centroid")]
+    [InlineData("\"mode\": \"fixed\",", "", "gamma.json: missing or null field 'selection.mode'")]
+    [InlineData("\"method\": \"cdci\"", "\"method\": \"ts\"", "gamma.json: method 'ts' is a point calibration; it has no divergence or threshold")]
     public void Invalid_values_are_refused_even_with_a_valid_hash(string find, string replace, string message)
     {
         string p = Saved();

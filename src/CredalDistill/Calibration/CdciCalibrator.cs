@@ -1,0 +1,69 @@
+using CredalDistill.Conformal;
+using CredalDistill.Credal;
+using CredalDistill.Divergences;
+
+namespace CredalDistill.Calibration;
+
+/// <summary>
+/// CD-CI (the paper): scores <c>s_i = D(p_cloud_i || p_edge_i)</c>, threshold <c>gamma = s_(k)</c> with
+/// <c>k = ceil((n + 1)(1 - eps))</c> (<see cref="ConformalCalibrator"/>), credal set <c>{ q : D(q || p_edge) &lt;= gamma }</c>
+/// and the extracted point <see cref="Output"/>. A null <see cref="Divergence"/> or <see cref="Epsilon"/> is chosen without labels
+/// by cross-fitted cloud-referenced ECE (<see cref="ConfigurationSelector"/>, <see cref="EpsilonSelector"/>); the guarantee then
+/// holds only up to that selection. No labels are needed.
+/// </summary>
+public sealed class CdciCalibrator : Calibrator
+{
+    /// <summary>The score divergence; null chooses it among <see cref="DivergenceCandidates"/>. Default KL.</summary>
+    public IDivergence? Divergence { get; init; } = Divergences.Divergence.KL;
+
+    /// <summary>The miscoverage in (0, 1); null chooses it among <see cref="EpsilonCandidates"/>. Default 0.1.</summary>
+    public double? Epsilon { get; init; } = 0.1;
+
+    /// <summary>The extracted point distribution (and the output scored by a label-free choice). Default intersection probability.</summary>
+    public CredalOutput Output { get; init; } = CredalOutput.Intersection;
+
+    /// <summary>Divergence candidates of the label-free choice; null means <see cref="ConfigurationSelector.DefaultDivergences"/>.</summary>
+    public IReadOnlyList<IDivergence>? DivergenceCandidates { get; init; }
+
+    /// <summary>Eps candidates of the label-free choice; null means <see cref="EpsilonSelector.DefaultCandidates"/>.</summary>
+    public IReadOnlyList<double>? EpsilonCandidates { get; init; }
+
+    /// <summary>Folds of the label-free choice, in <c>[2, n/2]</c>. Default 2.</summary>
+    public int Folds { get; init; } = 2;
+
+    /// <summary>Seed of the folds. Default 1.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Settings of the fitted predictor (parallelism, Monte Carlo); null for the defaults.</summary>
+    public CredalPredictorOptions? PredictorOptions { get; init; }
+
+    /// <inheritdoc />
+    public override string Name => CalibratorNames.Cdci;
+
+    /// <inheritdoc />
+    protected override FittedCalibrator FitCore(CalibrationData data, CancellationToken cancellationToken)
+    {
+        string output = CalibratedOutputNames.Name(Output);
+        ConformalThreshold threshold;
+        ThresholdSelection selection;
+        if (Divergence is { } d && Epsilon is double eps)
+        {
+            threshold = ConformalCalibrator.Calibrate(data.Cloud, data.Edge, eps, d);
+            selection = ThresholdSelection.FixedChoice(d.Name, eps, output);
+        }
+        else if (Divergence is { } fixedDivergence)
+        {
+            var chosen = EpsilonSelector.Select(data.Cloud, data.Edge, fixedDivergence, Output, EpsilonCandidates, Folds, Seed, cancellationToken);
+            threshold = chosen.Threshold;
+            selection = new ThresholdSelection(ThresholdSelection.Auto, output, [fixedDivergence.Name], chosen.Candidates, [chosen.Scores], Folds, Seed);
+        }
+        else
+        {
+            var chosen = ConfigurationSelector.Select(data.Cloud, data.Edge, DivergenceCandidates, Output, Epsilon is double e ? [e] : EpsilonCandidates, Folds, Seed, cancellationToken);
+            threshold = chosen.Threshold;
+            selection = new ThresholdSelection(ThresholdSelection.Auto, output, [.. chosen.Divergences.Select(x => x.Name)], chosen.Epsilons, chosen.Scores, Folds, Seed);
+        }
+
+        return new TemperedCredalCalibration(Name, data.Classes, CalibratedOutputNames.From(Output), null, threshold, selection, null, PredictorOptions);
+    }
+}
