@@ -32,6 +32,16 @@ internal sealed class ParquetMatrixReader : MatrixReader
     /// <inheritdoc />
     public override int? TotalRows => _totalRows;
 
+    /// <summary>
+    /// Parquet.Net options whose pooled buffers may keep at most 16 MB (small) + 64 MB (large blocks) free; unset, its
+    /// stream pool keeps every buffer it ever used, so memory would grow with the file instead of the row group.
+    /// </summary>
+    internal static ParquetOptions BoundedOptions() => new()
+    {
+        MaximumSmallPoolFreeBytes = 1 << 20,
+        MaximumLargePoolFreeBytes = 8 << 20,
+    };
+
     /// <inheritdoc />
     public override bool EndOfData => RowsRead >= _totalRows;
 
@@ -43,7 +53,7 @@ internal sealed class ParquetMatrixReader : MatrixReader
         ParquetReader reader;
         try
         {
-            reader = ParquetReader.CreateAsync(stream, leaveStreamOpen: false).GetAwaiter().GetResult();
+            reader = ParquetReader.CreateAsync(stream, BoundedOptions(), leaveStreamOpen: false).GetAwaiter().GetResult();
         }
         catch (Exception ex) when (IsFormatError(ex))
         {

@@ -29,7 +29,7 @@ internal sealed class ParquetMatrixWriter : MatrixWriter
         _fields = [.. header.Select(name => new DataField<double>(name))];
         _textField = textColumn is null ? null : new DataField<string>(textColumn);
         var schema = new ParquetSchema(_textField is null ? [.. _fields] : [.. _fields, _textField]);
-        _writer = ParquetWriter.CreateAsync(schema, Stream).GetAwaiter().GetResult();
+        _writer = ParquetWriter.CreateAsync(schema, Stream, ParquetMatrixReader.BoundedOptions()).GetAwaiter().GetResult();
         _columns = [.. _fields.Select(_ => new double[rowGroupRows])];
         _texts = textColumn is null ? [] : new string[rowGroupRows];
     }
