@@ -38,17 +38,19 @@ public static class CliApp
             config.CancellationExitCode(ExitCodes.Failure);
             config.AddCommand<CalibrateCommand>("calibrate")
                 .WithData(consoles)
-                .WithDescription("Compute the conformal threshold from paired cloud/edge outputs (no labels needed) and save a calibration artifact.")
-                .WithExample("calibrate", "--cloud", "cal_cloud.csv", "--edge", "cal_edge.csv", "--epsilon", "0.1", "--out", "cal.json");
+                .WithDescription("Fit a calibration method (default: the CD-CI conformal threshold) on paired cloud/edge outputs and save a calibration artifact.")
+                .WithExample("calibrate", "--cloud", "cal_cloud.csv", "--edge", "cal_edge.csv", "--epsilon", "0.1", "--out", "cal.json")
+                .WithExample("calibrate", "--cloud", "cal_cloud.csv", "--edge", "cal_edge.csv", "--method", "auto", "--out", "cal.json");
             config.AddCommand<PredictCommand>("predict")
                 .WithData(consoles)
-                .WithDescription("Turn edge outputs into calibrated outputs: a distribution from each credal set, its bounds, or label sets.")
+                .WithDescription("Apply a calibration artifact to edge outputs: the tempered edge, a distribution from each credal set, its bounds, or label sets.")
                 .WithExample("predict", "--calibration", "cal.json", "--edge", "test_edge.csv", "--out", "pred.csv")
                 .WithExample("predict", "--calibration", "cal.json", "--edge", "test_edge.npy", "--output", "bounds", "--out", "bounds.npy");
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithData(consoles)
-                .WithDescription("Evaluate a calibration on labelled test data: coverage, accuracy/ECE/NLL/Brier of edge, cloud and CD-CI outputs, label sets.")
-                .WithExample("evaluate", "--calibration", "cal.json", "--edge", "test_edge.csv", "--cloud", "test_cloud.csv", "--labels", "test_labels.csv", "--json", "report.json");
+                .WithDescription("Evaluate one or several calibration artifacts on labelled test data in one table: coverage, accuracy/ECE/NLL/Brier of edge, cloud and calibrated outputs, label sets.")
+                .WithExample("evaluate", "--calibration", "cal.json", "--edge", "test_edge.csv", "--cloud", "test_cloud.csv", "--labels", "test_labels.csv", "--json", "report.json")
+                .WithExample("evaluate", "--calibration", "cdci.json", "--calibration", "dts.json", "--edge", "test_edge.csv", "--cloud", "test_cloud.csv", "--labels", "test_labels.csv");
             config.AddCommand<ExportCommand>("export")
                 .WithData(consoles)
                 .WithDescription("Append the calibration to an edge ONNX model as standard ONNX operators: one file that any ONNX Runtime runs (outputs probabilities, lower, upper, label_set).")

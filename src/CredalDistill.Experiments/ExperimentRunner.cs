@@ -237,7 +237,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
     }
 
     /// <summary>
-    /// <see cref="CredalPredictor.Predict(ProbabilityMatrix, CredalOutput, CancellationToken, IProgress{double})"/> row by row with the same row index (so
+    /// <see cref="CredalPredictor.Predict(ProbabilityMatrix, CredalOutput, CancellationToken, IProgress{double}?, int)"/> row by row with the same row index (so
     /// the same Monte Carlo stream and the same values), checking <paramref name="cancellationToken"/> every 64 rows.
     /// </summary>
     private static ProbabilityMatrix Predict(CredalPredictor predictor, ProbabilityMatrix edge, CredalOutput output, CancellationToken cancellationToken)

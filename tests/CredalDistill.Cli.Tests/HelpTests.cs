@@ -26,13 +26,15 @@ public sealed class HelpTests
     {
         var run = CliRun.Invoke("calibrate", "--help");
         Assert.Equal(0, run.ExitCode);
-        foreach (string option in new[] { "--cloud", "--edge", "--epsilon", "--divergence", "--out", "--logits", "--renormalize", "--verbose", "DEFAULT" })
+        foreach (string option in new[] { "--cloud", "--edge", "--method", "--labels", "--ts-objective", "--epsilon", "--divergence", "--out", "--logits", "--renormalize", "--verbose", "DEFAULT" })
         {
             Assert.Contains(option, run.Stdout);
         }
 
         Assert.Matches(@"--epsilon <EPS>\s+0\.1", run.Stdout);
         Assert.Matches(@"--divergence <NAME>\s+kl", run.Stdout);
+        Assert.Matches(@"--method <METHOD>\s+cdci", run.Stdout);
+        Assert.Matches(@"--ts-objective <OBJECTIVE>\s+nll", run.Stdout);
     }
 
     [Fact]
@@ -45,7 +47,8 @@ public sealed class HelpTests
             Assert.Contains(option, run.Stdout);
         }
 
-        Assert.Matches(@"--output <KIND>\s+intersection", run.Stdout);
+        Assert.Matches(@"--output <KIND>\s+What to write", run.Stdout);
+        Assert.Contains("the artifact's output", run.Stdout);
         Assert.Matches(@"--label-rule <RULE>\s+interval", run.Stdout);
         Assert.Matches(@"--mc-samples <N>\s+2000", run.Stdout);
     }

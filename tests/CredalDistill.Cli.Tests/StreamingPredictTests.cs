@@ -1,7 +1,7 @@
 using CredalDistill.Cli.Formats;
 using CredalDistill.Cli.Services;
 using CredalDistill.Credal;
-using CredalDistill.Divergences;
+using CredalDistill.Calibration;
 using CredalDistill.IO;
 
 namespace CredalDistill.Cli.Tests;
@@ -13,7 +13,12 @@ public sealed class StreamingPredictTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static CredalPredictor Predictor() => new(Divergence.Parse("kl"), 0.3);
+    /// <summary>CD-CI (KL, eps 0.1) fitted on synthetic pairs; <paramref name="classes"/> columns.</summary>
+    private static FittedCalibrator Predictor(int classes = 3)
+    {
+        var (cloud, edge, _) = TempDirectory.Synthetic(200, classes, seed: 5);
+        return new CdciCalibrator().Fit(new CalibrationData(ProbabilityMatrix.FromProbabilities(cloud, classes), ProbabilityMatrix.FromProbabilities(edge, classes)));
+    }
 
     [Theory]
     [InlineData(PredictOutput.Intersection, "csv")]
@@ -22,13 +27,14 @@ public sealed class StreamingPredictTests : IDisposable
     [InlineData(PredictOutput.All, "parquet")]
     [InlineData(PredictOutput.Labels, "parquet")]
     [InlineData(PredictOutput.Centroid, "parquet")]
+    [InlineData(PredictOutput.Tempered, "npy")]
     public void Chunked_output_equals_the_whole_table(PredictOutput output, string extension)
     {
         int k = output == PredictOutput.Centroid ? 4 : 3;
         int n = output == PredictOutput.Centroid ? 12 : 50;
         var (_, edge, _) = TempDirectory.Synthetic(n, k, seed: 9);
         string input = _dir.WriteMatrix($"edge{k}.{(extension == "npy" ? "csv" : "npy")}", edge, k);
-        var predictor = Predictor();
+        var predictor = Predictor(k);
         string expected = _dir[$"expected.{extension}"];
         PredictionService.Compute(predictor, MatrixFile.ReadProbabilities(input), output, LabelSetRule.IntervalDominance).Write(expected);
 
@@ -49,7 +55,7 @@ public sealed class StreamingPredictTests : IDisposable
         const int chunk = 64;
         using var source = new CountingReader(rows);
         using var chunks = new ProbabilityMatrixReader(source, chunkRows: chunk);
-        var (written, _) = PredictionService.Stream(Predictor(), chunks, _dir["out.npy"], PredictOutput.Intersection, LabelSetRule.IntervalDominance);
+        var (written, _) = PredictionService.Stream(Predictor(2), chunks, _dir["out.npy"], PredictOutput.Intersection, LabelSetRule.IntervalDominance);
         Assert.Equal(rows, written);
         Assert.Equal(rows, source.RowsRead);
         Assert.Equal(chunk * 2, source.LargestRequest);
@@ -63,7 +69,7 @@ public sealed class StreamingPredictTests : IDisposable
         string input = _dir["edge.csv"];
         File.WriteAllText(input, "a,b\n" + string.Join('\n', lines) + "\n");
         using var chunks = new ProbabilityMatrixReader(MatrixFiles.OpenReader(input), chunkRows: 8);
-        var ex = Assert.Throws<DataFormatException>(() => PredictionService.Stream(Predictor(), chunks, _dir["out.parquet"], PredictOutput.Intersection, LabelSetRule.IntervalDominance));
+        var ex = Assert.Throws<DataFormatException>(() => PredictionService.Stream(Predictor(2), chunks, _dir["out.parquet"], PredictOutput.Intersection, LabelSetRule.IntervalDominance));
         Assert.Equal(31, ex.Row);
         Assert.Equal(["edge.csv"], Directory.GetFiles(_dir.Root).Select(Path.GetFileName));
     }

@@ -1,3 +1,5 @@
+using CredalDistill.Baselines;
+using CredalDistill.Calibration;
 using CredalDistill.Cli.Reporting;
 using CredalDistill.Cli.Services;
 using CredalDistill.Credal;
@@ -6,9 +8,12 @@ using Spectre.Console.Cli;
 
 namespace CredalDistill.Cli.Commands;
 
-/// <summary><c>credal calibrate</c>: conformal threshold from paired cloud/edge outputs, saved as an artifact.</summary>
+/// <summary><c>credal calibrate</c>: fits a calibration method on paired cloud/edge outputs and saves it as an artifact (version 2).</summary>
 public sealed class CalibrateCommand : Command<CalibrateSettings>
 {
+    /// <summary>Rows the label-free selections need for their 2-fold cross-fitting.</summary>
+    private const int SelectionRows = 4;
+
     /// <inheritdoc />
     public override int Execute(CommandContext context, CalibrateSettings settings, CancellationToken cancellationToken)
     {
@@ -19,40 +24,63 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
         var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
         var cloud = loader.ReadCloud(settings.Cloud);
         var edge = loader.ReadEdge(settings.Edge, cloud.Classes, settings.Cloud);
-        CalibrationOutcome outcome;
+        int[]? labels = settings.Labels is null ? null : loader.ReadLabels(settings.Labels, cloud.Classes);
+        var (calibrator, step, minimum) = Create(settings);
+        var fitted = consoles.Progress.Run(step, () => CalibrationService.Fit(calibrator, cloud, edge, labels, (settings.Cloud, settings.Edge, settings.Labels), minimum, cancellationToken));
+        if (fitted.Auto is { } auto)
+        {
+            ConsoleReports.AutoChoice(consoles.Out, auto);
+        }
+        else if (fitted.Selection is { Mode: ThresholdSelection.Auto } selection && fitted.Predictor is { } p)
+        {
+            ConsoleReports.Selection(consoles.Out, selection, p.Divergence.Name, fitted.Epsilon!.Value);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        fitted.ToArtifact().Save(settings.Out, key);
+        ConsoleReports.Calibration(consoles.Out, fitted, settings.Out);
+        if (fitted.Threshold?.Warning is string warning)
+        {
+            consoles.Error.MarkupLineInterpolated($"[red bold]WARNING: unbounded threshold.[/] [yellow]{warning}[/]");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The core calibrator the options select, the progress label of its fit and the rows it needs.</summary>
+    private static (Calibrator Calibrator, string Step, (int, string)? MinimumRows) Create(CalibrateSettings settings)
+    {
         var output = settings.SelectFor switch
         {
             "maxent" => CredalOutput.MaximumEntropy,
             "centroid" => CredalOutput.Centroid,
             _ => CredalOutput.Intersection,
         };
-        if (settings.AutoDivergence)
+        switch (settings.Method.Trim().ToLowerInvariant())
         {
-            double[]? epsilons = settings.AutoEpsilon ? null : [settings.Epsilon];
-            string what = settings.AutoEpsilon ? "divergence and epsilon" : "divergence";
-            var (auto, selection) = consoles.Progress.Run($"choosing the {what} (label-free)", () => CalibrationService.CalibrateConfiguration(cloud, edge, epsilons, output, settings.Cloud, settings.Edge));
-            outcome = auto;
-            ConsoleReports.ConfigurationSelection(consoles.Out, selection, settings.SelectFor);
-        }
-        else if (settings.AutoEpsilon)
-        {
-            var (auto, selection) = consoles.Progress.Run("choosing epsilon (label-free)", () => CalibrationService.CalibrateAuto(cloud, edge, settings.Divergence, output, settings.Cloud, settings.Edge));
-            outcome = auto;
-            ConsoleReports.EpsilonSelection(consoles.Out, selection, settings.SelectFor);
-        }
-        else
-        {
-            outcome = consoles.Progress.Run("calibrating", () => CalibrationService.Calibrate(cloud, edge, settings.Epsilon, settings.Divergence, settings.Cloud, settings.Edge));
-        }
+            case CalibratorNames.Ts:
+                var objective = settings.TsObjective.Trim().Equals("ece", StringComparison.OrdinalIgnoreCase) ? TemperatureObjective.ExpectedCalibrationError : TemperatureObjective.NegativeLogLikelihood;
+                return (new TemperatureScalingCalibrator { Objective = objective }, "fitting the temperature (labels)", null);
+            case CalibratorNames.DistilledTs:
+                return (new DistilledTemperatureCalibrator(), "fitting the distilled temperature", null);
+            case CalibratorNames.TwoStage:
+                return (new TwoStageCalibrator { Divergence = Divergences.Divergence.Parse(settings.Divergence), Epsilon = settings.Epsilon, Output = output }, "distilled temperature, then the threshold", (2, "--method distilled-ts+cdci"));
+            case CalibratorNames.Auto:
+                return (new AutoCalibrator { SetDivergence = Divergences.Divergence.Parse(settings.Divergence), SetEpsilon = settings.Epsilon }, "choosing the method (label-free)", (SelectionRows, "--method auto"));
+            default:
+                var cdci = new CdciCalibrator
+                {
+                    Divergence = settings.AutoDivergence ? null : Divergences.Divergence.Parse(settings.Divergence),
+                    Epsilon = settings.AutoEpsilon ? null : settings.Epsilon,
+                    Output = output,
+                };
+                if (!settings.AutoDivergence && !settings.AutoEpsilon)
+                {
+                    return (cdci, "calibrating", null);
+                }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        outcome.Artifact.Save(settings.Out, key);
-        ConsoleReports.Calibration(consoles.Out, outcome.Threshold, settings.Out);
-        if (outcome.Threshold.Warning is string warning)
-        {
-            consoles.Error.MarkupLineInterpolated($"[red bold]WARNING: unbounded threshold.[/] [yellow]{warning}[/]");
+                string what = settings.AutoDivergence ? (settings.AutoEpsilon ? "divergence and epsilon" : "divergence") : "epsilon";
+                return (cdci, $"choosing the {what} (label-free)", (SelectionRows, settings.AutoDivergence ? "--divergence auto" : "--epsilon auto"));
         }
-
-        return ExitCodes.Success;
     }
 }

@@ -19,6 +19,23 @@ public sealed class CalibrateSettings : InputSettings
     [Description("Edge model outputs on the same inputs, same order and shape.")]
     public string Edge { get; set; } = string.Empty;
 
+    /// <summary><c>--method</c>.</summary>
+    [CommandOption("--method <METHOD>")]
+    [Description("Calibration method: " + Services.OptionNames.Methods + ". cdci: conformal threshold around the edge (the paper). distilled-ts: temperature fitted to the cloud, no labels, point output only. ts: temperature fitted to --labels by NLL (or --ts-objective ece), point output only. distilled-ts+cdci: distilled temperature on the first half of the rows, then the threshold around the tempered edge on the second half. auto: chosen without labels among distilled-ts, cdci (divergence x eps x intersection/maxent) and distilled-ts+cdci by 2-fold cross-fitted cloud-referenced ECE; bounds and label sets always come from a CD-CI threshold.")]
+    [DefaultValue("cdci")]
+    public string Method { get; set; } = "cdci";
+
+    /// <summary><c>--labels</c>.</summary>
+    [CommandOption("--labels <FILE>")]
+    [Description("True labels of the calibration inputs (.csv or .npy), one class index per row: required by --method ts, not used by the other methods.")]
+    public string? Labels { get; set; }
+
+    /// <summary><c>--ts-objective</c>.</summary>
+    [CommandOption("--ts-objective <OBJECTIVE>")]
+    [Description("With --method ts: what the temperature minimises, nll (exact minimum over T in [[0.01, 100]]) or ece (the paper's grid T = 0.1, 0.2, ..., 4.0, 15-bin ECE).")]
+    [DefaultValue("nll")]
+    public string TsObjective { get; set; } = "nll";
+
     /// <summary><c>--epsilon</c>.</summary>
     [CommandOption("--epsilon <EPS>")]
     [Description("Miscoverage level in (0, 1); the credal sets contain the cloud output with probability >= 1 - eps. 'auto' chooses it without labels: 2-fold cross-fitted cloud-referenced ECE of the --select-for output over 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5.")]
@@ -30,7 +47,7 @@ public sealed class CalibrateSettings : InputSettings
 
     /// <summary><c>--select-for</c>.</summary>
     [CommandOption("--select-for <OUTPUT>")]
-    [Description("With --epsilon auto or --divergence auto: the output whose calibration is optimised: intersection, maxent or centroid.")]
+    [Description("The CD-CI extraction (intersection, maxent or centroid) that predict writes by default (methods cdci and distilled-ts+cdci) and that --epsilon auto / --divergence auto optimise.")]
     [DefaultValue("intersection")]
     public string SelectFor { get; set; } = "intersection";
 
@@ -59,6 +76,37 @@ public sealed class CalibrateSettings : InputSettings
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
+        string method = Method.Trim().ToLowerInvariant();
+        if (method is not ("cdci" or "distilled-ts" or "ts" or "distilled-ts+cdci" or "auto"))
+        {
+            return ValidationResult.Error($"--method '{Method}' is not valid; choose one of: {Services.OptionNames.Methods}");
+        }
+
+        if (method == "ts" && string.IsNullOrWhiteSpace(Labels))
+        {
+            return ValidationResult.Error("--method ts needs --labels FILE (the true labels of the calibration inputs)");
+        }
+
+        if (method != "ts" && Labels is not null)
+        {
+            return ValidationResult.Error($"--labels is only used by --method ts (got --method {method})");
+        }
+
+        if (TsObjective.Trim().ToLowerInvariant() is not ("nll" or "ece"))
+        {
+            return ValidationResult.Error($"--ts-objective must be nll or ece (got '{TsObjective}')");
+        }
+
+        if (method is "distilled-ts+cdci" or "auto" && (AutoEpsilon || AutoDivergence))
+        {
+            return ValidationResult.Error($"--method {method} takes a fixed --epsilon and --divergence (the threshold around the tempered edge); 'auto' values are for --method cdci");
+        }
+
+        if (Labels is not null && CheckMatrixPath("--labels", Labels) is string labelsError)
+        {
+            return ValidationResult.Error(labelsError);
+        }
+
         if (!AutoEpsilon && !(Epsilon > 0.0 && Epsilon < 1.0))
         {
             return ValidationResult.Error($"--epsilon must be a number strictly between 0 and 1, or auto (got '{EpsilonText}')");

@@ -16,33 +16,56 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
         var consoles = (CliConsoles)context.Data!;
-        var artifact = CalibrationArtifact.Load(settings.Calibration, Services.SigningKey.Read(settings.SignKey));
-        var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
-        var edge = loader.ReadEdge(settings.Edge, artifact.Classes, settings.Calibration);
-        var cloud = loader.ReadCloud(settings.Cloud, artifact.Classes, settings.Calibration);
-        InputLoader.CheckRows(settings.Cloud, cloud.Rows, settings.Edge, edge.Rows);
-        var labels = loader.ReadLabels(settings.Labels, artifact.Classes);
-        InputLoader.CheckRows(settings.Labels, labels.Length, settings.Edge, edge.Rows);
-        if (artifact.Unbounded)
+        byte[]? key = Services.SigningKey.Read(settings.SignKey);
+        var artifacts = settings.Calibration.Select(path => CalibrationArtifact.Load(path, key)).ToArray();
+        int classes = artifacts[0].Classes;
+        for (int a = 1; a < artifacts.Length; a++)
         {
-            consoles.Warn($"{Path.GetFileName(settings.Calibration)} has an unbounded threshold: every credal set is the whole simplex.");
+            if (artifacts[a].Classes != classes)
+            {
+                throw new DataFormatException(settings.Calibration[a], $"is for {artifacts[a].Classes} classes, but {Path.GetFileName(settings.Calibration[0])} is for {classes}; compared artifacts must have the same classes");
+            }
         }
 
-        var report = consoles.Progress.Run("evaluating credal sets", p => EvaluationService.Evaluate(artifact.CreateDivergence(), artifact.Threshold, artifact.Epsilon, edge, cloud, labels, p, settings.ToPredictorOptions(), cancellationToken));
-        ConsoleReports.Evaluation(consoles.Out, report);
+        var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
+        var edge = loader.ReadEdge(settings.Edge, classes, settings.Calibration[0]);
+        var cloud = loader.ReadCloud(settings.Cloud, classes, settings.Calibration[0]);
+        InputLoader.CheckRows(settings.Cloud, cloud.Rows, settings.Edge, edge.Rows);
+        var labels = loader.ReadLabels(settings.Labels, classes);
+        InputLoader.CheckRows(settings.Labels, labels.Length, settings.Edge, edge.Rows);
+        var reports = new List<EvaluationReport>();
+        for (int a = 0; a < artifacts.Length; a++)
+        {
+            string path = settings.Calibration[a];
+            if (artifacts[a].HasThreshold && artifacts[a].Unbounded)
+            {
+                consoles.Warn($"{Path.GetFileName(path)} has an unbounded threshold: every credal set is the whole simplex.");
+            }
+
+            var calibrator = artifacts[a].ToCalibrator(settings.ToPredictorOptions());
+            reports.Add(consoles.Progress.Run($"evaluating {Path.GetFileName(path)}", p => EvaluationService.Evaluate(calibrator, path, edge, cloud, labels, p, cancellationToken)));
+        }
+
+        ConsoleReports.Evaluation(consoles.Out, reports);
         if (settings.Json is string json)
         {
-            WriteJson(json, report);
+            WriteJson(json, reports);
             consoles.Out.WriteLine($"wrote {json}");
         }
 
         return ExitCodes.Success;
     }
 
-    /// <summary>Writes <paramref name="report"/> as indented JSON (UTF-8, final newline), atomically.</summary>
-    public static void WriteJson(string path, EvaluationReport report)
+    /// <summary>
+    /// Writes the report as indented JSON (UTF-8, final newline), atomically: the single artifact's <see cref="EvaluationReport"/>,
+    /// or a <see cref="ComparisonReport"/> with one entry per artifact.
+    /// </summary>
+    public static void WriteJson(string path, IReadOnlyList<EvaluationReport> reports)
     {
-        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(report, EvaluationReportJsonContext.Default.EvaluationReport);
+        ArgumentNullException.ThrowIfNull(reports);
+        byte[] bytes = reports.Count == 1
+            ? JsonSerializer.SerializeToUtf8Bytes(reports[0], EvaluationReportJsonContext.Default.EvaluationReport)
+            : JsonSerializer.SerializeToUtf8Bytes(new ComparisonReport { N = reports[0].N, Classes = reports[0].Classes, Calibrations = reports }, EvaluationReportJsonContext.Default.ComparisonReport);
         AtomicFile.Write(path, stream =>
         {
             stream.Write(bytes);

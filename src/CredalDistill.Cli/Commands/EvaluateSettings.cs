@@ -8,9 +8,9 @@ namespace CredalDistill.Cli.Commands;
 public sealed class EvaluateSettings : PredictorSettings
 {
     /// <summary><c>--calibration</c>.</summary>
-    [CommandOption("--calibration <FILE>", true)]
-    [Description("Calibration artifact written by 'credal calibrate'.")]
-    public string Calibration { get; set; } = string.Empty;
+    [CommandOption("--calibration <FILE>")]
+    [Description("Calibration artifact written by 'credal calibrate' (any method). Repeat the option to compare several artifacts in one table.")]
+    public string[] Calibration { get; set; } = [];
 
     /// <summary><c>--edge</c>.</summary>
     [CommandOption("--edge <FILE>", true)]
@@ -51,6 +51,11 @@ public sealed class EvaluateSettings : PredictorSettings
             return ValidationResult.Error("--json needs a file name");
         }
 
-        return string.IsNullOrWhiteSpace(Calibration) ? ValidationResult.Error("--calibration needs a file name") : ValidationResult.Success();
+        if (Calibration.Length == 0)
+        {
+            return ValidationResult.Error("--calibration is required (repeat it to compare several artifacts)");
+        }
+
+        return Calibration.Any(string.IsNullOrWhiteSpace) ? ValidationResult.Error("--calibration needs a file name") : ValidationResult.Success();
     }
 }

@@ -20,6 +20,11 @@ public sealed class ExportCommand : Command<ExportSettings>
         ArgumentNullException.ThrowIfNull(settings);
         var consoles = (CliConsoles)context.Data!;
         var artifact = CalibrationArtifact.Load(settings.Calibration);
+        if (!artifact.HasThreshold || artifact.Temperature is not null)
+        {
+            throw new UsageException($"{Path.GetFileName(settings.Calibration)} (method {artifact.Method}) {(artifact.HasThreshold ? "tempers the edge" : "has no threshold")}; export supports CD-CI artifacts around the untempered edge (method cdci, or auto when it chose cdci)");
+        }
+
         if (settings.MaximumEntropy && artifact.CreateDivergence() is not KullbackLeibler)
         {
             throw new UsageException($"--output maxent is exported for the KL divergence only; {Path.GetFileName(settings.Calibration)} uses '{artifact.Divergence}' (use --output intersection)");

@@ -1,6 +1,5 @@
 using System.Globalization;
 using CredalDistill.Cli.Services;
-using CredalDistill.Credal;
 using CredalDistill.IO;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -16,22 +15,35 @@ public sealed class PredictCommand : Command<PredictSettings>
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
         var consoles = (CliConsoles)context.Data!;
-        OptionNames.TryParseOutput(settings.Output, out var output);
         OptionNames.TryParseLabelRule(settings.LabelRule, out var rule);
         var artifact = CalibrationArtifact.Load(settings.Calibration, Services.SigningKey.Read(settings.SignKey));
-        var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
-        using var edge = loader.OpenEdgeChunks(settings.Edge, artifact.Classes, settings.Calibration);
-        if (artifact.Unbounded)
+        string name = Path.GetFileName(settings.Calibration);
+        var output = settings.Output is null ? OptionNames.FromCalibrated(artifact.Output) : Parse(settings.Output);
+        if (output != PredictOutput.Tempered && !artifact.HasThreshold)
         {
-            consoles.Warn($"{Path.GetFileName(settings.Calibration)} has an unbounded threshold: every credal set is the whole simplex (on the edge's support for KL-like divergences).");
+            throw new UsageException($"{name} is a point calibration (method {artifact.Method}): it has no credal sets, so --output {settings.Output} is not available; use --output tempered");
         }
 
-        var predictor = new CredalPredictor(artifact.CreateDivergence(), artifact.Threshold, settings.ToPredictorOptions());
+        var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
+        using var edge = loader.OpenEdgeChunks(settings.Edge, artifact.Classes, settings.Calibration);
+        if (artifact.HasThreshold && artifact.Unbounded && output != PredictOutput.Tempered)
+        {
+            consoles.Warn($"{name} has an unbounded threshold: every credal set is the whole simplex (on the edge's support for KL-like divergences).");
+        }
+
+        var calibrator = artifact.ToCalibrator(settings.ToPredictorOptions());
+        string kind = OptionNames.Name(output);
         var (rows, columns) = consoles.Progress.Run(
-            $"{settings.Output.Trim().ToLowerInvariant()}: {Path.GetFileName(settings.Edge)} -> {Path.GetFileName(settings.Out)}",
-            p => PredictionService.Stream(predictor, edge, settings.Out, output, rule, p, cancellationToken),
+            $"{kind}: {Path.GetFileName(settings.Edge)} -> {Path.GetFileName(settings.Out)}",
+            p => PredictionService.Stream(calibrator, edge, settings.Out, output, rule, p, cancellationToken),
             determinate: edge.Reader.TotalRows is not null);
-        consoles.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {settings.Out}: {rows} rows x {columns} columns ({settings.Output.Trim().ToLowerInvariant()})"));
+        consoles.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {settings.Out}: {rows} rows x {columns} columns ({kind})"));
         return ExitCodes.Success;
+    }
+
+    private static PredictOutput Parse(string value)
+    {
+        OptionNames.TryParseOutput(value, out var output);
+        return output;
     }
 }

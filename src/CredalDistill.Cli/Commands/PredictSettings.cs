@@ -25,9 +25,8 @@ public sealed class PredictSettings : PredictorSettings
 
     /// <summary><c>--output</c>.</summary>
     [CommandOption("--output <KIND>")]
-    [Description("What to write: " + OptionNames.Outputs + ". intersection/maxent/centroid: columns p_0..p_{K-1}; bounds: lower_k then upper_k; labels: column set (labels joined by |); all: lower_k, upper_k, ip_k, maxent_k, set.")]
-    [DefaultValue("intersection")]
-    public string Output { get; set; } = "intersection";
+    [Description("What to write: " + OptionNames.Outputs + ". Default: the artifact's output (intersection for cdci, tempered for ts and distilled-ts). tempered/intersection/maxent/centroid: columns p_0..p_{K-1}; bounds: lower_k then upper_k; labels: column set (labels joined by |); all: lower_k, upper_k, ip_k, maxent_k, set. Credal outputs are computed around the tempered edge; a point artifact (ts, distilled-ts) has only tempered.")]
+    public string? Output { get; set; }
 
     /// <summary><c>--label-rule</c>.</summary>
     [CommandOption("--label-rule <RULE>")]
@@ -43,7 +42,8 @@ public sealed class PredictSettings : PredictorSettings
             return ValidationResult.Error(samplesError);
         }
 
-        if (!OptionNames.TryParseOutput(Output, out var output))
+        var output = PredictOutput.Intersection;
+        if (Output is not null && !OptionNames.TryParseOutput(Output, out output))
         {
             return ValidationResult.Error($"--output '{Output}' is not valid; choose one of: {OptionNames.Outputs}");
         }

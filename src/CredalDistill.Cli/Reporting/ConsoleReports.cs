@@ -1,36 +1,34 @@
 using System.Globalization;
+using CredalDistill.Calibration;
 using CredalDistill.Conformal;
 using Spectre.Console;
 
 namespace CredalDistill.Cli.Reporting;
 
-/// <summary>Spectre renderings of command results (stdout) shared by the commands (and a future <c>demo</c>).</summary>
+/// <summary>Spectre renderings of command results (stdout) shared by the commands.</summary>
 public static class ConsoleReports
 {
+    /// <summary>Rows of the auto-candidates table printed by <see cref="AutoChoice"/>.</summary>
+    public const int AutoRowsShown = 12;
+
     /// <summary>Formats a number for display: shortest round-trip form, <c>+inf</c> for infinity.</summary>
     public static string Number(double value) => double.IsPositiveInfinity(value) ? "+inf" : value.ToString("R", CultureInfo.InvariantCulture);
 
-    /// <summary>Renders the label-free epsilon choice: every candidate's cross-fitted cloud-referenced ECE and the chosen one.</summary>
-    public static void EpsilonSelection(IAnsiConsole console, EpsilonSelection selection, string output)
+    /// <summary>
+    /// Renders a label-free choice of the threshold's divergence and eps: every candidate's cross-fitted cloud-referenced ECE (%),
+    /// one row per divergence and one column per eps, the chosen pair marked <c>*</c>.
+    /// </summary>
+    public static void Selection(IAnsiConsole console, ThresholdSelection selection, string chosenDivergence, double chosenEpsilon)
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(selection);
-        var table = new Table().Title($"label-free choice of epsilon ({output}): cross-fitted cloud-referenced ECE");
-        table.AddColumns("epsilon", "cloud-referenced ECE (%)", "");
-        for (int i = 0; i < selection.Candidates.Count; i++)
+        if (selection.Scores is null)
         {
-            table.AddRow(Number(selection.Candidates[i]), (100 * selection.Scores[i]).ToString("F3", CultureInfo.InvariantCulture), i == selection.ChosenIndex ? "chosen" : string.Empty);
+            return;
         }
 
-        console.Write(table);
-    }
-
-    /// <summary>Renders the (divergence x eps) table of cross-fitted cloud-referenced ECE (%) with the chosen pair marked.</summary>
-    public static void ConfigurationSelection(IAnsiConsole console, ConfigurationSelection selection, string output)
-    {
-        ArgumentNullException.ThrowIfNull(console);
-        ArgumentNullException.ThrowIfNull(selection);
-        var table = new Table().Title($"label-free choice ({output}): cross-fitted cloud-referenced ECE (%), * = chosen");
+        string what = selection.Divergences.Count == 1 ? "epsilon" : selection.Epsilons.Count == 1 ? "divergence" : "divergence and epsilon";
+        var table = new Table().Title($"label-free choice of the {what} ({selection.Output}): cross-fitted cloud-referenced ECE (%), * = chosen");
         table.AddColumn("divergence");
         foreach (double eps in selection.Epsilons)
         {
@@ -39,10 +37,10 @@ public static class ConsoleReports
 
         for (int d = 0; d < selection.Divergences.Count; d++)
         {
-            var cells = new List<string> { selection.Divergences[d].Name };
+            var cells = new List<string> { selection.Divergences[d] };
             for (int e = 0; e < selection.Epsilons.Count; e++)
             {
-                bool chosen = d == selection.ChosenDivergenceIndex && e == selection.ChosenEpsilonIndex;
+                bool chosen = selection.Divergences[d] == chosenDivergence && selection.Epsilons[e] == chosenEpsilon;
                 cells.Add((100 * selection.Scores[d][e]).ToString("F3", CultureInfo.InvariantCulture) + (chosen ? " *" : string.Empty));
             }
 
@@ -52,28 +50,62 @@ public static class ConsoleReports
         console.Write(table);
     }
 
-    /// <summary>Renders the calibration summary: n, K, eps, divergence, threshold (nats and bits), rank and score summary.</summary>
-    public static void Calibration(IAnsiConsole console, ConformalThreshold threshold, string? artifactPath)
+    /// <summary>Renders what <c>--method auto</c> chose: the best candidates by score (the winner marked) and the reason.</summary>
+    public static void AutoChoice(IAnsiConsole console, AutoChoice choice)
     {
         ArgumentNullException.ThrowIfNull(console);
-        ArgumentNullException.ThrowIfNull(threshold);
+        ArgumentNullException.ThrowIfNull(choice);
+        var table = new Table().Title($"--method auto: {Markup.Escape(choice.Criterion)} (%), best {Math.Min(AutoRowsShown, choice.Candidates.Count)} of {choice.Candidates.Count}");
+        table.AddColumns("method", "divergence", "epsilon", "output", "score (%)", "");
+        foreach (int c in Enumerable.Range(0, choice.Candidates.Count).OrderBy(c => choice.Candidates[c].Score).ThenBy(c => c).Take(AutoRowsShown))
+        {
+            var x = choice.Candidates[c];
+            table.AddRow(x.Method, x.Divergence ?? "-", x.Epsilon is double e ? Number(e) : "-", x.Output, (100 * x.Score).ToString("F3", CultureInfo.InvariantCulture), c == choice.Chosen ? "chosen" : string.Empty);
+        }
+
+        console.Write(table);
+        console.WriteLine("auto: " + choice.Reason);
+    }
+
+    /// <summary>Renders the fitted calibrator: method, temperature, and for a threshold n, K, eps, divergence, gamma (nats and bits), rank and scores.</summary>
+    public static void Calibration(IAnsiConsole console, FittedCalibrator calibrator, string? artifactPath)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(calibrator);
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         void Row(string name, string value) => grid.AddRow(new Markup($"[bold]{Markup.Escape(name)}[/]"), new Text(value));
-        Row("n", threshold.N.ToString(CultureInfo.InvariantCulture));
-        Row("classes (K)", threshold.Classes.ToString(CultureInfo.InvariantCulture));
-        Row("epsilon", Number(threshold.Epsilon));
-        Row("divergence", threshold.Divergence.Name);
-        Row("rank k", threshold.Rank.ToString(CultureInfo.InvariantCulture) + (threshold.Rank > threshold.N ? " (> n)" : string.Empty));
-        Row("threshold (nats)", Number(threshold.Gamma));
-        Row("threshold (bits)", Number(threshold.GammaBits));
-        var s = threshold.Scores;
-        Row("scores min", Number(s.Min));
-        Row("scores median", Number(s.Median));
-        Row("scores mean", Number(s.Mean));
-        Row("scores max", Number(s.Max));
-        if (s.InfiniteCount > 0)
+        Row("method", calibrator.Name + (calibrator.Auto is { } auto ? $" (chose {auto.Winner.Method})" : string.Empty));
+        Row("output", CalibratedOutputNames.Name(calibrator.Output));
+        if (calibrator.TemperatureFit is { } t)
         {
-            Row("infinite scores", s.InfiniteCount.ToString(CultureInfo.InvariantCulture));
+            Row("temperature", Number(t.Value));
+            Row("temperature fit", string.Create(CultureInfo.InvariantCulture, $"{t.Objective} on {t.N} rows"));
+        }
+
+        if (calibrator.Threshold is ConformalThreshold threshold)
+        {
+            Row("n", threshold.N.ToString(CultureInfo.InvariantCulture));
+            Row("classes (K)", threshold.Classes.ToString(CultureInfo.InvariantCulture));
+            Row("epsilon", Number(threshold.Epsilon));
+            Row("divergence", threshold.Divergence.Name);
+            Row("rank k", threshold.Rank.ToString(CultureInfo.InvariantCulture) + (threshold.Rank > threshold.N ? " (> n)" : string.Empty));
+            Row("threshold (nats)", Number(threshold.Gamma));
+            Row("threshold (bits)", Number(threshold.GammaBits));
+            var s = threshold.Scores;
+            Row("scores min", Number(s.Min));
+            Row("scores median", Number(s.Median));
+            Row("scores mean", Number(s.Mean));
+            Row("scores max", Number(s.Max));
+            if (s.InfiniteCount > 0)
+            {
+                Row("infinite scores", s.InfiniteCount.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+        else
+        {
+            Row("n", calibrator.N.ToString(CultureInfo.InvariantCulture));
+            Row("classes (K)", calibrator.Classes.ToString(CultureInfo.InvariantCulture));
+            Row("credal sets", "none (point calibration)");
         }
 
         if (artifactPath is not null)
@@ -84,33 +116,65 @@ public static class ConsoleReports
         console.Write(grid);
     }
 
-    /// <summary>Renders the evaluation report as a metrics table plus coverage and label-set lines.</summary>
-    public static void Evaluation(IAnsiConsole console, EvaluationReport report)
+    /// <summary>
+    /// Renders one comparison table of the evaluated artifacts (accuracy, ECE in %, NLL, Brier, and for set-valued artifacts
+    /// the coverage and label sets), then one coverage line per set-valued artifact.
+    /// </summary>
+    public static void Evaluation(IAnsiConsole console, IReadOnlyList<EvaluationReport> reports)
     {
         ArgumentNullException.ThrowIfNull(console);
-        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(reports);
         string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
-        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[bold]n[/] {report.N}  [bold]K[/] {report.Classes}  [bold]divergence[/] {Markup.Escape(report.Divergence)}  [bold]epsilon[/] {Number(report.Epsilon)}  [bold]threshold[/] {(report.Threshold is double g ? Number(g) + " nats" : "+inf (unbounded)")}"));
+        var first = reports[0];
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[bold]n[/] {first.N}  [bold]K[/] {first.Classes}"));
+        foreach (var r in reports)
+        {
+            string threshold = r.Divergence is null ? "none (point calibration)"
+                : string.Create(CultureInfo.InvariantCulture, $"{r.Divergence}, eps {Number(r.Epsilon!.Value)}, threshold {(r.Threshold is double g ? Number(g) + " nats" : "+inf (unbounded)")}");
+            string temperature = r.Temperature is double t ? $", T = {Number(t)}" : string.Empty;
+            console.MarkupLine($"[bold]{Markup.Escape(r.Artifact)}[/]: {Markup.Escape(r.Method)} (output {Markup.Escape(r.Output)}{temperature}); credal sets: {Markup.Escape(threshold)}");
+        }
+
+        bool many = reports.Count > 1;
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("method")
             .AddColumn(new TableColumn("accuracy").RightAligned())
             .AddColumn(new TableColumn("ECE (%)").RightAligned())
             .AddColumn(new TableColumn("NLL").RightAligned())
-            .AddColumn(new TableColumn("Brier").RightAligned());
-        foreach (var (name, m) in report.Methods.All())
+            .AddColumn(new TableColumn("Brier").RightAligned())
+            .AddColumn(new TableColumn("coverage").RightAligned())
+            .AddColumn(new TableColumn("set coverage").RightAligned())
+            .AddColumn(new TableColumn("set size").RightAligned());
+        void Add(string name, MethodMetrics m, EvaluationReport? sets) => table.AddRow(
+            Markup.Escape(name), F(m.Accuracy, "F4"), F(100 * m.Ece, "F2"), F(m.Nll, "F4"), F(m.Brier, "F4"),
+            sets?.Coverage is double c ? F(c, "F4") : string.Empty,
+            sets?.LabelSets is { } l ? F(l.Coverage, "F4") : string.Empty,
+            sets?.LabelSets is { } s ? F(s.MeanSize, "F3") : string.Empty);
+        Add("edge", first.Methods["edge"], null);
+        Add("cloud", first.Methods["cloud"], null);
+        foreach (var r in reports)
         {
-            table.AddRow(name, F(m.Accuracy, "F4"), F(100 * m.Ece, "F2"), F(m.Nll, "F4"), F(m.Brier, "F4"));
+            string prefix = many ? Path.GetFileName(r.Artifact) + ": " : string.Empty;
+            foreach (var (name, m) in r.Methods.Where(x => x.Key is not ("edge" or "cloud")))
+            {
+                Add(prefix + name, m, name.StartsWith("cdci-", StringComparison.Ordinal) ? r : null);
+            }
         }
 
         console.Write(table);
-        double target = 1.0 - report.Epsilon;
-        string colour = report.Coverage >= target ? "green" : "yellow";
-        console.MarkupLine($"[bold]coverage[/] [{colour}]{F(report.Coverage, "F4")}[/] (fraction with D(cloud || edge) <= threshold; target >= {F(target, "F4")})");
-        var ls = report.LabelSets;
-        console.MarkupLine($"[bold]label sets (interval dominance)[/] true-label coverage {F(ls.Coverage, "F4")}, cloud top-1 coverage {F(ls.CloudTop1Coverage, "F4")}, mean size {F(ls.MeanSize, "F3")}");
-        if (report.Inefficiency is double v)
+        foreach (var r in reports.Where(r => r.Coverage is not null))
         {
-            console.MarkupLine($"[bold]inefficiency[/] {F(v, "F4")} (mean fraction of the simplex volume inside the credal sets)");
+            string prefix = many ? Markup.Escape(Path.GetFileName(r.Artifact)) + ": " : string.Empty;
+            double target = 1.0 - r.Epsilon!.Value;
+            string colour = r.Coverage >= target ? "green" : "yellow";
+            string centre = r.Temperature is null ? "edge" : "tempered edge";
+            console.MarkupLine($"{prefix}[bold]coverage[/] [{colour}]{F(r.Coverage!.Value, "F4")}[/] (fraction with D(cloud || {centre}) <= threshold; target >= {F(target, "F4")})");
+            var ls = r.LabelSets!;
+            console.MarkupLine($"{prefix}[bold]label sets (interval dominance)[/] true-label coverage {F(ls.Coverage, "F4")}, cloud top-1 coverage {F(ls.CloudTop1Coverage, "F4")}, mean size {F(ls.MeanSize, "F3")}");
+            if (r.Inefficiency is double v)
+            {
+                console.MarkupLine($"{prefix}[bold]inefficiency[/] {F(v, "F4")} (mean fraction of the simplex volume inside the credal sets)");
+            }
         }
     }
 }

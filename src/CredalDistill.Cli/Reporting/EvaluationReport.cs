@@ -1,19 +1,35 @@
 namespace CredalDistill.Cli.Reporting;
 
-/// <summary>The JSON report of <c>credal evaluate --json</c> (field names in camelCase; see <c>docs/CLI.md</c>).</summary>
-public sealed class EvaluationReport
+/// <summary>
+/// The evaluation of one calibration artifact (<c>credal evaluate --json</c>; field names in camelCase; see <c>docs/CLI.md</c>).
+/// With one artifact it is the whole JSON report; with several, one entry of <see cref="ComparisonReport.Calibrations"/>.
+/// The threshold fields are null for point calibrations (<c>ts</c>, <c>distilled-ts</c>).
+/// </summary>
+public sealed record EvaluationReport
 {
-    /// <summary>Divergence of the credal sets.</summary>
-    public required string Divergence { get; init; }
+    /// <summary>The artifact file as given on the command line.</summary>
+    public required string Artifact { get; init; }
 
-    /// <summary>Miscoverage level the threshold was calibrated for.</summary>
-    public double Epsilon { get; init; }
+    /// <summary>The artifact's method (<c>cdci</c>, <c>ts</c>, <c>distilled-ts</c>, <c>distilled-ts+cdci</c>, <c>auto</c>).</summary>
+    public required string Method { get; init; }
 
-    /// <summary>Threshold gamma in nats; null when unbounded.</summary>
+    /// <summary>The artifact's default output (<c>tempered</c>, <c>intersection</c>, <c>maxent</c>, <c>centroid</c>).</summary>
+    public required string Output { get; init; }
+
+    /// <summary>The temperature; null when the method does not temper.</summary>
+    public double? Temperature { get; init; }
+
+    /// <summary>Divergence of the credal sets; null for point calibrations.</summary>
+    public string? Divergence { get; init; }
+
+    /// <summary>Miscoverage level the threshold was calibrated for; null for point calibrations.</summary>
+    public double? Epsilon { get; init; }
+
+    /// <summary>Threshold gamma in nats; null when unbounded or for point calibrations.</summary>
     public double? Threshold { get; init; }
 
-    /// <summary>True when gamma = +infinity.</summary>
-    public bool Unbounded { get; init; }
+    /// <summary>True when gamma = +infinity; null for point calibrations.</summary>
+    public bool? Unbounded { get; init; }
 
     /// <summary>Number of evaluated rows.</summary>
     public int N { get; init; }
@@ -21,14 +37,14 @@ public sealed class EvaluationReport
     /// <summary>Number of classes.</summary>
     public int Classes { get; init; }
 
-    /// <summary>Fraction of rows with <c>D(cloud || edge) &lt;= threshold</c>.</summary>
-    public double Coverage { get; init; }
+    /// <summary>Fraction of rows with <c>D(cloud || tempered edge) &lt;= threshold</c>; null for point calibrations.</summary>
+    public double? Coverage { get; init; }
 
-    /// <summary>Per-method labelled metrics.</summary>
-    public required MethodTable Methods { get; init; }
+    /// <summary>Labelled metrics by method name: <c>edge</c>, <c>cloud</c>, then <c>tempered</c> (tempering methods) and <c>cdci-intersection</c>, <c>cdci-maxent</c>, <c>cdci-centroid</c> (set-valued methods).</summary>
+    public required IReadOnlyDictionary<string, MethodMetrics> Methods { get; init; }
 
-    /// <summary>Interval-dominance label sets.</summary>
-    public required LabelSetMetrics LabelSets { get; init; }
+    /// <summary>Interval-dominance label sets; null for point calibrations.</summary>
+    public LabelSetMetrics? LabelSets { get; init; }
 
     /// <summary>Mean fraction of the simplex volume inside the credal sets (exact, K = 3 only; null otherwise).</summary>
     public double? Inefficiency { get; init; }

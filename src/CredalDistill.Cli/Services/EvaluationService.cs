@@ -1,93 +1,86 @@
+using CredalDistill.Calibration;
 using CredalDistill.Cli.Reporting;
 using CredalDistill.Conformal;
 using CredalDistill.Credal;
-using CredalDistill.Divergences;
 using CredalDistill.Metrics;
 
 namespace CredalDistill.Cli.Services;
 
 /// <summary>
-/// The evaluation of <c>credal evaluate</c> (reusable by <c>credal demo</c>): coverage of the conformal threshold and
-/// the labelled metrics of the edge, the cloud and the three CD-CI outputs on a labelled test set.
+/// The evaluation of <c>credal evaluate</c> (reusable by <c>credal demo</c>): for one fitted calibrator, the labelled metrics of
+/// the edge, the cloud and the calibrator's outputs (the tempered edge when it tempers; the three CD-CI extractions around it
+/// when it has a threshold), and for set-valued calibrators the coverage, the label sets and (K = 3) the inefficiency. Every
+/// per-row computation is a batch call of the core (<see cref="FittedCalibrator"/>, <see cref="CredalPredictor"/>).
 /// </summary>
 public static class EvaluationService
 {
-    /// <summary>Evaluates a calibrated threshold on test outputs (all of the same shape; labels one per row).</summary>
-    /// <param name="divergence">Divergence of the credal sets.</param>
-    /// <param name="gamma">Threshold in nats (may be +infinity).</param>
-    /// <param name="epsilon">Miscoverage the threshold was calibrated for (reported only).</param>
+    /// <summary>Evaluates <paramref name="calibrator"/> on test outputs (all of the same shape; labels one per row).</summary>
+    /// <param name="calibrator">The fitted calibrator (e.g. restored from an artifact).</param>
+    /// <param name="artifact">The artifact's file name, reported as given.</param>
     /// <param name="edge">Edge outputs on the test inputs.</param>
     /// <param name="cloud">Cloud outputs on the same inputs.</param>
     /// <param name="labels">True labels.</param>
-    /// <param name="progress">Receives the completed fraction of the per-row credal computations.</param>
-    /// <param name="options">Predictor settings (Monte Carlo samples of the centroid for K &gt; 3); null for the defaults.</param>
+    /// <param name="progress">Receives the completed fraction of the per-row computations.</param>
     /// <param name="cancellationToken">Interrupts the computation.</param>
-    public static EvaluationReport Evaluate(IDivergence divergence, double gamma, double epsilon, ProbabilityMatrix edge, ProbabilityMatrix cloud, int[] labels, IProgress<double>? progress = null, CredalPredictorOptions? options = null, CancellationToken cancellationToken = default)
+    public static EvaluationReport Evaluate(FittedCalibrator calibrator, string artifact, ProbabilityMatrix edge, ProbabilityMatrix cloud, int[] labels, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(divergence);
+        ArgumentNullException.ThrowIfNull(calibrator);
         ArgumentNullException.ThrowIfNull(edge);
         ArgumentNullException.ThrowIfNull(cloud);
         ArgumentNullException.ThrowIfNull(labels);
-        var predictor = new CredalPredictor(divergence, gamma, options);
         int n = edge.Rows;
         int k = edge.Classes;
-        var intersection = new double[n * k];
-        var maxent = new double[n * k];
-        var centroid = new double[n * k];
-        var trueCovered = new bool[n];
-        var cloudCovered = new bool[n];
-        var sizes = new int[n];
-        double[]? volumes = k == 3 ? new double[n] : null;
-        RowBatches.For(n, progress, i =>
+        var methods = new Dictionary<string, MethodMetrics>(StringComparer.Ordinal)
         {
-            var p = edge.AsEdgeRow(i);
-            bool small = k <= PredictionService.MaxStackClasses;
-            Span<double> lower = small ? stackalloc double[k] : new double[k];
-            Span<double> upper = small ? stackalloc double[k] : new double[k];
-            Span<bool> members = small ? stackalloc bool[k] : new bool[k];
-
-            // Bounds once: the intersection probability and the interval-dominance set both derive from them.
-            predictor.BoundsAndIntersection(p, lower, upper, intersection.AsSpan(i * k, k));
-            LabelSets.IntervalDominance(lower, upper, members);
-            predictor.Predict(p, CredalOutput.MaximumEntropy, maxent.AsSpan(i * k, k), i);
-            predictor.Predict(p, CredalOutput.Centroid, centroid.AsSpan(i * k, k), i);
-            trueCovered[i] = members[labels[i]];
-            cloudCovered[i] = members[cloud.ArgMax(i)];
-            sizes[i] = members.Count(true);
-            if (volumes is not null)
-            {
-                volumes[i] = VolumeFraction.Compute(divergence, p, gamma, predictor.Options.MonteCarlo with { Stream = (ulong)i }).Value;
-            }
-        }, cancellationToken);
-
-        var scores = ConformalCalibrator.Scores(cloud, edge, divergence);
-        bool unbounded = double.IsPositiveInfinity(gamma);
-        return new EvaluationReport
+            ["edge"] = MethodMetrics.Compute(edge, labels),
+            ["cloud"] = MethodMetrics.Compute(cloud, labels),
+        };
+        var centre = calibrator.Temper(edge);
+        if (calibrator.TemperatureFit is not null)
         {
-            Divergence = divergence.Name,
-            Epsilon = epsilon,
-            Threshold = unbounded ? null : gamma,
-            Unbounded = unbounded,
+            methods["tempered"] = MethodMetrics.Compute(centre, labels);
+        }
+
+        var report = new EvaluationReport
+        {
+            Artifact = artifact,
+            Method = calibrator.Name,
+            Output = CalibratedOutputNames.Name(calibrator.Output),
+            Temperature = calibrator.TemperatureFit?.Value,
             N = n,
             Classes = k,
-            Coverage = Coverage.FromScores(scores, gamma),
-            Methods = new MethodTable
-            {
-                Edge = MethodMetrics.Compute(edge, labels),
-                Cloud = MethodMetrics.Compute(cloud, labels),
-                Intersection = MethodMetrics.Compute(ProbabilityMatrix.FromProbabilities(intersection, k, "intersection"), labels),
-                MaximumEntropy = MethodMetrics.Compute(ProbabilityMatrix.FromProbabilities(maxent, k, "maxent"), labels),
-                Centroid = MethodMetrics.Compute(ProbabilityMatrix.FromProbabilities(centroid, k, "centroid"), labels),
-            },
+            Methods = methods,
+        };
+        if (calibrator.Predictor is not { } predictor)
+        {
+            progress?.Report(1.0);
+            return report;
+        }
+
+        var parts = ProgressSlice.Split(progress, k == 3 ? 4 : 3);
+        var sets = predictor.Describe(centre, LabelSetRule.IntervalDominance, cancellationToken, parts[0]);
+        methods["cdci-intersection"] = MethodMetrics.Compute(sets.Intersection, labels);
+        methods["cdci-maxent"] = MethodMetrics.Compute(predictor.Predict(centre, CredalOutput.MaximumEntropy, cancellationToken, parts[1]), labels);
+        methods["cdci-centroid"] = MethodMetrics.Compute(predictor.Predict(centre, CredalOutput.Centroid, cancellationToken, parts[2]), labels);
+        double? inefficiency = k == 3 ? predictor.VolumeFractions(centre, cancellationToken, parts[3]).Average(v => v.Value) : null;
+        double gamma = predictor.Gamma;
+        bool unbounded = double.IsPositiveInfinity(gamma);
+        return report with
+        {
+            Divergence = predictor.Divergence.Name,
+            Epsilon = calibrator.Epsilon,
+            Threshold = unbounded ? null : gamma,
+            Unbounded = unbounded,
+            Coverage = Coverage.FromScores(ConformalCalibrator.Scores(cloud, centre, predictor.Divergence), gamma),
             LabelSets = new LabelSetMetrics
             {
-                Coverage = Fraction(trueCovered),
-                CloudTop1Coverage = Fraction(cloudCovered),
-                MeanSize = sizes.Average(),
+                Coverage = Fraction(n, i => sets.Contains(i, labels[i])),
+                CloudTop1Coverage = Fraction(n, i => sets.Contains(i, cloud.ArgMax(i))),
+                MeanSize = Enumerable.Range(0, n).Average(sets.SetSize),
             },
-            Inefficiency = volumes?.Average(),
+            Inefficiency = inefficiency,
         };
     }
 
-    private static double Fraction(bool[] flags) => (double)flags.Count(f => f) / flags.Length;
+    private static double Fraction(int n, Func<int, bool> flag) => (double)Enumerable.Range(0, n).Count(flag) / n;
 }

@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Credal;
 
 namespace CredalDistill.Cli.Services;
@@ -6,7 +7,10 @@ namespace CredalDistill.Cli.Services;
 public static class OptionNames
 {
     /// <summary>Valid <c>--output</c> values, for help and messages.</summary>
-    public const string Outputs = "intersection, maxent, centroid, bounds, labels, all";
+    public const string Outputs = "tempered, intersection, maxent, centroid, bounds, labels, all";
+
+    /// <summary>Valid <c>calibrate --method</c> values, for help and messages.</summary>
+    public const string Methods = "cdci, distilled-ts, ts, distilled-ts+cdci, auto";
 
     /// <summary>Valid <c>--label-rule</c> values, for help and messages.</summary>
     public const string LabelRules = "interval, maximality";
@@ -16,6 +20,7 @@ public static class OptionNames
     {
         output = (value ?? string.Empty).Trim().ToLowerInvariant() switch
         {
+            "tempered" => PredictOutput.Tempered,
             "intersection" => PredictOutput.Intersection,
             "maxent" => PredictOutput.MaximumEntropy,
             "centroid" => PredictOutput.Centroid,
@@ -43,6 +48,27 @@ public static class OptionNames
                 return false;
         }
     }
+
+    /// <summary>The command-line spelling of an <c>--output</c> kind.</summary>
+    public static string Name(PredictOutput output) => output switch
+    {
+        PredictOutput.Tempered => "tempered",
+        PredictOutput.MaximumEntropy => "maxent",
+        PredictOutput.Centroid => "centroid",
+        PredictOutput.Bounds => "bounds",
+        PredictOutput.Labels => "labels",
+        PredictOutput.All => "all",
+        _ => "intersection",
+    };
+
+    /// <summary>The <c>--output</c> kind of an artifact's default output.</summary>
+    public static PredictOutput FromCalibrated(CalibratedOutput output) => output switch
+    {
+        CalibratedOutput.Tempered => PredictOutput.Tempered,
+        CalibratedOutput.MaximumEntropy => PredictOutput.MaximumEntropy,
+        CalibratedOutput.Centroid => PredictOutput.Centroid,
+        _ => PredictOutput.Intersection,
+    };
 
     /// <summary>True when <paramref name="output"/> has a text column, so it can only be written as CSV.</summary>
     public static bool HasText(PredictOutput output) => output is PredictOutput.Labels or PredictOutput.All;

@@ -3,6 +3,9 @@ namespace CredalDistill.Cli.Services;
 /// <summary>What <c>credal predict --output</c> writes.</summary>
 public enum PredictOutput
 {
+    /// <summary><c>tempered</c>: the tempered edge <c>softmax(z / T)</c>, columns <c>p_k</c> (the edge itself when the artifact does not temper).</summary>
+    Tempered,
+
     /// <summary><c>intersection</c>: the intersection probability, columns <c>p_0..p_{K-1}</c>.</summary>
     Intersection,
 

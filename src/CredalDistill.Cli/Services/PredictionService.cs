@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CredalDistill.Calibration;
 using CredalDistill.Cli.Formats;
 using CredalDistill.Credal;
 using CredalDistill.IO;
@@ -7,29 +8,35 @@ using CredalDistill.IO;
 namespace CredalDistill.Cli.Services;
 
 /// <summary>
-/// Run-time CD-CI as used by <c>credal predict</c>: computes the requested outputs row by row (in parallel chunks with
-/// progress), with exactly the per-row functions of <see cref="CredalPredictor"/> (so the results equal its batch
-/// methods, Monte Carlo streams included).
+/// Run time as used by <c>credal predict</c>: the requested outputs of a fitted calibrator, each a batch call of the core
+/// (<see cref="FittedCalibrator"/>, <see cref="CredalPredictor"/>) with cancellation and progress; credal outputs are computed
+/// around the calibrator's tempered edge (the edge itself for CD-CI).
 /// </summary>
 public static class PredictionService
 {
-    /// <summary>Label-set flags live on the stack up to this many classes and on the heap above.</summary>
-    internal const int MaxStackClasses = 1024;
-
     /// <summary>Computes the table for <paramref name="output"/>.</summary>
-    /// <param name="predictor">The calibrated predictor.</param>
+    /// <param name="calibrator">The fitted calibrator.</param>
     /// <param name="edge">Edge outputs.</param>
-    /// <param name="output">What to compute.</param>
+    /// <param name="output">What to compute; anything but <see cref="PredictOutput.Tempered"/> needs a set-valued calibrator.</param>
     /// <param name="rule">Label-set rule for <c>labels</c> and <c>all</c>.</param>
     /// <param name="progress">Receives the completed fraction.</param>
     /// <param name="cancellationToken">Interrupts the computation.</param>
     /// <param name="firstRow">Index of <paramref name="edge"/>'s first row in the whole input (seeds the Monte Carlo streams, so chunks give the results of one pass).</param>
-    public static PredictionTable Compute(CredalPredictor predictor, ProbabilityMatrix edge, PredictOutput output, LabelSetRule rule, IProgress<double>? progress = null, CancellationToken cancellationToken = default, int firstRow = 0)
+    /// <exception cref="InvalidOperationException">A credal output was asked of a point calibration.</exception>
+    public static PredictionTable Compute(FittedCalibrator calibrator, ProbabilityMatrix edge, PredictOutput output, LabelSetRule rule, IProgress<double>? progress = null, CancellationToken cancellationToken = default, int firstRow = 0)
     {
-        ArgumentNullException.ThrowIfNull(predictor);
+        ArgumentNullException.ThrowIfNull(calibrator);
         ArgumentNullException.ThrowIfNull(edge);
         int n = edge.Rows;
         int k = edge.Classes;
+        var centre = calibrator.Temper(edge);
+        if (output == PredictOutput.Tempered)
+        {
+            progress?.Report(1.0);
+            return new PredictionTable(n, Names("p", k), centre.ToArray(), null);
+        }
+
+        var predictor = calibrator.Predictor ?? throw new InvalidOperationException($"{calibrator.Name} is a point calibration; it has no credal sets.");
         switch (output)
         {
             case PredictOutput.Intersection:
@@ -42,58 +49,45 @@ public static class PredictionService
                     PredictOutput.Centroid => CredalOutput.Centroid,
                     _ => CredalOutput.Intersection,
                 };
-                var values = new double[n * k];
-                RowBatches.For(n, progress, i => predictor.Predict(edge.AsEdgeRow(i), kind, values.AsSpan(i * k, k), firstRow + i), cancellationToken);
-                return new PredictionTable(n, Names("p", k), values, null);
+                return new PredictionTable(n, Names("p", k), predictor.Predict(centre, kind, cancellationToken, progress, firstRow).ToArray(), null);
             }
 
             case PredictOutput.Bounds:
             {
+                var bounds = predictor.Bounds(centre, cancellationToken, progress);
                 var values = new double[n * 2 * k];
-                RowBatches.For(n, progress, i =>
+                for (int i = 0; i < n; i++)
                 {
-                    var row = values.AsSpan(i * 2 * k, 2 * k);
-                    predictor.Bounds(edge.AsEdgeRow(i), row[..k], row[k..]);
-                }, cancellationToken);
+                    bounds.LowerRow(i).CopyTo(values.AsSpan(i * 2 * k, k));
+                    bounds.UpperRow(i).CopyTo(values.AsSpan((i * 2 * k) + k, k));
+                }
+
                 return new PredictionTable(n, [.. Names("lower", k), .. Names("upper", k)], values, null);
             }
 
             case PredictOutput.Labels:
             {
-                var sets = new string[n];
-                RowBatches.For(n, progress, i =>
-                {
-                    Span<bool> members = k <= MaxStackClasses ? stackalloc bool[k] : new bool[k];
-                    predictor.LabelSet(edge.AsEdgeRow(i), rule, members);
-                    sets[i] = Join(members);
-                }, cancellationToken);
-                return new PredictionTable(n, [], [], sets);
+                var flags = predictor.LabelSets(centre, rule, cancellationToken, progress);
+                return new PredictionTable(n, [], [], [.. Enumerable.Range(0, n).Select(i => Join(flags.AsSpan(i * k, k)))]);
             }
 
             case PredictOutput.All:
             {
+                var parts = ProgressSlice.Split(progress, 2);
+                var sets = predictor.Describe(centre, rule, cancellationToken, parts[0]);
+                var maxent = predictor.Predict(centre, CredalOutput.MaximumEntropy, cancellationToken, parts[1], firstRow);
                 int width = 4 * k;
                 var values = new double[n * width];
-                var sets = new string[n];
-                RowBatches.For(n, progress, i =>
+                for (int i = 0; i < n; i++)
                 {
                     var row = values.AsSpan(i * width, width);
-                    var p = edge.AsEdgeRow(i);
-                    predictor.BoundsAndIntersection(p, row[..k], row[k..(2 * k)], row[(2 * k)..(3 * k)]);
-                    predictor.Predict(p, CredalOutput.MaximumEntropy, row[(3 * k)..], firstRow + i);
-                    Span<bool> members = k <= MaxStackClasses ? stackalloc bool[k] : new bool[k];
-                    if (rule == LabelSetRule.Maximality)
-                    {
-                        predictor.LabelSet(p, rule, members);
-                    }
-                    else
-                    {
-                        LabelSets.IntervalDominance(row[..k], row[k..(2 * k)], members);
-                    }
+                    sets.Bounds.LowerRow(i).CopyTo(row[..k]);
+                    sets.Bounds.UpperRow(i).CopyTo(row[k..(2 * k)]);
+                    sets.Intersection.Row(i).CopyTo(row[(2 * k)..(3 * k)]);
+                    maxent.Row(i).CopyTo(row[(3 * k)..]);
+                }
 
-                    sets[i] = Join(members);
-                }, cancellationToken);
-                return new PredictionTable(n, [.. Names("lower", k), .. Names("upper", k), .. Names("ip", k), .. Names("maxent", k)], values, sets);
+                return new PredictionTable(n, [.. Names("lower", k), .. Names("upper", k), .. Names("ip", k), .. Names("maxent", k)], values, [.. Enumerable.Range(0, n).Select(i => Join(sets.LabelSets.AsSpan(i * k, k)))]);
             }
 
             default:
@@ -106,7 +100,7 @@ public static class PredictionService
     /// <see cref="Compute"/>, append it to the output), so memory is bounded by one chunk whatever the number of rows;
     /// the output is written atomically and appears only when every row is done.
     /// </summary>
-    /// <param name="predictor">The calibrated predictor.</param>
+    /// <param name="calibrator">The fitted calibrator (from the artifact).</param>
     /// <param name="edge">Edge outputs, read chunk by chunk.</param>
     /// <param name="outPath">Destination (<c>.csv</c>, <c>.npy</c> or <c>.parquet</c>).</param>
     /// <param name="output">What to compute.</param>
@@ -115,7 +109,7 @@ public static class PredictionService
     /// <param name="cancellationToken">Interrupts the computation; nothing is written then.</param>
     /// <returns>The shape of the table written.</returns>
     /// <exception cref="DataFormatException">A bad row (file, line/row, column) or no data rows.</exception>
-    public static (long Rows, int Columns) Stream(CredalPredictor predictor, ProbabilityMatrixReader edge, string outPath, PredictOutput output, LabelSetRule rule, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    public static (long Rows, int Columns) Stream(FittedCalibrator calibrator, ProbabilityMatrixReader edge, string outPath, PredictOutput output, LabelSetRule rule, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(edge);
         MatrixWriter? writer = null;
@@ -125,16 +119,15 @@ public static class PredictionService
             while (edge.ReadChunk() is { } chunk)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                long done = edge.FirstRow;
-                var chunkProgress = progress is null || total is not int t ? null : new Progress(f => progress.Report((done + (f * chunk.Rows)) / t));
-                var table = Compute(predictor, chunk, output, rule, chunkProgress, cancellationToken, checked((int)edge.FirstRow));
+                var chunkProgress = total is int t ? new ProgressSlice(progress, (double)edge.FirstRow / t, (double)chunk.Rows / t) : null;
+                var table = Compute(calibrator, chunk, output, rule, chunkProgress, cancellationToken, checked((int)edge.FirstRow));
                 writer ??= MatrixFiles.CreateWriter(outPath, table.NumericHeader, table.Sets is null ? null : PredictionTable.SetColumn);
                 table.WriteTo(writer);
             }
 
             if (writer is null)
             {
-                throw edge.Reader.Header is null ? new DataFormatException(edge.Reader.FilePath, "no data rows") : new DataFormatException(edge.Reader.FilePath, "a header but no data rows");
+                throw new DataFormatException(edge.Reader.FilePath, edge.Reader.Header is null ? "no data rows" : "a header but no data rows");
             }
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -170,10 +163,4 @@ public static class PredictionService
     /// <summary><c>prefix_0 .. prefix_{K-1}</c>.</summary>
     public static string[] Names(string prefix, int classes)
         => [.. Enumerable.Range(0, classes).Select(k => prefix + "_" + k.ToString(CultureInfo.InvariantCulture))];
-
-    /// <summary>Reports synchronously (unlike <see cref="Progress{T}"/>, which posts to the thread pool).</summary>
-    private sealed class Progress(Action<double> report) : IProgress<double>
-    {
-        public void Report(double value) => report(value);
-    }
 }

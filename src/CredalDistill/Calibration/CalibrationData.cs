@@ -60,25 +60,6 @@ public sealed class CalibrationData
     /// <summary>Number of classes <c>K</c>.</summary>
     public int Classes => Edge.Classes;
 
-    /// <summary>The rows selected by <paramref name="indices"/> (cloud, edge and labels; features are not carried over).</summary>
-    internal CalibrationData Select(int[] indices)
-    {
-        ReadOnlyMemory<int> labels = default;
-        if (HasLabels)
-        {
-            var all = Labels.Span;
-            var picked = new int[indices.Length];
-            for (int i = 0; i < indices.Length; i++)
-            {
-                picked[i] = all[indices[i]];
-            }
-
-            labels = picked;
-        }
-
-        return new CalibrationData(Cloud.Select(indices), Edge.Select(indices), labels);
-    }
-
     /// <summary>Throws when the set has fewer than <paramref name="minimum"/> rows, naming the calibrator.</summary>
     internal void RequireRows(int minimum, string calibrator, string why)
     {

@@ -1,7 +1,6 @@
 using CredalDistill.Conformal;
 using CredalDistill.Credal;
 using CredalDistill.IO;
-using CredalDistill.Numerics;
 using CredalDistill.Validation;
 
 namespace CredalDistill.Calibration;
@@ -75,14 +74,7 @@ public abstract class FittedCalibrator
     /// <param name="edge">Edge outputs, <c>n x K</c>.</param>
     /// <param name="cancellationToken">Interrupts the computation.</param>
     /// <param name="progress">Receives the completed fraction, or null.</param>
-    public virtual ProbabilityMatrix Calibrate(ProbabilityMatrix edge, CancellationToken cancellationToken = default, IProgress<double>? progress = null)
-    {
-        CheckEdge(edge);
-        int k = Classes;
-        var result = new double[edge.Rows * k];
-        ParallelRows.For(edge.Rows, -1, i => Calibrate(edge.AsEdgeRow(i), result.AsSpan(i * k, k), i), cancellationToken, progress);
-        return ProbabilityMatrix.WrapProbabilities(result, k);
-    }
+    public abstract ProbabilityMatrix Calibrate(ProbabilityMatrix edge, CancellationToken cancellationToken = default, IProgress<double>? progress = null);
 
     /// <summary>The calibrated distribution of every row given row-major last-layer features (<c>n x d</c>); methods that read edge outputs ignore them.</summary>
     public virtual ProbabilityMatrix Calibrate(ProbabilityMatrix edge, ReadOnlyMemory<double> features, CancellationToken cancellationToken = default, IProgress<double>? progress = null)

@@ -1,0 +1,277 @@
+using System.Text.Json;
+using CredalDistill.Baselines;
+using CredalDistill.Calibration;
+using CredalDistill.Credal;
+using CredalDistill.IO;
+using CredalDistill.Metrics;
+
+namespace CredalDistill.Cli.Tests;
+
+/// <summary><c>calibrate --method</c> for every method, round-tripped through <c>predict</c> and <c>evaluate</c>, against the core API.</summary>
+public sealed class CalibrationMethodTests : IDisposable
+{
+    private const int K = 3;
+    private readonly TempDirectory _dir = new();
+    private readonly ProbabilityMatrix _calCloud;
+    private readonly ProbabilityMatrix _calEdge;
+    private readonly ProbabilityMatrix _testCloud;
+    private readonly ProbabilityMatrix _testEdge;
+    private readonly int[] _calLabels;
+    private readonly int[] _testLabels;
+
+    public CalibrationMethodTests()
+    {
+        var (cc, ce, cl) = TempDirectory.Synthetic(120, K, seed: 21);
+        var (tc, te, tl) = TempDirectory.Synthetic(60, K, seed: 22);
+        _dir.WriteMatrix("cal_cloud.csv", cc, K);
+        _dir.WriteMatrix("cal_edge.csv", ce, K);
+        _dir.WriteLabels("cal_labels.csv", cl);
+        _dir.WriteMatrix("test_cloud.csv", tc, K);
+        _dir.WriteMatrix("test_edge.csv", te, K);
+        _dir.WriteLabels("test_labels.csv", tl);
+        _calCloud = MatrixFile.ReadProbabilities(_dir["cal_cloud.csv"]);
+        _calEdge = MatrixFile.ReadProbabilities(_dir["cal_edge.csv"]);
+        _testCloud = MatrixFile.ReadProbabilities(_dir["test_cloud.csv"]);
+        _testEdge = MatrixFile.ReadProbabilities(_dir["test_edge.csv"]);
+        _calLabels = cl;
+        _testLabels = tl;
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private static void AssertOk(CliRun run) => Assert.True(run.ExitCode == 0, run.ToString());
+
+    private CliRun Calibrate(string output, params string[] extra)
+        => CliRun.Invoke([.. new[] { "calibrate", "--cloud", _dir["cal_cloud.csv"], "--edge", _dir["cal_edge.csv"], "--out", _dir[output] }, .. extra]);
+
+    private CliRun Predict(string artifact, string output, params string[] extra)
+        => CliRun.Invoke([.. new[] { "predict", "--calibration", _dir[artifact], "--edge", _dir["test_edge.csv"], "--out", _dir[output] }, .. extra]);
+
+    private JsonElement Evaluate(string json, params string[] artifacts)
+    {
+        var args = new List<string> { "evaluate", "--edge", _dir["test_edge.csv"], "--cloud", _dir["test_cloud.csv"], "--labels", _dir["test_labels.csv"], "--json", _dir[json] };
+        foreach (string a in artifacts)
+        {
+            args.AddRange(["--calibration", _dir[a]]);
+        }
+
+        var run = CliRun.Invoke([.. args]);
+        AssertOk(run);
+        return JsonDocument.Parse(File.ReadAllBytes(_dir[json])).RootElement.Clone();
+    }
+
+    private static void AssertMetrics(JsonElement m, ProbabilityMatrix p, int[] labels)
+    {
+        Assert.Equal(Accuracy.Compute(p, labels), m.GetProperty("accuracy").GetDouble());
+        Assert.Equal(ExpectedCalibrationError.Compute(p, labels), m.GetProperty("ece").GetDouble());
+        Assert.Equal(NegativeLogLikelihood.Compute(p, labels), m.GetProperty("nll").GetDouble());
+        Assert.Equal(BrierScore.Compute(p, labels), m.GetProperty("brier").GetDouble());
+    }
+
+    [Fact]
+    public void Distilled_ts_round_trips_through_predict_and_evaluate()
+    {
+        AssertOk(Calibrate("dts.json", "--method", "distilled-ts"));
+        var artifact = CalibrationArtifact.Load(_dir["dts.json"]);
+        var expected = new DistilledTemperatureCalibrator().Fit(new CalibrationData(_calCloud, _calEdge));
+        Assert.Equal(("distilled-ts", CalibratedOutput.Tempered, false), (artifact.Method, artifact.Output, artifact.HasThreshold));
+        Assert.Equal(expected.TemperatureFit, artifact.Temperature);
+        Assert.Equal(DistilledTemperatureScaling.Fit(_calCloud, _calEdge).Temperature, artifact.Temperature!.Value);
+
+        // predict writes the tempered edge probabilities by default.
+        AssertOk(Predict("dts.json", "dts.csv"));
+        var written = MatrixFile.Read(_dir["dts.csv"]);
+        Assert.Equal(["p_0", "p_1", "p_2"], written.Header);
+        Assert.Equal(expected.Calibrate(_testEdge).ToArray(), written.Data);
+
+        var root = Evaluate("dts-report.json", "dts.json");
+        Assert.Equal("distilled-ts", root.GetProperty("method").GetString());
+        Assert.Equal(artifact.Temperature.Value, root.GetProperty("temperature").GetDouble());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("threshold").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("coverage").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("labelSets").ValueKind);
+        var methods = root.GetProperty("methods");
+        Assert.Equal(["edge", "cloud", "tempered"], methods.EnumerateObject().Select(p => p.Name));
+        AssertMetrics(methods.GetProperty("tempered"), expected.Calibrate(_testEdge), _testLabels);
+        AssertMetrics(methods.GetProperty("edge"), _testEdge, _testLabels);
+    }
+
+    [Theory]
+    [InlineData("nll", TemperatureObjective.NegativeLogLikelihood)]
+    [InlineData("ece", TemperatureObjective.ExpectedCalibrationError)]
+    public void Ts_needs_labels_and_round_trips(string objective, TemperatureObjective expectedObjective)
+    {
+        var missing = Calibrate("ts.json", "--method", "ts");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("--method ts needs --labels", missing.Stderr);
+        Assert.False(File.Exists(_dir["ts.json"]));
+
+        AssertOk(Calibrate("ts.json", "--method", "ts", "--labels", _dir["cal_labels.csv"], "--ts-objective", objective));
+        var artifact = CalibrationArtifact.Load(_dir["ts.json"]);
+        var expected = new TemperatureScalingCalibrator { Objective = expectedObjective }.Fit(new CalibrationData(_calCloud, _calEdge, _calLabels));
+        Assert.Equal(("ts", objective), (artifact.Method, artifact.Temperature!.Objective));
+        Assert.Equal(expected.Temperature, artifact.Temperature.Value);
+
+        AssertOk(Predict("ts.json", "ts.npy", "--output", "tempered"));
+        Assert.Equal(expected.Calibrate(_testEdge).ToArray(), MatrixFile.Read(_dir["ts.npy"]).Data);
+        var root = Evaluate("ts-report.json", "ts.json");
+        AssertMetrics(root.GetProperty("methods").GetProperty("tempered"), expected.Calibrate(_testEdge), _testLabels);
+    }
+
+    [Theory]
+    [InlineData("bounds")]
+    [InlineData("labels")]
+    [InlineData("intersection")]
+    public void Asking_a_point_artifact_for_credal_outputs_is_a_usage_error(string output)
+    {
+        AssertOk(Calibrate("dts.json", "--method", "distilled-ts"));
+        var run = Predict("dts.json", "x.csv", "--output", output);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("dts.json is a point calibration (method distilled-ts)", run.Stderr);
+        Assert.Contains("use --output tempered", run.Stderr);
+        Assert.False(File.Exists(_dir["x.csv"]));
+    }
+
+    [Fact]
+    public void Two_stage_records_both_stages_and_predicts_around_the_tempered_edge()
+    {
+        AssertOk(Calibrate("two.json", "--method", "distilled-ts+cdci", "--epsilon", "0.2", "--divergence", "hellinger"));
+        var artifact = CalibrationArtifact.Load(_dir["two.json"]);
+        var expected = new TwoStageCalibrator { Divergence = Divergences.Divergence.Parse("hellinger"), Epsilon = 0.2 }.Fit(new CalibrationData(_calCloud, _calEdge));
+        Assert.Equal("distilled-ts+cdci", artifact.Method);
+        Assert.Equal(expected.TemperatureFit, artifact.Temperature);
+        Assert.Equal(expected.Predictor!.Gamma, artifact.Threshold);
+        Assert.Equal(60, artifact.N);
+        Assert.Equal("fixed", artifact.Selection!.Mode);
+
+        AssertOk(Predict("two.json", "two.csv"));
+        Assert.Equal(expected.Calibrate(_testEdge).ToArray(), MatrixFile.Read(_dir["two.csv"]).Data);
+        AssertOk(Predict("two.json", "all.csv", "--output", "all"));
+        var sets = expected.Describe(_testEdge);
+        AssertOk(Predict("two.json", "bounds.npy", "--output", "bounds"));
+        var bounds = MatrixFile.Read(_dir["bounds.npy"]).Data;
+        for (int i = 0; i < _testEdge.Rows; i++)
+        {
+            Assert.Equal(sets.Bounds.LowerRow(i).ToArray(), bounds.AsSpan(i * 2 * K, K).ToArray());
+            Assert.Equal(sets.Bounds.UpperRow(i).ToArray(), bounds.AsSpan((i * 2 * K) + K, K).ToArray());
+        }
+
+        var root = Evaluate("two-report.json", "two.json");
+        var centre = expected.Temper(_testEdge);
+        Assert.Equal(Coverage.Compute(_testCloud, centre, expected.Predictor.Gamma, expected.Predictor.Divergence), root.GetProperty("coverage").GetDouble());
+        Assert.Equal(["edge", "cloud", "tempered", "cdci-intersection", "cdci-maxent", "cdci-centroid"], root.GetProperty("methods").EnumerateObject().Select(p => p.Name));
+        AssertMetrics(root.GetProperty("methods").GetProperty("cdci-intersection"), sets.Intersection, _testLabels);
+    }
+
+    [Fact]
+    public void Auto_is_recorded_with_every_candidate_and_applies()
+    {
+        var run = Calibrate("auto.json", "--method", "auto");
+        AssertOk(run);
+        Assert.Contains("auto: ", run.Stdout);
+        var artifact = CalibrationArtifact.Load(_dir["auto.json"]);
+        var expected = new AutoCalibrator().Fit(new CalibrationData(_calCloud, _calEdge));
+        Assert.Equal("auto", artifact.Method);
+        var auto = artifact.Auto!;
+        Assert.Equal(1 + (7 * 9 * 2) + 1, auto.Candidates.Count);
+        Assert.Equal(expected.Auto!.Candidates, auto.Candidates);
+        Assert.Equal(auto.Candidates.Min(c => c.Score), auto.Winner.Score);
+        Assert.True(artifact.HasThreshold);
+        Assert.Equal(expected.Predictor!.Gamma, artifact.Threshold);
+        Assert.Contains(auto.Winner.Method, run.Stdout);
+
+        AssertOk(Predict("auto.json", "auto.csv"));
+        Assert.Equal(expected.Calibrate(_testEdge).ToArray(), MatrixFile.Read(_dir["auto.csv"]).Data);
+        AssertOk(Predict("auto.json", "labels.csv", "--output", "labels"));
+        var root = Evaluate("auto-report.json", "auto.json");
+        Assert.Equal("auto", root.GetProperty("method").GetString());
+        Assert.Equal(JsonValueKind.Number, root.GetProperty("coverage").ValueKind);
+    }
+
+    [Fact]
+    public void Cdci_with_label_free_choice_records_the_grid()
+    {
+        AssertOk(Calibrate("cd.json", "--epsilon", "auto", "--divergence", "auto", "--select-for", "maxent"));
+        var artifact = CalibrationArtifact.Load(_dir["cd.json"]);
+        var s = artifact.Selection!;
+        Assert.Equal(("auto", "maxent", 7, 9, 2), (s.Mode, s.Output, s.Divergences.Count, s.Epsilons.Count, s.Folds!.Value));
+        Assert.Equal(CalibratedOutput.MaximumEntropy, artifact.Output);
+        Assert.Contains(artifact.Divergence, s.Divergences);
+    }
+
+    [Fact]
+    public void Evaluate_compares_three_artifacts_in_one_table()
+    {
+        AssertOk(Calibrate("a.json"));
+        AssertOk(Calibrate("b.json", "--method", "distilled-ts"));
+        AssertOk(Calibrate("c.json", "--method", "distilled-ts+cdci"));
+        var args = new[] { "evaluate", "--calibration", _dir["a.json"], "--calibration", _dir["b.json"], "--calibration", _dir["c.json"], "--edge", _dir["test_edge.csv"], "--cloud", _dir["test_cloud.csv"], "--labels", _dir["test_labels.csv"], "--json", _dir["compare.json"] };
+        var run = CliRun.Invoke(args);
+        AssertOk(run);
+        Assert.Single(run.Stdout.Split('\n'), line => line.Contains("accuracy", StringComparison.Ordinal) && line.Contains("Brier", StringComparison.Ordinal));
+        foreach (string row in new[] { "a.json: cdci-intersection", "b.json: tempered", "c.json: tempered", "c.json: cdci-centroid" })
+        {
+            Assert.Contains(row, run.Stdout);
+        }
+
+        var root = JsonDocument.Parse(File.ReadAllBytes(_dir["compare.json"])).RootElement;
+        Assert.Equal(["n", "classes", "calibrations"], root.EnumerateObject().Select(p => p.Name));
+        var entries = root.GetProperty("calibrations").EnumerateArray().ToArray();
+        Assert.Equal(["cdci", "distilled-ts", "distilled-ts+cdci"], entries.Select(e => e.GetProperty("method").GetString()));
+        Assert.Equal(_dir["b.json"], entries[1].GetProperty("artifact").GetString());
+
+        // Each entry equals the single-artifact report of the same file.
+        var single = Evaluate("single-c.json", "c.json");
+        Assert.Equal(JsonSerializer.Serialize(single.GetProperty("methods")), JsonSerializer.Serialize(entries[2].GetProperty("methods")));
+        Assert.Equal(single.GetProperty("coverage").GetDouble(), entries[2].GetProperty("coverage").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("unknown method", 2, "--method", "platt")]
+    [InlineData("labels without ts", 2, "--method", "cdci", "--labels", "LABELS")]
+    [InlineData("auto eps with two-stage", 2, "--method", "distilled-ts+cdci", "--epsilon", "auto")]
+    [InlineData("auto divergence with auto", 2, "--method", "auto", "--divergence", "auto")]
+    [InlineData("bad objective", 2, "--method", "ts", "--labels", "LABELS", "--ts-objective", "brier")]
+    [InlineData("short labels", 3, "--method", "ts", "--labels", "SHORT")]
+    public void Calibrate_errors_have_exit_codes(string why, int code, params string[] extra)
+    {
+        _dir.WriteLabels("short.csv", [0, 1, 2]);
+        var args = extra.Select(a => a switch { "LABELS" => _dir["cal_labels.csv"], "SHORT" => _dir["short.csv"], _ => a }).ToArray();
+        var run = Calibrate("err.json", args);
+        Assert.True(code == run.ExitCode, why + ": " + run);
+        Assert.False(File.Exists(_dir["err.json"]));
+    }
+
+    [Fact]
+    public void Auto_on_too_few_rows_is_bad_data()
+    {
+        var (cc, ce, _) = TempDirectory.Synthetic(3, K, seed: 5);
+        _dir.WriteMatrix("tiny_cloud.csv", cc, K);
+        _dir.WriteMatrix("tiny_edge.csv", ce, K);
+        var run = CliRun.Invoke("calibrate", "--cloud", _dir["tiny_cloud.csv"], "--edge", _dir["tiny_edge.csv"], "--method", "auto", "--out", _dir["tiny.json"]);
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("tiny_edge.csv: --method auto needs at least 4 calibration rows for its cross-fitting; got 3", run.Stderr);
+    }
+
+    [Fact]
+    public void Compared_artifacts_must_share_the_classes()
+    {
+        AssertOk(Calibrate("a.json"));
+        var (cc, ce, _) = TempDirectory.Synthetic(50, 4, seed: 6);
+        _dir.WriteMatrix("c4.csv", cc, 4);
+        _dir.WriteMatrix("e4.csv", ce, 4);
+        AssertOk(CliRun.Invoke("calibrate", "--cloud", _dir["c4.csv"], "--edge", _dir["e4.csv"], "--out", _dir["four.json"]));
+        var run = CliRun.Invoke("evaluate", "--calibration", _dir["a.json"], "--calibration", _dir["four.json"], "--edge", _dir["test_edge.csv"], "--cloud", _dir["test_cloud.csv"], "--labels", _dir["test_labels.csv"]);
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("four.json: is for 4 classes, but a.json is for 3", run.Stderr);
+    }
+
+    [Fact]
+    public void Export_refuses_tempering_artifacts()
+    {
+        AssertOk(Calibrate("two.json", "--method", "distilled-ts+cdci"));
+        var run = CliRun.Invoke("export", "--model", _dir["edge.onnx"], "--calibration", _dir["two.json"], "--out", _dir["out.onnx"]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("two.json (method distilled-ts+cdci) tempers the edge; export supports CD-CI artifacts", run.Stderr);
+    }
+}
