@@ -12,7 +12,10 @@ namespace CredalDistill.Experiments;
 /// </summary>
 public static class CostProbe
 {
-    /// <summary>Returns method identifier (or family prefix) to microseconds per input.</summary>
+    /// <summary>The cost-table key of the edge model's own latency (not a method).</summary>
+    public const string EdgeModel = "edge-model";
+
+    /// <summary>Returns the <see cref="MethodKey.Id"/> of each measured <see cref="MethodKey.CostFamily"/> (and <see cref="EdgeModel"/>) to microseconds per input.</summary>
     public static Dictionary<string, double> Measure(TaskOutputs task, ExperimentRunner runner, ExperimentOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -29,20 +32,20 @@ public static class CostProbe
 
         var costs = new Dictionary<string, double>
         {
-            ["edge"] = 0.0,
-            ["cloud"] = task.CloudMicroseconds,
-            ["edge-model"] = task.EdgeMicroseconds,
+            [MethodKey.Edge.Id] = 0.0,
+            [MethodKey.Cloud.Id] = task.CloudMicroseconds,
+            [EdgeModel] = task.EdgeMicroseconds,
         };
         var probs = new double[k];
         var ts = new TemperatureScaling(1.5);
         double Time(int n, Action<int> body) => CostProbe.Time(n, body, cancellationToken);
-        costs["edge-ts"] = Time(rows, i => ts.Apply(logits.AsSpan(i * k, k), probs));
+        costs[MethodKey.DistilledTs.CostFamily.Id] = Time(rows, i => ts.Apply(logits.AsSpan(i * k, k), probs));
         var labels = task.Labels[..Math.Min(1000, task.Count)];
         var laplaceFeatures = task.EdgeFeatures.AsSpan(0, labels.Length * d).ToArray();
-        foreach (var (kind, name) in new[] { (LastLayerLaplaceKind.Diagonal, "laplace-diag"), (LastLayerLaplaceKind.KroneckerFactored, "laplace-kfac"), (LastLayerLaplaceKind.Full, "laplace-full") })
+        foreach (var kind in new[] { LastLayerLaplaceKind.Diagonal, LastLayerLaplaceKind.KroneckerFactored, LastLayerLaplaceKind.Full })
         {
             var laplace = LastLayerLaplace.FitWithPriorPrecision(kind, laplaceFeatures, d, task.LastLayer.Weight, task.LastLayer.Bias, 1.0);
-            costs[name] = Time(rows, i => laplace.Predict(features.AsSpan(i * d, d), probs));
+            costs[MethodKey.LastLayerLaplace(kind).CostFamily.Id] = Time(rows, i => laplace.Predict(features.AsSpan(i * d, d), probs));
         }
 
         var cal = plan.Calibration;
@@ -51,10 +54,11 @@ public static class CostProbe
             var divergence = Divergence.Parse(name);
             var threshold = ConformalCalibrator.Calibrate(task.Cloud.Select(cal), task.Edge.Select(cal), 0.1, divergence);
             var predictor = new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1, MonteCarlo = new MonteCarloOptions(options.CentroidSamples, 100, 1) });
-            costs[$"cdci/{name}/intersection"] = Time(rows, i => predictor.Predict(edge.AsEdgeRow(i), CredalOutput.Intersection, probs));
+            string Family(MethodOutput output) => MethodKey.Cdci(name, 0.1, output).CostFamily.Id;
+            costs[Family(MethodOutput.Intersection)] = Time(rows, i => predictor.Predict(edge.AsEdgeRow(i), CredalOutput.Intersection, probs));
             int heavyRows = divergence is KullbackLeibler or TotalVariation ? rows : Math.Min(rows, 100);
-            costs[$"cdci/{name}/maxent"] = Time(heavyRows, i => predictor.Predict(edge.AsEdgeRow(i), CredalOutput.MaximumEntropy, probs));
-            costs[$"cdci/{name}/centroid"] = Time(Math.Min(rows, k == 3 ? 200 : 20), i => predictor.Predict(edge.AsEdgeRow(i), CredalOutput.Centroid, probs, i));
+            costs[Family(MethodOutput.MaximumEntropy)] = Time(heavyRows, i => predictor.Predict(edge.AsEdgeRow(i), CredalOutput.MaximumEntropy, probs));
+            costs[Family(MethodOutput.Centroid)] = Time(Math.Min(rows, k == 3 ? 200 : 20), i => predictor.Predict(edge.AsEdgeRow(i), CredalOutput.Centroid, probs, i));
         }
 
         return costs;

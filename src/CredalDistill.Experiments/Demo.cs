@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CredalDistill.Baselines;
 using CredalDistill.IO;
 
 namespace CredalDistill.Experiments;
@@ -20,11 +21,13 @@ public sealed record DemoTask(TaskResult Task, double EdgeMicroseconds, double C
 public static class Demo
 {
     /// <summary>Rows of the demo table, in order.</summary>
-    public static IReadOnlyList<string> Rows(string divergence, double epsilon)
-    {
-        string e = ExperimentRunner.Format(epsilon);
-        return ["edge", "cloud", "cloud-ts-ece", "edge-ts-ece", "distilled-ts", "laplace-diag", $"cdci/{divergence}/{e}/intersection", $"cdci/{divergence}/{e}/maxent", $"cdci/{divergence}/{e}/centroid", "cdci-auto/kl/intersection", "cdci-auto/joint/intersection"];
-    }
+    public static IReadOnlyList<MethodKey> Rows(string divergence, double epsilon) =>
+    [
+        MethodKey.Edge, MethodKey.Cloud, MethodKey.CloudTs(TemperatureObjective.ExpectedCalibrationError), MethodKey.EdgeTs(TemperatureObjective.ExpectedCalibrationError),
+        MethodKey.DistilledTs, MethodKey.LastLayerLaplace(LastLayerLaplaceKind.Diagonal),
+        MethodKey.Cdci(divergence, epsilon, MethodOutput.Intersection), MethodKey.Cdci(divergence, epsilon, MethodOutput.MaximumEntropy), MethodKey.Cdci(divergence, epsilon, MethodOutput.Centroid),
+        .. ExperimentRunner.AutoRows,
+    ];
 
     /// <summary>Runs the demo and writes the report folder.</summary>
     /// <param name="repositoryRoot">Folder holding data/ and models/.</param>
@@ -70,8 +73,8 @@ public static class Demo
                 Classes = task.Classes,
                 Inputs = outputs.Count,
                 TestInputs = outputs.Count - options.CalibrationSize - options.LabeledSize,
-                Methods = records.GroupBy(r => r.Method).ToDictionary(g => g.Key, g => MethodSummary.From(g.Key, g), StringComparer.Ordinal),
-                CostMicroseconds = new Dictionary<string, double> { ["edge-model"] = outputs.EdgeMicroseconds, ["cloud"] = outputs.CloudMicroseconds },
+                Methods = MethodSummary.ByMethod(records),
+                CostMicroseconds = new Dictionary<string, double> { [CostProbe.EdgeModel] = outputs.EdgeMicroseconds, [MethodKey.Cloud.Id] = outputs.CloudMicroseconds },
             };
             progress($"{task.Name}: figures", start + (0.8 / tasks.Count));
             ExperimentFigures.Write(outputs, result, runner, options, staged.Stage("figures"), sweeps: false, cancellationToken);
@@ -115,14 +118,14 @@ public static class Demo
             sb.AppendLine();
             sb.AppendLine("| method | accuracy | ECE | NLL | Brier | coverage | set size |");
             sb.AppendLine("|---|---|---|---|---|---|---|");
-            foreach (string id in Rows(divergence, epsilon))
+            foreach (var key in Rows(divergence, epsilon))
             {
-                if (task[id] is not { } m)
+                if (task[key] is not { } m)
                 {
                     continue;
                 }
 
-                sb.AppendLine(string.Create(inv, $"| {MethodNames.Display(id)} | {100 * m.Mean("accuracy"):F2} | {100 * m.Mean("ece"):F2} | {m.Mean("nll"):F3} | {m.Mean("brier"):F3} | {Optional(m.Mean("coverage"))} | {Optional(m.Mean("set-size"))} |"));
+                sb.AppendLine(string.Create(inv, $"| {key.Display} | {100 * m.Mean("accuracy"):F2} | {100 * m.Mean("ece"):F2} | {m.Mean("nll"):F3} | {m.Mean("brier"):F3} | {Optional(m.Mean("coverage"))} | {Optional(m.Mean("set-size"))} |"));
             }
         }
 
@@ -135,11 +138,11 @@ public static class Demo
             sb.AppendLine();
             sb.AppendLine("| method | accuracy | ECE | NLL | Brier | coverage | set size |");
             sb.AppendLine("|---|---|---|---|---|---|---|");
-            foreach (string id in RegimeRunner.Methods)
+            foreach (var key in RegimeRunner.Methods)
             {
-                if (regime[id] is { } m)
+                if (regime[key] is { } m)
                 {
-                    sb.AppendLine(string.Create(inv, $"| `{id}` | {100 * m.Mean("accuracy"):F2} | {100 * m.Mean("ece"):F2} | {m.Mean("nll"):F3} | {m.Mean("brier"):F3} | {Optional(m.Mean("coverage"))} | {Optional(m.Mean("set-size"))} |"));
+                    sb.AppendLine(string.Create(inv, $"| `{key.Id}` | {100 * m.Mean("accuracy"):F2} | {100 * m.Mean("ece"):F2} | {m.Mean("nll"):F3} | {m.Mean("brier"):F3} | {Optional(m.Mean("coverage"))} | {Optional(m.Mean("set-size"))} |"));
                 }
             }
         }

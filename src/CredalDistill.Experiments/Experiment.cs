@@ -47,7 +47,7 @@ public static class Experiment
             }, cancellationToken);
             progress($"{task.Name}: measuring costs", start + (0.9 * span));
             var costs = CostProbe.Measure(outputs, runner, options, cancellationToken);
-            var methods = records.GroupBy(r => r.Method).ToDictionary(g => g.Key, g => MethodSummary.From(g.Key, g), StringComparer.Ordinal);
+            var methods = MethodSummary.ByMethod(records);
             var result = new TaskResult
             {
                 Task = task.Name,

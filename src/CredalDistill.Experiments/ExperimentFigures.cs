@@ -1,3 +1,4 @@
+using CredalDistill.Baselines;
 using CredalDistill.Conformal;
 using CredalDistill.Credal;
 using CredalDistill.Divergences;
@@ -29,16 +30,20 @@ public static class ExperimentFigures
         string divergenceName = options.Divergences[0];
         var divergence = Divergence.Parse(divergenceName);
         double eps = options.Epsilons.Contains(0.1) ? 0.1 : options.Epsilons[0];
-        string prefix = $"cdci/{divergenceName}/{ExperimentRunner.Format(eps)}";
-        string[] ids = ["edge", "cloud-ts-ece", "edge-ts-ece", "distilled-ts", "laplace-diag", $"{prefix}/intersection", $"{prefix}/maxent"];
-        var outputs = ids.Where(runner.SplitZeroOutputs.ContainsKey).Select(id => (Id: id, Output: runner.SplitZeroOutputs[id])).ToList();
-        foreach (var (id, output) in outputs)
+        MethodKey[] keys =
+        [
+            MethodKey.Edge, MethodKey.CloudTs(TemperatureObjective.ExpectedCalibrationError), MethodKey.EdgeTs(TemperatureObjective.ExpectedCalibrationError),
+            MethodKey.DistilledTs, MethodKey.LastLayerLaplace(LastLayerLaplaceKind.Diagonal),
+            MethodKey.Cdci(divergenceName, eps, MethodOutput.Intersection), MethodKey.Cdci(divergenceName, eps, MethodOutput.MaximumEntropy),
+        ];
+        var outputs = keys.Where(runner.SplitZeroOutputs.ContainsKey).Select(key => (Key: key, Output: runner.SplitZeroOutputs[key])).ToList();
+        foreach (var (key, output) in outputs)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string file = $"reliability-{name}-{id.Replace('/', '-')}.png";
+            string file = $"reliability-{name}-{key.Id.Replace('/', '-')}.png";
             var rowLabels = labels[..output.Rows];
             double ece = ExpectedCalibrationError.Compute(output, rowLabels);
-            ReliabilityFigure.Save(Path.Combine(directory, file), $"{name}: {MethodNames.Display(id)} (ECE {100 * ece:F1}%, split 0)", ReliabilityDiagram.Compute(output, rowLabels));
+            ReliabilityFigure.Save(Path.Combine(directory, file), $"{name}: {key.Display} (ECE {100 * ece:F1}%, split 0)", ReliabilityDiagram.Compute(output, rowLabels));
             files.Add(file);
         }
 
@@ -92,7 +97,7 @@ public static class ExperimentFigures
                 var err = new double[eps.Length];
                 for (int i = 0; i < eps.Length; i++)
                 {
-                    var s = result[$"cdci/{div}/{ExperimentRunner.Format(eps[i])}/intersection"];
+                    var s = result[MethodKey.Cdci(div, eps[i], MethodOutput.Intersection)];
                     y[i] = s is not null && s.Metrics.TryGetValue(metric, out var m) ? scale * m.Mean : double.NaN;
                     err[i] = s is not null && s.Metrics.TryGetValue(metric, out var m2) ? scale * m2.Std : 0.0;
                 }
@@ -104,10 +109,10 @@ public static class ExperimentFigures
             {
                 series.Add(new Series("target 1 - eps", [.. eps.Select(e => 1 - e)]));
             }
-            else if (result["edge"] is { } edge)
+            else if (result[MethodKey.Edge] is { } edge)
             {
                 series.Add(new Series("edge as is", [.. eps.Select(_ => scale * edge.Mean(metric))]));
-                if (result["distilled-ts"] is { } dts)
+                if (result[MethodKey.DistilledTs] is { } dts)
                 {
                     series.Add(new Series("distilled TS", [.. eps.Select(_ => scale * dts.Mean(metric))]));
                 }
@@ -121,14 +126,16 @@ public static class ExperimentFigures
 
     private static string Quantization(TaskResult result, string name, string directory)
     {
-        var bits = result.Methods.Keys.Where(m => m.StartsWith('q') && m.EndsWith("/edge", StringComparison.Ordinal)).Select(m => int.Parse(m[1..m.IndexOf('/', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture)).OrderBy(b => b).ToList();
+        var bits = result.Methods.Keys.Where(m => m.Kind == MethodKind.Edge && m.Bits is not null).Select(m => m.Bits!.Value).Order().ToList();
         double[] x = [.. bits.Select(b => (double)b), 32.0];
-        double[] Get(Func<int, string> id, string fallback, string metric) => [.. bits.Select(b => 100 * (result[id(b)]?.Mean(metric) ?? double.NaN)), 100 * (result[fallback]?.Mean(metric) ?? double.NaN)];
+        // Each bit width, then the float edge (bits null) at x = 32.
+        double[] Get(Func<int?, MethodKey> key, string metric) => [.. bits.Select(b => (int?)b).Append(null).Select(b => 100 * (result[key(b)]?.Mean(metric) ?? double.NaN))];
+        MethodKey Raw(int? b) => b is int q ? MethodKey.QuantizedEdge(q) : MethodKey.Edge;
         var series = new List<Series>
         {
-            new("ECE, edge as is", Get(b => $"q{b}/edge", "edge", "ece")),
-            new("ECE, + CD-CI (KL, eps 0.1, IP)", Get(b => $"q{b}/cdci/kl/0.1/intersection", "cdci/kl/0.1/intersection", "ece")),
-            new("error rate, edge as is", [.. Get(b => $"q{b}/edge", "edge", "accuracy").Select(a => 100 - a)]),
+            new("ECE, edge as is", Get(Raw, "ece")),
+            new($"ECE, + {ExperimentRunner.QuantizedCdci(null).Display}", Get(ExperimentRunner.QuantizedCdci, "ece")),
+            new("error rate, edge as is", [.. Get(Raw, "accuracy").Select(a => 100 - a)]),
         };
         string file = $"quantization-{name}.png";
         LineFigure.Save(Path.Combine(directory, file), $"{name}: quantized edges (32 = float)", "weight bits", "percent", x, series);

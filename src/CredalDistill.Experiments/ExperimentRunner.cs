@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CredalDistill.Baselines;
+using CredalDistill.Calibration;
 using CredalDistill.Conformal;
 using CredalDistill.Credal;
 using CredalDistill.Divergences;
@@ -8,17 +9,37 @@ using CredalDistill.Metrics;
 namespace CredalDistill.Experiments;
 
 /// <summary>
-/// Runs every method on every split of one task and returns per-split records. Methods are the library's documented
-/// types (temperature scaling, distilled TS, last-layer Laplace, CD-CI); this class only wires data to them.
+/// Runs every method on every split of one task and returns per-split records keyed by <see cref="MethodKey"/>. CD-CI (fixed
+/// and label-free settings) and last-layer Laplace are fitted through the library's <see cref="Calibrator"/> API; the
+/// temperature methods through <see cref="TemperatureScaling"/> and <see cref="DistilledTemperatureScaling"/> on the raw
+/// logits (see <see cref="Tempered"/>). This class only wires data to them and scores the outputs.
 /// </summary>
 public sealed class ExperimentRunner(ExperimentOptions options)
 {
-    private readonly ConcurrentDictionary<string, ProbabilityMatrix> _splitZero = new(StringComparer.Ordinal);
+    /// <summary>Divergence of the CD-CI recalibration of the quantized edges.</summary>
+    public const string QuantizedDivergence = "kl";
+
+    /// <summary>Miscoverage of the CD-CI recalibration of the quantized edges.</summary>
+    public const double QuantizedEpsilon = 0.1;
+
+    private readonly ConcurrentDictionary<MethodKey, ProbabilityMatrix> _splitZero = new();
+
+    /// <summary>CD-CI, KL, eps chosen without labels, intersection probability.</summary>
+    public static MethodKey EpsilonAuto { get; } = MethodKey.CdciAuto("kl");
+
+    /// <summary>CD-CI, divergence and eps chosen jointly without labels, intersection probability.</summary>
+    public static MethodKey JointAuto { get; } = MethodKey.CdciAuto(null);
+
+    /// <summary>The label-free CD-CI rows, in table order.</summary>
+    public static IReadOnlyList<MethodKey> AutoRows { get; } = [EpsilonAuto, JointAuto];
 
     /// <summary>The test-set outputs of every method on split 0 (for figures), filled by <see cref="Run"/>.</summary>
-    public IReadOnlyDictionary<string, ProbabilityMatrix> SplitZeroOutputs => _splitZero;
+    public IReadOnlyDictionary<MethodKey, ProbabilityMatrix> SplitZeroOutputs => _splitZero;
 
-    /// <summary>Runs all splits (in parallel) and returns the records, ordered by split then method.</summary>
+    /// <summary>The CD-CI row of the <paramref name="bits"/>-bit quantized edge (<see cref="QuantizedDivergence"/>, <see cref="QuantizedEpsilon"/>, IP); null: the float edge's row with the same settings.</summary>
+    public static MethodKey QuantizedCdci(int? bits) => MethodKey.Cdci(QuantizedDivergence, QuantizedEpsilon, MethodOutput.Intersection) with { Bits = bits };
+
+    /// <summary>Runs all splits (in parallel) and returns the records, ordered by split then method id.</summary>
     /// <param name="task">The task's model outputs.</param>
     /// <param name="splitDone">Called after each split.</param>
     /// <param name="cancellationToken">Checked between splits, between methods and every 64 rows of the slow credal outputs.</param>
@@ -44,7 +65,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
             throw new OperationCanceledException(cancellationToken);
         }
 
-        return [.. bag.OrderBy(r => r.Split).ThenBy(r => r.Method, StringComparer.Ordinal)];
+        return [.. bag.OrderBy(r => r.Split).ThenBy(r => r.Method.Id, StringComparer.Ordinal)];
     }
 
     /// <summary>The split plan used for <paramref name="split"/> of a task.</summary>
@@ -60,10 +81,12 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         var labeledLabels = Pick(task.Labels, plan.Labeled);
         var cloudTest = task.Cloud.Select(plan.Test);
         var cloudCal = task.Cloud.Select(plan.Calibration);
+        var cloudLab = task.Cloud.Select(plan.Labeled);
         var edgeTest = task.Edge.Select(plan.Test);
         var edgeCal = task.Edge.Select(plan.Calibration);
+        var edgeLab = task.Edge.Select(plan.Labeled);
 
-        void Add(string method, ProbabilityMatrix output, Action<MethodRecord>? extra = null, int[]? labelsOverride = null, ProbabilityMatrix? cloudOverride = null)
+        void Add(MethodKey method, ProbabilityMatrix output, Action<MethodRecord>? extra = null, int[]? labelsOverride = null, ProbabilityMatrix? cloudOverride = null)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var record = new MethodRecord { Method = method, Split = split };
@@ -78,36 +101,40 @@ public sealed class ExperimentRunner(ExperimentOptions options)
             }
         }
 
+        // A temperature fit applied to the test logits (its temperature recorded).
+        void Point(MethodKey method, TemperatureCalibrator fit, double[] testLogits) =>
+            Add(method, fit.Apply(testLogits, k), r => r.Values["temperature"] = fit.Temperature);
+
         // Edge and cloud as they are; cloud temperature-scaled on the labeled set.
-        Add("edge", edgeTest);
-        Add("cloud", cloudTest);
+        Add(MethodKey.Edge, edgeTest);
+        Add(MethodKey.Cloud, cloudTest);
         var cloudLogitsLab = Rows(task.CloudLogits, k, plan.Labeled);
         var cloudLogitsTest = Rows(task.CloudLogits, k, plan.Test);
-        var cloudTsEce = TemperatureScaling.FitEce(cloudLogitsLab, k, labeledLabels);
-        Add("cloud-ts-ece", cloudTsEce.Apply(cloudLogitsTest, k), r => r.Values["temperature"] = cloudTsEce.Temperature);
-        var cloudTsNll = TemperatureScaling.FitNll(cloudLogitsLab, k, labeledLabels);
-        Add("cloud-ts-nll", cloudTsNll.Apply(cloudLogitsTest, k), r => r.Values["temperature"] = cloudTsNll.Temperature);
+        foreach (var objective in TemperatureObjectives)
+        {
+            Point(MethodKey.CloudTs(objective), Tempered(objective, cloudLogitsLab, k, labeledLabels), cloudLogitsTest);
+        }
 
-        // Edge baselines.
+        // Edge baselines: TS and Laplace on the labeled set, distilled TS on the unlabeled calibration set.
         var edgeLogitsLab = Rows(task.EdgeLogits, k, plan.Labeled);
-        var edgeLogitsCal = Rows(task.EdgeLogits, k, plan.Calibration);
         var edgeLogitsTest = Rows(task.EdgeLogits, k, plan.Test);
-        var tsEce = TemperatureScaling.FitEce(edgeLogitsLab, k, labeledLabels);
-        Add("edge-ts-ece", tsEce.Apply(edgeLogitsTest, k), r => r.Values["temperature"] = tsEce.Temperature);
-        var tsNll = TemperatureScaling.FitNll(edgeLogitsLab, k, labeledLabels);
-        Add("edge-ts-nll", tsNll.Apply(edgeLogitsTest, k), r => r.Values["temperature"] = tsNll.Temperature);
-        var dts = DistilledTemperatureScaling.Fit(cloudCal, edgeLogitsCal, k);
-        Add("distilled-ts", dts.Apply(edgeLogitsTest, k), r => r.Values["temperature"] = dts.Temperature);
+        foreach (var objective in TemperatureObjectives)
+        {
+            Point(MethodKey.EdgeTs(objective), Tempered(objective, edgeLogitsLab, k, labeledLabels), edgeLogitsTest);
+        }
+
+        Point(MethodKey.DistilledTs, DistilledTemperatureScaling.Fit(cloudCal, Rows(task.EdgeLogits, k, plan.Calibration), k), edgeLogitsTest);
 
         int d = task.LastLayer.Features;
-        var featLab = Rows(task.EdgeFeatures, d, plan.Labeled);
+        var features = new LastLayerFeatures(Rows(task.EdgeFeatures, d, plan.Labeled), d, task.LastLayer.Weight.ToArray(), task.LastLayer.Bias.ToArray());
+        var labeled = new CalibrationData(cloudLab, edgeLab, labeledLabels, features);
+        var unlabeled = new CalibrationData(cloudCal, edgeCal);
+
         var featTest = Rows(task.EdgeFeatures, d, plan.Test);
-        var weights = task.LastLayer.Weight.ToArray();
-        var bias = task.LastLayer.Bias.ToArray();
-        foreach (var (kind, name) in new[] { (LastLayerLaplaceKind.Diagonal, "laplace-diag"), (LastLayerLaplaceKind.KroneckerFactored, "laplace-kfac"), (LastLayerLaplaceKind.Full, "laplace-full") })
+        foreach (var kind in new[] { LastLayerLaplaceKind.Diagonal, LastLayerLaplaceKind.KroneckerFactored, LastLayerLaplaceKind.Full })
         {
-            var laplace = LastLayerLaplace.Fit(kind, featLab, d, weights, bias, labeledLabels, cancellationToken);
-            Add(name, laplace.Predict(featTest, cancellationToken), r => r.Values["prior-precision"] = laplace.PriorPrecision);
+            var laplace = new LaplaceCalibrator { Kind = kind }.Fit(labeled, cancellationToken);
+            Add(MethodKey.LastLayerLaplace(kind), laplace.Calibrate(edgeTest, featTest, cancellationToken), r => r.Values["prior-precision"] = PriorPrecision(laplace));
         }
 
         // CD-CI.
@@ -127,120 +154,146 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         // biased upwards on small samples, so those rows are comparable with this, not with whole-test-set rows).
         if (heavy && heavyRows < plan.Test.Length)
         {
-            Add($"edge/first-{heavyRows}", edgeHeavy, labelsOverride: heavyLabels, cloudOverride: cloudHeavy);
+            Add(MethodKey.EdgePrefix(heavyRows), edgeHeavy, labelsOverride: heavyLabels, cloudOverride: cloudHeavy);
         }
 
         if (heavy && k > 3 && mcRows < plan.Test.Length && mcRows != heavyRows)
         {
-            Add($"edge/first-{mcRows}", edgeMc, labelsOverride: mcLabels, cloudOverride: cloudMc);
+            Add(MethodKey.EdgePrefix(mcRows), edgeMc, labelsOverride: mcLabels, cloudOverride: cloudMc);
         }
 
+        var predictorOptions = new CredalPredictorOptions { MaxDegreeOfParallelism = 1, MonteCarlo = new MonteCarloOptions(options.CentroidSamples, 100, options.Seed + (ulong)split) };
         foreach (string name in options.Divergences)
         {
             var divergence = Divergence.Parse(name);
-            var scores = ConformalCalibrator.Scores(cloudCal, edgeCal, divergence);
             var testScores = ConformalCalibrator.Scores(cloudTest, edgeTest, divergence);
             foreach (double eps in options.Epsilons)
             {
-                var threshold = ConformalCalibrator.Calibrate(scores, k, eps, divergence);
-                var predictor = new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1, MonteCarlo = new MonteCarloOptions(options.CentroidSamples, 100, options.Seed + (ulong)split) });
-                string prefix = $"cdci/{name}/{Format(eps)}";
-                // Bounds once; the intersection probability and the interval-dominance sets both derive from them.
-                var ipData = new double[edgeTest.Rows * k];
-                var sets = new bool[edgeTest.Rows * k];
-                var lower = new double[k];
-                var upper = new double[k];
-                for (int i = 0; i < edgeTest.Rows; i++)
-                {
-                    predictor.BoundsAndIntersection(edgeTest.AsEdgeRow(i), lower, upper, ipData.AsSpan(i * k, k));
-                    LabelSets.IntervalDominance(lower, upper, sets.AsSpan(i * k, k));
-                }
+                FittedCalibrator Fit(MethodOutput output) =>
+                    new CdciCalibrator { Divergence = divergence, Epsilon = eps, Output = MethodKey.Cdci(name, eps, output).Extraction!.Value, PredictorOptions = predictorOptions }.Fit(unlabeled, cancellationToken);
 
-                var ip = ProbabilityMatrix.FromProbabilities(ipData, k, "intersection probability");
-                Add($"{prefix}/intersection", ip, r =>
+                void Extract(MethodOutput output, ProbabilityMatrix edge, int[]? labels = null, ProbabilityMatrix? cloud = null) =>
+                    Add(MethodKey.Cdci(name, eps, output), Predict(Fit(output), edge, cancellationToken), labelsOverride: labels, cloudOverride: cloud);
+
+                // Bounds once; the intersection probability and the interval-dominance sets both derive from them.
+                var ipFit = Fit(MethodOutput.Intersection);
+                var threshold = ipFit.Threshold!;
+                var described = ipFit.Describe(edgeTest, LabelSetRule.IntervalDominance, cancellationToken);
+                var ip = ProbabilityMatrix.FromProbabilities(described.Intersection.Data, k, "intersection probability");
+                Add(MethodKey.Cdci(name, eps, MethodOutput.Intersection), ip, r =>
                 {
                     r.Values["gamma"] = threshold.Gamma;
                     r.Values["coverage"] = Coverage.FromScores(testScores, threshold.Gamma);
-                    SetMetrics(r, sets, testLabels, cloudTest, k, "set");
+                    SetMetrics(r, described.LabelSets, testLabels, cloudTest, k, "set");
                     if (k == 3 && heavy)
                     {
-                        r.Values["inefficiency"] = predictor.VolumeFractions(edgeHeavy).Average(e => e.Value);
+                        r.Values["inefficiency"] = ipFit.Predictor!.VolumeFractions(edgeHeavy).Average(e => e.Value);
                     }
                 });
 
                 bool cheapMaxEnt = divergence is KullbackLeibler or TotalVariation;
                 if (cheapMaxEnt)
                 {
-                    Add($"{prefix}/maxent", Predict(predictor, edgeTest, CredalOutput.MaximumEntropy, cancellationToken));
+                    Extract(MethodOutput.MaximumEntropy, edgeTest);
                 }
                 else if (heavy)
                 {
-                    Add($"{prefix}/maxent", Predict(predictor, edgeHeavy, CredalOutput.MaximumEntropy, cancellationToken), labelsOverride: heavyLabels, cloudOverride: cloudHeavy);
+                    Extract(MethodOutput.MaximumEntropy, edgeHeavy, heavyLabels, cloudHeavy);
                 }
 
                 if (heavy && k == 3)
                 {
-                    Add($"{prefix}/centroid", Predict(predictor, edgeHeavy, CredalOutput.Centroid, cancellationToken), labelsOverride: heavyLabels, cloudOverride: cloudHeavy);
+                    Extract(MethodOutput.Centroid, edgeHeavy, heavyLabels, cloudHeavy);
                 }
                 else if (heavy)
                 {
-                    Add($"{prefix}/centroid", Predict(predictor, edgeMc, CredalOutput.Centroid, cancellationToken), labelsOverride: mcLabels, cloudOverride: cloudMc);
+                    Extract(MethodOutput.Centroid, edgeMc, mcLabels, cloudMc);
                 }
 
                 if (heavy && divergence is KullbackLeibler)
                 {
-                    var record = new MethodRecord { Method = $"{prefix}/maximality", Split = split };
-                    SetMetrics(record, predictor.LabelSets(edgeHeavy, LabelSetRule.Maximality), heavyLabels, cloudHeavy, k, "set");
+                    var record = new MethodRecord { Method = MethodKey.Cdci(name, eps, MethodOutput.Maximality), Split = split };
+                    SetMetrics(record, ipFit.Predictor!.LabelSets(edgeHeavy, LabelSetRule.Maximality), heavyLabels, cloudHeavy, k, "set");
                     records.Add(record);
                 }
-
             }
         }
 
-        // Label-free choice of epsilon (cross-fitted cloud-referenced ECE on the calibration set), KL + intersection.
-        var selection = EpsilonSelector.Select(cloudCal, edgeCal, KullbackLeibler.Instance, CredalOutput.Intersection, seed: options.Seed + (ulong)split, cancellationToken: cancellationToken);
-        var autoPredictor = new CredalPredictor(selection.Threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1 });
-        Add("cdci-auto/kl/intersection", autoPredictor.Predict(edgeTest), r =>
+        // Label-free choice of eps (cross-fitted cloud-referenced ECE on the calibration set), KL + intersection; and the
+        // joint choice of divergence and eps (same folds for every pair).
+        var sequential = new CredalPredictorOptions { MaxDegreeOfParallelism = 1 };
+        foreach (var key in AutoRows)
         {
-            r.Values["epsilon"] = selection.Epsilon;
-            r.Values["gamma"] = selection.Threshold.Gamma;
-        });
-
-        // Label-free joint choice of divergence and epsilon (same folds for every pair), intersection probability.
-        var joint = ConfigurationSelector.Select(cloudCal, edgeCal, seed: options.Seed + (ulong)split, cancellationToken: cancellationToken);
-        Add("cdci-auto/joint/intersection", new CredalPredictor(joint.Threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1 }).Predict(edgeTest), r =>
-        {
-            r.Values["epsilon"] = joint.Epsilon;
-            r.Values["gamma"] = joint.Threshold.Gamma;
-            foreach (var d in joint.Divergences)
+            var auto = new CdciCalibrator
             {
-                r.Values[$"chose:{d.Name}"] = ReferenceEquals(d, joint.Divergence) ? 1.0 : 0.0;
-            }
-        });
+                Divergence = key.Divergence is { } fixedDivergence ? Divergence.Parse(fixedDivergence) : null,
+                Epsilon = null,
+                Output = key.Extraction!.Value,
+                Seed = options.Seed + (ulong)split,
+                PredictorOptions = sequential,
+            }.Fit(unlabeled, cancellationToken);
+            Add(key, auto.Calibrate(edgeTest, cancellationToken), r =>
+            {
+                r.Values["epsilon"] = auto.Epsilon!.Value;
+                r.Values["gamma"] = auto.Threshold!.Gamma;
+                if (key.Divergence is null)
+                {
+                    ChosenDivergence(r, auto);
+                }
+            });
+        }
 
-        // Quantized edges: raw, and recalibrated by CD-CI (KL, eps = 0.1, intersection) from their own calibration scores.
+        // Quantized edges: raw, and recalibrated by CD-CI from their own calibration scores.
         foreach (var (bits, (_, probabilities)) in task.Quantized.OrderBy(q => q.Key))
         {
             var qTest = probabilities.Select(plan.Test);
             var qCal = probabilities.Select(plan.Calibration);
-            Add($"q{bits}/edge", qTest);
-            var threshold = ConformalCalibrator.Calibrate(cloudCal, qCal, 0.1, KullbackLeibler.Instance);
-            var qScores = ConformalCalibrator.Scores(cloudTest, qTest, KullbackLeibler.Instance);
-            Add($"q{bits}/cdci/kl/0.1/intersection", new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1 }).Predict(qTest), r =>
+            Add(MethodKey.QuantizedEdge(bits), qTest);
+            var divergence = Divergence.Parse(QuantizedDivergence);
+            var fitted = new CdciCalibrator { Divergence = divergence, Epsilon = QuantizedEpsilon, PredictorOptions = sequential }.Fit(new CalibrationData(cloudCal, qCal), cancellationToken);
+            var qScores = ConformalCalibrator.Scores(cloudTest, qTest, divergence);
+            Add(QuantizedCdci(bits), fitted.Calibrate(qTest, cancellationToken), r =>
             {
-                r.Values["gamma"] = threshold.Gamma;
-                r.Values["coverage"] = Coverage.FromScores(qScores, threshold.Gamma);
+                r.Values["gamma"] = fitted.Threshold!.Gamma;
+                r.Values["coverage"] = Coverage.FromScores(qScores, fitted.Threshold.Gamma);
             });
         }
 
         return records;
     }
 
+    /// <summary>The objectives of the labeled temperature-scaling rows, in table order.</summary>
+    private static readonly TemperatureObjective[] TemperatureObjectives = [TemperatureObjective.ExpectedCalibrationError, TemperatureObjective.NegativeLogLikelihood];
+
     /// <summary>
-    /// <see cref="CredalPredictor.Predict(ProbabilityMatrix, CredalOutput, CancellationToken, IProgress{double}?, int)"/> row by row with the same row index (so
-    /// the same Monte Carlo stream and the same values), checking <paramref name="cancellationToken"/> every 64 rows.
+    /// Temperature scaling with labels on the raw logits. The temperature methods (TS, distilled TS, the two-stage T) are fitted
+    /// on the raw logits, as the published numbers always were: <see cref="TemperatureScalingCalibrator"/> and the other
+    /// <see cref="Calibrator"/>s temper the kept log-softmax rows instead, the same function of <c>T</c> but rounded differently
+    /// (temperatures and metrics then differ in the last digits).
     /// </summary>
-    private static ProbabilityMatrix Predict(CredalPredictor predictor, ProbabilityMatrix edge, CredalOutput output, CancellationToken cancellationToken)
+    internal static TemperatureScaling Tempered(TemperatureObjective objective, double[] logits, int classes, int[] labels) =>
+        objective == TemperatureObjective.ExpectedCalibrationError ? TemperatureScaling.FitEce(logits, classes, labels) : TemperatureScaling.FitNll(logits, classes, labels);
+
+    /// <summary>Records <c>chose:{divergence}</c> = 1 for the divergence a label-free selection chose and 0 for the other candidates.</summary>
+    internal static void ChosenDivergence(MethodRecord record, FittedCalibrator fitted)
+    {
+        string chosen = fitted.Threshold!.Divergence.Name;
+        foreach (string candidate in fitted.Selection!.Divergences)
+        {
+            record.Values[$"chose:{candidate}"] = candidate == chosen ? 1.0 : 0.0;
+        }
+    }
+
+    /// <summary>The tuned prior precision of a fitted <see cref="LaplaceCalibrator"/> (its round-trip formatted parameter).</summary>
+    internal static double PriorPrecision(FittedCalibrator laplace) =>
+        double.Parse(laplace.Parameters.Single(p => p.Name == "prior precision").Value, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The fitted calibrator's row API on every row with the row index as Monte Carlo stream (the values of its batch API),
+    /// checking <paramref name="cancellationToken"/> every 64 rows. Rows are passed as their rounded probabilities, as this
+    /// experiment always has (the published maximum-entropy and centroid rows are computed from them).
+    /// </summary>
+    private static ProbabilityMatrix Predict(FittedCalibrator fitted, ProbabilityMatrix edge, CancellationToken cancellationToken)
     {
         int k = edge.Classes;
         var result = new double[edge.Rows * k];
@@ -251,10 +304,10 @@ public sealed class ExperimentRunner(ExperimentOptions options)
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            predictor.Predict(edge.Row(i), output, result.AsSpan(i * k, k), i);
+            fitted.Calibrate(EdgeRow.FromProbabilities(edge.Row(i)), result.AsSpan(i * k, k), i);
         }
 
-        return ProbabilityMatrix.FromProbabilities(result, k, output.ToString());
+        return ProbabilityMatrix.FromProbabilities(result, k, fitted.Output.ToString());
     }
 
     /// <summary>Accuracy, ECE, NLL, Brier, top-1 agreement with the cloud, mean confidence and the number of test inputs of <paramref name="output"/>.</summary>
@@ -297,9 +350,6 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         record.Values[$"{prefix}-coverage"] = coverTrue / n;
         record.Values[$"{prefix}-cloud-coverage"] = coverCloud / n;
     }
-
-    /// <summary>Formats an epsilon as it appears in method identifiers (e.g. 0.1).</summary>
-    public static string Format(double eps) => eps.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
     internal static int[] Pick(int[] values, int[] indices)
     {

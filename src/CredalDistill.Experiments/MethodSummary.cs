@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CredalDistill.Experiments;
 
 /// <summary>Mean and standard deviation of one metric over splits.</summary>
@@ -7,12 +9,17 @@ namespace CredalDistill.Experiments;
 public sealed record MetricSummary(double Mean, double Std, int Count);
 
 /// <summary>A method's metrics summarised over splits.</summary>
-/// <param name="Method">Method identifier.</param>
+/// <param name="Method">The method and its settings (written to JSON as its <see cref="MethodKey.Id"/>).</param>
 /// <param name="Metrics">Metric name to summary.</param>
-public sealed record MethodSummary(string Method, IReadOnlyDictionary<string, MetricSummary> Metrics)
+public sealed record MethodSummary([property: JsonIgnore] MethodKey Method, IReadOnlyDictionary<string, MetricSummary> Metrics)
 {
+    /// <summary>The method's stable id, the <c>Method</c> field of results.json.</summary>
+    [JsonPropertyName("Method")]
+    [JsonPropertyOrder(-1)]
+    public string Id => Method.Id;
+
     /// <summary>Summarises the records of one method.</summary>
-    public static MethodSummary From(string method, IEnumerable<MethodRecord> records)
+    public static MethodSummary From(MethodKey method, IEnumerable<MethodRecord> records)
     {
         var byMetric = new Dictionary<string, List<double>>();
         foreach (var r in records)
@@ -46,4 +53,21 @@ public sealed record MethodSummary(string Method, IReadOnlyDictionary<string, Me
 
     /// <summary>Mean of a metric, or NaN when absent.</summary>
     public double Mean(string metric) => Metrics.TryGetValue(metric, out var s) ? s.Mean : double.NaN;
+
+    /// <summary>The summaries of every method in <paramref name="records"/>, in order of first appearance.</summary>
+    public static Dictionary<MethodKey, MethodSummary> ByMethod(IEnumerable<MethodRecord> records) =>
+        records.GroupBy(r => r.Method).ToDictionary(g => g.Key, g => From(g.Key, g.OrderBy(r => r.Split)));
+
+    /// <summary>The JSON form of a method table: <see cref="MethodKey.Id"/> to summary, in the table's order.</summary>
+    public static Dictionary<string, MethodSummary> ById(IReadOnlyDictionary<MethodKey, MethodSummary> methods)
+    {
+        ArgumentNullException.ThrowIfNull(methods);
+        var byId = new Dictionary<string, MethodSummary>(StringComparer.Ordinal);
+        foreach (var (key, summary) in methods)
+        {
+            byId.Add(key.Id, summary);
+        }
+
+        return byId;
+    }
 }

@@ -19,7 +19,7 @@ public static class RegimeFigures
             var edges = task.OrderBy(r => r.RawEce).ToList();
             double[] raw = [.. edges.Select(r => 100 * r.RawEce)];
             var ece = RegimeRunner.Methods.Where(m => m != RegimeRunner.Edge)
-                .Select(m => new PointSeries(m, raw, [.. edges.Select(r => 100 * (r[m]?.Mean("ece") ?? double.NaN))]))
+                .Select(m => new PointSeries(m.Id, raw, [.. edges.Select(r => 100 * (r[m]?.Mean("ece") ?? double.NaN))]))
                 .ToList();
             string eceFile = $"regime-ece-{task.Key}.png";
             ScatterFigure.Save(Path.Combine(directory, eceFile), $"{task.Key}: ECE after each method vs raw edge ECE ({edges.Count} edges, mean over splits)", "raw edge ECE (%)", "ECE after the method (%)", ece, diagonal: true);
@@ -28,7 +28,7 @@ public static class RegimeFigures
             bool volume = edges[0].Classes == 3;
             string metric = volume ? "inefficiency" : "set-size";
             var sets = new[] { RegimeRunner.CdciPaper, RegimeRunner.TwoStage }
-                .Select(m => new PointSeries(m, [.. edges.Select(r => 100 * (r[m]?.Mean("coverage") ?? double.NaN))], [.. edges.Select(r => r[m]?.Mean(metric) ?? double.NaN)]))
+                .Select(m => new PointSeries(m.Id, [.. edges.Select(r => 100 * (r[m]?.Mean("coverage") ?? double.NaN))], [.. edges.Select(r => r[m]?.Mean(metric) ?? double.NaN)]))
                 .ToList();
             string setsFile = $"regime-sets-{task.Key}.png";
             ScatterFigure.Save(Path.Combine(directory, setsFile), $"{task.Key}: {(volume ? "inefficiency (volume fraction)" : "label-set size")} vs coverage, one point per edge", "coverage D(cloud || centre) <= gamma (%)", volume ? "inefficiency" : "mean interval-dominance label-set size", sets);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CredalDistill.Experiments;
 
 /// <summary>One edge's methods summarised over the splits of the regimes comparison.</summary>
@@ -12,8 +14,13 @@ public sealed class RegimeResult
     /// <summary>Number of classes.</summary>
     public required int Classes { get; init; }
 
-    /// <summary>Method name (<see cref="RegimeRunner.Methods"/>) to summary over splits.</summary>
-    public required IReadOnlyDictionary<string, MethodSummary> Methods { get; init; }
+    /// <summary>Method (<see cref="RegimeRunner.Methods"/>) to summary over splits.</summary>
+    [JsonIgnore]
+    public required IReadOnlyDictionary<MethodKey, MethodSummary> Methods { get; init; }
+
+    /// <summary>The methods by their published names (the JSON form of <see cref="Methods"/>).</summary>
+    [JsonPropertyName("Methods")]
+    public IReadOnlyDictionary<string, MethodSummary> MethodsById => MethodSummary.ById(Methods);
 
     /// <summary>Mean test ECE of the raw edge (fraction).</summary>
     public double RawEce => Methods[RegimeRunner.Edge].Mean("ece");
@@ -26,12 +33,12 @@ public sealed class RegimeResult
     public Dictionary<string, object> ToJson()
     {
         var methods = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
-        foreach (string name in RegimeRunner.Methods.Where(Methods.ContainsKey))
+        foreach (var method in RegimeRunner.Methods.Where(Methods.ContainsKey))
         {
             var entry = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (var (metric, key) in JsonKeys)
             {
-                if (Methods[name].Metrics.TryGetValue(metric, out var s))
+                if (Methods[method].Metrics.TryGetValue(metric, out var s))
                 {
                     entry[key] = s.Mean;
                     if (metric is "ece" or "accuracy" or "coverage")
@@ -41,7 +48,7 @@ public sealed class RegimeResult
                 }
             }
 
-            methods[name] = entry;
+            methods[method.Id] = entry;
         }
 
         return new Dictionary<string, object> { ["task"] = Task, ["edge"] = Edge, ["rawEce"] = RawEce, ["methods"] = methods };
@@ -55,5 +62,5 @@ public sealed class RegimeResult
     ];
 
     /// <summary>Summary of a method, or null.</summary>
-    public MethodSummary? this[string method] => Methods.TryGetValue(method, out var s) ? s : null;
+    public MethodSummary? this[MethodKey method] => Methods.TryGetValue(method, out var s) ? s : null;
 }

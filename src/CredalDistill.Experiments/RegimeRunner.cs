@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CredalDistill.Baselines;
+using CredalDistill.Calibration;
 using CredalDistill.Conformal;
 using CredalDistill.Credal;
 using CredalDistill.Divergences;
@@ -14,35 +15,35 @@ namespace CredalDistill.Experiments;
 /// </summary>
 public sealed class RegimeRunner(ExperimentOptions options)
 {
-    /// <summary>The raw edge.</summary>
-    public const string Edge = "edge";
-
-    /// <summary>Temperature scaling with labels (exact NLL fit on the labeled set).</summary>
-    public const string Ts = "ts";
-
-    /// <summary>Distilled temperature scaling (mean KL(cloud || edge_T) on the calibration set).</summary>
-    public const string DistilledTs = "distilled-ts";
-
-    /// <summary>Last-layer Kronecker-factored Laplace (GGN and prior precision from the labeled set).</summary>
-    public const string LaplaceKfac = "laplace-kfac";
-
-    /// <summary>CD-CI at the paper default: KL, eps 0.1, intersection probability.</summary>
-    public const string CdciPaper = "cdci-paper";
-
-    /// <summary>CD-CI with the label-free divergence + eps choice of <see cref="ConfigurationSelector"/>, intersection probability.</summary>
-    public const string CdciAuto = "cdci-auto";
-
-    /// <summary>METHOD.md 3.4: distilled T on one half of the calibration set, the KL threshold (eps 0.1) around the tempered edge on the other; intersection probability.</summary>
-    public const string TwoStage = "distilled-ts+cdci";
-
     /// <summary>The miscoverage of <see cref="CdciPaper"/> and <see cref="TwoStage"/>.</summary>
     public const double PaperEpsilon = 0.1;
 
-    /// <summary>The method names, in table order.</summary>
-    public static IReadOnlyList<string> Methods { get; } = [Edge, Ts, DistilledTs, LaplaceKfac, CdciPaper, CdciAuto, TwoStage];
+    /// <summary>The raw edge (<c>edge</c>).</summary>
+    public static MethodKey Edge { get; } = MethodKey.Edge;
+
+    /// <summary>Temperature scaling with labels, exact NLL fit on the labeled set (<c>ts</c>).</summary>
+    public static MethodKey Ts { get; } = MethodKey.EdgeTs(TemperatureObjective.NegativeLogLikelihood) with { Alias = CalibratorNames.Ts };
+
+    /// <summary>Distilled temperature scaling, mean KL(cloud || edge_T) on the calibration set (<c>distilled-ts</c>).</summary>
+    public static MethodKey DistilledTs { get; } = MethodKey.DistilledTs;
+
+    /// <summary>Last-layer Kronecker-factored Laplace, GGN and prior precision from the labeled set (<c>laplace-kfac</c>).</summary>
+    public static MethodKey LaplaceKfac { get; } = MethodKey.LastLayerLaplace(LastLayerLaplaceKind.KroneckerFactored);
+
+    /// <summary>CD-CI at the paper default: KL, eps 0.1, intersection probability (<c>cdci-paper</c>).</summary>
+    public static MethodKey CdciPaper { get; } = MethodKey.Cdci("kl", PaperEpsilon, MethodOutput.Intersection) with { Alias = "cdci-paper" };
+
+    /// <summary>CD-CI with the label-free divergence + eps choice of <see cref="ConfigurationSelector"/>, intersection probability (<c>cdci-auto</c>).</summary>
+    public static MethodKey CdciAuto { get; } = MethodKey.CdciAuto(null) with { Alias = "cdci-auto" };
+
+    /// <summary>METHOD.md 3.4: distilled T on one half of the calibration set, the KL threshold (eps 0.1) around the tempered edge on the other; intersection probability (<c>distilled-ts+cdci</c>).</summary>
+    public static MethodKey TwoStage { get; } = MethodKey.TwoStage("kl", PaperEpsilon) with { Alias = CalibratorNames.TwoStage };
+
+    /// <summary>The methods, in table order.</summary>
+    public static IReadOnlyList<MethodKey> Methods { get; } = [Edge, Ts, DistilledTs, LaplaceKfac, CdciPaper, CdciAuto, TwoStage];
 
     /// <summary>The set-valued methods (coverage, label-set size, inefficiency).</summary>
-    public static IReadOnlyList<string> SetMethods { get; } = [CdciPaper, CdciAuto, TwoStage];
+    public static IReadOnlyList<MethodKey> SetMethods { get; } = [CdciPaper, CdciAuto, TwoStage];
 
     private readonly ExperimentRunner _plans = new(options);
 
@@ -93,7 +94,7 @@ public sealed class RegimeRunner(ExperimentOptions options)
             Task = edge.Outputs.Task.Name,
             Edge = edge.Name,
             Classes = edge.Outputs.Classes,
-            Methods = bags[e].GroupBy(r => r.Method).ToDictionary(g => g.Key, g => MethodSummary.From(g.Key, g.OrderBy(r => r.Split)), StringComparer.Ordinal),
+            Methods = MethodSummary.ByMethod(bags[e]),
         })];
     }
 
@@ -112,8 +113,9 @@ public sealed class RegimeRunner(ExperimentOptions options)
         var edgeTest = task.Edge.Select(plan.Test);
         var edgeCal = task.Edge.Select(plan.Calibration);
         int heavyRows = Math.Min(options.HeavyTestRows, plan.Test.Length);
+        var sequential = new CredalPredictorOptions { MaxDegreeOfParallelism = 1 };
 
-        MethodRecord Add(string method, ProbabilityMatrix output)
+        MethodRecord Add(MethodKey method, ProbabilityMatrix output)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var record = new MethodRecord { Method = method, Split = split };
@@ -122,30 +124,17 @@ public sealed class RegimeRunner(ExperimentOptions options)
             return record;
         }
 
-        // Intersection probability, coverage of the cloud, interval-dominance label sets and (K = 3) inefficiency.
-        MethodRecord Credal(string method, ConformalThreshold threshold, ProbabilityMatrix center)
+        // Intersection probability, coverage of the cloud, interval-dominance label sets and (K = 3) inefficiency of the
+        // credal sets of radius gamma around center (the edge, or the tempered edge).
+        MethodRecord Credal(MethodKey method, ConformalThreshold threshold, ProbabilityMatrix center)
         {
-            var predictor = new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1 });
-            var ipData = new double[center.Rows * k];
-            var sets = new bool[center.Rows * k];
-            var lower = new double[k];
-            var upper = new double[k];
-            for (int i = 0; i < center.Rows; i++)
-            {
-                if ((i & 255) == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-
-                predictor.BoundsAndIntersection(center.AsEdgeRow(i), lower, upper, ipData.AsSpan(i * k, k));
-                LabelSets.IntervalDominance(lower, upper, sets.AsSpan(i * k, k));
-            }
-
-            var record = Add(method, ProbabilityMatrix.FromProbabilities(ipData, k, "intersection probability"));
+            var predictor = new CredalPredictor(threshold, sequential);
+            var described = predictor.Describe(center, LabelSetRule.IntervalDominance, cancellationToken);
+            var record = Add(method, ProbabilityMatrix.FromProbabilities(described.Intersection.Data, k, "intersection probability"));
             record.Values["gamma"] = threshold.Gamma;
             record.Values["epsilon"] = threshold.Epsilon;
             record.Values["coverage"] = Coverage.FromScores(ConformalCalibrator.Scores(cloudTest, center, threshold.Divergence), threshold.Gamma);
-            ExperimentRunner.SetMetrics(record, sets, testLabels, cloudTest, k, "set");
+            ExperimentRunner.SetMetrics(record, described.LabelSets, testLabels, cloudTest, k, "set");
             if (k == 3)
             {
                 record.Values["inefficiency"] = predictor.VolumeFractions(center.Select(Enumerable.Range(0, heavyRows).ToArray())).Average(v => v.Value);
@@ -154,38 +143,38 @@ public sealed class RegimeRunner(ExperimentOptions options)
             return record;
         }
 
+        int d = task.LastLayer.Features;
+        var features = new LastLayerFeatures(ExperimentRunner.Rows(task.EdgeFeatures, d, plan.Labeled), d, task.LastLayer.Weight.ToArray(), task.LastLayer.Bias.ToArray());
+        var labeled = new CalibrationData(task.Cloud.Select(plan.Labeled), task.Edge.Select(plan.Labeled), labeledLabels, features);
+        var unlabeled = new CalibrationData(cloudCal, edgeCal);
+
         Add(Edge, edgeTest);
-        var edgeLogitsLab = ExperimentRunner.Rows(task.EdgeLogits, k, plan.Labeled);
-        var edgeLogitsCal = ExperimentRunner.Rows(task.EdgeLogits, k, plan.Calibration);
+        // The temperature methods on the raw logits (see ExperimentRunner.Tempered).
         var edgeLogitsTest = ExperimentRunner.Rows(task.EdgeLogits, k, plan.Test);
-        var ts = TemperatureScaling.FitNll(edgeLogitsLab, k, labeledLabels);
+        var ts = ExperimentRunner.Tempered(TemperatureObjective.NegativeLogLikelihood, ExperimentRunner.Rows(task.EdgeLogits, k, plan.Labeled), k, labeledLabels);
         Add(Ts, ts.Apply(edgeLogitsTest, k)).Values["temperature"] = ts.Temperature;
-        var dts = DistilledTemperatureScaling.Fit(cloudCal, edgeLogitsCal, k);
+        var dts = DistilledTemperatureScaling.Fit(cloudCal, ExperimentRunner.Rows(task.EdgeLogits, k, plan.Calibration), k);
         Add(DistilledTs, dts.Apply(edgeLogitsTest, k)).Values["temperature"] = dts.Temperature;
 
-        int d = task.LastLayer.Features;
-        var laplace = LastLayerLaplace.Fit(LastLayerLaplaceKind.KroneckerFactored, ExperimentRunner.Rows(task.EdgeFeatures, d, plan.Labeled), d, task.LastLayer.Weight.ToArray(), task.LastLayer.Bias.ToArray(), labeledLabels, cancellationToken);
-        Add(LaplaceKfac, laplace.Predict(ExperimentRunner.Rows(task.EdgeFeatures, d, plan.Test), cancellationToken)).Values["prior-precision"] = laplace.PriorPrecision;
+        var laplace = new LaplaceCalibrator { Kind = LastLayerLaplaceKind.KroneckerFactored }.Fit(labeled, cancellationToken);
+        Add(LaplaceKfac, laplace.Calibrate(edgeTest, ExperimentRunner.Rows(task.EdgeFeatures, d, plan.Test), cancellationToken)).Values["prior-precision"] = ExperimentRunner.PriorPrecision(laplace);
 
-        Credal(CdciPaper, ConformalCalibrator.Calibrate(cloudCal, edgeCal, PaperEpsilon, KullbackLeibler.Instance), edgeTest);
+        Credal(CdciPaper, new CdciCalibrator { Divergence = Divergence.Parse(CdciPaper.Divergence!), Epsilon = PaperEpsilon }.Fit(unlabeled, cancellationToken).Threshold!, edgeTest);
 
         // The label-free choice, once per (edge, split), with the same seed as the main experiment's joint auto row.
         long selecting = System.Diagnostics.Stopwatch.GetTimestamp();
-        var joint = ConfigurationSelector.Select(cloudCal, edgeCal, seed: options.Seed + (ulong)split, cancellationToken: cancellationToken);
+        var joint = new CdciCalibrator { Divergence = null, Epsilon = null, Seed = options.Seed + (ulong)split }.Fit(unlabeled, cancellationToken);
         double selectionSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(selecting).TotalSeconds;
-        var auto = Credal(CdciAuto, joint.Threshold, edgeTest);
+        var auto = Credal(CdciAuto, joint.Threshold!, edgeTest);
         auto.Values["selection-seconds"] = selectionSeconds;
-        for (int i = 0; i < joint.Divergences.Count; i++)
-        {
-            auto.Values[$"chose:{joint.Divergences[i].Name}"] = i == joint.ChosenDivergenceIndex ? 1.0 : 0.0;
-        }
+        ExperimentRunner.ChosenDivergence(auto, joint);
 
-        // Two-stage: T from one half only, the threshold around the tempered edge (kept as logits) from the other only.
+        // Two-stage (the halves and steps of TwoStageCalibrator, on the raw logits): T from the first half of the calibration
+        // set only, the threshold around the tempered edge from the other only.
         var (temperatureHalf, thresholdHalf) = TwoStageHalves(plan.Calibration);
-        var stageOne = DistilledTemperatureScaling.Fit(task.Cloud.Select(temperatureHalf), ExperimentRunner.Rows(task.EdgeLogits, k, temperatureHalf), k);
-        double t = stageOne.Temperature;
+        double t = DistilledTemperatureScaling.Fit(task.Cloud.Select(temperatureHalf), ExperimentRunner.Rows(task.EdgeLogits, k, temperatureHalf), k).Temperature;
         var temperedHalf = ProbabilityMatrix.FromLogits(ExperimentRunner.Rows(task.EdgeLogits, k, thresholdHalf), k, "tempered edge", t);
-        var stageTwo = ConformalCalibrator.Calibrate(task.Cloud.Select(thresholdHalf), temperedHalf, PaperEpsilon, KullbackLeibler.Instance);
+        var stageTwo = ConformalCalibrator.Calibrate(task.Cloud.Select(thresholdHalf), temperedHalf, PaperEpsilon, Divergence.Parse(TwoStage.Divergence!));
         var twoStage = Credal(TwoStage, stageTwo, ProbabilityMatrix.FromLogits(edgeLogitsTest, k, "tempered edge", t));
         twoStage.Values["temperature"] = t;
         records[0].Values["split-seconds"] = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;

@@ -19,7 +19,7 @@ public static class RegimesMarkdown
     public const double AccuracyTolerance = 0.005;
 
     /// <summary>The methods that need no labels.</summary>
-    public static IReadOnlyList<string> LabelFree { get; } = [RegimeRunner.DistilledTs, RegimeRunner.CdciPaper, RegimeRunner.CdciAuto, RegimeRunner.TwoStage];
+    public static IReadOnlyList<MethodKey> LabelFree { get; } = [RegimeRunner.DistilledTs, RegimeRunner.CdciPaper, RegimeRunner.CdciAuto, RegimeRunner.TwoStage];
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -53,11 +53,11 @@ public static class RegimesMarkdown
             sb.AppendLine();
             sb.AppendLine($"### {(task.Key == "fmnist3" ? "FMNIST-3 (K = 3)" : task.Key == "fmnist10" ? "FMNIST-10 (K = 10)" : task.Key)}: ECE (%) by edge, sorted by raw ECE");
             sb.AppendLine();
-            sb.AppendLine("| edge | raw accuracy (%) | " + string.Join(" | ", RegimeRunner.Methods.Select(m => $"`{m}`")) + " | lowest (label-free) |");
+            sb.AppendLine("| edge | raw accuracy (%) | " + string.Join(" | ", RegimeRunner.Methods.Select(m => $"`{m.Id}`")) + " | lowest (label-free) |");
             sb.AppendLine("|---|---|" + string.Concat(RegimeRunner.Methods.Select(_ => "---|")) + "---|");
             foreach (var r in edges)
             {
-                sb.AppendLine($"| {r.Edge} | {Pct(r[RegimeRunner.Edge]!.Mean("accuracy"), 2)} | " + string.Join(" | ", RegimeRunner.Methods.Select(m => Pct(r[m]?.Mean("ece") ?? double.NaN, 2))) + $" | `{Best(r, RegimeRunner.Methods)}` (`{Best(r, LabelFree)}`) |");
+                sb.AppendLine($"| {r.Edge} | {Pct(r[RegimeRunner.Edge]!.Mean("accuracy"), 2)} | " + string.Join(" | ", RegimeRunner.Methods.Select(m => Pct(r[m]?.Mean("ece") ?? double.NaN, 2))) + $" | `{Best(r, RegimeRunner.Methods).Id}` (`{Best(r, LabelFree).Id}`) |");
             }
 
             sb.AppendLine();
@@ -67,14 +67,14 @@ public static class RegimesMarkdown
             sb.AppendLine("|---|---|---|---|---|---|---|---|---|" + (k == 3 ? "---|" : string.Empty));
             foreach (var r in edges)
             {
-                foreach (string m in RegimeRunner.Methods)
+                foreach (var m in RegimeRunner.Methods)
                 {
                     if (r[m] is not { } s)
                     {
                         continue;
                     }
 
-                    sb.AppendLine($"| {r.Edge} | `{m}` | {PctStd(s, "accuracy")} | {PctStd(s, "ece")} | {Num(s, "nll", 3)} | {Num(s, "brier", 3)} | {PctStd(s, "coverage")} | {Num(s, "set-size", 3)} | {PctStd(s, "set-coverage")} |" + (k == 3 ? $" {Num(s, "inefficiency", 3)} |" : string.Empty));
+                    sb.AppendLine($"| {r.Edge} | `{m.Id}` | {PctStd(s, "accuracy")} | {PctStd(s, "ece")} | {Num(s, "nll", 3)} | {Num(s, "brier", 3)} | {PctStd(s, "coverage")} | {Num(s, "set-size", 3)} | {PctStd(s, "set-coverage")} |" + (k == 3 ? $" {Num(s, "inefficiency", 3)} |" : string.Empty));
                 }
             }
 
@@ -98,8 +98,8 @@ public static class RegimesMarkdown
             return lines;
         }
 
-        double Ece(RegimeResult r, string method) => r[method]?.Mean("ece") ?? double.NaN;
-        double Acc(RegimeResult r, string method) => r[method]?.Mean("accuracy") ?? double.NaN;
+        double Ece(RegimeResult r, MethodKey method) => r[method]?.Mean("ece") ?? double.NaN;
+        double Acc(RegimeResult r, MethodKey method) => r[method]?.Mean("accuracy") ?? double.NaN;
 
         // The paper's claim: CD-CI lowers ECE and keeps accuracy.
         var lowers = all.Where(r => Ece(r, RegimeRunner.CdciPaper) < r.RawEce).ToList();
@@ -153,8 +153,8 @@ public static class RegimesMarkdown
                 continue;
             }
 
-            string Wins(IReadOnlyList<string> methods) => string.Join(", ", members.GroupBy(r => Best(r, methods)).OrderByDescending(x => x.Count()).ThenBy(x => x.Key, StringComparer.Ordinal).Select(x => $"`{x.Key}` on {x.Count()}"));
-            string Means() => string.Join(", ", RegimeRunner.Methods.Select(meth => (meth, Mean: members.Average(r => Ece(r, meth)))).OrderBy(x => x.Mean).Select(x => $"`{x.meth}` {Pct(x.Mean, 2)}%"));
+            string Wins(IReadOnlyList<MethodKey> methods) => string.Join(", ", members.GroupBy(r => Best(r, methods)).OrderByDescending(x => x.Count()).ThenBy(x => x.Key.Id, StringComparer.Ordinal).Select(x => $"`{x.Key.Id}` on {x.Count()}"));
+            string Means() => string.Join(", ", RegimeRunner.Methods.Select(meth => (meth, Mean: members.Average(r => Ece(r, meth)))).OrderBy(x => x.Mean).Select(x => $"`{x.meth.Id}` {Pct(x.Mean, 2)}%"));
             lines.Add($"{name} ({members.Count} edge{(members.Count == 1 ? string.Empty : "s")}: {string.Join(", ", members.Select(r => r.Edge))}): lowest mean ECE by {Wins(RegimeRunner.Methods)}; among the label-free methods, {Wins(LabelFree)}. ECE averaged over these edges, best first: {Means()}.");
         }
 
@@ -162,7 +162,7 @@ public static class RegimesMarkdown
         var pairs = all.Where(r => r[RegimeRunner.TwoStage] is not null).ToList();
         if (pairs.Count > 0)
         {
-            double Mean(IEnumerable<RegimeResult> rs, string method, string metric) => rs.Average(r => r[method]!.Mean(metric));
+            double Mean(IEnumerable<RegimeResult> rs, MethodKey method, string metric) => rs.Average(r => r[method]!.Mean(metric));
             int smaller = pairs.Count(r => r[RegimeRunner.TwoStage]!.Mean("set-size") < r[RegimeRunner.CdciPaper]!.Mean("set-size"));
             var two = new StringBuilder($"Two-stage `distilled-ts+cdci` against `cdci-paper` (both KL, eps {RegimeRunner.PaperEpsilon.ToString(Inv)}): mean coverage {Pct(Mean(pairs, RegimeRunner.TwoStage, "coverage"), 1)}% against {Pct(Mean(pairs, RegimeRunner.CdciPaper, "coverage"), 1)}%; its label sets are smaller on {smaller} of {pairs.Count} edges (mean size {Mean(pairs, RegimeRunner.TwoStage, "set-size").ToString("F3", Inv)} against {Mean(pairs, RegimeRunner.CdciPaper, "set-size").ToString("F3", Inv)})");
             var k3 = pairs.Where(r => r.Classes == 3 && r[RegimeRunner.TwoStage]!.Metrics.ContainsKey("inefficiency")).ToList();
@@ -193,12 +193,12 @@ public static class RegimesMarkdown
     public static double SelectionShare(IReadOnlyList<RegimeResult> results)
     {
         ArgumentNullException.ThrowIfNull(results);
-        double Total(string method, string metric) => results.Sum(r => r[method] is { } s && s.Metrics.TryGetValue(metric, out var x) ? x.Mean * x.Count : double.NaN);
+        double Total(MethodKey method, string metric) => results.Sum(r => r[method] is { } s && s.Metrics.TryGetValue(metric, out var x) ? x.Mean * x.Count : double.NaN);
         return Total(RegimeRunner.CdciAuto, "selection-seconds") / Total(RegimeRunner.Edge, "split-seconds");
     }
 
     /// <summary>The method with the lowest mean ECE among <paramref name="methods"/> (ties: the earlier one).</summary>
-    public static string Best(RegimeResult result, IReadOnlyList<string> methods)
+    public static MethodKey Best(RegimeResult result, IReadOnlyList<MethodKey> methods)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(methods);

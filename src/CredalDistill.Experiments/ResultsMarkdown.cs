@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CredalDistill.Baselines;
 
 namespace CredalDistill.Experiments;
 
@@ -8,8 +9,26 @@ public static class ResultsMarkdown
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>The single-model baselines the best CD-CI setting is compared with in the conclusions.</summary>
+    private static readonly MethodKey[] Rivals =
+    [
+        MethodKey.DistilledTs, MethodKey.EdgeTs(TemperatureObjective.ExpectedCalibrationError),
+        MethodKey.LastLayerLaplace(LastLayerLaplaceKind.Diagonal), MethodKey.LastLayerLaplace(LastLayerLaplaceKind.KroneckerFactored), MethodKey.LastLayerLaplace(LastLayerLaplaceKind.Full),
+    ];
+
+    /// <summary>The paper's default CD-CI setting: KL, eps 0.1, intersection probability.</summary>
+    public static readonly MethodKey PaperDefault = MethodKey.Cdci("kl", 0.1, MethodOutput.Intersection);
+
     /// <summary>Headline rows, in order; CD-CI best and auto rows are added after them.</summary>
-    public static readonly string[] Headline = ["edge", "cloud", "cloud-ts-ece", "cloud-ts-nll", "edge-ts-ece", "edge-ts-nll", "distilled-ts", "laplace-diag", "laplace-kfac", "laplace-full", "cdci/kl/0.1/intersection"];
+    public static readonly MethodKey[] Headline =
+    [
+        MethodKey.Edge, MethodKey.Cloud,
+        MethodKey.CloudTs(TemperatureObjective.ExpectedCalibrationError), MethodKey.CloudTs(TemperatureObjective.NegativeLogLikelihood),
+        MethodKey.EdgeTs(TemperatureObjective.ExpectedCalibrationError), MethodKey.EdgeTs(TemperatureObjective.NegativeLogLikelihood),
+        MethodKey.DistilledTs,
+        MethodKey.LastLayerLaplace(LastLayerLaplaceKind.Diagonal), MethodKey.LastLayerLaplace(LastLayerLaplaceKind.KroneckerFactored), MethodKey.LastLayerLaplace(LastLayerLaplaceKind.Full),
+        PaperDefault,
+    ];
 
     /// <summary>Renders the whole document.</summary>
     public static string Render(ExperimentOptions options, IReadOnlyList<TaskResult> tasks, string command, TimeSpan elapsed)
@@ -46,10 +65,10 @@ public static class ResultsMarkdown
         string title = task.Task == "fmnist3" ? "FMNIST-3 (K = 3)" : "FMNIST-10 (K = 10)";
         sb.AppendLine($"## {title}");
         sb.AppendLine();
-        sb.AppendLine($"{task.Inputs} bundled test images; {task.TestInputs} test inputs per split. Edge model latency {Cost(task, "edge-model")} µs/image, cloud {Cost(task, "cloud")} µs/image (single image, ONNX Runtime).");
+        sb.AppendLine($"{task.Inputs} bundled test images; {task.TestInputs} test inputs per split. Edge model latency {Cost(task, CostProbe.EdgeModel)} µs/image, cloud {CostOf(task, MethodKey.Cloud)} µs/image (single image, ONNX Runtime).");
         sb.AppendLine();
 
-        var cdci = task.Methods.Values.Where(m => m.Method.StartsWith("cdci/", StringComparison.Ordinal) && !m.Method.EndsWith("/maximality", StringComparison.Ordinal) && m.Metrics.ContainsKey("ece")).ToList();
+        var cdci = task.Methods.Values.Where(m => m.Method.IsCdciGrid && m.Method.Output != MethodOutput.Maximality && m.Metrics.ContainsKey("ece")).ToList();
         var best = cdci.OrderBy(m => m.Mean("ece")).FirstOrDefault();
         var bestFull = cdci.Where(m => FullyEvaluated(m, task, options.Splits)).OrderBy(m => m.Mean("ece")).FirstOrDefault();
 
@@ -57,22 +76,22 @@ public static class ResultsMarkdown
         sb.AppendLine();
         sb.AppendLine("| method | accuracy (%) | mean confidence (%) | ECE (%) | NLL | Brier | coverage | set size | extra cost (µs/input) |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|");
-        var rows = Headline.Where(task.Methods.ContainsKey).Select(m => (m, MethodNames.Display(m) + (m == "cdci/kl/0.1/intersection" ? " — paper default" : string.Empty))).ToList();
+        var rows = Headline.Where(task.Methods.ContainsKey).Select(m => (m, m.Display + (m == PaperDefault ? " — paper default" : string.Empty))).ToList();
         if (bestFull is not null)
         {
-            rows.Add((bestFull.Method, MethodNames.Display(bestFull.Method) + " — best CD-CI in hindsight (all splits and test inputs)"));
+            rows.Add((bestFull.Method, bestFull.Method.Display + " — best CD-CI in hindsight (all splits and test inputs)"));
         }
 
         if (best is not null && best != bestFull)
         {
-            rows.Add((best.Method, MethodNames.Display(best.Method) + " — best CD-CI in hindsight (evaluated on fewer splits or inputs)"));
+            rows.Add((best.Method, best.Method.Display + " — best CD-CI in hindsight (evaluated on fewer splits or inputs)"));
         }
 
-        foreach (string auto in new[] { "cdci-auto/kl/intersection", "cdci-auto/joint/intersection" })
+        foreach (var auto in ExperimentRunner.AutoRows)
         {
             if (task.Methods.ContainsKey(auto))
             {
-                rows.Add((auto, MethodNames.Display(auto)));
+                rows.Add((auto, auto.Display));
             }
         }
 
@@ -91,29 +110,29 @@ public static class ResultsMarkdown
         {
             foreach (double eps in options.Epsilons)
             {
-                foreach (string rule in new[] { "intersection", "maxent", "centroid" })
+                foreach (var output in new[] { MethodOutput.Intersection, MethodOutput.MaximumEntropy, MethodOutput.Centroid })
                 {
-                    string id = $"cdci/{div}/{ExperimentRunner.Format(eps)}/{rule}";
-                    if (!task.Methods.TryGetValue(id, out var s))
+                    var key = MethodKey.Cdci(div, eps, output);
+                    if (!task.Methods.TryGetValue(key, out var s))
                     {
                         continue;
                     }
 
-                    var ip = task.Methods[$"cdci/{div}/{ExperimentRunner.Format(eps)}/intersection"];
+                    var ip = task.Methods[key with { Output = MethodOutput.Intersection }];
                     string ineff = task.Classes == 3 ? $" {Num(ip, "inefficiency", "F4")} |" : string.Empty;
-                    sb.AppendLine($"| {div} | {eps.ToString(Inv)} | {MethodNames.Extraction(rule)} | {s.Metrics["ece"].Count} | {Inputs(s)} | {Pct(s, "accuracy")} | {Pct(s, "ece")} | {Num(s, "nll")} | {Num(s, "brier")} | {Num(ip, "coverage")} | {Num(ip, "set-size", "F2")} | {Num(ip, "set-coverage")} |{ineff}");
+                    sb.AppendLine($"| {div} | {eps.ToString(Inv)} | {key.ExtractionDisplay} | {s.Metrics["ece"].Count} | {Inputs(s)} | {Pct(s, "accuracy")} | {Pct(s, "ece")} | {Num(s, "nll")} | {Num(s, "brier")} | {Num(ip, "coverage")} | {Num(ip, "set-size", "F2")} | {Num(ip, "set-coverage")} |{ineff}");
                 }
             }
         }
 
-        var edgeWhole = task["edge"];
-        foreach (var prefix in task.Methods.Values.Where(m => m.Method.StartsWith("edge/first-", StringComparison.Ordinal)).OrderByDescending(m => m.Mean("test-inputs")))
+        var edgeWhole = task[MethodKey.Edge];
+        foreach (var prefix in task.Methods.Values.Where(m => m.Method.Kind == MethodKind.Edge && m.Method.FirstRows is not null).OrderByDescending(m => m.Mean("test-inputs")))
         {
             sb.AppendLine();
             sb.AppendLine($"Reference for the rows with {Inputs(prefix)} inputs: the raw edge on the same first {Inputs(prefix)} test inputs of each split has accuracy {Pct(prefix, "accuracy")} % and ECE {Pct(prefix, "ece")} % (whole test set: ECE {(edgeWhole is null ? "–" : Pct(edgeWhole, "ece"))} %). The 15-bin ECE is biased upwards on small samples, so compare those rows with this reference, not with the whole-test-set rows.");
         }
 
-        var maximality = task.Methods.Values.Where(m => m.Method.EndsWith("/maximality", StringComparison.Ordinal)).OrderBy(m => m.Method, StringComparer.Ordinal).ToList();
+        var maximality = task.Methods.Values.Where(m => m.Method.IsCdciGrid && m.Method.Output == MethodOutput.Maximality).OrderBy(m => m.Method.Id, StringComparer.Ordinal).ToList();
         if (maximality.Count > 0)
         {
             sb.AppendLine();
@@ -123,8 +142,8 @@ public static class ResultsMarkdown
             sb.AppendLine("|---|---|---|---|---|");
             foreach (var m in maximality)
             {
-                double eps = MethodNames.Epsilon(m.Method.Replace("/maximality", "/x", StringComparison.Ordinal));
-                var ip = task.Methods[m.Method.Replace("/maximality", "/intersection", StringComparison.Ordinal)];
+                double eps = m.Method.Epsilon!.Value;
+                var ip = task.Methods[m.Method with { Output = MethodOutput.Intersection }];
                 sb.AppendLine($"| {eps.ToString(Inv)} | {Num(m, "set-size", "F2")} | {Num(m, "set-coverage")} | {Num(ip, "set-size", "F2")} | {Num(ip, "set-coverage")} |");
             }
         }
@@ -136,7 +155,7 @@ public static class ResultsMarkdown
 
     private static void RenderSelection(StringBuilder sb, ExperimentOptions options, TaskResult task)
     {
-        if (task["cdci-auto/kl/intersection"] is not { } auto)
+        if (task[ExperimentRunner.EpsilonAuto] is not { } auto)
         {
             return;
         }
@@ -147,26 +166,26 @@ public static class ResultsMarkdown
         sb.AppendLine("| choice | eps | ECE (%) | accuracy (%) |");
         sb.AppendLine("|---|---|---|---|");
         sb.AppendLine($"| eps auto (label-free, per split) | {Num(auto, "epsilon", "F3")} | {Pct(auto, "ece")} | {Pct(auto, "accuracy")} |");
-        var fixedEps = options.Epsilons.Select(e => task[$"cdci/kl/{ExperimentRunner.Format(e)}/intersection"]).Where(s => s is not null).Select(s => s!).ToList();
+        var fixedEps = options.Epsilons.Select(e => task[MethodKey.Cdci(ExperimentRunner.EpsilonAuto.Divergence!, e, MethodOutput.Intersection)]).Where(s => s is not null).Select(s => s!).ToList();
         if (fixedEps.Count > 0)
         {
             var hindsight = fixedEps.OrderBy(s => s.Mean("ece")).First();
-            sb.AppendLine($"| best fixed eps in hindsight (test labels) | {MethodNames.Epsilon(hindsight.Method).ToString(Inv)} | {Pct(hindsight, "ece")} | {Pct(hindsight, "accuracy")} |");
+            sb.AppendLine($"| best fixed eps in hindsight (test labels) | {hindsight.Method.Epsilon!.Value.ToString(Inv)} | {Pct(hindsight, "ece")} | {Pct(hindsight, "accuracy")} |");
         }
 
-        if (task["cdci/kl/0.1/intersection"] is { } paper)
+        if (task[PaperDefault] is { } paper)
         {
             sb.AppendLine($"| paper default | 0.1 | {Pct(paper, "ece")} | {Pct(paper, "accuracy")} |");
         }
 
-        if (task["cdci-auto/joint/intersection"] is { } joint)
+        if (task[ExperimentRunner.JointAuto] is { } joint)
         {
             sb.AppendLine($"| divergence + eps auto (label-free, per split) | {Num(joint, "epsilon", "F3")} | {Pct(joint, "ece")} | {Pct(joint, "accuracy")} |");
-            var ipGrid = task.Methods.Values.Where(m => m.Method.StartsWith("cdci/", StringComparison.Ordinal) && m.Method.EndsWith("/intersection", StringComparison.Ordinal) && FullyEvaluated(m, task, options.Splits)).ToList();
+            var ipGrid = task.Methods.Values.Where(m => m.Method.IsCdciGrid && m.Method.Output == MethodOutput.Intersection && FullyEvaluated(m, task, options.Splits)).ToList();
             if (ipGrid.Count > 0)
             {
                 var hindsight = ipGrid.OrderBy(m => m.Mean("ece")).First();
-                sb.AppendLine($"| best fixed divergence and eps in hindsight (test labels; grid {string.Join(", ", options.Epsilons.Select(e => e.ToString(Inv)))}) | {MethodNames.Display(hindsight.Method)} | {Pct(hindsight, "ece")} | {Pct(hindsight, "accuracy")} |");
+                sb.AppendLine($"| best fixed divergence and eps in hindsight (test labels; grid {string.Join(", ", options.Epsilons.Select(e => e.ToString(Inv)))}) | {hindsight.Method.Display} | {Pct(hindsight, "ece")} | {Pct(hindsight, "accuracy")} |");
             }
 
             var chosen = joint.Metrics.Where(kv => kv.Key.StartsWith("chose:", StringComparison.Ordinal) && kv.Value.Mean > 0.0)
@@ -179,7 +198,7 @@ public static class ResultsMarkdown
 
     private static void RenderQuantization(StringBuilder sb, TaskResult task)
     {
-        var bits = task.Methods.Keys.Where(m => m.StartsWith('q') && m.EndsWith("/edge", StringComparison.Ordinal)).Select(m => int.Parse(m[1..m.IndexOf('/', StringComparison.Ordinal)], Inv)).OrderBy(b => b).ToList();
+        var bits = task.Methods.Keys.Where(m => m.Kind == MethodKind.Edge && m.Bits is not null).Select(m => m.Bits!.Value).Order().ToList();
         if (bits.Count == 0)
         {
             return;
@@ -192,13 +211,13 @@ public static class ResultsMarkdown
         sb.AppendLine("|---|---|---|---|---|---|");
         foreach (int b in bits)
         {
-            var raw = task.Methods[$"q{b}/edge"];
-            var cal = task.Methods[$"q{b}/cdci/kl/0.1/intersection"];
+            var raw = task.Methods[MethodKey.QuantizedEdge(b)];
+            var cal = task.Methods[ExperimentRunner.QuantizedCdci(b)];
             sb.AppendLine($"| {b}-bit | {Pct(raw, "accuracy")} | {Pct(raw, "ece")} | {Pct(cal, "accuracy")} | {Pct(cal, "ece")} | {Num(cal, "coverage")} |");
         }
 
-        var full = task.Methods["edge"];
-        var fullCal = task.Methods["cdci/kl/0.1/intersection"];
+        var full = task.Methods[MethodKey.Edge];
+        var fullCal = task.Methods[ExperimentRunner.QuantizedCdci(null)];
         sb.AppendLine($"| float32 | {Pct(full, "accuracy")} | {Pct(full, "ece")} | {Pct(fullCal, "accuracy")} | {Pct(fullCal, "ece")} | {Num(fullCal, "coverage")} |");
     }
 
@@ -207,8 +226,8 @@ public static class ResultsMarkdown
         sb.AppendLine();
         sb.AppendLine("### What the numbers say (sentences generated from the tables above)");
         sb.AppendLine();
-        var edge = task["edge"]!;
-        var paper = task["cdci/kl/0.1/intersection"];
+        var edge = task[MethodKey.Edge]!;
+        var paper = task[PaperDefault];
         if (paper is not null)
         {
             sb.AppendLine($"* Paper default (KL, eps 0.1, IP): ECE {Pct(edge, "ece", false)} → {Pct(paper, "ece", false)} %, accuracy {Pct(edge, "accuracy", false)} → {Pct(paper, "accuracy", false)} %, coverage {Num(paper, "coverage")} (target ≥ 0.9).");
@@ -216,7 +235,7 @@ public static class ResultsMarkdown
             sb.AppendLine($"* Why: the raw edge's mean confidence is {Pct(edge, "confidence", false)} % at {Pct(edge, "accuracy", false)} % accuracy (gap {100 * (edge.Mean("confidence") - edge.Mean("accuracy")):F2} points), while the paper default's is {Pct(paper, "confidence", false)} %: it is {direction}. The threshold is set by the worst eps share of the calibration scores, so at small eps the ball is wide compared with the edge's miscalibration and the intersection probability pulls every output towards uniform (METHOD.md's 'known behaviour'); larger eps (smaller balls) or the label-free choice avoid that.");
         }
 
-        foreach (string rival in new[] { "distilled-ts", "edge-ts-ece", "laplace-diag", "laplace-kfac", "laplace-full" })
+        foreach (var rival in Rivals)
         {
             if (task[rival] is not { } r || bestFull is null)
             {
@@ -224,22 +243,22 @@ public static class ResultsMarkdown
             }
 
             string verdict = bestFull.Mean("ece") < r.Mean("ece") ? "lower" : "higher";
-            sb.AppendLine($"* Best CD-CI setting over all splits and test inputs ({MethodNames.Display(bestFull.Method)}) has {verdict} ECE than {MethodNames.Display(rival)}: {Pct(bestFull, "ece", false)} vs {Pct(r, "ece", false)} %; NLL {Num(bestFull, "nll")} vs {Num(r, "nll")}.");
+            sb.AppendLine($"* Best CD-CI setting over all splits and test inputs ({bestFull.Method.Display}) has {verdict} ECE than {rival.Display}: {Pct(bestFull, "ece", false)} vs {Pct(r, "ece", false)} %; NLL {Num(bestFull, "nll")} vs {Num(r, "nll")}.");
         }
 
         var losers = task.Methods.Values
-            .Where(m => m.Method.StartsWith("cdci/", StringComparison.Ordinal) && m.Metrics.ContainsKey("ece") && FullyEvaluated(m, task, options.Splits))
+            .Where(m => m.Method.IsCdciGrid && m.Metrics.ContainsKey("ece") && FullyEvaluated(m, task, options.Splits))
             .Where(m => m.Mean("ece") > edge.Mean("ece") || m.Mean("accuracy") < edge.Mean("accuracy") - 0.01)
-            .Select(m => MethodNames.Display(m.Method))
+            .Select(m => m.Method.Display)
             .ToList();
-        int evaluated = task.Methods.Values.Count(m => m.Method.StartsWith("cdci/", StringComparison.Ordinal) && m.Metrics.ContainsKey("ece") && FullyEvaluated(m, task, options.Splits));
+        int evaluated = task.Methods.Values.Count(m => m.Method.IsCdciGrid && m.Metrics.ContainsKey("ece") && FullyEvaluated(m, task, options.Splits));
         sb.AppendLine(losers.Count == 0
             ? "* No CD-CI setting evaluated on all splits and test inputs has higher ECE than the raw edge or loses more than 1 point of accuracy."
             : $"* Where CD-CI loses: {losers.Count} of the {evaluated} CD-CI settings evaluated on all splits and test inputs are worse than the raw edge (higher ECE, or more than 1 point less accurate): {string.Join("; ", losers)}.");
-        if (task["cdci-auto/kl/intersection"] is { } auto && paper is not null)
+        if (task[ExperimentRunner.EpsilonAuto] is { } auto && paper is not null)
         {
             sb.AppendLine($"* The label-free eps choice gives ECE {Pct(auto, "ece", false)} % (mean chosen eps {Num(auto, "epsilon", "F3")}) against {Pct(paper, "ece", false)} % for the paper default.");
-            if (task["cdci-auto/joint/intersection"] is { } joint)
+            if (task[ExperimentRunner.JointAuto] is { } joint)
             {
                 sb.AppendLine($"* Choosing the divergence too (label-free) gives ECE {Pct(joint, "ece", false)} % (mean chosen eps {Num(joint, "epsilon", "F3")}); the labeled baselines it competes with are in the headline table.");
             }
@@ -279,29 +298,9 @@ public static class ResultsMarkdown
 
     private static string Cost(TaskResult task, string key) => task.CostMicroseconds.TryGetValue(key, out double v) ? v.ToString("F1", Inv) : "–";
 
-    private static string CostOf(TaskResult task, string method)
+    private static string CostOf(TaskResult task, MethodKey method)
     {
-        if (task.CostMicroseconds.TryGetValue(method, out double v))
-        {
-            return v.ToString("F1", Inv);
-        }
-
-        string family = method switch
-        {
-            "edge-ts-ece" or "edge-ts-nll" or "distilled-ts" => "edge-ts",
-            "cloud-ts-ece" or "cloud-ts-nll" => "cloud",
-            _ => string.Empty,
-        };
-        var parts = method.Split('/');
-        if (parts.Length == 4 && parts[0] == "cdci")
-        {
-            family = $"cdci/{parts[1]}/{parts[3]}";
-        }
-        else if (method.StartsWith("cdci-auto/", StringComparison.Ordinal))
-        {
-            family = "cdci/kl/intersection";
-        }
-
-        return task.CostMicroseconds.TryGetValue(family, out double f) ? f.ToString("F1", Inv) : "–";
+        double cost = task.CostOf(method);
+        return double.IsNaN(cost) ? "–" : cost.ToString("F1", Inv);
     }
 }

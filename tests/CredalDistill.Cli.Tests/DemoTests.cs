@@ -21,7 +21,7 @@ public sealed class DemoTests : IDisposable
         Assert.Equal(Table(_dir["a"]), Table(_dir["b"]));
         Assert.NotEqual(Table(_dir["a"]), Table(_dir["c"]));
 
-        foreach (string method in Demo.Rows("kl", 0.1))
+        foreach (var method in Demo.Rows("kl", 0.1))
         {
             var ma = a[0].Task[method];
             var mb = b[0].Task[method];
@@ -30,10 +30,10 @@ public sealed class DemoTests : IDisposable
             Assert.Equal(ma.Mean("accuracy"), mb.Mean("accuracy"));
         }
 
-        Assert.NotEqual(a[0].Task["edge"]!.Mean("ece"), c[0].Task["edge"]!.Mean("ece"));
+        Assert.NotEqual(a[0].Task[MethodKey.Edge]!.Mean("ece"), c[0].Task[MethodKey.Edge]!.Mean("ece"));
         Assert.True(File.Exists(Path.Combine(_dir["a"], "report.json")));
         Assert.True(File.Exists(Path.Combine(_dir["a"], "figures", "simplex-fmnist3-kl.png")));
-        double coverage = a[0].Task["cdci/kl/0.1/intersection"]!.Mean("coverage");
+        double coverage = a[0].Task[MethodKey.Cdci("kl", 0.1, MethodOutput.Intersection)]!.Mean("coverage");
         Assert.InRange(coverage, 0.85, 1.0);
     }
 

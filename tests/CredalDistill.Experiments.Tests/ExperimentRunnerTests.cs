@@ -32,28 +32,28 @@ public sealed class ExperimentRunnerTests
         {
             var plan = runner.Plan(task, split);
             var labels = plan.Test.Select(i => task.Labels[i]).ToArray();
-            var edge = records.Single(r => r.Split == split && r.Method == "edge");
+            var edge = records.Single(r => r.Split == split && r.Method == MethodKey.Edge);
             Assert.Equal(Accuracy.Compute(task.Edge.Select(plan.Test), labels), edge.Values["accuracy"], 12);
-            Assert.Equal(ExpectedCalibrationError.Compute(task.Cloud.Select(plan.Test), labels), records.Single(r => r.Split == split && r.Method == "cloud").Values["ece"], 12);
+            Assert.Equal(ExpectedCalibrationError.Compute(task.Cloud.Select(plan.Test), labels), records.Single(r => r.Split == split && r.Method == MethodKey.Cloud).Values["ece"], 12);
             foreach (var r in records.Where(r => r.Split == split && r.Values.ContainsKey("test-inputs")))
             {
-                bool heavy = r.Method.EndsWith("/centroid", StringComparison.Ordinal)
-                    || r.Method == "edge/first-120"
-                    || (r.Method.EndsWith("/maxent", StringComparison.Ordinal) && r.Method.Contains("alpha", StringComparison.Ordinal));
+                bool heavy = r.Method.Output == MethodOutput.Centroid
+                    || r.Method == MethodKey.EdgePrefix(120)
+                    || (r.Method.Output == MethodOutput.MaximumEntropy && r.Method.Divergence!.Contains("alpha", StringComparison.Ordinal));
                 Assert.Equal(heavy ? Small.HeavyTestRows : testSize, r.Values["test-inputs"]);
             }
         }
 
         // The raw edge on the same prefix is the reference for the rows on fewer inputs.
-        var prefix = records.Single(r => r.Method == "edge/first-120");
+        var prefix = records.Single(r => r.Method == MethodKey.EdgePrefix(120));
         var plan0 = runner.Plan(task, 0);
         var first = plan0.Test[..120];
         Assert.Equal(ExpectedCalibrationError.Compute(task.Edge.Select(first), first.Select(i => task.Labels[i]).ToArray()), prefix.Values["ece"], 12);
 
         // The expensive extractions run on the first HeavySplits splits only; the cheap ones on all.
-        Assert.Equal(1, records.Count(r => r.Method == "cdci/alpha:0.9/0.1/centroid"));
-        Assert.Equal(Small.Splits, records.Count(r => r.Method == "cdci/alpha:0.9/0.1/intersection"));
-        Assert.Equal(Small.Splits, records.Count(r => r.Method == "cdci/kl/0.1/maxent"));
+        Assert.Equal(1, records.Count(r => r.Method == MethodKey.Cdci("alpha:0.9", 0.1, MethodOutput.Centroid)));
+        Assert.Equal(Small.Splits, records.Count(r => r.Method == MethodKey.Cdci("alpha:0.9", 0.1, MethodOutput.Intersection)));
+        Assert.Equal(Small.Splits, records.Count(r => r.Method == MethodKey.Cdci("kl", 0.1, MethodOutput.MaximumEntropy)));
     }
 
     [Fact]
@@ -63,11 +63,11 @@ public sealed class ExperimentRunnerTests
         var records = new ExperimentRunner(Small).Run(task);
         foreach (string div in Small.Divergences)
         {
-            double Mean(string eps, string metric) => records.Where(r => r.Method == $"cdci/{div}/{eps}/intersection" && r.Values.ContainsKey(metric)).Average(r => r.Values[metric]);
-            Assert.InRange(Mean("0.1", "coverage"), 0.75, 1.0);
-            Assert.InRange(Mean("0.3", "coverage"), 0.5, 0.9);
-            Assert.True(Mean("0.1", "set-size") >= Mean("0.3", "set-size"), div);
-            Assert.True(Mean("0.1", "inefficiency") >= Mean("0.3", "inefficiency"), div);
+            double Mean(double eps, string metric) => records.Where(r => r.Method == MethodKey.Cdci(div, eps, MethodOutput.Intersection) && r.Values.ContainsKey(metric)).Average(r => r.Values[metric]);
+            Assert.InRange(Mean(0.1, "coverage"), 0.75, 1.0);
+            Assert.InRange(Mean(0.3, "coverage"), 0.5, 0.9);
+            Assert.True(Mean(0.1, "set-size") >= Mean(0.3, "set-size"), div);
+            Assert.True(Mean(0.1, "inefficiency") >= Mean(0.3, "inefficiency"), div);
         }
     }
 
@@ -79,8 +79,8 @@ public sealed class ExperimentRunnerTests
         var records = new ExperimentRunner(options).Run(task);
         foreach (string div in options.Divergences)
         {
-            var centroid = records.Single(r => r.Method == $"cdci/{div}/0.2/centroid");
-            Assert.Equal(options.MonteCarloTestRows, records.Single(r => r.Method == $"edge/first-{options.MonteCarloTestRows}").Values["test-inputs"]);
+            var centroid = records.Single(r => r.Method == MethodKey.Cdci(div, 0.2, MethodOutput.Centroid));
+            Assert.Equal(options.MonteCarloTestRows, records.Single(r => r.Method == MethodKey.EdgePrefix(options.MonteCarloTestRows)).Values["test-inputs"]);
             Assert.Equal(options.MonteCarloTestRows, centroid.Values["test-inputs"]);
             Assert.InRange(centroid.Values["accuracy"], 0.0, 1.0);
         }

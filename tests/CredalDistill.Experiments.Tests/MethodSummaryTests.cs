@@ -9,13 +9,13 @@ public sealed class MethodSummaryTests
     {
         MethodRecord R(int split, double ece, double coverage)
         {
-            var r = new MethodRecord { Method = "m", Split = split };
+            var r = new MethodRecord { Method = MethodKey.Edge, Split = split };
             r.Values["ece"] = ece;
             r.Values["coverage"] = coverage;
             return r;
         }
 
-        var s = MethodSummary.From("m", [R(0, 0.1, 0.9), R(1, 0.2, double.NaN), R(2, 0.6, 0.7)]);
+        var s = MethodSummary.From(MethodKey.Edge, [R(0, 0.1, 0.9), R(1, 0.2, double.NaN), R(2, 0.6, 0.7)]);
         Assert.Equal(0.3, s.Mean("ece"), 12);
         // Sample variance of 0.1, 0.2, 0.6: ((0.04 + 0.01 + 0.09) / 2) = 0.07.
         Assert.Equal(Math.Sqrt(0.07), s.Metrics["ece"].Std, 12);

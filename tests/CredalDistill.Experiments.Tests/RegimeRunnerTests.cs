@@ -25,8 +25,8 @@ public sealed class RegimeRunnerTests
         var runner = new RegimeRunner(Small);
         var results = runner.Run([("synthetic", task)]);
         var result = Assert.Single(results);
-        Assert.Equal(["edge", "ts", "distilled-ts", "laplace-kfac", "cdci-paper", "cdci-auto", "distilled-ts+cdci"], RegimeRunner.Methods);
-        Assert.Equal(RegimeRunner.Methods.Order(StringComparer.Ordinal), result.Methods.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["edge", "ts", "distilled-ts", "laplace-kfac", "cdci-paper", "cdci-auto", "distilled-ts+cdci"], RegimeRunner.Methods.Select(m => m.Id));
+        Assert.Equal(RegimeRunner.Methods.Select(m => m.Id).Order(StringComparer.Ordinal), result.Methods.Keys.Select(m => m.Id).Order(StringComparer.Ordinal));
 
         var main = new ExperimentRunner(Small);
         double eceTs = 0.0;
@@ -42,10 +42,10 @@ public sealed class RegimeRunnerTests
             accEdge += Accuracy.Compute(task.Edge.Select(plan.Test), labels) / Small.Splits;
         }
 
-        Assert.Equal(eceTs, result["ts"]!.Mean("ece"), 12);
-        Assert.Equal(accEdge, result["edge"]!.Mean("accuracy"), 12);
-        Assert.Equal(result["edge"]!.Mean("ece"), result.RawEce);
-        foreach (string set in RegimeRunner.SetMethods)
+        Assert.Equal(eceTs, result[RegimeRunner.Ts]!.Mean("ece"), 12);
+        Assert.Equal(accEdge, result[RegimeRunner.Edge]!.Mean("accuracy"), 12);
+        Assert.Equal(result[RegimeRunner.Edge]!.Mean("ece"), result.RawEce);
+        foreach (var set in RegimeRunner.SetMethods)
         {
             var s = result[set]!;
             Assert.InRange(s.Mean("coverage"), 0.0, 1.0);
@@ -54,7 +54,7 @@ public sealed class RegimeRunnerTests
             Assert.Equal(900 - 300 - 200, s.Metrics["test-inputs"].Mean);
         }
 
-        Assert.False(result["ts"]!.Metrics.ContainsKey("coverage"));
+        Assert.False(result[RegimeRunner.Ts]!.Metrics.ContainsKey("coverage"));
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class RegimeRunnerTests
         Assert.Equal("fmnist3", entry.GetProperty("task").GetString());
         Assert.Equal("synthetic", entry.GetProperty("edge").GetString());
         var methods = entry.GetProperty("methods");
-        Assert.Equal(RegimeRunner.Methods, methods.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(RegimeRunner.Methods.Select(m => m.Id), methods.EnumerateObject().Select(p => p.Name));
         Assert.Equal(entry.GetProperty("rawEce").GetDouble(), methods.GetProperty("edge").GetProperty("ece").GetDouble());
         foreach (var method in methods.EnumerateObject())
         {
@@ -106,7 +106,7 @@ public sealed class RegimeRunnerTests
             }
 
             Assert.True(method.Value.GetProperty("nll").GetDouble() > 0.0);
-            bool set = RegimeRunner.SetMethods.Contains(method.Name);
+            bool set = RegimeRunner.SetMethods.Any(m => m.Id == method.Name);
             Assert.Equal(set, method.Value.TryGetProperty("coverage", out var coverage));
             Assert.Equal(set, method.Value.TryGetProperty("setSize", out _));
             if (set)
@@ -147,7 +147,7 @@ public sealed class RegimeRunnerTests
 
     private static RegimeResult Fake(string edge, double raw, double cdci, double dts, double cdciAcc)
     {
-        MethodSummary M(string name, double ece, double acc, double coverage = double.NaN, double size = double.NaN)
+        MethodSummary M(MethodKey method, double ece, double acc, double coverage = double.NaN, double size = double.NaN)
         {
             var metrics = new Dictionary<string, MetricSummary> { ["ece"] = new(ece, 0.0, 1), ["accuracy"] = new(acc, 0.0, 1) };
             if (!double.IsNaN(coverage))
@@ -157,19 +157,19 @@ public sealed class RegimeRunnerTests
                 metrics["epsilon"] = new(0.1, 0.0, 1);
             }
 
-            return new MethodSummary(name, metrics);
+            return new MethodSummary(method, metrics);
         }
 
-        var methods = new Dictionary<string, MethodSummary>
+        var methods = new[]
         {
-            ["edge"] = M("edge", raw, 0.80),
-            ["ts"] = M("ts", raw * 0.9, 0.80),
-            ["distilled-ts"] = M("distilled-ts", dts, 0.80),
-            ["laplace-kfac"] = M("laplace-kfac", raw * 0.95, 0.80),
-            ["cdci-paper"] = M("cdci-paper", cdci, cdciAcc, 0.9, 1.5),
-            ["cdci-auto"] = M("cdci-auto", raw * 0.99, 0.80, 0.7, 1.2),
-            ["distilled-ts+cdci"] = M("distilled-ts+cdci", 0.2, 0.80, 0.9, 1.4),
-        };
+            M(RegimeRunner.Edge, raw, 0.80),
+            M(RegimeRunner.Ts, raw * 0.9, 0.80),
+            M(RegimeRunner.DistilledTs, dts, 0.80),
+            M(RegimeRunner.LaplaceKfac, raw * 0.95, 0.80),
+            M(RegimeRunner.CdciPaper, cdci, cdciAcc, 0.9, 1.5),
+            M(RegimeRunner.CdciAuto, raw * 0.99, 0.80, 0.7, 1.2),
+            M(RegimeRunner.TwoStage, 0.2, 0.80, 0.9, 1.4),
+        }.ToDictionary(m => m.Method);
         return new RegimeResult { Task = "fmnist10", Edge = edge, Classes = 10, Methods = methods };
     }
 }

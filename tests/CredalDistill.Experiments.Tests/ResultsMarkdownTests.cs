@@ -4,7 +4,7 @@ public sealed class ResultsMarkdownTests
 {
     private static readonly ExperimentOptions Options = new() { Splits = 2, Divergences = ["kl", "chi2"], Epsilons = [0.1, 0.2] };
 
-    private static MethodSummary Method(string id, double ece, double accuracy, int splits, int inputs)
+    private static MethodSummary Method(MethodKey id, double ece, double accuracy, int splits, int inputs)
     {
         var records = Enumerable.Range(0, splits).Select(s =>
         {
@@ -15,7 +15,7 @@ public sealed class ResultsMarkdownTests
             r.Values["brier"] = 0.2;
             r.Values["confidence"] = accuracy + ece;
             r.Values["test-inputs"] = inputs;
-            if (id.EndsWith("/intersection", StringComparison.Ordinal))
+            if (id.Output == MethodOutput.Intersection)
             {
                 r.Values["coverage"] = 0.9;
                 r.Values["set-size"] = 1.2;
@@ -33,7 +33,7 @@ public sealed class ResultsMarkdownTests
         Classes = 10,
         Inputs = 10000,
         TestInputs = 8000,
-        Methods = methods.ToDictionary(m => m.Method, StringComparer.Ordinal),
+        Methods = methods.ToDictionary(m => m.Method),
         CostMicroseconds = new Dictionary<string, double> { ["edge-model"] = 10.0, ["cloud"] = 100.0 },
     };
 
@@ -41,16 +41,16 @@ public sealed class ResultsMarkdownTests
     public void Best_in_hindsight_and_the_loser_list_only_use_settings_evaluated_on_every_split_and_test_input()
     {
         var task = Task(
-            Method("edge", 0.030, 0.90, 2, 8000),
-            Method("distilled-ts", 0.020, 0.90, 2, 8000),
-            Method("cdci/kl/0.1/intersection", 0.080, 0.90, 2, 8000),
-            Method("cdci/chi2/0.2/intersection", 0.015, 0.90, 2, 8000),
-            Method("cdci/kl/0.2/intersection", 0.025, 0.90, 2, 8000),
+            Method(MethodKey.Edge, 0.030, 0.90, 2, 8000),
+            Method(MethodKey.DistilledTs, 0.020, 0.90, 2, 8000),
+            Method(MethodKey.Cdci("kl", 0.1, MethodOutput.Intersection), 0.080, 0.90, 2, 8000),
+            Method(MethodKey.Cdci("chi2", 0.2, MethodOutput.Intersection), 0.015, 0.90, 2, 8000),
+            Method(MethodKey.Cdci("kl", 0.2, MethodOutput.Intersection), 0.025, 0.90, 2, 8000),
             // Lowest ECE, but on a 200-input prefix: must not be called the best over the whole test set.
-            Method("cdci/kl/0.2/centroid", 0.005, 0.91, 2, 200),
-            Method("edge/first-200", 0.045, 0.90, 2, 200),
+            Method(MethodKey.Cdci("kl", 0.2, MethodOutput.Centroid), 0.005, 0.91, 2, 200),
+            Method(MethodKey.EdgePrefix(200), 0.045, 0.90, 2, 200),
             // Worse than the edge, but only on one split: must not be in the loser count.
-            Method("cdci/kl/0.1/maxent", 0.200, 0.90, 1, 8000));
+            Method(MethodKey.Cdci("kl", 0.1, MethodOutput.MaximumEntropy), 0.200, 0.90, 1, 8000));
         string md = ResultsMarkdown.Render(Options, [task], "credal experiment", TimeSpan.FromMinutes(1));
 
         Assert.Contains("CD-CI chi2, eps 0.2, IP — best CD-CI in hindsight (all splits and test inputs)", md);

@@ -24,7 +24,7 @@ public sealed class DemoCommand : Command<DemoSettings>
         foreach (var demo in results)
         {
             var task = demo.Task;
-            var ip = task[$"cdci/{divergence}/{ExperimentRunner.Format(settings.Epsilon)}/intersection"];
+            var ip = task[MethodKey.Cdci(divergence, settings.Epsilon, MethodOutput.Intersection)];
             consoles.Out.MarkupLineInterpolated($"[bold]{task.Task}[/] (K = {task.Classes}): {task.Inputs} images, 1000 unlabeled calibration, 1000 labeled, {task.TestInputs} test; edge {demo.EdgeMicroseconds:F0} µs/image, cloud {demo.CloudMicroseconds:F0} µs/image.");
             if (ip is not null)
             {
@@ -33,15 +33,15 @@ public sealed class DemoCommand : Command<DemoSettings>
 
             var table = new Table().Title($"{task.Task}: seed {settings.Seed}");
             table.AddColumns("method", "accuracy %", "ECE %", "NLL", "Brier", "set size");
-            foreach (string id in Demo.Rows(divergence, settings.Epsilon))
+            foreach (var key in Demo.Rows(divergence, settings.Epsilon))
             {
-                if (task[id] is not { } m)
+                if (task[key] is not { } m)
                 {
                     continue;
                 }
 
                 double size = m.Mean("set-size");
-                table.AddRow(Markup.Escape(MethodNames.Display(id)), $"{100 * m.Mean("accuracy"):F2}", $"{100 * m.Mean("ece"):F2}", $"{m.Mean("nll"):F3}", $"{m.Mean("brier"):F3}", double.IsNaN(size) ? "" : $"{size:F2}");
+                table.AddRow(Markup.Escape(key.Display), $"{100 * m.Mean("accuracy"):F2}", $"{100 * m.Mean("ece"):F2}", $"{m.Mean("nll"):F3}", $"{m.Mean("brier"):F3}", double.IsNaN(size) ? "" : $"{size:F2}");
             }
 
             consoles.Out.Write(table);
@@ -49,13 +49,13 @@ public sealed class DemoCommand : Command<DemoSettings>
             {
                 var over = new Table().Title($"overconfident edge {regime.Edge} ({regime.Task}, raw ECE {100 * regime.RawEce:F2}%): seed {settings.Seed}");
                 over.AddColumns("method", "accuracy %", "ECE %", "NLL", "Brier", "coverage", "set size");
-                foreach (string id in RegimeRunner.Methods)
+                foreach (var key in RegimeRunner.Methods)
                 {
-                    if (regime[id] is { } m)
+                    if (regime[key] is { } m)
                     {
                         double coverage = m.Mean("coverage");
                         double size = m.Mean("set-size");
-                        over.AddRow(Markup.Escape(id), $"{100 * m.Mean("accuracy"):F2}", $"{100 * m.Mean("ece"):F2}", $"{m.Mean("nll"):F3}", $"{m.Mean("brier"):F3}", double.IsNaN(coverage) ? "" : $"{coverage:P1}", double.IsNaN(size) ? "" : $"{size:F2}");
+                        over.AddRow(Markup.Escape(key.Id), $"{100 * m.Mean("accuracy"):F2}", $"{100 * m.Mean("ece"):F2}", $"{m.Mean("nll"):F3}", $"{m.Mean("brier"):F3}", double.IsNaN(coverage) ? "" : $"{coverage:P1}", double.IsNaN(size) ? "" : $"{size:F2}");
                     }
                 }
 

@@ -52,11 +52,11 @@ public sealed class ExperimentCommand : Command<ExperimentSettings>
         {
             var table = new Table().Title($"{task.Task}: headline (mean over {options.Splits} splits)");
             table.AddColumns("method", "accuracy %", "ECE %", "NLL", "coverage");
-            foreach (string id in ResultsMarkdown.Headline.Append("cdci-auto/kl/intersection"))
+            foreach (var key in ResultsMarkdown.Headline.Append(ExperimentRunner.EpsilonAuto))
             {
-                if (task[id] is { } m)
+                if (task[key] is { } m)
                 {
-                    table.AddRow(Markup.Escape(MethodNames.Display(id)), $"{100 * m.Mean("accuracy"):F2}", $"{100 * m.Mean("ece"):F2}", $"{m.Mean("nll"):F3}", double.IsNaN(m.Mean("coverage")) ? "" : $"{m.Mean("coverage"):F3}");
+                    table.AddRow(Markup.Escape(key.Display), $"{100 * m.Mean("accuracy"):F2}", $"{100 * m.Mean("ece"):F2}", $"{m.Mean("nll"):F3}", double.IsNaN(m.Mean("coverage")) ? "" : $"{m.Mean("coverage"):F3}");
                 }
             }
 
