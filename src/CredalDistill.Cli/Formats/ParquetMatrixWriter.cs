@@ -20,7 +20,6 @@ internal sealed class ParquetMatrixWriter : MatrixWriter
     private readonly double[][] _columns;
     private readonly string[] _texts;
     private int _buffered;
-    private bool _completed;
 
     public ParquetMatrixWriter(string path, IReadOnlyList<string> header, string? textColumn, int rowGroupRows = RowGroupRows)
         : base(path, header, textColumn)
@@ -72,17 +71,9 @@ internal sealed class ParquetMatrixWriter : MatrixWriter
             FlushGroup();
         }
 
-        _completed = true;
+        // Disposing the Parquet writer writes the footer. Without Complete (a failure, Ctrl-C) it is never written and the
+        // base class deletes the temporary file.
         _writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        // Without Complete the footer is never written: the temporary file is deleted by the base class.
-        if (disposing && !_completed)
-        {
-            _completed = true;
-        }
     }
 
     private void FlushGroup()
