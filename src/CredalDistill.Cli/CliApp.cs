@@ -51,6 +51,14 @@ public static class CliApp
                 .WithDescription("Evaluate one or several calibration artifacts on labelled test data in one table: coverage, accuracy/ECE/NLL/Brier of edge, cloud and calibrated outputs, label sets.")
                 .WithExample("evaluate", "--calibration", "cal.json", "--edge", "test_edge.csv", "--cloud", "test_cloud.csv", "--labels", "test_labels.csv", "--json", "report.json")
                 .WithExample("evaluate", "--calibration", "cdci.json", "--calibration", "dts.json", "--edge", "test_edge.csv", "--cloud", "test_cloud.csv", "--labels", "test_labels.csv");
+            config.AddCommand<DeferCommand>("defer")
+                .WithData(consoles)
+                .WithDescription("Decide which inputs the device sends to the cloud, from each input's credal set (label set, interval width, rival upper probability) or the confidence baseline.")
+                .WithExample("defer", "--calibration", "cal.json", "--edge", "edge.csv", "--rule", "label-set", "--out", "decisions.csv");
+            config.AddCommand<MonitorCommand>("monitor")
+                .WithData(consoles)
+                .WithDescription("Watch a calibration on audited (cloud, edge) pairs: running coverage with an anytime-valid confidence sequence; exit 4 on an alarm; optional refreshed artifact.")
+                .WithExample("monitor", "--calibration", "cal.json", "--pairs", "audited.csv", "--json", "monitor.json");
             config.AddCommand<ExportCommand>("export")
                 .WithData(consoles)
                 .WithDescription("Append the calibration to an edge ONNX model as standard ONNX operators: one file that any ONNX Runtime runs (outputs probabilities, lower, upper, label_set).")
@@ -61,6 +69,10 @@ public static class CliApp
                 .WithDescription("The end-to-end job: bundled Fashion-MNIST and ONNX models, one seeded split, CD-CI against the baselines, a table and a report folder.")
                 .WithExample("demo")
                 .WithExample("demo", "--seed", "7", "--epsilon", "0.2");
+            config.AddCommand<BenchCommand>("bench")
+                .WithData(consoles)
+                .WithDescription("Time the CD-CI kernels on this machine against the paper's grid, temperature scaling and the edge forward pass, as ratios (under a minute; --quick: seconds).")
+                .WithExample("bench", "--quick", "--json", "bench.json");
             config.AddCommand<ExperimentCommand>("experiment")
                 .WithData(consoles)
                 .WithDescription("Regenerate docs/RESULTS.md, docs/results.json and docs/figures: every method on many seeded splits (--quick: a smoke run).")

@@ -14,4 +14,7 @@ public static class ExitCodes
 
     /// <summary>Bad input data: a <see cref="IO.DataFormatException"/> (including a refused artifact), row-count or class-count mismatch.</summary>
     public const int BadData = 3;
+
+    /// <summary><c>credal monitor</c>: coverage fell below <c>1 - eps</c> with the chosen confidence (an alarm).</summary>
+    public const int Alarm = 4;
 }

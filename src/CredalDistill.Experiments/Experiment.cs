@@ -31,7 +31,7 @@ public static class Experiment
         string figures = staged.Stage("figures");
         bool regimes = options.RegimeEdgesPerTask > 0;
         var report = progress;
-        progress = (stage, fraction) => report(stage, (regimes ? 0.6 : 1.0) * fraction);
+        progress = (stage, fraction) => report(stage, (regimes ? 0.6 : 0.98) * fraction);
         var loaded = new List<TaskOutputs>();
         for (int t = 0; t < options.Tasks.Count; t++)
         {
@@ -67,7 +67,7 @@ public static class Experiment
         WriteGuarantee(staged, guarantee, options, command);
 
         var regimeClock = Stopwatch.StartNew();
-        var regimeResults = regimes ? RunRegimes(options, repositoryRoot, loaded, (stage, fraction) => report(stage, 0.6 + (0.4 * fraction)), cancellationToken) : [];
+        var regimeResults = regimes ? RunRegimes(options, repositoryRoot, loaded, (stage, fraction) => report(stage, 0.6 + (0.38 * fraction)), cancellationToken) : [];
         string regimeSection = string.Empty;
         if (regimeResults.Count > 0)
         {
@@ -75,9 +75,32 @@ public static class Experiment
             regimeSection = RegimesMarkdown.Render(options, regimeResults, options.CalibrationSize, regimeClock.Elapsed);
         }
 
-        string markdown = ResultsMarkdown.Render(options, results, command, clock.Elapsed) + (regimeSection.Length > 0 ? Environment.NewLine + regimeSection : string.Empty);
+        var beyondClock = Stopwatch.StartNew();
+        var thresholds = new List<ThresholdStudyResult>();
+        var deferral = new List<DeferralStudyResult>();
+        var monitoring = new List<MonitoringStudyResult>();
+        string beyondSection = string.Empty;
+        if (options.BeyondPaper)
+        {
+            foreach (var outputs in loaded)
+            {
+                report($"{outputs.Task.Name}: shifted images", 0.99);
+                var shifted = ImageShift.Defaults.Select(s => outputs.Shifted(repositoryRoot, s, options.Seed, cancellationToken)).ToList();
+                report($"{outputs.Task.Name}: thresholds, deferral, monitoring", 0.995);
+                thresholds.Add(new ThresholdStudy(options).Run(outputs, shifted, ImageShift.Defaults, cancellationToken));
+                deferral.Add(new DeferralStudy(options).Run(outputs, cancellationToken));
+                monitoring.Add(new MonitoringStudy(options).Run(outputs, shifted, ImageShift.Defaults, cancellationToken));
+            }
+
+            BeyondPaperFigures.Write(deferral, monitoring, figures);
+            beyondSection = BeyondPaperMarkdown.Render(options, thresholds, deferral, monitoring, beyondClock.Elapsed);
+        }
+
+        string markdown = ResultsMarkdown.Render(options, results, command, clock.Elapsed)
+            + (regimeSection.Length > 0 ? Environment.NewLine + regimeSection : string.Empty)
+            + (beyondSection.Length > 0 ? Environment.NewLine + beyondSection : string.Empty);
         AtomicFile.WriteText(staged.Stage("RESULTS.md"), w => w.Write(markdown));
-        var json = JsonSerializer.Serialize(new { command, options, elapsedSeconds = clock.Elapsed.TotalSeconds, regimesSeconds = regimeClock.Elapsed.TotalSeconds, tasks = results, regimes = regimeResults.Select(r => r.ToJson()) }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+        var json = JsonSerializer.Serialize(new { command, options, elapsedSeconds = clock.Elapsed.TotalSeconds, regimesSeconds = regimeClock.Elapsed.TotalSeconds, tasks = results, regimes = regimeResults.Select(r => r.ToJson()), thresholds, deferral, monitoring }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
         AtomicFile.WriteText(staged.Stage("results.json"), w => w.Write(json));
         cancellationToken.ThrowIfCancellationRequested();
         staged.Commit();

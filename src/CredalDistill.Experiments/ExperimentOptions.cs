@@ -57,6 +57,9 @@ public sealed record ExperimentOptions
     /// <summary>Master seed.</summary>
     public ulong Seed { get; init; } = 20250110;
 
+    /// <summary>Run the sections beyond the paper (threshold variants and covariate shift, deferral, drift monitoring).</summary>
+    public bool BeyondPaper { get; init; } = true;
+
     /// <summary>The quick mode: a few splits and two divergences, for a smoke run in under a minute.</summary>
     public static ExperimentOptions Quick => new()
     {

@@ -150,22 +150,64 @@ public sealed class TaskOutputs
     }
 
     /// <summary>
+    /// The bundled cloud and edge run on the test images after <paramref name="shift"/> (same labels and order): the
+    /// deployment side of the covariate-shift, deferral and monitoring studies. No quantized copies, no features, no latency.
+    /// </summary>
+    public TaskOutputs Shifted(string repositoryRoot, ImageShift shift, ulong seed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(shift);
+        var data = FashionMnist.LoadTest(Task, Path.Combine(repositoryRoot, "data"));
+        var images = shift.Apply(data.Images, data.Count, seed);
+        string models = Path.Combine(repositoryRoot, "models");
+        var options = new OnnxClassifierOptions { IntraOpThreads = Environment.ProcessorCount };
+        double[] cloudLogits, edgeLogits;
+        using (var cloud = OnnxClassifier.Open(Path.Combine(models, $"{Task.Name}-cloud.onnx"), options))
+        {
+            cloudLogits = Widen(Predict(cloud, images, data.Count, null, cancellationToken));
+        }
+
+        using (var edge = OnnxClassifier.Open(Path.Combine(models, $"{Task.Name}-edge.onnx"), options))
+        {
+            edgeLogits = Widen(Predict(edge, images, data.Count, null, cancellationToken));
+        }
+
+        return new TaskOutputs
+        {
+            Task = Task,
+            Labels = Labels,
+            Cloud = ProbabilityMatrix.FromLogits(cloudLogits, Classes, $"{Task.Name}-cloud ({shift.Name})"),
+            CloudLogits = cloudLogits,
+            Edge = ProbabilityMatrix.FromLogits(edgeLogits, Classes, $"{Task.Name}-edge ({shift.Name})"),
+            EdgeLogits = edgeLogits,
+            EdgeFeatures = [],
+            LastLayer = LastLayer,
+            Quantized = new Dictionary<int, (double[], ProbabilityMatrix)>(),
+            CloudMicroseconds = double.NaN,
+            EdgeMicroseconds = double.NaN,
+        };
+    }
+
+    /// <summary>
     /// Images per cancellation check: the default ONNX batch size (256), so the batches the model sees, and therefore
     /// its outputs, are the same as in one whole-dataset call (a cloud batch takes about half a second on 2 cores).
     /// </summary>
     private const int Chunk = 256;
 
     /// <summary>Logits of every image (and penultimate features into <paramref name="features"/> when given), block by block.</summary>
-    private static float[] Predict(OnnxClassifier model, FashionMnistDataset data, float[]? features, CancellationToken cancellationToken)
+    private static float[] Predict(OnnxClassifier model, FashionMnistDataset data, float[]? features, CancellationToken cancellationToken) =>
+        Predict(model, data.Images, data.Count, features, cancellationToken);
+
+    /// <summary>Logits of <paramref name="count"/> row-major images (and features when given), block by block.</summary>
+    private static float[] Predict(OnnxClassifier model, float[] allImages, int count, float[]? features, CancellationToken cancellationToken)
     {
         int k = model.Classes;
-        var logits = new float[data.Count * k];
+        var logits = new float[count * k];
         int per = FashionMnistDataset.PixelsPerImage;
-        for (int start = 0; start < data.Count; start += Chunk)
+        for (int start = 0; start < count; start += Chunk)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int n = Math.Min(Chunk, data.Count - start);
-            var images = data.Images.AsSpan(start * per, n * per);
+            int n = Math.Min(Chunk, count - start);
+            var images = allImages.AsSpan(start * per, n * per);
             if (features is null)
             {
                 model.PredictLogits(images, n).CopyTo(logits.AsSpan(start * k));

@@ -50,20 +50,7 @@ public sealed class ProbabilityMatrix
     public ReadOnlySpan<double> Row(int i) => _data.AsSpan(i * Classes, Classes);
 
     /// <summary>Index of the largest probability of row <paramref name="i"/> (first on ties).</summary>
-    public int ArgMax(int i)
-    {
-        var row = Row(i);
-        int best = 0;
-        for (int k = 1; k < row.Length; k++)
-        {
-            if (row[k] > row[best])
-            {
-                best = k;
-            }
-        }
-
-        return best;
-    }
+    public int ArgMax(int i) => EdgeRow.Trusted(Row(i), false).ArgMax();
 
     /// <summary>
     /// Wraps (copies) row-major probabilities. Each row is validated; with <paramref name="renormalize"/> a row

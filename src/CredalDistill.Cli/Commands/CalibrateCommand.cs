@@ -87,6 +87,7 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
                     Divergence = settings.AutoDivergence ? null : Divergences.Divergence.Parse(settings.Divergence),
                     Epsilon = settings.AutoEpsilon ? null : settings.Epsilon,
                     Output = output,
+                    Delta = settings.PacDelta,
                 };
                 if (!settings.AutoDivergence && !settings.AutoEpsilon)
                 {

@@ -63,6 +63,11 @@ public sealed class CalibrateSettings : InputSettings
     /// <summary>True for <c>--divergence auto</c>.</summary>
     public bool AutoDivergence => string.Equals(Divergence.Trim(), "auto", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary><c>--pac-delta</c>.</summary>
+    [CommandOption("--pac-delta <DELTA>")]
+    [Description("PAC (training-conditional) threshold, --method cdci only: coverage >= 1 - eps holds with probability >= 1 - DELTA over the calibration draw (the order statistic of the Beta/binomial rule, METHOD.md 3.4). DELTA in (0, 1); recorded in the artifact as 'delta'.")]
+    public double? PacDelta { get; set; }
+
     /// <summary><c>--out</c>.</summary>
     [CommandOption("--out <FILE>", true)]
     [Description("Calibration artifact to write (JSON, written atomically).")]
@@ -90,6 +95,16 @@ public sealed class CalibrateSettings : InputSettings
         if (method != "ts" && Labels is not null)
         {
             return ValidationResult.Error($"--labels is only used by --method ts (got --method {method})");
+        }
+
+        if (PacDelta is double delta && !(delta > 0.0 && delta < 1.0))
+        {
+            return ValidationResult.Error($"--pac-delta must be a number strictly between 0 and 1 (got {delta.ToString(CultureInfo.InvariantCulture)})");
+        }
+
+        if (PacDelta is not null && method != "cdci")
+        {
+            return ValidationResult.Error($"--pac-delta applies to --method cdci (got --method {method})");
         }
 
         if (TsObjective.Trim().ToLowerInvariant() is not ("nll" or "ece"))

@@ -88,7 +88,7 @@ public static class ConsoleReports
             Row("classes (K)", threshold.Classes.ToString(CultureInfo.InvariantCulture));
             Row("epsilon", Number(threshold.Epsilon));
             Row("divergence", threshold.Divergence.Name);
-            Row("rank k", threshold.Rank.ToString(CultureInfo.InvariantCulture) + (threshold.Rank > threshold.N ? " (> n)" : string.Empty));
+            Row("rank k", threshold.Rank.ToString(CultureInfo.InvariantCulture) + (threshold.Rank > threshold.N ? " (> n)" : string.Empty) + (threshold.Delta is double delta ? string.Create(CultureInfo.InvariantCulture, $" (PAC: coverage >= {1 - threshold.Epsilon:R} with probability >= {1 - delta:R})") : string.Empty));
             Row("threshold (nats)", Number(threshold.Gamma));
             Row("threshold (bits)", Number(threshold.GammaBits));
             var s = threshold.Scores;

@@ -34,6 +34,13 @@ public sealed class CdciCalibrator : Calibrator
     /// <summary>Seed of the folds. Default 1.</summary>
     public ulong Seed { get; init; } = 1;
 
+    /// <summary>
+    /// Null for the marginal split-conformal threshold; otherwise the PAC threshold with this failure probability
+    /// (<see cref="TrainingConditional"/>): coverage <c>&gt;= 1 - eps</c> with probability <c>&gt;= 1 - delta</c> over calibration sets.
+    /// With a data-driven choice of eps or divergence, the choice is made as usual and the PAC rank applied to it.
+    /// </summary>
+    public double? Delta { get; init; }
+
     /// <summary>Settings of the fitted predictor (parallelism, Monte Carlo); null for the defaults.</summary>
     public CredalPredictorOptions? PredictorOptions { get; init; }
 
@@ -62,6 +69,11 @@ public sealed class CdciCalibrator : Calibrator
             var chosen = ConfigurationSelector.Select(data.Cloud, data.Edge, DivergenceCandidates, Output, Epsilon is double e ? [e] : EpsilonCandidates, Folds, Seed, cancellationToken);
             threshold = chosen.Threshold;
             selection = new ThresholdSelection(ThresholdSelection.Auto, output, [.. chosen.Divergences.Select(x => x.Name)], chosen.Epsilons, chosen.Scores, Folds, Seed);
+        }
+
+        if (Delta is double delta)
+        {
+            threshold = TrainingConditional.Calibrate(data.Cloud, data.Edge, threshold.Epsilon, delta, threshold.Divergence);
         }
 
         return new TemperedCredalCalibration(Name, data.Classes, CalibratedOutputNames.From(Output), null, threshold, selection, null, PredictorOptions);

@@ -23,6 +23,7 @@ internal sealed class TemperedCredalCalibration : FittedCalibrator
         : this(name, classes, output, temperature, threshold?.Divergence, threshold?.Gamma, threshold?.Epsilon, threshold is null ? null : ArtifactScoreSummary.From(threshold.Scores), threshold?.N ?? 0, selection, auto, options)
     {
         Threshold = threshold;
+        Delta = threshold?.Delta;
     }
 
     /// <summary>A calibrator restored from an artifact.</summary>
@@ -30,6 +31,7 @@ internal sealed class TemperedCredalCalibration : FittedCalibrator
         : this(artifact.Method, artifact.Classes, artifact.Output, artifact.Temperature, artifact.HasThreshold ? artifact.CreateDivergence() : null, artifact.HasThreshold ? artifact.Threshold : null, artifact.HasThreshold ? artifact.Epsilon : null, artifact.Scores, artifact.N, artifact.Selection, artifact.Auto, options)
     {
         _restored = artifact;
+        Delta = artifact.Delta;
     }
 
     private TemperedCredalCalibration(string name, int classes, CalibratedOutput output, TemperatureFit? temperature, IDivergence? divergence, double? gamma, double? epsilon, ArtifactScoreSummary? scores, int thresholdN, ThresholdSelection? selection, AutoChoice? auto, CredalPredictorOptions? options)
@@ -53,6 +55,9 @@ internal sealed class TemperedCredalCalibration : FittedCalibrator
     public override string Name { get; }
 
     public override int Classes { get; }
+
+    /// <summary>The PAC failure probability of the threshold, or null for the marginal rule.</summary>
+    public double? Delta { get; }
 
     /// <summary>Rows behind the threshold (set-valued) or the temperature (point-only): the artifact's <c>n</c>.</summary>
     public override int N => Predictor is null ? TemperatureFit!.N : _thresholdN;
@@ -92,6 +97,11 @@ internal sealed class TemperedCredalCalibration : FittedCalibrator
                 list.Add(new("divergence", p.Divergence.Name));
                 list.Add(new("epsilon", Format(Epsilon!.Value)));
                 list.Add(new("gamma (nats)", Format(p.Gamma)));
+                if (Delta is double delta)
+                {
+                    list.Add(new("delta (PAC)", Format(delta)));
+                }
+
                 list.Add(new("selection", Selection?.Mode ?? ThresholdSelection.Fixed));
             }
 
@@ -146,7 +156,7 @@ internal sealed class TemperedCredalCalibration : FittedCalibrator
         }
 
         var p = Predictor;
-        return new CalibrationArtifact(Name, Output, N, Classes, p?.Divergence.Name, Epsilon, p?.Gamma, _scores, TemperatureFit, Selection, Auto);
+        return new CalibrationArtifact(Name, Output, N, Classes, p?.Divergence.Name, Epsilon, p?.Gamma, _scores, TemperatureFit, Selection, Auto) { Delta = Delta };
     }
 
     private static string Format(double value) => double.IsPositiveInfinity(value) ? "+inf" : value.ToString("R", CultureInfo.InvariantCulture);

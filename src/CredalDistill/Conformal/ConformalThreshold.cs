@@ -16,8 +16,9 @@ namespace CredalDistill.Conformal;
 /// </remarks>
 public sealed class ConformalThreshold
 {
-    internal ConformalThreshold(double gamma, int n, int classes, double epsilon, long rank, IDivergence divergence, ScoreSummary scores)
+    internal ConformalThreshold(double gamma, int n, int classes, double epsilon, long rank, IDivergence divergence, ScoreSummary scores, double? delta = null)
     {
+        Delta = delta;
         Gamma = gamma;
         N = n;
         Classes = classes;
@@ -49,6 +50,12 @@ public sealed class ConformalThreshold
     /// <summary>The conformal rank <c>k = ceil((n + 1)(1 - eps))</c>; may exceed <see cref="N"/> (then unbounded).</summary>
     public long Rank { get; }
 
+    /// <summary>
+    /// Null for the marginal split-conformal rule; for a PAC threshold (<see cref="TrainingConditional"/>) the probability
+    /// <c>delta</c>, over calibration sets, that the coverage falls below <c>1 - eps</c>.
+    /// </summary>
+    public double? Delta { get; }
+
     /// <summary>The divergence <c>D</c> of the score <c>D(p_cloud || p_edge)</c>.</summary>
     public IDivergence Divergence { get; }
 
@@ -68,7 +75,8 @@ public sealed class ConformalThreshold
     public override string ToString()
     {
         string gamma = IsUnbounded ? "+inf" : Gamma.ToString("G6", CultureInfo.InvariantCulture);
-        return string.Create(CultureInfo.InvariantCulture, $"gamma = {gamma} nats ({Divergence.Name}, eps = {Epsilon:R}, n = {N}, k = {Rank})");
+        string pac = Delta is double d ? string.Create(CultureInfo.InvariantCulture, $", delta = {d:R}") : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"gamma = {gamma} nats ({Divergence.Name}, eps = {Epsilon:R}{pac}, n = {N}, k = {Rank})");
     }
 
     private string? BuildWarning()
@@ -79,6 +87,11 @@ public sealed class ConformalThreshold
         }
 
         const string Meaning = "the threshold is unbounded (gamma = +infinity) and every credal set is the whole simplex (for divergences such as KL that forbid mass outside the edge's support: every distribution on that support)";
+        if (Rank > N && Delta is double delta)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"eps = {Epsilon:R}, delta = {delta:R}: with n = {N} calibration inputs no order statistic has coverage >= 1 - eps with probability >= 1 - delta (the PAC rank k = {Rank} exceeds n), so {Meaning}.");
+        }
+
         if (Rank > N)
         {
             return string.Create(CultureInfo.InvariantCulture, $"eps = {Epsilon:R} needs n >= {MinimumCalibrationSize} calibration inputs; with n = {N} the rank k = ceil((n + 1)(1 - eps)) = {Rank} exceeds n, so {Meaning}.");

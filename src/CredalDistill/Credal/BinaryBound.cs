@@ -7,7 +7,7 @@ namespace CredalDistill.Credal;
 /// The binary reduction of METHOD.md section 3.1 in the log domain (section 3.1a). Two outcomes with masses <c>a</c> and
 /// <c>b = 1 - a</c>, given as <c>log a</c>, <c>log b</c> (and as doubles, possibly underflowed to 0); the member
 /// <c>(t, 1 - t)</c> has divergence <c>d(t) = a phi(t / a) + b phi((1 - t) / b)</c> (<c>phi</c> the tilted generator of
-/// <see cref="FDivergence"/>). <see cref="Solve(FDivergence, double, double, double, double, double)"/> returns the largest
+/// <see cref="FDivergence"/>). <see cref="Solve(FDivergence, double, double, double, double, double, BoundTable)"/> returns the largest
 /// <c>t &gt;= a</c> with <c>d(t) &lt;= gamma</c> with <c>log t</c> and <c>log(1 - t)</c>: the upper probability of a class is
 /// <c>Solve(log p_k, log r_k)</c> and its lower probability is the <c>1 - t</c> of <c>Solve(log r_k, log p_k)</c>. The unknown
 /// is the log-odds <c>v = log(t / (1 - t))</c>, so <c>log t = -softplus(-v)</c> and <c>log(1 - t) = -softplus(v)</c> keep full
@@ -27,7 +27,14 @@ internal static class BinaryBound
     /// Largest <c>t</c> in <c>[a, 1]</c> with <c>d(t) &lt;= gamma</c> (the closure for <c>gamma = +inf</c>); <c>a = 0</c> stays at 0
     /// for divergences that forbid mass outside the support.
     /// </summary>
-    public static BinaryPoint Solve(FDivergence f, double logA, double logB, double a, double b, double gamma)
+    /// <param name="f">The divergence.</param>
+    /// <param name="logA">log a.</param>
+    /// <param name="logB">log b.</param>
+    /// <param name="a">a (0 where it underflows).</param>
+    /// <param name="b">b (0 where it underflows).</param>
+    /// <param name="gamma">The radius.</param>
+    /// <param name="table">The threshold's table when the caller already holds it (a row kernel looks it up once), or null.</param>
+    public static BinaryPoint Solve(FDivergence f, double logA, double logB, double a, double b, double gamma, BoundTable? table = null)
     {
         if (gamma == 0.0 || double.IsNegativeInfinity(logB))
         {
@@ -45,6 +52,20 @@ internal static class BinaryBound
             return gamma >= b ? BinaryPoint.One : new BinaryPoint(Math.Log(a + gamma), Math.Log(b - gamma), a + gamma, b - gamma);
         }
 
+        if (f is not PearsonChiSquare && !double.IsPositiveInfinity(gamma) && TryFromTable(table ?? BoundTable.For(f, gamma), f, logA, logB, a, b, gamma, out var point))
+        {
+            return point;
+        }
+
+        return SolveDirect(f, logA, logB, a, b, gamma);
+    }
+
+    /// <summary>
+    /// <see cref="Solve(FDivergence, double, double, double, double, double, BoundTable)"/> without the table (which is built from it):
+    /// safeguarded Newton from the quadratic-model start.
+    /// </summary>
+    internal static BinaryPoint SolveDirect(FDivergence f, double logA, double logB, double a, double b, double gamma)
+    {
         if (double.IsPositiveInfinity(gamma) || f.PhiAboveScaled(-logA) + f.LogTerm(logB, double.NegativeInfinity) <= gamma)
         {
             return BinaryPoint.One; // d(1) = a phi(1/a) + b phi(0) is within the radius.
@@ -126,6 +147,43 @@ internal static class BinaryBound
     }
 
     /// <summary>
+    /// The root from the threshold's <see cref="BoundTable"/>: its interpolated start, accepted under the solver's own tests
+    /// (<c>|d - gamma| &lt;= 2e-15 gamma</c>, or one Newton step of at most <c>1e-9 max(1, |v|)</c> from a point with
+    /// <c>|d - gamma| &lt;= 1e-6 gamma</c>, whose error is then of order <c>1e-18</c>); false sends the caller to the full solve.
+    /// Inside the table <c>d(1) &gt; gamma</c>, so the bound is not the vertex.
+    /// </summary>
+    private static bool TryFromTable(BoundTable table, FDivergence f, double logA, double logB, double a, double b, double gamma, out BinaryPoint point)
+    {
+        point = default;
+        double v = table.Start(logA - logB);
+        if (!(v > logA - logB))
+        {
+            return false;
+        }
+
+        var at = BinaryPoint.FromLogOdds(v);
+        double g = Evaluate(f, logA, logB, a, b, at, out double slope) - gamma;
+        if (Math.Abs(g) <= 2e-15 * gamma)
+        {
+            point = at;
+            return true;
+        }
+
+        // A slope that overflows (a mass below e^-709 inside phi') gives no Newton step to trust: the full solve brackets it.
+        double step = -g / slope;
+        if (!(double.IsFinite(slope) && slope > 0.0 && Math.Abs(step) <= 1e-9 * Math.Max(1.0, Math.Abs(v)) && Math.Abs(g) <= 1e-6 * gamma))
+        {
+            return false;
+        }
+
+        // The point at v + step to first order (dt/dv = t s, d log t/dv = s, d log s/dv = -t): the neglected terms are of order
+        // step^2 <= 1e-18 relative, below double's resolution, and no further exponential or logarithm is needed.
+        double ts = at.T * at.S * step;
+        point = new BinaryPoint(at.LogT + (at.S * step), at.LogS - (at.T * step), at.T + ts, at.S - ts);
+        return true;
+    }
+
+    /// <summary>
     /// Chi-square in closed form: <c>d(t) = (t - a)^2 / (a b)</c>, so <c>t = a + delta</c>, <c>delta = sqrt(gamma a b)</c> (below 1 here),
     /// with <c>1 - t = b - delta</c> taken as <c>b (1 - delta / b)</c> when <c>delta &lt;= b / 2</c> and as
     /// <c>sqrt(b) (b - gamma a) / (sqrt(b) + sqrt(gamma a))</c> otherwise, so both ends keep relative precision.
@@ -151,8 +209,11 @@ internal static class BinaryBound
 
     /// <summary><c>d(v)</c> and <c>d'(v)</c>: the point (one exponential and one log1p), then the two terms.</summary>
     private static double Evaluate(FDivergence f, double logA, double logB, double a, double b, double v, out double slope)
+        => Evaluate(f, logA, logB, a, b, BinaryPoint.FromLogOdds(v), out slope);
+
+    /// <summary><c>d</c> and <c>d'(v)</c> at a point given with its masses and logarithms.</summary>
+    private static double Evaluate(FDivergence f, double logA, double logB, double a, double b, in BinaryPoint point, out double slope)
     {
-        var point = BinaryPoint.FromLogOdds(v);
         slope = point.T * point.S * (f.PhiSlope(point.LogT - logA) - f.PhiSlope(point.LogS - logB));
         return f.LogTerm(logA, a, point.LogT, point.T) + f.LogTerm(logB, b, point.LogS, point.S);
     }

@@ -184,14 +184,16 @@ public static class CredalBounds
             lowerComplement[k] = gamma >= pk ? 1.0 : rk + gamma;
         }
 
+        // The threshold's table is looked up once per row (BinaryBound uses it only for finite positive gamma).
+        var table = closedForm || f is PearsonChiSquare || !(gamma > 0.0) || double.IsPositiveInfinity(gamma) ? null : BoundTable.For(f, gamma);
         for (int k = 0; !closedForm && k < n; k++)
         {
             double pk = masses.P[k];
             double rk = masses.Rest[k];
             double logP = masses.LogP[k];
             double logR = masses.LogRest[k];
-            var up = BinaryBound.Solve(f, logP, logR, pk, rk, gamma);
-            var down = BinaryBound.Solve(f, logR, logP, rk, pk, gamma);
+            var up = BinaryBound.Solve(f, logP, logR, pk, rk, gamma, table);
+            var down = BinaryBound.Solve(f, logR, logP, rk, pk, gamma, table);
             upper[k] = Math.Max(up.T, pk);
             upperComplement[k] = Math.Min(up.S, rk);
             lower[k] = Math.Min(down.S, pk);

@@ -55,6 +55,9 @@ public sealed class CalibrationArtifact
     /// <summary>Optional top-level fields: the HMAC signature of a signed artifact.</summary>
     private const string SignatureField = "hmacSha256";
 
+    /// <summary>Optional top-level field of a PAC threshold (version 2): the failure probability <c>delta</c>.</summary>
+    private const string DeltaField = "delta";
+
     /// <summary>Shortest accepted signing key, in bytes.</summary>
     public const int MinimumKeyLength = 16;
 
@@ -133,6 +136,27 @@ public sealed class CalibrationArtifact
 
     /// <summary>How the divergence and eps were chosen; null for point-only methods and version-1 files (which did not record it).</summary>
     public ThresholdSelection? Selection { get; }
+
+    /// <summary>
+    /// Null for the marginal split-conformal threshold; for a PAC (training-conditional) threshold the probability
+    /// <c>delta</c>, over calibration sets, that coverage falls below <c>1 - eps</c> (METHOD.md 3.4; JSON <c>delta</c>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not in (0, 1), or set on an artifact without a threshold.</exception>
+    public double? Delta
+    {
+        get => _delta;
+        init
+        {
+            if (value is double d && !(d > 0.0 && d < 1.0 && HasThreshold))
+            {
+                throw new ArgumentOutOfRangeException(nameof(Delta), value, HasThreshold ? "delta must be in (0, 1)." : "a point calibration has no threshold, so no delta.");
+            }
+
+            _delta = value;
+        }
+    }
+
+    private readonly double? _delta;
 
     /// <summary>What <c>auto</c> chose and why; null for the other methods.</summary>
     public AutoChoice? Auto { get; }
@@ -219,6 +243,7 @@ public sealed class CalibrationArtifact
             Temperature = CalibrationArtifactParts.ToDocument(Temperature),
             Selection = CalibrationArtifactParts.ToDocument(Selection),
             Auto = CalibrationArtifactParts.ToDocument(Auto),
+            Delta = Delta,
             CreatedUtc = CreatedUtc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             Sha256 = new string('0', HashLength),
             HmacSha256 = signingKey is null ? null : new string('0', HashLength),
@@ -292,7 +317,7 @@ public sealed class CalibrationArtifact
         var topLevelFields = scan.Version == 1 ? TopLevelFieldsV1 : TopLevelFieldsV2;
         foreach (string name in scan.Names)
         {
-            if (Array.IndexOf(topLevelFields, name) < 0 && name != SignatureField)
+            if (Array.IndexOf(topLevelFields, name) < 0 && name != SignatureField && !(name == DeltaField && scan.Version != 1))
             {
                 throw Fail(path, $"unknown field '{name}'");
             }
@@ -438,7 +463,12 @@ public sealed class CalibrationArtifact
             throw Fail(path, error);
         }
 
-        return new CalibrationArtifact(method, output, n, classes, divergence, epsilon, threshold, scores, temperature, selection, auto, when.UtcDateTime);
+        if (doc.Delta is double delta && !(delta > 0.0 && delta < 1.0 && divergence is not null))
+        {
+            throw Fail(path, divergence is null ? "field 'delta' needs a conformal threshold ('divergence' is null)" : $"field 'delta' is {Check.Format(delta)}; it must be in (0, 1)");
+        }
+
+        return new CalibrationArtifact(method, output, n, classes, divergence, epsilon, threshold, scores, temperature, selection, auto, when.UtcDateTime) { Delta = doc.Delta };
     }
 
     /// <summary>The conformal keys (v1's keys, unchanged in v2): divergence, epsilon, threshold/unbounded, units, scores.</summary>

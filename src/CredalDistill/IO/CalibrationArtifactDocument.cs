@@ -58,6 +58,10 @@ internal sealed class CalibrationArtifactDocument
     [JsonPropertyName("sha256")]
     public string? Sha256 { get; set; }
 
+    [JsonPropertyName("delta")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? Delta { get; set; }
+
     [JsonPropertyName("hmacSha256")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? HmacSha256 { get; set; }

@@ -38,24 +38,5 @@ public class ConformalCoverageTests
         Assert.True(mean >= lower - (4 * se) && mean <= upper + (4 * se), $"mean coverage {mean} (se {se}) outside [{lower}, {upper}] +- 4 se");
     }
 
-    // Edge: softmax of Gaussian logits (scale 2); cloud: softmax of the same logits plus Gaussian noise (scale 0.7).
-    private static (ProbabilityMatrix Cloud, ProbabilityMatrix Edge) Pairs(Random rng, int rows)
-    {
-        var edgeLogits = new double[rows * Classes];
-        var cloudLogits = new double[rows * Classes];
-        for (int i = 0; i < edgeLogits.Length; i++)
-        {
-            edgeLogits[i] = 2.0 * Gaussian(rng);
-            cloudLogits[i] = edgeLogits[i] + (0.7 * Gaussian(rng));
-        }
-
-        return (ProbabilityMatrix.FromLogits(cloudLogits, Classes), ProbabilityMatrix.FromLogits(edgeLogits, Classes));
-    }
-
-    private static double Gaussian(Random rng)
-    {
-        double u1 = 1.0 - rng.NextDouble();
-        double u2 = rng.NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
-    }
+    private static (ProbabilityMatrix Cloud, ProbabilityMatrix Edge) Pairs(Random rng, int rows) => Support.SyntheticPairs.Draw(rng, rows, Classes);
 }

@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+
+namespace CredalDistill.Cli.Services;
+
+/// <summary>The result of <c>credal monitor</c> (also its <c>--json</c> report).</summary>
+public sealed class MonitorReport
+{
+    /// <summary>Audited pairs read.</summary>
+    [JsonPropertyName("rows")]
+    public long Rows { get; init; }
+
+    /// <summary>Pairs whose cloud output was inside the credal set.</summary>
+    [JsonPropertyName("covered")]
+    public long Covered { get; init; }
+
+    /// <summary>Running coverage at the end of the stream.</summary>
+    [JsonPropertyName("coverage")]
+    public double Coverage { get; init; }
+
+    /// <summary>Lower end of the anytime-valid confidence sequence at the end.</summary>
+    [JsonPropertyName("lower")]
+    public double Lower { get; init; }
+
+    /// <summary>Upper end of the anytime-valid confidence sequence at the end.</summary>
+    [JsonPropertyName("upper")]
+    public double Upper { get; init; }
+
+    /// <summary>Target coverage <c>1 - eps</c>.</summary>
+    [JsonPropertyName("target")]
+    public double Target { get; init; }
+
+    /// <summary>The alarm's error level.</summary>
+    [JsonPropertyName("alpha")]
+    public double Alpha { get; init; }
+
+    /// <summary>The monitored threshold (nats); null when unbounded.</summary>
+    [JsonPropertyName("threshold")]
+    public double? Threshold { get; init; }
+
+    /// <summary>True when coverage fell below the target with confidence <c>1 - alpha</c>.</summary>
+    [JsonPropertyName("alarm")]
+    public bool Alarm { get; init; }
+
+    /// <summary>1-based row at which the alarm was raised, or null.</summary>
+    [JsonPropertyName("alarmRow")]
+    public long? AlarmRow { get; init; }
+
+    /// <summary>The tracked (adaptive-conformal) threshold at the end of the stream, when <c>--refresh-out</c> was given; null otherwise.</summary>
+    [JsonPropertyName("refreshedThreshold")]
+    public double? RefreshedThreshold { get; init; }
+
+    /// <summary>Miscovered rows under the tracked threshold, when <c>--refresh-out</c> was given.</summary>
+    [JsonPropertyName("refreshedErrors")]
+    public long? RefreshedErrors { get; init; }
+}

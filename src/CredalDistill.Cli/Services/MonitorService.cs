@@ -1,0 +1,121 @@
+using System.Globalization;
+using CredalDistill.Calibration;
+using CredalDistill.Conformal;
+using CredalDistill.IO;
+using CredalDistill.Monitoring;
+
+namespace CredalDistill.Cli.Services;
+
+/// <summary>
+/// <c>credal monitor</c>: streams audited (cloud, edge) pairs - a matrix of <c>2K</c> columns, the cloud's <c>K</c>
+/// outputs then the edge's - in chunks, scores each pair <c>s = D(p_cloud || centre)</c> (centre: the edge, or the
+/// tempered edge of a two-stage artifact), feeds <c>s &lt;= gamma</c> to <see cref="CoverageMonitor"/> and, when asked,
+/// <c>s</c> to a <see cref="QuantileTracker"/> started at the artifact's threshold (the adaptive-conformal update on the
+/// threshold itself: the artifact does not keep the calibration scores).
+/// </summary>
+public static class MonitorService
+{
+    /// <summary>Rows per chunk: memory stays flat whatever the stream's length.</summary>
+    public const int ChunkRows = 4096;
+
+    /// <summary>Runs the monitor over <paramref name="path"/>.</summary>
+    /// <param name="calibrator">The restored calibrator (must be set-valued).</param>
+    /// <param name="path">The pairs file (.csv or .npy, 2K columns).</param>
+    /// <param name="logits">Both halves hold logits.</param>
+    /// <param name="alpha">Alarm level.</param>
+    /// <param name="step">Quantile-tracking step in nats, or null for no refresh.</param>
+    /// <param name="onAlarm">Called once, with the 1-based row, when the alarm is raised.</param>
+    /// <param name="progress">Completed fraction (when the row count is known).</param>
+    /// <param name="cancellationToken">Stops between chunks.</param>
+    public static MonitorReport Run(FittedCalibrator calibrator, string path, bool logits, double alpha, double? step, Action<long, CoverageMonitor>? onAlarm, IProgress<double>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(calibrator);
+        var predictor = calibrator.Predictor ?? throw new UsageException($"a {calibrator.Name} artifact is a point calibration: it has no conformal threshold to monitor; calibrate with --method cdci, distilled-ts+cdci or auto");
+        double epsilon = calibrator.Epsilon!.Value;
+        double gamma = predictor.Gamma;
+        int k = calibrator.Classes;
+        var monitor = new CoverageMonitor(epsilon, alpha);
+        if (step is not null && double.IsPositiveInfinity(gamma))
+        {
+            throw new UsageException("--refresh-out needs a finite threshold to track; this artifact's threshold is unbounded");
+        }
+
+        QuantileTracker? aci = step is double eta ? new QuantileTracker(gamma, epsilon, eta) : null;
+        using var reader = MatrixReader.Open(path, 2 * k);
+        var buffer = new double[ChunkRows * 2 * k];
+        var cloud = new double[ChunkRows * k];
+        var edge = new double[ChunkRows * k];
+        long row = 0;
+        int? total = reader.TotalRows;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int n = reader.ReadRows(buffer);
+            if (n == 0)
+            {
+                break;
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                var pair = buffer.AsSpan(i * 2 * k, 2 * k);
+                Validate(pair[..k], logits, path, row + i + 1, 1, "cloud");
+                Validate(pair[k..], logits, path, row + i + 1, k + 1, "edge");
+                pair[..k].CopyTo(cloud.AsSpan(i * k, k));
+                pair[k..].CopyTo(edge.AsSpan(i * k, k));
+            }
+
+            var cloudRows = logits ? ProbabilityMatrix.FromLogits(cloud.AsSpan(0, n * k), k, path) : ProbabilityMatrix.FromProbabilities(cloud.AsSpan(0, n * k), k, path);
+            var edgeRows = logits ? ProbabilityMatrix.FromLogits(edge.AsSpan(0, n * k), k, path) : ProbabilityMatrix.FromProbabilities(edge.AsSpan(0, n * k), k, path);
+            var scores = ConformalCalibrator.Scores(cloudRows, calibrator.Temper(edgeRows), predictor.Divergence);
+            for (int i = 0; i < n; i++)
+            {
+                if (monitor.Observe(scores[i] <= gamma))
+                {
+                    onAlarm?.Invoke(row + i + 1, monitor);
+                }
+
+                aci?.Observe(scores[i]);
+            }
+
+            row += n;
+            if (total is int t && t > 0)
+            {
+                progress?.Report((double)row / t);
+            }
+        }
+
+        if (row == 0)
+        {
+            throw new DataFormatException(path, "no audited pairs (the file has no data rows)");
+        }
+
+        return new MonitorReport
+        {
+            Rows = monitor.Count,
+            Covered = monitor.Covered,
+            Coverage = monitor.Coverage,
+            Lower = monitor.Lower,
+            Upper = monitor.Upper,
+            Target = 1 - epsilon,
+            Alpha = alpha,
+            Threshold = double.IsPositiveInfinity(gamma) ? null : gamma,
+            Alarm = monitor.Alarm,
+            AlarmRow = monitor.AlarmAt,
+            RefreshedThreshold = aci is null || double.IsPositiveInfinity(aci.Gamma) ? null : aci.Gamma,
+            RefreshedErrors = aci?.Errors,
+        };
+    }
+
+    private static void Validate(ReadOnlySpan<double> values, bool logits, string path, long row, int firstColumn, string which)
+    {
+        try
+        {
+            _ = logits ? EdgeRow.FromLogits(values) : EdgeRow.FromProbabilities(values);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new DataFormatException(path, string.Create(CultureInfo.InvariantCulture, $"the {which} outputs (columns {firstColumn}..{firstColumn + values.Length - 1}) are not valid {(logits ? "logits" : "probabilities")}: {ex.Message}"), row: (int)Math.Min(row, int.MaxValue), column: firstColumn);
+        }
+    }
+}

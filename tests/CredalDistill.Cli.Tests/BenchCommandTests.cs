@@ -1,0 +1,49 @@
+using System.Text.Json;
+
+namespace CredalDistill.Cli.Tests;
+
+/// <summary><c>credal bench</c>: the JSON keys of issue 10 with finite values (no timing assertions), and usage errors.</summary>
+public sealed class BenchCommandTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Quick_bench_writes_the_issue_keys_and_the_markdown_page()
+    {
+        string json = _dir["bench.json"];
+        string markdown = _dir["PERFORMANCE.md"];
+        var run = CliRun.Invoke("bench", "--quick", "--json", json, "--markdown", markdown);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var document = JsonDocument.Parse(File.ReadAllText(json));
+        var root = document.RootElement;
+        foreach (string key in new[] { "gridSpeedupK3", "overheadVsEdgeForward", "kl131072BoundsMs", "edgeForwardUs", "batchSpeedup" })
+        {
+            double value = root.GetProperty(key).GetDouble();
+            Assert.True(double.IsFinite(value) && value > 0.0, $"{key} = {value}");
+        }
+
+        double allocated = root.GetProperty("allocatedBytesPerInput").GetDouble();
+        Assert.True(double.IsFinite(allocated) && allocated >= 0.0, $"allocatedBytesPerInput = {allocated}");
+        Assert.True(root.GetProperty("machine").GetProperty("processorCount").GetInt32() >= 1);
+        Assert.Contains(root.GetProperty("measurements").EnumerateArray(), m => m.GetProperty("method").GetString() == "max-entropy" && m.GetProperty("divergence").GetString() == "hellinger");
+        Assert.Contains("gridSpeedupK3", run.Stdout, StringComparison.Ordinal);
+        string page = File.ReadAllText(markdown);
+        Assert.Contains("bench --quick --markdown", page, StringComparison.Ordinal);
+        Assert.Contains("| target | measured | met |", page, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("bench", "--json", "")]
+    [InlineData("bench", "--json", " ")]
+    [InlineData("bench", "--quick", "unexpected")]
+    [InlineData("bench", "--quick", "--full")]
+    [InlineData("bench", "--quick", "--no-such-option")]
+    [InlineData("bench", "--root", "/no/such/folder/credal")]
+    public void Bad_options_exit_with_2(params string[] args)
+    {
+        var run = CliRun.Invoke(args);
+        Assert.True(run.ExitCode == 2, run.ToString());
+    }
+}
