@@ -69,4 +69,20 @@ public sealed class StreamingEvaluateTests : IDisposable
         var eval = CliRun.Invoke("evaluate", "--calibration", _dir["cal.json"], "--edge", _dir["e.parquet"], "--cloud", _dir["c.parquet"], "--labels", _dir.WriteLabels("l.csv", new int[333]));
         Assert.True(eval.ExitCode == 0, eval.ToString());
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(0.1)]
+    public void Fit_from_scores_equals_the_fit_on_the_matrices(double? delta)
+    {
+        var (cloud, edge, _) = TempDirectory.Synthetic(250, 4, seed: 35);
+        var cloudM = ProbabilityMatrix.FromProbabilities(cloud, 4);
+        var edgeM = ProbabilityMatrix.FromProbabilities(edge, 4);
+        var calibrator = new CdciCalibrator { Divergence = Divergences.Divergence.Parse("reverse-kl"), Epsilon = 0.1, Delta = delta };
+        var expected = calibrator.Fit(new CalibrationData(cloudM, edgeM)).ToArtifact();
+        var actual = calibrator.FitScores(Conformal.ConformalCalibrator.Scores(cloudM, edgeM, calibrator.Divergence!), 4).ToArtifact();
+        Assert.Equal(expected.Threshold, actual.Threshold);
+        Assert.Equal(expected.N, actual.N);
+        Assert.Equal(expected.Scores!.Median, actual.Scores!.Median);
+    }
 }

@@ -82,8 +82,8 @@ public sealed class CdciCalibrator : Calibrator
     /// <summary>
     /// Fits from precomputed scores <c>s_i = D(cloud_i || edge_i)</c> of <see cref="Divergence"/> (the score pass of a
     /// calibration set streamed in chunks: 8 bytes a row instead of both matrices); equal to <see cref="Calibrator.Fit"/>
-    /// on the matrices. Needs a fixed <see cref="Divergence"/> and <see cref="Epsilon"/> (a label-free selection re-fits
-    /// on cross-fitting folds of the matrices).
+    /// on the matrices (the PAC threshold when <see cref="Delta"/> is set). Needs a fixed <see cref="Divergence"/> and
+    /// <see cref="Epsilon"/> (a label-free selection re-fits on cross-fitting folds of the matrices).
     /// </summary>
     /// <param name="scores">One score per calibration row (<see cref="ConformalCalibrator.Scores(ProbabilityMatrix, ProbabilityMatrix, IDivergence, Span{double})"/>).</param>
     /// <param name="classes">Number of classes of the outputs the scores came from.</param>
@@ -95,7 +95,7 @@ public sealed class CdciCalibrator : Calibrator
             throw new InvalidOperationException("Fitting from scores needs a fixed divergence and eps; a label-free selection needs the matrices.");
         }
 
-        var threshold = ConformalCalibrator.Calibrate(scores, classes, eps, d);
+        var threshold = Delta is double delta ? TrainingConditional.Calibrate(scores, classes, eps, delta, d) : ConformalCalibrator.Calibrate(scores, classes, eps, d);
         var selection = ThresholdSelection.FixedChoice(d.Name, eps, CalibratedOutputNames.Name(Output));
         return new TemperedCredalCalibration(Name, classes, CalibratedOutputNames.From(Output), null, threshold, selection, null, PredictorOptions);
     }
