@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using CredalDistill.Experiments.Data;
 using CredalDistill.IO;
 using CredalDistill.Onnx;
 

@@ -53,7 +53,7 @@ public static class CostProbe
         {
             var divergence = Divergence.Parse(name);
             var threshold = ConformalCalibrator.Calibrate(task.Cloud.Select(cal), task.Edge.Select(cal), 0.1, divergence);
-            var predictor = new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1, MonteCarlo = new MonteCarloOptions(options.CentroidSamples, 100, 1) });
+            var predictor = new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1, MonteCarlo = new MonteCarloOptions { Samples = options.CentroidSamples, BurnIn = 100, Seed = 1 } });
             string Family(MethodOutput output) => MethodKey.Cdci(name, 0.1, output).CostFamily.Id;
             costs[Family(MethodOutput.Intersection)] = Time(rows, i => predictor.Predict(edge.AsEdgeRow(i), CredalOutput.Intersection, probs));
             int heavyRows = divergence is KullbackLeibler or TotalVariation ? rows : Math.Min(rows, 100);

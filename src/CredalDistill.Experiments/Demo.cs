@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CredalDistill.Baselines;
+using CredalDistill.Experiments.Data;
 using CredalDistill.IO;
 
 namespace CredalDistill.Experiments;

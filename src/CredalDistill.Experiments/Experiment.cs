@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using CredalDistill.Experiments.Data;
 using CredalDistill.IO;
 
 namespace CredalDistill.Experiments;

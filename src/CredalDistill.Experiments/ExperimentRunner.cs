@@ -162,7 +162,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
             Add(MethodKey.EdgePrefix(mcRows), edgeMc, labelsOverride: mcLabels, cloudOverride: cloudMc);
         }
 
-        var predictorOptions = new CredalPredictorOptions { MaxDegreeOfParallelism = 1, MonteCarlo = new MonteCarloOptions(options.CentroidSamples, 100, options.Seed + (ulong)split) };
+        var predictorOptions = new CredalPredictorOptions { MaxDegreeOfParallelism = 1, MonteCarlo = new MonteCarloOptions { Samples = options.CentroidSamples, BurnIn = 100, Seed = options.Seed + (ulong)split } };
         foreach (string name in options.Divergences)
         {
             var divergence = Divergence.Parse(name);

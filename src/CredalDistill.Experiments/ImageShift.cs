@@ -1,4 +1,4 @@
-using CredalDistill.IO;
+using CredalDistill.Experiments.Data;
 
 namespace CredalDistill.Experiments;
 

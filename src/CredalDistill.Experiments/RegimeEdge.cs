@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CredalDistill.IO;
 
 namespace CredalDistill.Experiments;
 
@@ -27,7 +28,7 @@ public sealed record RegimeEdge(string Name, string Task, string File, string La
         using var doc = JsonDocument.Parse(System.IO.File.ReadAllText(path));
         if (!doc.RootElement.TryGetProperty("overconfidence_edges", out var list) || list.ValueKind != JsonValueKind.Array)
         {
-            throw new InvalidDataException($"{path}: no top-level 'overconfidence_edges' list.");
+            throw new DataFormatException(path, "no top-level 'overconfidence_edges' list");
         }
 
         var axis = list.EnumerateArray().Select(e => new RegimeEdge(

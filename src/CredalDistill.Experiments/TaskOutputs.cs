@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CredalDistill.Experiments.Data;
 using CredalDistill.IO;
 using CredalDistill.Onnx;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CredalDistill.IO;
 
 namespace CredalDistill.Onnx;
 
@@ -54,7 +55,8 @@ public sealed class LastLayer
     /// <param name="path">The JSON file.</param>
     /// <returns>The layer.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The JSON is malformed or its shapes are inconsistent; the message names the file and the position.</exception>
+    /// <exception cref="DataFormatException">The JSON is malformed (<see cref="DataFormatException.Line"/> set) or its shapes are
+    /// inconsistent (<see cref="DataFormatException.Row"/> = class and <see cref="DataFormatException.Column"/> = feature of a bad weight).</exception>
     public static LastLayer Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -70,7 +72,7 @@ public sealed class LastLayer
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"Last-layer file '{path}': invalid JSON ({ex.Message}).", ex);
+            throw new DataFormatException(path, $"last-layer file: invalid JSON ({ex.Message})", line: ex.LineNumber is long l ? (int)l + 1 : null, innerException: ex);
         }
 
         using (doc)
@@ -78,7 +80,7 @@ public sealed class LastLayer
             JsonElement root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new InvalidDataException($"Last-layer file '{path}': the root must be an object with classes, features, weight and bias.");
+                throw new DataFormatException(path, "last-layer file: the root must be an object with classes, features, weight and bias");
             }
 
             int classes = ReadInt(path, root, "classes", 2);
@@ -86,19 +88,19 @@ public sealed class LastLayer
             JsonElement w = Property(path, root, "weight", JsonValueKind.Array);
             if (w.GetArrayLength() != classes)
             {
-                throw new InvalidDataException($"Last-layer file '{path}': weight has {w.GetArrayLength()} rows; expected classes = {classes}.");
+                throw new DataFormatException(path, $"last-layer file: weight has {w.GetArrayLength()} rows; expected classes = {classes}");
             }
 
             double[] weight = new double[classes * features];
             int r = 0;
             foreach (JsonElement row in w.EnumerateArray())
             {
-                ReadRow(path, row, $"weight[{r}]", features, weight.AsSpan(r * features, features));
+                ReadRow(path, row, $"weight[{r}]", r + 1, features, weight.AsSpan(r * features, features));
                 r++;
             }
 
             double[] bias = new double[classes];
-            ReadRow(path, Property(path, root, "bias", JsonValueKind.Array), "bias", classes, bias);
+            ReadRow(path, Property(path, root, "bias", JsonValueKind.Array), "bias", null, classes, bias);
             return new LastLayer(classes, features, weight, bias);
         }
     }
@@ -135,12 +137,12 @@ public sealed class LastLayer
     {
         if (!root.TryGetProperty(name, out JsonElement value))
         {
-            throw new InvalidDataException($"Last-layer file '{path}': missing property '{name}'.");
+            throw new DataFormatException(path, $"last-layer file: missing property '{name}'");
         }
 
         if (value.ValueKind != kind)
         {
-            throw new InvalidDataException($"Last-layer file '{path}': property '{name}' is a {value.ValueKind}; expected {kind}.");
+            throw new DataFormatException(path, $"last-layer file: property '{name}' is a {value.ValueKind}; expected {kind}");
         }
 
         return value;
@@ -151,18 +153,18 @@ public sealed class LastLayer
         JsonElement value = Property(path, root, name, JsonValueKind.Number);
         if (!value.TryGetInt32(out int n) || n < minimum)
         {
-            throw new InvalidDataException($"Last-layer file '{path}': '{name}' is {value.GetRawText()}; expected an integer >= {minimum}.");
+            throw new DataFormatException(path, $"last-layer file: '{name}' is {value.GetRawText()}; expected an integer >= {minimum}");
         }
 
         return n;
     }
 
-    private static void ReadRow(string path, JsonElement row, string label, int length, Span<double> destination)
+    private static void ReadRow(string path, JsonElement row, string label, int? rowNumber, int length, Span<double> destination)
     {
         if (row.ValueKind != JsonValueKind.Array || row.GetArrayLength() != length)
         {
             string actual = row.ValueKind == JsonValueKind.Array ? $"{row.GetArrayLength()} entries" : row.ValueKind.ToString();
-            throw new InvalidDataException($"Last-layer file '{path}': {label} has {actual}; expected an array of {length} numbers.");
+            throw new DataFormatException(path, $"last-layer file: {label} has {actual}; expected an array of {length} numbers", row: rowNumber);
         }
 
         int j = 0;
@@ -170,7 +172,7 @@ public sealed class LastLayer
         {
             if (x.ValueKind != JsonValueKind.Number || !x.TryGetDouble(out double v) || !double.IsFinite(v))
             {
-                throw new InvalidDataException($"Last-layer file '{path}': {label}[{j}] is {x.GetRawText()}; expected a finite number.");
+                throw new DataFormatException(path, $"last-layer file: {label}[{j}] is {x.GetRawText()}; expected a finite number", row: rowNumber, column: j + 1);
             }
 
             destination[j++] = v;

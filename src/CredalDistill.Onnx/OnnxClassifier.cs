@@ -1,3 +1,4 @@
+using CredalDistill.IO;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -90,6 +91,7 @@ public sealed class OnnxClassifier : IDisposable
     /// <param name="options">Thread counts, batch size, input/output names; defaults when null.</param>
     /// <returns>The classifier; dispose it to release the native session.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="DataFormatException">ONNX Runtime cannot load the file (not an ONNX model, corrupt or unsupported).</exception>
     /// <exception cref="ArgumentException">A configured input or output name is not in the model, or a shape is unsupported.</exception>
     public static OnnxClassifier Open(string path, OnnxClassifierOptions? options = null)
     {
@@ -119,7 +121,7 @@ public sealed class OnnxClassifier : IDisposable
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new InvalidDataException($"ONNX model file '{full}' could not be loaded: {ex.Message}", ex);
+            throw new DataFormatException(full, $"ONNX model file could not be loaded by ONNX Runtime: {ex.Message}", innerException: ex);
         }
 
         try

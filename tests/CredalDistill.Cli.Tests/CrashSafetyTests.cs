@@ -15,7 +15,7 @@ public sealed partial class CrashSafetyTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    /// <summary>The temporary-file pattern of <see cref="AtomicFileWriter"/>: <c>.&lt;name&gt;.&lt;12 hex&gt;.tmp</c>.</summary>
+    /// <summary>The temporary-file pattern of the core's <c>AtomicFileWriter</c>: <c>.&lt;name&gt;.&lt;12 hex&gt;.tmp</c>.</summary>
     [GeneratedRegex(@"^\.out\.csv\.[0-9a-f]{12}\.tmp$")]
     private static partial Regex TemporaryName();
 

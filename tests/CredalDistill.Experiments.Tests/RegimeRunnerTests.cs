@@ -2,6 +2,7 @@ using System.Text.Json;
 using CredalDistill.Baselines;
 using CredalDistill.Conformal;
 using CredalDistill.Divergences;
+using CredalDistill.Experiments.Data;
 using CredalDistill.IO;
 using CredalDistill.Metrics;
 
@@ -31,6 +32,7 @@ public sealed class RegimeRunnerTests
         var main = new ExperimentRunner(Small);
         double eceTs = 0.0;
         double accEdge = 0.0;
+        double coveragePaper = 0.0;
         for (int split = 0; split < Small.Splits; split++)
         {
             var plan = main.Plan(task, split);
@@ -40,11 +42,14 @@ public sealed class RegimeRunnerTests
             var ts = TemperatureScaling.FitNll(Rows(task.EdgeLogits, 3, plan.Labeled), 3, labeled);
             eceTs += ExpectedCalibrationError.Compute(ts.Apply(Rows(task.EdgeLogits, 3, plan.Test), 3), labels) / Small.Splits;
             accEdge += Accuracy.Compute(task.Edge.Select(plan.Test), labels) / Small.Splits;
+            double gamma = ConformalCalibrator.Calibrate(task.Cloud.Select(plan.Calibration), task.Edge.Select(plan.Calibration), RegimeRunner.PaperEpsilon, KullbackLeibler.Instance).Gamma;
+            coveragePaper += Coverage.Compute(task.Cloud.Select(plan.Test), task.Edge.Select(plan.Test), gamma, KullbackLeibler.Instance) / Small.Splits;
         }
 
         Assert.Equal(eceTs, result[RegimeRunner.Ts]!.Mean("ece"), 12);
         Assert.Equal(accEdge, result[RegimeRunner.Edge]!.Mean("accuracy"), 12);
         Assert.Equal(result[RegimeRunner.Edge]!.Mean("ece"), result.RawEce);
+        Assert.Equal(coveragePaper, result[RegimeRunner.CdciPaper]!.Mean("coverage"), 12);
         foreach (var set in RegimeRunner.SetMethods)
         {
             var s = result[set]!;

@@ -1,3 +1,4 @@
+using CredalDistill.Experiments.Data;
 using CredalDistill.IO;
 using CredalDistill.Numerics;
 using CredalDistill.Onnx;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using CredalDistill.Experiments.Data;
 using CredalDistill.IO;
 
 namespace CredalDistill.Onnx.Tests;

@@ -1,3 +1,5 @@
+using CredalDistill.IO;
+
 namespace CredalDistill.Onnx.Tests;
 
 public sealed class LastLayerTests : IDisposable
@@ -18,18 +20,21 @@ public sealed class LastLayerTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{"classes":2,"features":3,"weight":[[1,2,3]],"bias":[0,0]}""", "weight has 1 rows")]
-    [InlineData("""{"classes":2,"features":3,"weight":[[1,2,3],[4,5]],"bias":[0,0]}""", "weight[1] has 2 entries")]
-    [InlineData("""{"classes":2,"features":3,"weight":[[1,2,3],[4,5,6]],"bias":[0]}""", "bias has 1 entries")]
-    [InlineData("""{"classes":2,"features":3,"weight":[[1,2,3],[4,"x",6]],"bias":[0,0]}""", "weight[1][1]")]
-    [InlineData("""{"features":3,"weight":[],"bias":[]}""", "missing property 'classes'")]
-    [InlineData("""{"classes":2,""", "invalid JSON")]
-    public void RejectsMalformedFilesNamingTheProblem(string json, string expected)
+    [InlineData("""{"classes":2,"features":3,"weight":[[1,2,3]],"bias":[0,0]}""", "weight has 1 rows", null, null, null)]
+    [InlineData("""{"classes":2,"features":3,"weight":[[1,2,3],[4,5]],"bias":[0,0]}""", "weight[1] has 2 entries", null, 2, null)]
+    [InlineData("""{"classes":2,"features":3,"weight":[[1,2,3],[4,5,6]],"bias":[0]}""", "bias has 1 entries", null, null, null)]
+    [InlineData("""{"classes":2,"features":3,"weight":[[1,2,3],[4,"x",6]],"bias":[0,0]}""", "weight[1][1] is \"x\"", null, 2, 2)]
+    [InlineData("""{"classes":2,"features":3,"weight":[[1,2,3],[4,5,6]],"bias":[0,1e999]}""", "bias[1]", null, null, 2)]
+    [InlineData("""{"features":3,"weight":[],"bias":[]}""", "missing property 'classes'", null, null, null)]
+    [InlineData("{\n\"classes\":2,\n", "invalid JSON", 3, null, null)]
+    public void RejectsMalformedFilesWithADataFormatErrorLocatingTheProblem(string json, string expected, int? line, int? row, int? column)
     {
         string path = Write(json);
-        var ex = Assert.Throws<InvalidDataException>(() => LastLayer.Load(path));
-        Assert.Contains(path, ex.Message);
-        Assert.Contains(expected, ex.Message);
+        var ex = Assert.Throws<DataFormatException>(() => LastLayer.Load(path));
+        Assert.Equal(path, ex.FilePath);
+        Assert.Equal((line, row, column), (ex.Line, ex.Row, ex.Column));
+        Assert.StartsWith(Path.GetFileName(path), ex.Message);
+        Assert.Contains(expected, ex.Problem);
     }
 
     private string Write(string json)

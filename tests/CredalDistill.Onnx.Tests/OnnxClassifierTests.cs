@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CredalDistill.Experiments.Data;
 using CredalDistill.IO;
 
 namespace CredalDistill.Onnx.Tests;
@@ -187,8 +188,10 @@ public sealed class OnnxClassifierTests(BundledModels models)
         File.WriteAllText(path, "not a model");
         try
         {
-            var ex = Assert.Throws<InvalidDataException>(() => OnnxClassifier.Open(path));
-            Assert.Contains(path, ex.Message);
+            var ex = Assert.Throws<DataFormatException>(() => OnnxClassifier.Open(path));
+            Assert.Equal(path, ex.FilePath);
+            Assert.StartsWith(Path.GetFileName(path) + ": ONNX model file could not be loaded", ex.Message);
+            Assert.Null(ex.Row);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CredalDistill.Experiments.Data;
 using CredalDistill.IO;
 using CredalDistill.Metrics;
 

@@ -1,6 +1,5 @@
 using CredalDistill.Credal;
 using CredalDistill.Divergences;
-using CredalDistill.Numerics;
 
 namespace CredalDistill.DeviceChecks;
 
@@ -10,13 +9,13 @@ internal sealed record ExpectedRow(double[] Edge, double[] Probabilities, double
     public static ExpectedRow Compute(IDivergence divergence, double gamma, ReadOnlySpan<float> logits, bool maxEntropy)
     {
         int k = logits.Length;
-        var (z, p) = (new double[k], new double[k]);
+        var z = new double[k];
         for (int j = 0; j < k; j++)
         {
             z[j] = logits[j];
         }
 
-        Softmax.Compute(z, p);
+        double[] p = ProbabilityMatrix.FromLogits(z, k).ToArray();
         var predictor = new CredalPredictor(divergence, gamma);
         var (lower, upper, q, set) = (new double[k], new double[k], new double[k], new bool[k]);
         var row = EdgeRow.FromLogits(z);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CredalDistill.Experiments.Data;
 using CredalDistill.IO;
 using CredalDistill.Onnx;
 

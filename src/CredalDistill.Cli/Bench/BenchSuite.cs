@@ -1,3 +1,4 @@
+using CredalDistill.Experiments.Data;
 using System.Diagnostics;
 using CredalDistill.Baselines;
 using CredalDistill.Conformal;

@@ -7,7 +7,7 @@ namespace CredalDistill.Onnx.Export;
 /// <c>Add</c>, opset 13), input float32 <c>[N, D]</c>, output float32 <c>[N, K]</c>. A stand-in for a third-party
 /// model in tests and the Node check; with <c>W = I</c>, <c>b = 0</c> it passes logits through unchanged.
 /// </summary>
-public static class LinearLogitsModel
+internal static class LinearLogitsModel
 {
     /// <summary>Builds the model.</summary>
     /// <param name="weight">Row-major <c>[D, K]</c> weights.</param>

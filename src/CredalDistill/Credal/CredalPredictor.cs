@@ -24,7 +24,7 @@ public sealed class CredalPredictor
         Divergence = divergence;
         Gamma = gamma;
         Options = options ?? new CredalPredictorOptions();
-        Options.MonteCarlo.Validate();
+        ArgumentNullException.ThrowIfNull(Options.MonteCarlo, "options.MonteCarlo");
         if (Options.MaxDegreeOfParallelism == 0 || Options.MaxDegreeOfParallelism < -1)
         {
             throw new ArgumentOutOfRangeException(nameof(options), Options.MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be -1 or positive.");

@@ -14,7 +14,7 @@ public sealed class DivergenceBall : ICredalSet
     private readonly CredalPredictor _predictor;
 
     /// <summary>Creates the ball of radius <paramref name="gamma"/> (nats) around <paramref name="center"/>.</summary>
-    public DivergenceBall(IDivergence divergence, ReadOnlySpan<double> center, double gamma, MonteCarloOptions monteCarlo = default)
+    public DivergenceBall(IDivergence divergence, ReadOnlySpan<double> center, double gamma, MonteCarloOptions? monteCarlo = null)
     {
         ArgumentNullException.ThrowIfNull(divergence);
         Check.Classes(center.Length, nameof(center));
@@ -23,8 +23,7 @@ public sealed class DivergenceBall : ICredalSet
         Divergence = divergence;
         _center = center.ToArray();
         Gamma = gamma;
-        MonteCarlo = monteCarlo == default ? MonteCarloOptions.Default : monteCarlo;
-        MonteCarlo.Validate();
+        MonteCarlo = monteCarlo ?? MonteCarloOptions.Default;
         _predictor = new CredalPredictor(divergence, gamma, new CredalPredictorOptions { MonteCarlo = MonteCarlo, MaxDegreeOfParallelism = 1 });
     }
 

@@ -14,16 +14,15 @@ namespace CredalDistill.Credal;
 public static class VolumeFraction
 {
     /// <summary>Computes the volume fraction of the credal set.</summary>
-    public static Estimate Compute(IDivergence divergence, ReadOnlySpan<double> p, double gamma, MonteCarloOptions options = default)
+    public static Estimate Compute(IDivergence divergence, ReadOnlySpan<double> p, double gamma, MonteCarloOptions? options = null)
         => Compute(divergence, EdgeRow.FromProbabilities(p), gamma, options);
 
     /// <summary>The volume fraction of the set around an edge output given as probabilities or logits (see <see cref="EdgeRow"/>).</summary>
-    public static Estimate Compute(IDivergence divergence, EdgeRow edge, double gamma, MonteCarloOptions options = default)
+    public static Estimate Compute(IDivergence divergence, EdgeRow edge, double gamma, MonteCarloOptions? options = null)
     {
         var f = CredalBounds.Resolve(divergence);
         Check.Gamma(gamma, nameof(gamma));
-        options = options == default ? MonteCarloOptions.Default : options;
-        options.Validate();
+        options ??= MonteCarloOptions.Default;
         return ComputeUnchecked(f, edge, gamma, options);
     }
 

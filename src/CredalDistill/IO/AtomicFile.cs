@@ -9,7 +9,7 @@ namespace CredalDistill.IO;
 /// If anything throws, the temporary file is deleted and the destination is left untouched, so a partial output
 /// file never exists. Every writer in <see cref="CredalDistill.IO"/> goes through this class.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>UTF-8 without byte-order mark, the encoding of every text file the library writes.</summary>
     public static readonly Encoding Utf8NoBom = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

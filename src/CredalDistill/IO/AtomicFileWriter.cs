@@ -14,7 +14,7 @@ namespace CredalDistill.IO;
 /// }
 /// </code>
 /// </example>
-public sealed class AtomicFileWriter : IDisposable
+internal sealed class AtomicFileWriter : IDisposable
 {
     private readonly FileStream _stream;
     private bool _committed;

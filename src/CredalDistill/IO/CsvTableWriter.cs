@@ -15,7 +15,7 @@ namespace CredalDistill.IO;
 /// });
 /// </code>
 /// </example>
-public sealed class CsvTableWriter
+internal sealed class CsvTableWriter
 {
     private readonly TextWriter _writer;
     private readonly char[] _number = new char[32];

@@ -3,10 +3,12 @@ using System.Text;
 namespace CredalDistill.IO;
 
 /// <summary>
-/// An input file does not follow the file contract (see <c>docs/FILE-FORMATS.md</c>): unsupported extension,
-/// malformed CSV or NPY, wrong shape or dtype, invalid values, or a rejected calibration artifact.
-/// The message always names the file and, when known, the line (CSV), row and column; the CLI maps this
-/// exception to exit code 3.
+/// An input file does not follow its contract (see <c>docs/FILE-FORMATS.md</c>): unsupported extension,
+/// malformed CSV or NPY, wrong shape or dtype, invalid values, a rejected calibration artifact
+/// (<see cref="CalibrationArtifactException"/>), and in the companion projects an ONNX model ONNX Runtime cannot load,
+/// a malformed last-layer JSON or IDX file. It is the one exception type for bad data: the message always names the
+/// file and, when known, the line (text formats), row and column, which are also properties; the CLI maps it to
+/// exit code 3.
 /// </summary>
 public class DataFormatException : Exception
 {

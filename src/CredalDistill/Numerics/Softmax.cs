@@ -3,7 +3,7 @@ namespace CredalDistill.Numerics;
 /// <summary>
 /// Numerically stable softmax: <c>p_k = exp(z_k - max z) / sum_j exp(z_j - max z)</c>.
 /// </summary>
-public static class Softmax
+internal static class Softmax
 {
     /// <summary>Writes <c>softmax(logits / temperature)</c> into <paramref name="destination"/>. Allocation-free.</summary>
     /// <param name="logits">Finite logits, one per class.</param>

@@ -4,7 +4,7 @@ namespace CredalDistill.Numerics;
 /// SplitMix64 pseudo-random generator (Steele, Lea and Flood 2014): a value type, so seeded Monte Carlo in hot paths
 /// allocates nothing and is reproducible across platforms and thread schedules.
 /// </summary>
-public struct SplitMix64
+internal struct SplitMix64
 {
     private ulong _state;
     private double _spare;

@@ -7,7 +7,7 @@ namespace CredalDistill.Validation;
 /// <see cref="ArgumentException"/> (or <see cref="ArgumentOutOfRangeException"/>) whose message
 /// names the argument, the row (0-based) and the problem.
 /// </summary>
-public static class Check
+internal static class Check
 {
     /// <summary>Default tolerance on <c>|sum_k p_k - 1|</c> for a probability row.</summary>
     public const double DefaultSumTolerance = 1e-6;

@@ -1,6 +1,5 @@
 using CredalDistill.Credal;
 using CredalDistill.Divergences;
-using CredalDistill.Numerics;
 
 namespace CredalDistill.Onnx.Tests.Export;
 
@@ -15,8 +14,7 @@ public sealed record ReferenceCredal(double[] P, double[] Lower, double[] Upper,
     public static ReferenceCredal Library(IDivergence divergence, double gamma, double[] logits, bool maxEntropy)
     {
         int k = logits.Length;
-        var p = new double[k];
-        Softmax.Compute(logits, p);
+        double[] p = ProbabilityMatrix.FromLogits(logits, k).ToArray();
         var predictor = new CredalPredictor(divergence, gamma);
         var (lower, upper, q, set) = (new double[k], new double[k], new double[k], new bool[k]);
         var row = EdgeRow.FromLogits(logits);

@@ -19,7 +19,7 @@ public class AllocationTests
         var se = new double[5];
         var members = new bool[5];
         double[] p3 = [0.5, 0.3, 0.2];
-        var options = new MonteCarloOptions(200, 20, 1);
+        var options = new MonteCarloOptions { Samples = 200, BurnIn = 20, Seed = 1 };
 
         void Run()
         {

@@ -75,12 +75,29 @@ public abstract class CredalSetContractTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Volume_grows_with_gamma(double[] p, double gamma)
+    public void Volume_grows_with_gamma_and_matches_the_fraction_of_members_on_a_fine_lattice(double[] p, double gamma)
     {
-        double small = Create(p, gamma).VolumeFraction().Value;
+        var set = Create(p, gamma);
+        double small = set.VolumeFraction().Value;
         double large = Create(p, gamma * 3).VolumeFraction().Value;
-        Assert.InRange(small, 0.0, 1.0);
-        Assert.True(large >= small);
+        Assert.True(small > 0.0 && large > small && large <= 1.0, $"volume {small} at gamma, {large} at 3 gamma");
+
+        // Lattice q = (i, j, N - i - j) / N, N = 300: the member fraction differs from the area by about the boundary
+        // cells, perimeter x (spacing + the set's resolution); a convex set's perimeter is of order sqrt(area), margin 4.
+        const int n = 300;
+        int inside = 0, total = 0;
+        Span<double> q = stackalloc double[3];
+        for (int i = 0; i <= n; i++)
+        {
+            for (int j = 0; i + j <= n; j++)
+            {
+                (q[0], q[1], q[2]) = ((double)i / n, (double)j / n, (double)(n - i - j) / n);
+                total++;
+                inside += set.Contains(q) ? 1 : 0;
+            }
+        }
+
+        Assert.Equal((double)inside / total, small, 4.0 * Math.Sqrt(small) * ((1.0 / n) + Resolution));
     }
 }
 

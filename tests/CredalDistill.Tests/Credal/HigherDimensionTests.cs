@@ -20,7 +20,7 @@ public class HigherDimensionTests
         double[] p = [0.4, 0.3, 0.2, 0.1];
         var c = new double[4];
         var se = new double[4];
-        double worst = Centroid.Compute(d, p, gamma, c, se, new MonteCarloOptions(Samples: 20000, BurnIn: 500, Seed: 7));
+        double worst = Centroid.Compute(d, p, gamma, c, se, new MonteCarloOptions { Samples = 20000, BurnIn = 500, Seed = 7 });
         Assert.True(worst > 0.0 && worst < 0.01);
 
         // Independent estimate: uniform simplex draws kept when inside the ball.
@@ -65,17 +65,33 @@ public class HigherDimensionTests
     }
 
     [Fact]
-    public void Sampled_volume_is_reproducible_and_consistent_with_the_exact_three_class_value()
+    public void Sampled_volume_is_reproducible_and_agrees_with_independent_sampling_and_the_exact_three_class_value()
     {
         // A 4-class p with one zero under a divergence that forbids mass there lives on a 3-class face: volume 0.
         Assert.Equal(0.0, VolumeFraction.Compute(KullbackLeibler.Instance, [0.5, 0.3, 0.2, 0.0], 0.5).Value);
 
-        var a = VolumeFraction.Compute(SquaredHellinger.Instance, [0.4, 0.3, 0.2, 0.1], 0.1, new MonteCarloOptions(20000, 0, 3));
-        var b = VolumeFraction.Compute(SquaredHellinger.Instance, [0.4, 0.3, 0.2, 0.1], 0.1, new MonteCarloOptions(20000, 0, 3));
+        var options = new MonteCarloOptions { Samples = 20000, BurnIn = 0, Seed = 3 };
+        var a = VolumeFraction.Compute(SquaredHellinger.Instance, [0.4, 0.3, 0.2, 0.1], 0.1, options);
+        var b = VolumeFraction.Compute(SquaredHellinger.Instance, [0.4, 0.3, 0.2, 0.1], 0.1, options);
         Assert.Equal(a, b);
         Assert.False(a.IsExact);
-        Assert.InRange(a.Value, 0.01, 0.99);
         Assert.True(a.StandardError > 0.0);
+
+        // K = 4: against an independent count of System.Random Dirichlet(1,1,1,1) draws inside the ball (binomial SE).
+        var independent = RejectionVolume([0.4, 0.3, 0.2, 0.1], 0.1, 40000);
+        double se4 = Math.Sqrt((a.StandardError * a.StandardError) + (independent.StandardError * independent.StandardError));
+        Assert.True(Math.Abs(a.Value - independent.Value) <= 5 * se4, $"sampled {a.Value} vs independent {independent.Value} (se {se4})");
+        Assert.InRange(a.Value, 10 * a.StandardError, 1 - (10 * a.StandardError));
+
+        // K = 3: the same sampler (used for K > 3) against the exact three-class value (quadrature over exact slices).
+        foreach (double[] p3 in new[] { new[] { 0.5, 0.3, 0.2 }, [0.8, 0.15, 0.05] })
+        {
+            var exact = VolumeFraction.Compute(SquaredHellinger.Instance, p3, 0.1);
+            Assert.True(exact.IsExact);
+            var sampled = CredalGeometry.SampledVolume(SquaredHellinger.Instance, [.. p3.Select(x => Math.Log(x))], 0.1, options);
+            Assert.True(Math.Abs(sampled.Value - exact.Value) <= 5 * sampled.StandardError, $"sampled {sampled.Value} (se {sampled.StandardError}) vs exact {exact.Value}");
+            Assert.True(sampled.StandardError < 0.01 && exact.Value > 0.05);
+        }
     }
 
     [Fact]
@@ -188,5 +204,33 @@ public class HigherDimensionTests
                 Assert.Equal(grid, exact);
             }
         }
+    }
+
+    /// <summary>Fraction of uniform simplex points (normalised exponentials from <see cref="Random"/>) with <c>H^2(q, p) = sum (sqrt q - sqrt p)^2 &lt;= gamma</c>.</summary>
+    private static Estimate RejectionVolume(double[] p, double gamma, int draws)
+    {
+        var rng = new Random(11);
+        var q = new double[p.Length];
+        int inside = 0;
+        for (int s = 0; s < draws; s++)
+        {
+            for (int i = 0; i < q.Length; i++)
+            {
+                q[i] = -Math.Log(1.0 - rng.NextDouble());
+            }
+
+            double sum = q.Sum();
+            double h2 = 0.0;
+            for (int i = 0; i < q.Length; i++)
+            {
+                double d = Math.Sqrt(q[i] / sum) - Math.Sqrt(p[i]);
+                h2 += d * d;
+            }
+
+            inside += h2 <= gamma ? 1 : 0;
+        }
+
+        double v = (double)inside / draws;
+        return new Estimate(v, Math.Sqrt(v * (1 - v) / draws), IsExact: false);
     }
 }

@@ -101,6 +101,7 @@ public sealed class CalibrationArtifactTests : IDisposable
         var ex = Assert.Throws<CalibrationArtifactException>(() => CalibrationArtifact.Load(p));
         Assert.Equal("gamma.json: checksum mismatch: the sha256 checksum does not match the content (the file was corrupted or edited); re-run calibrate", ex.Message);
         Assert.IsAssignableFrom<DataFormatException>(ex);
+        Assert.Equal((p, (int?)null, (int?)null), (ex.FilePath, ex.Row, ex.Column));
     }
 
     [Theory]

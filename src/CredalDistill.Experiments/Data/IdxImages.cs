@@ -1,4 +1,4 @@
-namespace CredalDistill.IO;
+namespace CredalDistill.Experiments.Data;
 
 /// <summary>A stack of unsigned-byte images read from an IDX file, stored row-major.</summary>
 /// <param name="Count">Number of images.</param>

@@ -1,13 +1,15 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using CredalDistill.IO;
 
-namespace CredalDistill.IO;
+namespace CredalDistill.Experiments.Data;
 
 /// <summary>
 /// Reader for the IDX format used by MNIST and Fashion-MNIST (big-endian header
 /// <c>0x00 0x00 type ndim</c>, then <c>ndim</c> big-endian 32-bit dimensions, then the data).
 /// Gzip-compressed files (detected by the <c>0x1f 0x8b</c> magic) and plain files are both accepted.
-/// Every failure throws an <see cref="InvalidDataException"/> whose message names the file and the problem.
+/// Every failure throws a <see cref="DataFormatException"/> naming the file (<see cref="DataFormatException.FilePath"/>)
+/// and the problem, with the byte offset in the problem text where one applies.
 /// </summary>
 public static class IdxReader
 {
@@ -63,20 +65,20 @@ public static class IdxReader
     {
         if (bytes.Length < 4)
         {
-            throw new InvalidDataException($"IDX file '{source}': {bytes.Length} bytes is too short for the 4-byte magic number (truncated or empty file).");
+            throw new DataFormatException(source, $"{bytes.Length} bytes is too short for the 4-byte magic number (truncated or empty file)");
         }
 
         int magic = BinaryPrimitives.ReadInt32BigEndian(bytes);
         if (magic != expectedMagic)
         {
-            throw new InvalidDataException($"IDX file '{source}': magic number 0x{magic:x8} at byte 0, expected 0x{expectedMagic:x8} (wrong file type?).");
+            throw new DataFormatException(source, $"magic number 0x{magic:x8} at byte 0, expected 0x{expectedMagic:x8} (wrong file type?)");
         }
 
         int ndim = magic & 0xFF;
         int headerLength = 4 + (4 * ndim);
         if (bytes.Length < headerLength)
         {
-            throw new InvalidDataException($"IDX file '{source}': {bytes.Length} bytes is too short for a header with {ndim} dimensions ({headerLength} bytes; truncated file).");
+            throw new DataFormatException(source, $"{bytes.Length} bytes is too short for a header with {ndim} dimensions ({headerLength} bytes; truncated file)");
         }
 
         int[] dims = new int[ndim];
@@ -86,14 +88,14 @@ public static class IdxReader
             int value = BinaryPrimitives.ReadInt32BigEndian(bytes[(4 + (4 * d))..]);
             if (value <= 0)
             {
-                throw new InvalidDataException($"IDX file '{source}': dimension {d} (byte {4 + (4 * d)}) is {value}; dimensions must be positive.");
+                throw new DataFormatException(source, $"dimension {d} (byte {4 + (4 * d)}) is {value}; dimensions must be positive");
             }
 
             dims[d] = value;
             total *= value;
             if (total > MaxBytes)
             {
-                throw new InvalidDataException($"IDX file '{source}': dimensions {string.Join(" x ", dims[..(d + 1)])} exceed the {MaxBytes}-byte limit (corrupt header?).");
+                throw new DataFormatException(source, $"dimensions {string.Join(" x ", dims[..(d + 1)])} exceed the {MaxBytes}-byte limit (corrupt header?)");
             }
         }
 
@@ -101,7 +103,7 @@ public static class IdxReader
         if (actual != total)
         {
             string what = actual < total ? "truncated" : "trailing bytes";
-            throw new InvalidDataException($"IDX file '{source}': header declares {string.Join(" x ", dims)} = {total} data bytes but the file has {actual} after the {headerLength}-byte header ({what}).");
+            throw new DataFormatException(source, $"header declares {string.Join(" x ", dims)} = {total} data bytes but the file has {actual} after the {headerLength}-byte header ({what})");
         }
 
         return (dims, bytes[headerLength..].ToArray());
@@ -127,19 +129,19 @@ public static class IdxReader
                 output.Write(buffer, 0, read);
                 if (output.Length > MaxBytes)
                 {
-                    throw new InvalidDataException($"IDX file '{path}': decompressed size exceeds the {MaxBytes}-byte limit.");
+                    throw new DataFormatException(path, $"decompressed size exceeds the {MaxBytes}-byte limit");
                 }
             }
 
             return output.ToArray();
         }
-        catch (InvalidDataException ex) when (!ex.Message.StartsWith("IDX file", StringComparison.Ordinal))
+        catch (InvalidDataException ex)
         {
-            throw new InvalidDataException($"IDX file '{path}': corrupt or truncated gzip stream ({ex.Message}).", ex);
+            throw new DataFormatException(path, $"corrupt or truncated gzip stream ({ex.Message})", innerException: ex);
         }
         catch (EndOfStreamException ex)
         {
-            throw new InvalidDataException($"IDX file '{path}': truncated gzip stream ({ex.Message}).", ex);
+            throw new DataFormatException(path, $"truncated gzip stream ({ex.Message})", innerException: ex);
         }
     }
 }

@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using CredalDistill.Experiments.Data;
 using CredalDistill.IO;
 
-namespace CredalDistill.Onnx.Tests;
+namespace CredalDistill.Experiments.Tests;
 
 public sealed class IdxReaderTests : IDisposable
 {
@@ -73,8 +74,9 @@ public sealed class IdxReaderTests : IDisposable
     public void WrongMagicIsRejected()
     {
         string path = Write("labels-as-images.idx", Idx(0x00000801, [5], new byte[5]));
-        var ex = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path));
-        Assert.Contains(path, ex.Message);
+        var ex = Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(path));
+        Assert.Equal(path, ex.FilePath);
+        Assert.StartsWith(Path.GetFileName(path) + ": ", ex.Message);
         Assert.Contains("magic", ex.Message);
         Assert.Contains("0x00000803", ex.Message);
     }
@@ -83,7 +85,7 @@ public sealed class IdxReaderTests : IDisposable
     public void BundledLabelFileIsNotAcceptedAsImages()
     {
         string labels = Path.Combine(FashionMnist.FindDataDirectory(), FashionMnist.SubDirectory, FashionMnist.TestLabelsFile);
-        var ex = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(labels));
+        var ex = Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(labels));
         Assert.Contains("magic", ex.Message);
     }
 
@@ -92,8 +94,9 @@ public sealed class IdxReaderTests : IDisposable
     {
         byte[] file = Idx(0x00000803, [2, 28, 28], new byte[2 * 784]);
         string path = Write("truncated.idx", file[..^10]);
-        var ex = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path));
-        Assert.Contains(path, ex.Message);
+        var ex = Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(path));
+        Assert.Equal(path, ex.FilePath);
+        Assert.StartsWith(Path.GetFileName(path) + ": ", ex.Message);
         Assert.Contains("truncated", ex.Message);
     }
 
@@ -102,7 +105,7 @@ public sealed class IdxReaderTests : IDisposable
     {
         byte[] file = Idx(0x00000801, [3], [1, 2, 3]);
         string path = Write("trailing.idx", [.. file, 7]);
-        var ex = Assert.Throws<InvalidDataException>(() => IdxReader.ReadLabels(path));
+        var ex = Assert.Throws<DataFormatException>(() => IdxReader.ReadLabels(path));
         Assert.Contains("trailing", ex.Message);
     }
 
@@ -110,16 +113,16 @@ public sealed class IdxReaderTests : IDisposable
     public void TruncatedHeaderAndEmptyFileAreRejected()
     {
         string header = Write("header.idx", Idx(0x00000803, [2, 28, 28], [])[..9]);
-        Assert.Contains("header", Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(header)).Message);
+        Assert.Contains("header", Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(header)).Message);
         string empty = Write("empty.idx", []);
-        Assert.Contains("too short", Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(empty)).Message);
+        Assert.Contains("too short", Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(empty)).Message);
     }
 
     [Fact]
     public void ZeroDimensionIsRejected()
     {
         string path = Write("zero.idx", Idx(0x00000803, [0, 28, 28], []));
-        Assert.Contains("dimension 0", Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path)).Message);
+        Assert.Contains("dimension 0", Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(path)).Message);
     }
 
     [Fact]
@@ -128,8 +131,9 @@ public sealed class IdxReaderTests : IDisposable
         string source = Path.Combine(FashionMnist.FindDataDirectory(), FashionMnist.SubDirectory, FashionMnist.TestLabelsFile);
         byte[] gz = File.ReadAllBytes(source);
         string path = Write("cut.gz", gz[..(gz.Length / 2)]);
-        var ex = Assert.Throws<InvalidDataException>(() => IdxReader.ReadLabels(path));
-        Assert.Contains(path, ex.Message);
+        var ex = Assert.Throws<DataFormatException>(() => IdxReader.ReadLabels(path));
+        Assert.Equal(path, ex.FilePath);
+        Assert.StartsWith(Path.GetFileName(path) + ": ", ex.Message);
     }
 
     [Fact]
@@ -137,7 +141,7 @@ public sealed class IdxReaderTests : IDisposable
     {
         string path = Path.Combine(dir, "nope.idx");
         var ex = Assert.Throws<FileNotFoundException>(() => IdxReader.ReadLabels(path));
-        Assert.Contains(path, ex.Message);
+        Assert.Equal(path, ex.FileName);
     }
 
     [Fact]
@@ -145,7 +149,7 @@ public sealed class IdxReaderTests : IDisposable
     {
         string images = Write("i.idx", Idx(0x00000803, [2, 28, 28], new byte[2 * 784]));
         string labels = Write("l.idx", Idx(0x00000801, [3], [0, 1, 2]));
-        var ex = Assert.Throws<InvalidDataException>(() => FashionMnist.Load(images, labels, FashionMnistTask.Fmnist10));
+        var ex = Assert.Throws<DataFormatException>(() => FashionMnist.Load(images, labels, FashionMnistTask.Fmnist10));
         Assert.Contains("3 labels", ex.Message);
     }
 
@@ -154,8 +158,64 @@ public sealed class IdxReaderTests : IDisposable
     {
         string images = Write("i.idx", Idx(0x00000803, [2, 28, 28], new byte[2 * 784]));
         string labels = Write("l.idx", Idx(0x00000801, [2], [1, 12]));
-        var ex = Assert.Throws<InvalidDataException>(() => FashionMnist.Load(images, labels, FashionMnistTask.Fmnist10));
-        Assert.Contains("position 1", ex.Message);
+        var ex = Assert.Throws<DataFormatException>(() => FashionMnist.Load(images, labels, FashionMnistTask.Fmnist10));
+        Assert.Equal((labels, 2, (int?)null), (ex.FilePath, ex.Row, ex.Column));
+        Assert.Equal("l.idx row 2: label 12 is outside 0..9", ex.Message);
+    }
+
+    [Fact]
+    public void HeaderClaimingTwoBillionImagesIsRefusedBeforeAllocating()
+    {
+        string path = Write("images.idx", [0, 0, 8, 3, 0x7F, 0xFF, 0xFF, 0xFF, 0, 0, 0, 28, 0, 0, 0, 28, 1, 2, 3]);
+        var ex = Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(path));
+        Assert.Contains($"exceed the {IdxReader.MaxBytes}-byte limit", ex.Message);
+    }
+
+    /// <summary>
+    /// Every truncation and every single-bit flip of small valid files (plain and gzip): each either reads or fails
+    /// with a <see cref="DataFormatException"/> naming the file, never with another exception type.
+    /// </summary>
+    [Fact]
+    public void EveryTruncationAndBitFlipGivesADataFormatErrorOrAValidRead()
+    {
+        byte[] images = Idx(IdxReader.ImagesMagic, [2, 2, 3], Enumerable.Range(1, 12).Select(i => (byte)i).ToArray());
+        byte[] labels = Idx(IdxReader.LabelsMagic, [4], [3, 1, 4, 1]);
+        (string Name, byte[] Bytes, Func<string, object> Read)[] seeds =
+        [
+            ("images.idx", images, p => IdxReader.ReadImages(p)),
+            ("labels.idx", labels, p => IdxReader.ReadLabels(p)),
+            ("images.gz", Gzip(images), p => IdxReader.ReadImages(p)),
+        ];
+        int refused = 0;
+        int tried = 0;
+        foreach (var (name, bytes, read) in seeds)
+        {
+            var variants = Enumerable.Range(0, bytes.Length).Select(n => bytes[..n])
+                .Concat(Enumerable.Range(0, bytes.Length * 8).Select(bit =>
+                {
+                    byte[] flipped = (byte[])bytes.Clone();
+                    flipped[bit / 8] ^= (byte)(1 << (bit % 8));
+                    return flipped;
+                }));
+            foreach (byte[] variant in variants)
+            {
+                string path = Write(name, variant);
+                tried++;
+                try
+                {
+                    read(path);
+                }
+                catch (DataFormatException ex)
+                {
+                    Assert.Equal(path, ex.FilePath);
+                    Assert.StartsWith(name + ": ", ex.Message);
+                    refused++;
+                }
+            }
+        }
+
+        // Every truncation is refused (3 seeds); most flips are too (a flipped data byte still reads).
+        Assert.True(refused >= images.Length + labels.Length + Gzip(images).Length, $"{refused} of {tried} refused");
     }
 
     [Fact]
@@ -186,15 +246,16 @@ public sealed class IdxReaderTests : IDisposable
         return path;
     }
 
-    private string WriteGzip(string name, byte[] bytes)
+    private static byte[] Gzip(byte[] bytes)
     {
-        string path = Path.Combine(dir, name);
-        using (FileStream fs = File.Create(path))
-        using (var gz = new GZipStream(fs, CompressionLevel.Optimal))
+        using var buffer = new MemoryStream();
+        using (var gz = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
         {
             gz.Write(bytes);
         }
 
-        return path;
+        return buffer.ToArray();
     }
+
+    private string WriteGzip(string name, byte[] bytes) => Write(name, Gzip(bytes));
 }

@@ -1,4 +1,4 @@
-namespace CredalDistill.IO;
+namespace CredalDistill.Experiments.Data;
 
 /// <summary>
 /// Fashion-MNIST images for one task, ready for a model: float32 pixels in [0, 1] laid out as

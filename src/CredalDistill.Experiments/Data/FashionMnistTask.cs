@@ -1,4 +1,4 @@
-namespace CredalDistill.IO;
+namespace CredalDistill.Experiments.Data;
 
 /// <summary>
 /// A Fashion-MNIST classification task: a subset of the 10 original classes, remapped to

@@ -1,4 +1,6 @@
-namespace CredalDistill.IO;
+using CredalDistill.IO;
+
+namespace CredalDistill.Experiments.Data;
 
 /// <summary>
 /// Loads the Fashion-MNIST test split bundled under <c>data/fashion-mnist/</c> (Debian package
@@ -59,13 +61,13 @@ public static class FashionMnist
         IdxImages images = IdxReader.ReadImages(imagesPath);
         if (images.Rows != FashionMnistDataset.Side || images.Columns != FashionMnistDataset.Side)
         {
-            throw new InvalidDataException($"IDX file '{imagesPath}': images are {images.Rows} x {images.Columns}; Fashion-MNIST images are 28 x 28.");
+            throw new DataFormatException(imagesPath, $"images are {images.Rows} x {images.Columns}; Fashion-MNIST images are 28 x 28");
         }
 
         byte[] labels = IdxReader.ReadLabels(labelsPath);
         if (labels.Length != images.Count)
         {
-            throw new InvalidDataException($"IDX file '{labelsPath}': {labels.Length} labels but '{imagesPath}' has {images.Count} images.");
+            throw new DataFormatException(labelsPath, $"{labels.Length} labels but {Path.GetFileName(imagesPath)} has {images.Count} images");
         }
 
         int kept = 0;
@@ -73,7 +75,7 @@ public static class FashionMnist
         {
             if (labels[i] > 9)
             {
-                throw new InvalidDataException($"IDX file '{labelsPath}': label {labels[i]} at position {i} is outside 0..9.");
+                throw new DataFormatException(labelsPath, $"label {labels[i]} is outside 0..9", row: i + 1);
             }
 
             if (task.MapLabel(labels[i]) >= 0)
