@@ -3,7 +3,7 @@
 # `dotnet pack CredalDistill.slnx -c Release` into a temporary folder must give exactly the three packages
 # CredalDistill, CredalDistill.Onnx and CredalDistill.Tool (the `credal` tool), each with its .snupkg, an MIT licence
 # expression and a packed readme; the tool package must stay under 40 MB; the tool installed from that folder alone
-# (no other package source, so no network) must run `credal --help`, calibrate, predict and export.
+# (no other package source, so no network) must run `credal --help`, calibrate, predict (CSV and Parquet) and export.
 # Prints 'pack-check: N passed, N failed' last; exits non-zero when anything fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -90,6 +90,8 @@ check "credal calibrate (logits, 12 rows, eps 0.2)" \
   "$credal" calibrate --logits --cloud "$w/cloud-logits.csv" --edge "$w/edge-logits.csv" --epsilon 0.2 --out "$w/cal.json"
 check "credal predict writes 12 calibrated rows" \
   bash -c "'$credal' predict --calibration '$w/cal.json' --logits --edge '$w/edge-logits.csv' --out '$w/pred.csv' && test \$(tail -n +2 '$w/pred.csv' | wc -l) -eq 12"
+check "credal predict streams Parquet out and back in (Parquet.Net packed)" \
+  bash -c "'$credal' predict --calibration '$w/cal.json' --edge '$w/pred.csv' --out '$w/pred.parquet' && '$credal' predict --calibration '$w/cal.json' --edge '$w/pred.parquet' --out '$w/pred2.csv' && test \$(tail -n +2 '$w/pred2.csv' | wc -l) -eq 12"
 check "credal export on models/fmnist3-edge.onnx" \
   bash -c "'$credal' export --model '$root/models/fmnist3-edge.onnx' --calibration '$w/cal.json' --out '$w/edge-calibrated.onnx' && test -s '$w/edge-calibrated.onnx'"
 check "credal demo is refused with usage exit code 2" bash -c "'$credal' demo; test \$? -eq 2"

@@ -22,11 +22,25 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
         var consoles = (CliConsoles)context.Data!;
         byte[]? key = Services.SigningKey.Read(settings.SignKey);
         var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
-        var cloud = loader.ReadCloud(settings.Cloud);
-        var edge = loader.ReadEdge(settings.Edge, cloud.Classes, settings.Cloud);
-        int[]? labels = settings.Labels is null ? null : loader.ReadLabels(settings.Labels, cloud.Classes);
         var (calibrator, step, minimum) = Create(settings);
-        var fitted = consoles.Progress.Run(step, () => CalibrationService.Fit(calibrator, cloud, edge, labels, (settings.Cloud, settings.Edge, settings.Labels), minimum, cancellationToken));
+        var paths = (settings.Cloud, settings.Edge, settings.Labels);
+        FittedCalibrator fitted;
+        if (calibrator is CdciCalibrator { Divergence: not null, Epsilon: not null } cdci)
+        {
+            // Fixed divergence and eps: only the scores are needed, so both files stream (8 bytes a row are kept).
+            using var cloudChunks = loader.OpenCloudChunks(settings.Cloud);
+            using var edgeChunks = loader.OpenEdgeChunks(settings.Edge, cloudChunks.Classes, settings.Cloud);
+            int[]? streamedLabels = settings.Labels is null ? null : loader.ReadLabels(settings.Labels, cloudChunks.Classes);
+            fitted = consoles.Progress.Run("scores (streamed) and threshold", p => CalibrationService.FitStreamed(cdci, cloudChunks, edgeChunks, streamedLabels, paths, p, cancellationToken), determinate: cloudChunks.Reader.TotalRows is not null);
+        }
+        else
+        {
+            var cloud = loader.ReadCloud(settings.Cloud);
+            var edge = loader.ReadEdge(settings.Edge, cloud.Classes, settings.Cloud);
+            int[]? labels = settings.Labels is null ? null : loader.ReadLabels(settings.Labels, cloud.Classes);
+            fitted = consoles.Progress.Run(step, () => CalibrationService.Fit(calibrator, cloud, edge, labels, paths, minimum, cancellationToken));
+        }
+
         if (fitted.Auto is { } auto)
         {
             ConsoleReports.AutoChoice(consoles.Out, auto);

@@ -11,7 +11,7 @@ public sealed class CalibrateSettings : InputSettings
 {
     /// <summary><c>--cloud</c>.</summary>
     [CommandOption("--cloud <FILE>", true)]
-    [Description("Cloud model outputs on the calibration inputs (.csv or .npy, one row per input, one column per class).")]
+    [Description("Cloud model outputs on the calibration inputs (.csv, .npy or .parquet, one row per input, one column per class).")]
     public string Cloud { get; set; } = string.Empty;
 
     /// <summary><c>--edge</c>.</summary>

@@ -28,24 +28,36 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
         }
 
         var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
-        var edge = loader.ReadEdge(settings.Edge, classes, settings.Calibration[0]);
-        var cloud = loader.ReadCloud(settings.Cloud, classes, settings.Calibration[0]);
-        InputLoader.CheckRows(settings.Cloud, cloud.Rows, settings.Edge, edge.Rows);
-        var labels = loader.ReadLabels(settings.Labels, classes);
-        InputLoader.CheckRows(settings.Labels, labels.Length, settings.Edge, edge.Rows);
-        var reports = new List<EvaluationReport>();
-        for (int a = 0; a < artifacts.Length; a++)
+        using var edge = loader.OpenEdgeChunks(settings.Edge, classes, settings.Calibration[0]);
+        using var cloud = loader.OpenCloudChunks(settings.Cloud, classes, settings.Calibration[0]);
+        if (edge.Reader.TotalRows is int edgeRows && cloud.Reader.TotalRows is int cloudRows)
         {
-            string path = settings.Calibration[a];
-            if (artifacts[a].HasThreshold && artifacts[a].Unbounded)
-            {
-                consoles.Warn($"{Path.GetFileName(path)} has an unbounded threshold: every credal set is the whole simplex.");
-            }
-
-            var calibrator = artifacts[a].ToCalibrator(settings.ToPredictorOptions());
-            reports.Add(consoles.Progress.Run($"evaluating {Path.GetFileName(path)}", p => EvaluationService.Evaluate(calibrator, path, edge, cloud, labels, p, cancellationToken)));
+            InputLoader.CheckRows(settings.Cloud, cloudRows, settings.Edge, edgeRows);
         }
 
+        var labels = loader.ReadLabels(settings.Labels, classes);
+        if (edge.Reader.TotalRows is int known)
+        {
+            InputLoader.CheckRows(settings.Labels, labels.Length, settings.Edge, known);
+        }
+
+        var sums = new EvaluationSums[artifacts.Length];
+        for (int a = 0; a < artifacts.Length; a++)
+        {
+            if (artifacts[a].HasThreshold && artifacts[a].Unbounded)
+            {
+                consoles.Warn($"{Path.GetFileName(settings.Calibration[a])} has an unbounded threshold: every credal set is the whole simplex.");
+            }
+
+            sums[a] = new EvaluationSums(artifacts[a].ToCalibrator(settings.ToPredictorOptions()), settings.Calibration[a], classes);
+        }
+
+        long rows = consoles.Progress.Run(
+            $"evaluating {string.Join(", ", settings.Calibration.Select(Path.GetFileName))}",
+            p => EvaluationService.Stream(sums, edge, cloud, labels, settings, p, cancellationToken),
+            determinate: edge.Reader.TotalRows is not null);
+        InputLoader.CheckRows(settings.Labels, labels.Length, settings.Edge, checked((int)rows));
+        var reports = sums.Select(s => s.Report()).ToList();
         ConsoleReports.Evaluation(consoles.Out, reports);
         if (settings.Json is string json)
         {

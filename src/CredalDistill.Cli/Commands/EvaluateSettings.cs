@@ -14,7 +14,7 @@ public sealed class EvaluateSettings : PredictorSettings
 
     /// <summary><c>--edge</c>.</summary>
     [CommandOption("--edge <FILE>", true)]
-    [Description("Edge model outputs on the test inputs (.csv or .npy).")]
+    [Description("Edge model outputs on the test inputs (.csv, .npy or .parquet).")]
     public string Edge { get; set; } = string.Empty;
 
     /// <summary><c>--cloud</c>.</summary>
@@ -40,7 +40,7 @@ public sealed class EvaluateSettings : PredictorSettings
             return ValidationResult.Error(samplesError);
         }
 
-        string? bad = CheckMatrixPath("--edge", Edge) ?? CheckMatrixPath("--cloud", Cloud) ?? CheckMatrixPath("--labels", Labels);
+        string? bad = CheckMatrixPath("--edge", Edge) ?? CheckMatrixPath("--cloud", Cloud) ?? CheckMatrixPath("--labels", Labels, parquet: false);
         if (bad is not null)
         {
             return ValidationResult.Error(bad);

@@ -38,8 +38,8 @@ public class InputSettings : CommonSettings
     /// <summary>The input options these settings select.</summary>
     public InputOptions ToInputOptions() => new(Logits || EdgeLogits, Logits || CloudLogits, Renormalize);
 
-    /// <summary>Null when <paramref name="path"/> has a .csv or .npy extension, otherwise the error message.</summary>
-    protected static string? CheckMatrixPath(string option, string? path)
+    /// <summary>Null when <paramref name="path"/> has a .csv, .npy or (with <paramref name="parquet"/>) .parquet extension, otherwise the error message.</summary>
+    protected static string? CheckMatrixPath(string option, string? path, bool parquet = true)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
@@ -47,8 +47,8 @@ public class InputSettings : CommonSettings
         }
 
         string ext = Path.GetExtension(path);
-        return ext.Equals(".csv", StringComparison.OrdinalIgnoreCase) || ext.Equals(".npy", StringComparison.OrdinalIgnoreCase)
+        return ext.Equals(".csv", StringComparison.OrdinalIgnoreCase) || ext.Equals(".npy", StringComparison.OrdinalIgnoreCase) || (parquet && Formats.MatrixFiles.IsParquet(path))
             ? null
-            : $"{option} '{path}': unsupported file type; supported extensions: .csv, .npy";
+            : $"{option} '{path}': unsupported file type; supported extensions: {(parquet ? Formats.MatrixFiles.SupportedExtensions : ".csv, .npy")}";
     }
 }

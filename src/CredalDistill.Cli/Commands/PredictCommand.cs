@@ -25,7 +25,7 @@ public sealed class PredictCommand : Command<PredictSettings>
         }
 
         var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
-        var edge = loader.ReadEdge(settings.Edge, artifact.Classes, settings.Calibration);
+        using var edge = loader.OpenEdgeChunks(settings.Edge, artifact.Classes, settings.Calibration);
         if (artifact.HasThreshold && artifact.Unbounded && output != PredictOutput.Tempered)
         {
             consoles.Warn($"{name} has an unbounded threshold: every credal set is the whole simplex (on the edge's support for KL-like divergences).");
@@ -33,15 +33,11 @@ public sealed class PredictCommand : Command<PredictSettings>
 
         var calibrator = artifact.ToCalibrator(settings.ToPredictorOptions());
         string kind = OptionNames.Name(output);
-        var table = consoles.Progress.Run($"computing {kind}", p => PredictionService.Compute(calibrator, edge, output, rule, p, cancellationToken));
-        cancellationToken.ThrowIfCancellationRequested();
-        consoles.Progress.Run($"writing {Path.GetFileName(settings.Out)}", () =>
-        {
-            table.Write(settings.Out);
-            return table.Rows;
-        });
-        int columns = table.NumericHeader.Count + (table.Sets is null ? 0 : 1);
-        consoles.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {settings.Out}: {table.Rows} rows x {columns} columns ({kind})"));
+        var (rows, columns) = consoles.Progress.Run(
+            $"{kind}: {Path.GetFileName(settings.Edge)} -> {Path.GetFileName(settings.Out)}",
+            p => PredictionService.Stream(calibrator, edge, settings.Out, output, rule, p, cancellationToken),
+            determinate: edge.Reader.TotalRows is not null);
+        consoles.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {settings.Out}: {rows} rows x {columns} columns ({kind})"));
         return ExitCodes.Success;
     }
 

@@ -15,12 +15,12 @@ public sealed class PredictSettings : PredictorSettings
 
     /// <summary><c>--edge</c>.</summary>
     [CommandOption("--edge <FILE>", true)]
-    [Description("Edge model outputs to predict for (.csv or .npy); must have the artifact's number of classes.")]
+    [Description("Edge model outputs to predict for (.csv, .npy or .parquet; read in chunks); must have the artifact's number of classes.")]
     public string Edge { get; set; } = string.Empty;
 
     /// <summary><c>--out</c>.</summary>
     [CommandOption("--out <FILE>", true)]
-    [Description("Output file, .csv (header row always) or .npy (numeric outputs only), written atomically.")]
+    [Description("Output file, .csv (header row always), .npy (numeric outputs only) or .parquet; written in chunks, atomically.")]
     public string Out { get; set; } = string.Empty;
 
     /// <summary><c>--output</c>.</summary>
@@ -61,7 +61,7 @@ public sealed class PredictSettings : PredictorSettings
 
         if (OptionNames.HasText(output) && Path.GetExtension(Out).Equals(".npy", StringComparison.OrdinalIgnoreCase))
         {
-            return ValidationResult.Error($"--output {Output} has the text column 'set' and cannot be written to .npy; use a .csv --out file");
+            return ValidationResult.Error($"--output {Output} has the text column 'set' and cannot be written to .npy; use a .csv or .parquet --out file");
         }
 
         return string.IsNullOrWhiteSpace(Calibration) ? ValidationResult.Error("--calibration needs a file name") : ValidationResult.Success();

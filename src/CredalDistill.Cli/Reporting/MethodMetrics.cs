@@ -25,4 +25,17 @@ public sealed class MethodMetrics
         Nll = NegativeLogLikelihood.Compute(probabilities, labels),
         Brier = BrierScore.Compute(probabilities, labels),
     };
+
+    /// <summary>The metrics of rows accumulated chunk by chunk (equal to <see cref="Compute"/> on all of them at once).</summary>
+    public static MethodMetrics From(MetricAccumulator sums)
+    {
+        ArgumentNullException.ThrowIfNull(sums);
+        return new()
+        {
+            Accuracy = sums.Accuracy,
+            Ece = sums.Ece,
+            Nll = sums.Nll,
+            Brier = sums.Brier,
+        };
+    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CredalDistill.Cli.Formats;
 using CredalDistill.IO;
 
 namespace CredalDistill.Cli.Services;
@@ -40,13 +41,38 @@ public sealed class InputLoader
     /// <exception cref="DataFormatException">The file violates the file contract or has the wrong number of classes.</exception>
     private ProbabilityMatrix ReadProbabilities(string path, bool logits, int? expectedClasses, string? classesSource)
     {
-        var matrix = _progress.Run($"reading {Path.GetFileName(path)}", () => MatrixFile.ReadProbabilities(path, logits, _options.Renormalize, classesSource is null ? expectedClasses : null));
-        if (expectedClasses is int k && matrix.Classes != k)
+        return _progress.Run($"reading {Path.GetFileName(path)}", () =>
         {
-            throw new DataFormatException(path, string.Create(CultureInfo.InvariantCulture, $"{matrix.Classes} columns (classes), but {Path.GetFileName(classesSource)} is for {k} classes"));
+            using var reader = OpenMatrix(path, expectedClasses, classesSource);
+            return MatrixFile.ReadProbabilities(reader, logits, _options.Renormalize);
+        });
+    }
+
+    /// <summary>Opens the edge's matrix for chunked reading (validated chunk by chunk, as <see cref="ReadEdge"/> validates the whole file).</summary>
+    /// <param name="path">The matrix file.</param>
+    /// <param name="expectedClasses">When given, the number of columns the file must have.</param>
+    /// <param name="classesSource">Where <paramref name="expectedClasses"/> comes from (a file name, for the message).</param>
+    public ProbabilityMatrixReader OpenEdgeChunks(string path, int? expectedClasses = null, string? classesSource = null)
+        => new(OpenMatrix(path, expectedClasses, classesSource), _options.EdgeLogits, _options.Renormalize);
+
+    /// <summary>Opens the cloud's matrix for chunked reading.</summary>
+    /// <param name="path">The matrix file.</param>
+    /// <param name="expectedClasses">When given, the number of columns the file must have.</param>
+    /// <param name="classesSource">Where <paramref name="expectedClasses"/> comes from (a file name, for the message).</param>
+    public ProbabilityMatrixReader OpenCloudChunks(string path, int? expectedClasses = null, string? classesSource = null)
+        => new(OpenMatrix(path, expectedClasses, classesSource), _options.CloudLogits, _options.Renormalize);
+
+    /// <summary>Opens a matrix in any supported format, checking the class count against <paramref name="classesSource"/>.</summary>
+    private static MatrixReader OpenMatrix(string path, int? expectedClasses, string? classesSource)
+    {
+        var reader = MatrixFiles.OpenReader(path, classesSource is null ? expectedClasses : null);
+        if (expectedClasses is int k && reader.Columns != k)
+        {
+            reader.Dispose();
+            throw new DataFormatException(path, string.Create(CultureInfo.InvariantCulture, $"{reader.Columns} columns (classes), but {Path.GetFileName(classesSource)} is for {k} classes"));
         }
 
-        return matrix;
+        return reader;
     }
 
     /// <summary>Reads labels in <c>[0, classes)</c>.</summary>

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using CredalDistill.Calibration;
+using CredalDistill.Cli.Formats;
 using CredalDistill.Credal;
+using CredalDistill.IO;
 
 namespace CredalDistill.Cli.Services;
 
@@ -19,8 +21,9 @@ public static class PredictionService
     /// <param name="rule">Label-set rule for <c>labels</c> and <c>all</c>.</param>
     /// <param name="progress">Receives the completed fraction.</param>
     /// <param name="cancellationToken">Interrupts the computation.</param>
+    /// <param name="firstRow">Index of <paramref name="edge"/>'s first row in the whole input (seeds the Monte Carlo streams, so chunks give the results of one pass).</param>
     /// <exception cref="InvalidOperationException">A credal output was asked of a point calibration.</exception>
-    public static PredictionTable Compute(FittedCalibrator calibrator, ProbabilityMatrix edge, PredictOutput output, LabelSetRule rule, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    public static PredictionTable Compute(FittedCalibrator calibrator, ProbabilityMatrix edge, PredictOutput output, LabelSetRule rule, IProgress<double>? progress = null, CancellationToken cancellationToken = default, int firstRow = 0)
     {
         ArgumentNullException.ThrowIfNull(calibrator);
         ArgumentNullException.ThrowIfNull(edge);
@@ -46,7 +49,7 @@ public static class PredictionService
                     PredictOutput.Centroid => CredalOutput.Centroid,
                     _ => CredalOutput.Intersection,
                 };
-                return new PredictionTable(n, Names("p", k), predictor.Predict(centre, kind, cancellationToken, progress).ToArray(), null);
+                return new PredictionTable(n, Names("p", k), predictor.Predict(centre, kind, cancellationToken, progress, firstRow).ToArray(), null);
             }
 
             case PredictOutput.Bounds:
@@ -72,7 +75,7 @@ public static class PredictionService
             {
                 var parts = ProgressSlice.Split(progress, 2);
                 var sets = predictor.Describe(centre, rule, cancellationToken, parts[0]);
-                var maxent = predictor.Predict(centre, CredalOutput.MaximumEntropy, cancellationToken, parts[1]);
+                var maxent = predictor.Predict(centre, CredalOutput.MaximumEntropy, cancellationToken, parts[1], firstRow);
                 int width = 4 * k;
                 var values = new double[n * width];
                 for (int i = 0; i < n; i++)
@@ -89,6 +92,51 @@ public static class PredictionService
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(output), output, "Unknown output.");
+        }
+    }
+
+    /// <summary>
+    /// Streams <paramref name="edge"/> to <paramref name="outPath"/> chunk by chunk (read a chunk, compute it with
+    /// <see cref="Compute"/>, append it to the output), so memory is bounded by one chunk whatever the number of rows;
+    /// the output is written atomically and appears only when every row is done.
+    /// </summary>
+    /// <param name="calibrator">The fitted calibrator (from the artifact).</param>
+    /// <param name="edge">Edge outputs, read chunk by chunk.</param>
+    /// <param name="outPath">Destination (<c>.csv</c>, <c>.npy</c> or <c>.parquet</c>).</param>
+    /// <param name="output">What to compute.</param>
+    /// <param name="rule">Label-set rule for <c>labels</c> and <c>all</c>.</param>
+    /// <param name="progress">Receives the completed fraction (when the total row count is known).</param>
+    /// <param name="cancellationToken">Interrupts the computation; nothing is written then.</param>
+    /// <returns>The shape of the table written.</returns>
+    /// <exception cref="DataFormatException">A bad row (file, line/row, column) or no data rows.</exception>
+    public static (long Rows, int Columns) Stream(FittedCalibrator calibrator, ProbabilityMatrixReader edge, string outPath, PredictOutput output, LabelSetRule rule, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(edge);
+        MatrixWriter? writer = null;
+        try
+        {
+            int? total = edge.Reader.TotalRows;
+            while (edge.ReadChunk() is { } chunk)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var chunkProgress = total is int t ? new ProgressSlice(progress, (double)edge.FirstRow / t, (double)chunk.Rows / t) : null;
+                var table = Compute(calibrator, chunk, output, rule, chunkProgress, cancellationToken, checked((int)edge.FirstRow));
+                writer ??= MatrixFiles.CreateWriter(outPath, table.NumericHeader, table.Sets is null ? null : PredictionTable.SetColumn);
+                table.WriteTo(writer);
+            }
+
+            if (writer is null)
+            {
+                throw new DataFormatException(edge.Reader.FilePath, edge.Reader.Header is null ? "no data rows" : "a header but no data rows");
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            writer.Commit();
+            return (writer.RowsWritten, writer.Columns + (writer.TextColumn is null ? 0 : 1));
+        }
+        finally
+        {
+            writer?.Dispose();
         }
     }
 

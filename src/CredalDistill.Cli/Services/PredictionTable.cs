@@ -1,3 +1,4 @@
+using CredalDistill.Cli.Formats;
 using CredalDistill.IO;
 
 namespace CredalDistill.Cli.Services;
@@ -35,36 +36,19 @@ public sealed class PredictionTable
     /// <summary>The <c>set</c> column, or null.</summary>
     public string[]? Sets { get; }
 
-    /// <summary>Writes the table atomically: CSV (header row always) or, for purely numeric tables, NPY float64.</summary>
+    /// <summary>Writes the table atomically: CSV (header row always), Parquet, or, for purely numeric tables, NPY float64.</summary>
     /// <exception cref="UsageException">A table with a text column is written to <c>.npy</c>.</exception>
     public void Write(string path)
     {
-        var format = MatrixFile.FormatOf(path);
-        if (Sets is null)
-        {
-            MatrixFile.Write(path, Numeric, Rows, NumericHeader.Count, NumericHeader);
-            return;
-        }
+        using var writer = MatrixFiles.CreateWriter(path, NumericHeader, Sets is null ? null : SetColumn);
+        WriteTo(writer);
+        writer.Commit();
+    }
 
-        if (format == FileFormat.Npy)
-        {
-            throw new UsageException($"{Path.GetFileName(path)}: this output has the text column 'set' and can only be written as .csv");
-        }
-
-        var header = NumericHeader.Append(SetColumn).ToArray();
-        int columns = NumericHeader.Count;
-        CsvTableWriter.WriteFile(path, header, csv =>
-        {
-            for (int i = 0; i < Rows; i++)
-            {
-                for (int k = 0; k < columns; k++)
-                {
-                    csv.Write(Numeric[(i * columns) + k]);
-                }
-
-                csv.Write(Sets[i]);
-                csv.EndRow();
-            }
-        });
+    /// <summary>Appends the rows to an open writer with this table's columns (a chunk of a streamed output).</summary>
+    public void WriteTo(MatrixWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteRows(Rows, Numeric, Sets);
     }
 }

@@ -78,4 +78,25 @@ public sealed class CdciCalibrator : Calibrator
 
         return new TemperedCredalCalibration(Name, data.Classes, CalibratedOutputNames.From(Output), null, threshold, selection, null, PredictorOptions);
     }
+
+    /// <summary>
+    /// Fits from precomputed scores <c>s_i = D(cloud_i || edge_i)</c> of <see cref="Divergence"/> (the score pass of a
+    /// calibration set streamed in chunks: 8 bytes a row instead of both matrices); equal to <see cref="Calibrator.Fit"/>
+    /// on the matrices (the PAC threshold when <see cref="Delta"/> is set). Needs a fixed <see cref="Divergence"/> and
+    /// <see cref="Epsilon"/> (a label-free selection re-fits on cross-fitting folds of the matrices).
+    /// </summary>
+    /// <param name="scores">One score per calibration row (<see cref="ConformalCalibrator.Scores(ProbabilityMatrix, ProbabilityMatrix, IDivergence, Span{double})"/>).</param>
+    /// <param name="classes">Number of classes of the outputs the scores came from.</param>
+    /// <exception cref="InvalidOperationException">The divergence or eps is chosen from data.</exception>
+    public FittedCalibrator FitScores(ReadOnlySpan<double> scores, int classes)
+    {
+        if (Divergence is not { } d || Epsilon is not double eps)
+        {
+            throw new InvalidOperationException("Fitting from scores needs a fixed divergence and eps; a label-free selection needs the matrices.");
+        }
+
+        var threshold = Delta is double delta ? TrainingConditional.Calibrate(scores, classes, eps, delta, d) : ConformalCalibrator.Calibrate(scores, classes, eps, d);
+        var selection = ThresholdSelection.FixedChoice(d.Name, eps, CalibratedOutputNames.Name(Output));
+        return new TemperedCredalCalibration(Name, classes, CalibratedOutputNames.From(Output), null, threshold, selection, null, PredictorOptions);
+    }
 }

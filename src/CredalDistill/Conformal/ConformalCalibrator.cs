@@ -175,7 +175,7 @@ public static class ConformalCalibrator
         return (long)Math.Ceiling(x);
     }
 
-    private static long RankCore(long n, double epsilon) => Math.Max(1L, RobustCeiling((n + 1.0) * (1.0 - epsilon)));
+    internal static long RankCore(long n, double epsilon) => Math.Max(1L, RobustCeiling((n + 1.0) * (1.0 - epsilon)));
 
     private static ConformalThreshold FromValidScores(double[] scores, int classes, double epsilon, IDivergence divergence)
     {

@@ -127,13 +127,17 @@ public sealed class CredalPredictor
         return new IntervalMatrix(lower, upper, edge.Rows, k);
     }
 
-    /// <summary>The extracted distribution of every row.</summary>
-    public ProbabilityMatrix Predict(ProbabilityMatrix edge, CredalOutput output = CredalOutput.Intersection, CancellationToken cancellationToken = default, IProgress<double>? progress = null)
+    /// <summary>
+    /// The extracted distribution of every row. <paramref name="firstRow"/> is the index of the first row in a larger
+    /// input processed in chunks: Monte Carlo streams are seeded by that index, so chunks reproduce one pass.
+    /// </summary>
+    public ProbabilityMatrix Predict(ProbabilityMatrix edge, CredalOutput output = CredalOutput.Intersection, CancellationToken cancellationToken = default, IProgress<double>? progress = null, int firstRow = 0)
     {
         ArgumentNullException.ThrowIfNull(edge);
+        ArgumentOutOfRangeException.ThrowIfNegative(firstRow);
         int k = edge.Classes;
         var result = new double[edge.Rows * k];
-        ForEachRow(edge.Rows, i => PredictUnchecked(edge.AsEdgeRow(i), output, result.AsSpan(i * k, k), i), cancellationToken, progress);
+        ForEachRow(edge.Rows, i => PredictUnchecked(edge.AsEdgeRow(i), output, result.AsSpan(i * k, k), firstRow + i), cancellationToken, progress);
         return ProbabilityMatrix.Wrap(result, k);
     }
 
@@ -173,12 +177,13 @@ public sealed class CredalPredictor
         return new CredalRows(new IntervalMatrix(lower, upper, edge.Rows, k), ProbabilityMatrix.Wrap(intersection, k), members, rule);
     }
 
-    /// <summary>Volume fraction (inefficiency) of every row's credal set.</summary>
-    public Estimate[] VolumeFractions(ProbabilityMatrix edge, CancellationToken cancellationToken = default, IProgress<double>? progress = null)
+    /// <summary>Volume fraction (inefficiency) of every row's credal set (Monte Carlo streams seeded by <c>firstRow + i</c>, as in <see cref="Predict(ProbabilityMatrix, CredalOutput, CancellationToken, IProgress{double}?, int)"/>).</summary>
+    public Estimate[] VolumeFractions(ProbabilityMatrix edge, CancellationToken cancellationToken = default, IProgress<double>? progress = null, int firstRow = 0)
     {
         ArgumentNullException.ThrowIfNull(edge);
+        ArgumentOutOfRangeException.ThrowIfNegative(firstRow);
         var result = new Estimate[edge.Rows];
-        ForEachRow(edge.Rows, i => result[i] = VolumeFraction.ComputeUnchecked(_f, edge.AsEdgeRow(i), Gamma, Options.MonteCarlo with { Stream = (ulong)i }), cancellationToken, progress);
+        ForEachRow(edge.Rows, i => result[i] = VolumeFraction.ComputeUnchecked(_f, edge.AsEdgeRow(i), Gamma, Options.MonteCarlo with { Stream = (ulong)(firstRow + i) }), cancellationToken, progress);
         return result;
     }
 

@@ -119,7 +119,7 @@ internal sealed class CsvMatrixReader : MatrixReader
         }
     }
 
-    private protected override int ReadRowsCore(Span<double> destination)
+    protected override int ReadRowsCore(Span<double> destination)
     {
         int columns = Columns;
         int rows = 0;

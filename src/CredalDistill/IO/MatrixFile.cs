@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using CredalDistill.Numerics;
 using CredalDistill.Validation;
 
 namespace CredalDistill.IO;
@@ -45,8 +43,17 @@ public static class MatrixFile
     public static MatrixData Read(string path, int? expectedColumns = null)
     {
         using var reader = MatrixReader.Open(path, expectedColumns);
+        return Read(reader);
+    }
+
+    /// <summary>Reads the rest of an open <paramref name="reader"/> (any format, e.g. the CLI's Parquet reader) into memory.</summary>
+    /// <exception cref="DataFormatException">The file violates the contract or has no data rows.</exception>
+    public static MatrixData Read(MatrixReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        string path = reader.FilePath;
         int columns = reader.Columns;
-        long estimate = reader.TotalRows ?? EstimateCsvRows(path, reader.Header is not null, columns);
+        long estimate = reader.TotalRows ?? (reader is CsvMatrixReader ? EstimateCsvRows(path, reader.Header is not null, columns) : 1024);
         long maxRows = Array.MaxLength / columns;
         int capacity = (int)Math.Clamp(estimate, 1, maxRows);
         var data = new double[(long)capacity * columns];
@@ -106,29 +113,58 @@ public static class MatrixFile
     /// <exception cref="DataFormatException">Malformed file or invalid values.</exception>
     public static ProbabilityMatrix ReadProbabilities(string path, bool logits = false, bool renormalize = false, int? expectedClasses = null, double tolerance = Check.DefaultSumTolerance)
     {
-        var m = Read(path, expectedClasses);
-        int classes = m.Columns;
-        if (classes < 2)
-        {
-            throw new DataFormatException(path, $"{classes} column; a probability matrix needs at least 2 classes (one column per class)");
-        }
+        using var reader = MatrixReader.Open(path, expectedClasses);
+        return ReadProbabilities(reader, logits, renormalize, tolerance);
+    }
 
-        var data = m.Data;
-        for (int i = 0; i < m.Rows; i++)
+    /// <summary>
+    /// Reads the rest of an open <paramref name="reader"/> as a probability (or logit) matrix, validated as in
+    /// <see cref="ReadProbabilities(string, bool, bool, int?, double)"/>.
+    /// </summary>
+    /// <exception cref="DataFormatException">Malformed file or invalid values.</exception>
+    public static ProbabilityMatrix ReadProbabilities(MatrixReader reader, bool logits = false, bool renormalize = false, double tolerance = Check.DefaultSumTolerance)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        CheckProbabilityColumns(reader);
+        long first = reader.RowsRead;
+        var m = Read(reader);
+        ValidateProbabilities(reader, first, m.Data, logits, renormalize, tolerance);
+        return logits ? ProbabilityMatrix.WrapLogits(m.Data, m.Columns) : ProbabilityMatrix.WrapProbabilities(m.Data, m.Columns);
+    }
+
+    /// <summary>A probability matrix needs at least 2 columns.</summary>
+    internal static void CheckProbabilityColumns(MatrixReader reader)
+    {
+        if (reader.Columns < 2)
         {
-            var row = data.AsSpan(i * classes, classes);
+            throw new DataFormatException(reader.FilePath, $"{reader.Columns} column; a probability matrix needs at least 2 classes (one column per class)");
+        }
+    }
+
+    /// <summary>
+    /// Validates rows read from <paramref name="reader"/> starting at 0-based data row <paramref name="firstRow"/>:
+    /// finite values; probabilities non-negative summing to 1 within <paramref name="tolerance"/> (or divided by
+    /// their positive sum with <paramref name="renormalize"/>). Errors name the file, line/row and column.
+    /// </summary>
+    internal static void ValidateProbabilities(MatrixReader reader, long firstRow, Span<double> data, bool logits, bool renormalize, double tolerance)
+    {
+        int classes = reader.Columns;
+        int rows = data.Length / classes;
+        for (int i = 0; i < rows; i++)
+        {
+            var row = data.Slice(i * classes, classes);
             double sum = 0.0;
             for (int k = 0; k < classes; k++)
             {
                 double v = row[k];
                 if (!double.IsFinite(v))
                 {
-                    throw m.Error(i, k, $"value {CsvText.Format(v)} is not finite");
+                    throw reader.Error(firstRow + i, k, $"value {CsvText.Format(v)} is not finite");
                 }
 
                 if (!logits && v < 0.0)
                 {
-                    throw m.Error(i, k, $"probability {CsvText.Format(v)} is negative");
+                    throw reader.Error(firstRow + i, k, $"probability {CsvText.Format(v)} is negative");
                 }
 
                 sum += v;
@@ -143,7 +179,7 @@ public static class MatrixFile
             {
                 if (!(sum > 0.0))
                 {
-                    throw m.Error(i, -1, "probabilities sum to 0; cannot renormalise");
+                    throw reader.Error(firstRow + i, -1, "probabilities sum to 0; cannot renormalise");
                 }
 
                 for (int k = 0; k < classes; k++)
@@ -153,11 +189,9 @@ public static class MatrixFile
             }
             else if (Math.Abs(sum - 1.0) > tolerance)
             {
-                throw m.Error(i, -1, $"probabilities sum to {CsvText.Format(sum)}, not 1 (tolerance {CsvText.Format(tolerance)}); renormalise or check the input");
+                throw reader.Error(firstRow + i, -1, $"probabilities sum to {CsvText.Format(sum)}, not 1 (tolerance {CsvText.Format(tolerance)}); renormalise or check the input");
             }
         }
-
-        return logits ? ProbabilityMatrix.WrapLogits(data, classes) : ProbabilityMatrix.WrapProbabilities(data, classes);
     }
 
     /// <summary>
@@ -179,59 +213,19 @@ public static class MatrixFile
             throw new ArgumentException($"data has length {data.Length}; expected rows * columns = {(long)rows * columns}.", nameof(data));
         }
 
-        var format = FormatOf(path);
-        IReadOnlyList<string>? names = null;
-        if (format == FileFormat.Csv)
+        var names = header ?? Enumerable.Range(1, columns).Select(k => "c" + k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        if (names.Count != columns)
         {
-            names = header ?? Enumerable.Range(1, columns).Select(k => "c" + k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-            ValidateMatrixHeader(names, columns);
+            throw new ArgumentException($"header has {names.Count} names; expected {columns} (one per column).", nameof(header));
         }
 
-        using var file = AtomicFileWriter.Create(path);
-        if (names is null)
-        {
-            WriteNpy(file.Stream, data, rows, columns);
-        }
-        else
-        {
-            using var writer = new StreamWriter(file.Stream, AtomicFile.Utf8NoBom, 1 << 16, leaveOpen: true) { NewLine = "\n" };
-            var csv = new CsvTableWriter(writer, names);
-            for (int i = 0; i < rows; i++)
-            {
-                for (int k = 0; k < columns; k++)
-                {
-                    csv.Write(data[(i * columns) + k]);
-                }
-
-                csv.EndRow();
-            }
-
-            writer.Flush();
-        }
-
-        file.Commit();
+        using var writer = MatrixWriter.Create(path, names);
+        writer.WriteRows(rows, data);
+        writer.Commit();
     }
 
-    /// <summary>Writes an NPY float64 array (version 1.0 header) to <paramref name="stream"/>.</summary>
-    internal static void WriteNpy(Stream stream, ReadOnlySpan<double> data, int rows, int columns)
-    {
-        stream.Write(NpyHeader.Build("<f8", [rows, columns]));
-        var buffer = new byte[1 << 16];
-        int done = 0;
-        while (done < data.Length)
-        {
-            int count = Math.Min(buffer.Length / 8, data.Length - done);
-            for (int i = 0; i < count; i++)
-            {
-                BinaryPrimitives.WriteDoubleLittleEndian(buffer.AsSpan(i * 8), data[done + i]);
-            }
-
-            stream.Write(buffer, 0, count * 8);
-            done += count;
-        }
-    }
-
-    private static void ValidateMatrixHeader(IReadOnlyList<string> header, int columns)
+    /// <summary>Checks CSV header names (non-empty, not numbers, no comma, quote, line break or surrounding space).</summary>
+    internal static void ValidateMatrixHeader(IReadOnlyList<string> header, int columns)
     {
         if (header.Count != columns)
         {

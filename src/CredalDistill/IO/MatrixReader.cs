@@ -3,7 +3,8 @@ namespace CredalDistill.IO;
 /// <summary>
 /// Streaming reader of a matrix file (CSV or NPY, chosen by extension) that yields whole rows into a caller
 /// buffer, so scores can be computed block by block without materialising the file. CSV is read line by line
-/// through a pooled character buffer; NPY through a fixed byte buffer.
+/// through a pooled character buffer; NPY through a fixed byte buffer. Other formats (the CLI's Apache Parquet
+/// reader) derive from this class and report bad values through <see cref="Error(long, int, string)"/>.
 /// </summary>
 /// <example>
 /// <code>
@@ -17,8 +18,14 @@ public abstract class MatrixReader : IDisposable
 {
     private bool _disposed;
 
-    private protected MatrixReader(string filePath, int columns, IReadOnlyList<string>? header)
+    /// <summary>Creates a reader of <paramref name="columns"/> columns of <paramref name="filePath"/>.</summary>
+    /// <param name="filePath">The file being read (named in error messages).</param>
+    /// <param name="columns">Number of columns (at least 1).</param>
+    /// <param name="header">Column names, or null.</param>
+    protected MatrixReader(string filePath, int columns, IReadOnlyList<string>? header)
     {
+        ArgumentException.ThrowIfNullOrEmpty(filePath);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
         FilePath = filePath;
         Columns = columns;
         Header = header;
@@ -43,7 +50,7 @@ public abstract class MatrixReader : IDisposable
     public abstract bool EndOfData { get; }
 
     /// <summary>1-based text line of the first data row (CSV), or 0 for binary formats.</summary>
-    internal abstract int FirstDataLine { get; }
+    internal virtual int FirstDataLine => 0;
 
     /// <summary>
     /// Opens <paramref name="path"/> for streaming. The extension selects the format (<c>.csv</c> or <c>.npy</c>,
@@ -101,6 +108,19 @@ public abstract class MatrixReader : IDisposable
     /// <param name="disposing">True when called from <see cref="Dispose()"/>.</param>
     protected abstract void Dispose(bool disposing);
 
+    /// <summary>
+    /// The exception for a bad value at 0-based data row <paramref name="row"/> and 0-based column
+    /// <paramref name="column"/> (-1 for the whole row): file, line (text formats), 1-based row and column.
+    /// </summary>
+    public DataFormatException Error(long row, int column, string problem)
+    {
+        int? col = column >= 0 ? column + 1 : null;
+        int? oneBased = row < int.MaxValue ? (int)(row + 1) : null;
+        return FirstDataLine > 0 && FirstDataLine + row <= int.MaxValue
+            ? new DataFormatException(FilePath, problem, line: (int)(FirstDataLine + row), row: oneBased, column: col)
+            : new DataFormatException(FilePath, problem, row: oneBased, column: col);
+    }
+
     /// <summary>Reads whole rows into <paramref name="destination"/> (its length is a positive multiple of <see cref="Columns"/>).</summary>
-    private protected abstract int ReadRowsCore(Span<double> destination);
+    protected abstract int ReadRowsCore(Span<double> destination);
 }

@@ -142,15 +142,19 @@ internal sealed class NpyHeader
         return new NpyHeader(descr, fortran, shape, prefixLength + headerLength);
     }
 
-    /// <summary>Builds a version 1.0 header for a little-endian C-order array, padded to a multiple of 64 bytes.</summary>
-    public static byte[] Build(string descr, ReadOnlySpan<long> shape)
+    /// <summary>
+    /// Builds a version 1.0 header for a little-endian C-order array, padded to a multiple of 64 bytes and to at
+    /// least <paramref name="minimumLength"/> bytes (a multiple of 64; a streaming writer reserves the length of a
+    /// placeholder shape and patches the real one in place).
+    /// </summary>
+    public static byte[] Build(string descr, ReadOnlySpan<long> shape, int minimumLength = 0)
     {
         string shapeText = shape.Length == 1
             ? $"({shape[0]},)"
             : "(" + string.Join(", ", shape.ToArray().Select(s => s.ToString(CultureInfo.InvariantCulture))) + ")";
         string dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shapeText}, }}";
         int unpadded = 10 + dict.Length + 1;
-        int total = (unpadded + 63) / 64 * 64;
+        int total = Math.Max((unpadded + 63) / 64 * 64, minimumLength);
         string header = dict + new string(' ', total - unpadded) + "\n";
         bool v2 = header.Length > ushort.MaxValue;
         int prefixLength = v2 ? 12 : 10;

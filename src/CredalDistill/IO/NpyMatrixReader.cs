@@ -28,8 +28,6 @@ internal sealed class NpyMatrixReader : MatrixReader
 
     public override bool EndOfData => RowsRead >= _rows;
 
-    internal override int FirstDataLine => 0;
-
     public static NpyMatrixReader OpenNpy(string path, int? expectedColumns)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
@@ -84,7 +82,7 @@ internal sealed class NpyMatrixReader : MatrixReader
         }
     }
 
-    private protected override int ReadRowsCore(Span<double> destination)
+    protected override int ReadRowsCore(Span<double> destination)
     {
         int rows = Math.Min(destination.Length / Columns, _rows - RowsRead);
         if (_fortran)

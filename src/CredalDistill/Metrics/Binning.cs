@@ -138,7 +138,7 @@ internal static class Binning
         return max;
     }
 
-    private static ReliabilityBin Make(int index, double lower, double upper, int count, double sumValue, double sumOutcome)
+    internal static ReliabilityBin Make(int index, double lower, double upper, int count, double sumValue, double sumOutcome)
     {
         if (count == 0)
         {

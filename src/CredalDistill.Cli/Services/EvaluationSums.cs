@@ -1,0 +1,154 @@
+using CredalDistill.Calibration;
+using CredalDistill.Cli.Reporting;
+using CredalDistill.Conformal;
+using CredalDistill.Credal;
+using CredalDistill.Metrics;
+
+namespace CredalDistill.Cli.Services;
+
+/// <summary>
+/// One calibrator's evaluation accumulated over chunks of rows (a streamed test set): per method the sums of
+/// <see cref="MetricAccumulator"/> (accuracy, NLL, Brier, ECE bins), and the counts behind coverage
+/// (<c>#{s_i &lt;= gamma} / n</c>), label-set coverage, mean set size and (K = 3) mean volume fraction. Rows are added in
+/// file order and Monte Carlo streams are seeded by the global row index, so any chunking gives the one-pass report.
+/// </summary>
+public sealed class EvaluationSums
+{
+    private readonly FittedCalibrator _calibrator;
+    private readonly string _artifact;
+    private readonly int _classes;
+    private readonly List<(string Name, MetricAccumulator Sums)> _methods = [];
+    private long _rows;
+    private long _covered;
+    private long _setCovered;
+    private long _cloudCovered;
+    private long _sizes;
+    private double _volumes;
+
+    /// <summary>Empty sums for <paramref name="calibrator"/> on <paramref name="classes"/> classes.</summary>
+    /// <param name="calibrator">The fitted calibrator.</param>
+    /// <param name="artifact">The artifact's file name, reported as given.</param>
+    /// <param name="classes">Number of classes.</param>
+    public EvaluationSums(FittedCalibrator calibrator, string artifact, int classes)
+    {
+        ArgumentNullException.ThrowIfNull(calibrator);
+        _calibrator = calibrator;
+        _artifact = artifact;
+        _classes = classes;
+        Method("edge");
+        Method("cloud");
+        if (calibrator.TemperatureFit is not null)
+        {
+            Method("tempered");
+        }
+
+        if (calibrator.Predictor is not null)
+        {
+            Method("cdci-intersection");
+            Method("cdci-maxent");
+            Method("cdci-centroid");
+        }
+    }
+
+    /// <summary>Adds a chunk of rows: edge, cloud and labels of the same rows, the first being row <paramref name="firstRow"/> of the test set.</summary>
+    /// <param name="edge">Edge outputs.</param>
+    /// <param name="cloud">Cloud outputs on the same inputs.</param>
+    /// <param name="labels">True labels.</param>
+    /// <param name="firstRow">0-based index of the chunk's first row (seeds the Monte Carlo streams).</param>
+    /// <param name="progress">Receives the completed fraction of the chunk.</param>
+    /// <param name="cancellationToken">Interrupts the computation.</param>
+    public void Add(ProbabilityMatrix edge, ProbabilityMatrix cloud, ReadOnlySpan<int> labels, int firstRow, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(edge);
+        ArgumentNullException.ThrowIfNull(cloud);
+        int n = edge.Rows;
+        int k = edge.Classes;
+        Sums("edge").Add(edge, labels);
+        Sums("cloud").Add(cloud, labels);
+        var centre = _calibrator.Temper(edge);
+        if (_calibrator.TemperatureFit is not null)
+        {
+            Sums("tempered").Add(centre, labels);
+        }
+
+        _rows += n;
+        if (_calibrator.Predictor is not { } predictor)
+        {
+            progress?.Report(1.0);
+            return;
+        }
+
+        var parts = ProgressSlice.Split(progress, k == 3 ? 4 : 3);
+        var sets = predictor.Describe(centre, LabelSetRule.IntervalDominance, cancellationToken, parts[0]);
+        Sums("cdci-intersection").Add(sets.Intersection, labels);
+        Sums("cdci-maxent").Add(predictor.Predict(centre, CredalOutput.MaximumEntropy, cancellationToken, parts[1], firstRow), labels);
+        Sums("cdci-centroid").Add(predictor.Predict(centre, CredalOutput.Centroid, cancellationToken, parts[2], firstRow), labels);
+        if (k == 3)
+        {
+            foreach (var v in predictor.VolumeFractions(centre, cancellationToken, parts[3], firstRow))
+            {
+                _volumes += v.Value;
+            }
+        }
+
+        foreach (double s in ConformalCalibrator.Scores(cloud, centre, predictor.Divergence))
+        {
+            _covered += s <= predictor.Gamma ? 1 : 0;
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            _setCovered += sets.Contains(i, labels[i]) ? 1 : 0;
+            _cloudCovered += sets.Contains(i, cloud.ArgMax(i)) ? 1 : 0;
+            _sizes += sets.SetSize(i);
+        }
+    }
+
+    /// <summary>The report of the rows added so far.</summary>
+    /// <exception cref="InvalidOperationException">No rows were added.</exception>
+    public EvaluationReport Report()
+    {
+        if (_rows == 0)
+        {
+            throw new InvalidOperationException("No rows have been added.");
+        }
+
+        var report = new EvaluationReport
+        {
+            Artifact = _artifact,
+            Method = _calibrator.Name,
+            Output = CalibratedOutputNames.Name(_calibrator.Output),
+            Temperature = _calibrator.TemperatureFit?.Value,
+            N = checked((int)_rows),
+            Classes = _classes,
+            Methods = _methods.ToDictionary(m => m.Name, m => MethodMetrics.From(m.Sums), StringComparer.Ordinal),
+        };
+        if (_calibrator.Predictor is not { } predictor)
+        {
+            return report;
+        }
+
+        double gamma = predictor.Gamma;
+        bool unbounded = double.IsPositiveInfinity(gamma);
+        double n = _rows;
+        return report with
+        {
+            Divergence = predictor.Divergence.Name,
+            Epsilon = _calibrator.Epsilon,
+            Threshold = unbounded ? null : gamma,
+            Unbounded = unbounded,
+            Coverage = _covered / n,
+            LabelSets = new LabelSetMetrics
+            {
+                Coverage = _setCovered / n,
+                CloudTop1Coverage = _cloudCovered / n,
+                MeanSize = _sizes / n,
+            },
+            Inefficiency = _classes == 3 ? _volumes / n : null,
+        };
+    }
+
+    private void Method(string name) => _methods.Add((name, new MetricAccumulator(_classes)));
+
+    private MetricAccumulator Sums(string name) => _methods.Find(m => m.Name == name).Sums;
+}
