@@ -43,9 +43,10 @@ public sealed class DeferCommand : Command<DeferSettings>
                 }
 
                 var row = centre.AsEdgeRow(i);
-                bool defer = deferral.Defer(row);
+                double score = deferral.Score(row);
+                bool defer = deferral.Defer(score);
                 table[2 * i] = defer ? 1 : 0;
-                table[(2 * i) + 1] = deferral.Score(row);
+                table[(2 * i) + 1] = score;
                 count += defer ? 1 : 0;
             }
 

@@ -5,7 +5,7 @@ namespace CredalDistill.Deferral;
 
 /// <summary>
 /// Edge-to-cloud deferral from a per-input statistic: <see cref="Score"/> is larger for inputs that need the cloud more,
-/// and <see cref="Defer"/> compares it with the level. For <see cref="DeferralRule.LabelSetSize"/> the score is the
+/// and <see cref="Defer(double)"/> compares it with the level. For <see cref="DeferralRule.LabelSetSize"/> the score is the
 /// label-set size and an input is deferred when it exceeds 1; for <see cref="DeferralRule.TopIntervalWidth"/>
 /// it is <c>u_c - l_c</c>; for <see cref="DeferralRule.RivalUpper"/> <c>max_{k != c} u_k</c>; for
 /// <see cref="DeferralRule.EdgeConfidence"/> <c>1 - max_k p_k</c> (deferred when <c>max_k p_k &lt; level</c>).
@@ -91,9 +91,11 @@ public sealed class CredalDeferral
     }
 
     /// <summary>True when the input should go to the cloud.</summary>
-    public bool Defer(EdgeRow edge)
+    public bool Defer(EdgeRow edge) => Defer(Score(edge));
+
+    /// <summary>True when an input with this <see cref="Score"/> should go to the cloud (the rule's comparison with <see cref="Level"/>).</summary>
+    public bool Defer(double score)
     {
-        double score = Score(edge);
         return Rule switch
         {
             DeferralRule.LabelSetSize => score > 1.0,
