@@ -4,6 +4,7 @@ using CredalDistill.Conformal;
 using CredalDistill.Credal;
 using CredalDistill.Deferral;
 using CredalDistill.Divergences;
+using CredalDistill.Metrics;
 
 namespace CredalDistill.Experiments;
 
@@ -60,10 +61,12 @@ public sealed class DeferralStudy(ExperimentOptions options)
                 scores[r] = new double[m];
             }
 
+            var testConfidence = new double[m];
             for (int j = 0; j < m; j++)
             {
                 var row = task.Edge.AsEdgeRow(test[j]);
-                scores[0][j] = 1 - MaxProbability(task.Edge.Row(test[j]));
+                testConfidence[j] = MaxProbability(task.Edge.Row(test[j]));
+                scores[0][j] = 1 - testConfidence[j];
                 scores[1][j] = 1 - MaxProbability(tempered.Row(j));
                 double w = width.Score(row);
                 scores[2][j] = w;
@@ -94,7 +97,6 @@ public sealed class DeferralStudy(ExperimentOptions options)
             var calConfidence = plan.Calibration.Select(i => MaxProbability(task.Edge.Row(i))).ToArray();
             var aligned = plan.Calibration.Select(i => task.Edge.ArgMax(i) == task.Cloud.ArgMax(i)).ToArray();
             var selection = new ConformalSelection(calConfidence, aligned);
-            var testConfidence = test.Select(i => MaxProbability(task.Edge.Row(i))).ToArray();
             var points = new (double, double, double)[SelectionLevels.Count];
             for (int a = 0; a < SelectionLevels.Count; a++)
             {
@@ -137,14 +139,6 @@ public sealed class DeferralStudy(ExperimentOptions options)
         };
     }
 
-    private static double MaxProbability(ReadOnlySpan<double> p)
-    {
-        double max = 0;
-        foreach (double v in p)
-        {
-            max = Math.Max(max, v);
-        }
-
-        return max;
-    }
+    /// <summary><c>max_k p_k</c>, read at the arg-max used by the metrics.</summary>
+    private static double MaxProbability(ReadOnlySpan<double> p) => p[MetricInput.ArgMax(p)];
 }

@@ -6,7 +6,17 @@ namespace CredalDistill.Experiments;
 /// <param name="Mean">Mean over splits.</param>
 /// <param name="Std">Sample standard deviation over splits (0 for one split).</param>
 /// <param name="Count">Number of splits.</param>
-public sealed record MetricSummary(double Mean, double Std, int Count);
+public sealed record MetricSummary(double Mean, double Std, int Count)
+{
+    /// <summary>Mean and sample standard deviation (0 for one value) of <paramref name="values"/>.</summary>
+    public static MetricSummary Of(IReadOnlyCollection<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        double mean = values.Average();
+        double var = values.Count > 1 ? values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1) : 0.0;
+        return new MetricSummary(mean, Math.Sqrt(var), values.Count);
+    }
+}
 
 /// <summary>A method's metrics summarised over splits.</summary>
 /// <param name="Method">The method and its settings (written to JSON as its <see cref="MethodKey.Id"/>).</param>
@@ -43,9 +53,7 @@ public sealed record MethodSummary([property: JsonIgnore] MethodKey Method, IRea
         var metrics = new SortedDictionary<string, MetricSummary>(StringComparer.Ordinal);
         foreach (var (name, values) in byMetric)
         {
-            double mean = values.Average();
-            double var = values.Count > 1 ? values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1) : 0.0;
-            metrics[name] = new MetricSummary(mean, Math.Sqrt(var), values.Count);
+            metrics[name] = MetricSummary.Of(values);
         }
 
         return new MethodSummary(method, metrics);

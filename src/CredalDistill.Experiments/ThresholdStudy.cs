@@ -92,7 +92,7 @@ public sealed class ThresholdStudy(ExperimentOptions options)
             variantSummaries[Variants[v]] = new VariantSummary
             {
                 Coverage = rows.Average(r => r.Coverage),
-                CoverageStd = Std(rows.Select(r => r.Coverage)),
+                CoverageStd = MetricSummary.Of([.. rows.Select(r => r.Coverage)]).Std,
                 SplitsAtTarget = rows.Count(r => r.Coverage >= 1 - Epsilon) / (double)rows.Length,
                 MinClassCoverage = rows.Average(r => r.ClassCoverage.Where(double.IsFinite).Min()),
                 ClassCoverage = [.. Enumerable.Range(0, k).Select(c => rows.Select(r => r.ClassCoverage[c]).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average())],
@@ -110,12 +110,12 @@ public sealed class ThresholdStudy(ExperimentOptions options)
                 Shift = shifts[s].Name,
                 CleanCoverage = rows.Average(r => r.CleanCoverage),
                 WeightedCoverage = rows.Average(r => r.WeightedCoverage),
-                WeightedCoverageStd = Std(rows.Select(r => r.WeightedCoverage)),
+                WeightedCoverageStd = MetricSummary.Of([.. rows.Select(r => r.WeightedCoverage)]).Std,
                 UnboundedFraction = rows.Average(r => r.Unbounded),
                 CleanGamma = rows.Average(r => r.CleanGamma),
                 WeightedGamma = rows.Select(r => r.WeightedGamma).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average(),
-                EdgeAccuracy = Accuracy(shifted[s].Edge, task.Labels),
-                CloudAccuracy = Accuracy(shifted[s].Cloud, task.Labels),
+                EdgeAccuracy = Metrics.Accuracy.Compute(shifted[s].Edge, task.Labels),
+                CloudAccuracy = Metrics.Accuracy.Compute(shifted[s].Cloud, task.Labels),
             });
         }
 
@@ -151,15 +151,6 @@ public sealed class ThresholdStudy(ExperimentOptions options)
 
         var classCoverage = Enumerable.Range(0, k).Select(c => count[c] == 0 ? double.NaN : (double)covered[c] / count[c]).ToArray();
         return new VariantSplit((double)covered.Sum() / test.Length, classCoverage, size / test.Length, gammaSum / test.Length);
-    }
-
-    private static double Accuracy(ProbabilityMatrix p, int[] labels) => Enumerable.Range(0, p.Rows).Count(i => p.ArgMax(i) == labels[i]) / (double)p.Rows;
-
-    private static double Std(IEnumerable<double> values)
-    {
-        var v = values.ToArray();
-        double mean = v.Average();
-        return v.Length < 2 ? 0 : Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1));
     }
 
     private sealed record VariantSplit(double Coverage, double[] ClassCoverage, double SetSize, double MeanGamma);

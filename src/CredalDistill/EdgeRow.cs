@@ -44,20 +44,7 @@ public readonly ref struct EdgeRow
     }
 
     /// <summary>The predicted class <c>argmax_k p_k</c>, lowest index on ties (logits give the same class as their softmax).</summary>
-    public int ArgMax()
-    {
-        var values = Values;
-        int best = 0;
-        for (int k = 1; k < values.Length; k++)
-        {
-            if (values[k] > values[best])
-            {
-                best = k;
-            }
-        }
-
-        return best;
-    }
+    public int ArgMax() => Metrics.MetricInput.ArgMax(Values);
 
     /// <summary>Wraps an already validated row.</summary>
     internal static EdgeRow Trusted(ReadOnlySpan<double> values, bool isLogits) => new(values, isLogits);

@@ -50,7 +50,7 @@ public sealed class ProbabilityMatrix
     public ReadOnlySpan<double> Row(int i) => _data.AsSpan(i * Classes, Classes);
 
     /// <summary>Index of the largest probability of row <paramref name="i"/> (first on ties).</summary>
-    public int ArgMax(int i) => EdgeRow.Trusted(Row(i), false).ArgMax();
+    public int ArgMax(int i) => Metrics.MetricInput.ArgMax(Row(i));
 
     /// <summary>
     /// Wraps (copies) row-major probabilities. Each row is validated; with <paramref name="renormalize"/> a row

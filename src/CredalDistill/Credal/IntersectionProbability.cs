@@ -44,7 +44,7 @@ public static class IntersectionProbability
             return;
         }
 
-        Combine(lower, upper, Slack(lower, 1.0 - lower[ArgMax(lower)]), sumWidth, destination);
+        Combine(lower, upper, Slack(lower, 1.0 - lower[Metrics.MetricInput.ArgMax(lower)]), sumWidth, destination);
     }
 
     /// <summary>
@@ -67,13 +67,13 @@ public static class IntersectionProbability
             return;
         }
 
-        Combine(lower, upper, Slack(lower, lowerComplement[ArgMax(lower)]), sumWidth, destination);
+        Combine(lower, upper, Slack(lower, lowerComplement[Metrics.MetricInput.ArgMax(lower)]), sumWidth, destination);
     }
 
     /// <summary><c>1 - sum_k l_k</c> as <c>(1 - l_m) - sum_{k != m} l_k</c>, <c>m</c> the largest lower bound.</summary>
     private static double Slack(ReadOnlySpan<double> lower, double complementOfLargest)
     {
-        int m = ArgMax(lower);
+        int m = Metrics.MetricInput.ArgMax(lower);
         double slack = complementOfLargest;
         for (int k = 0; k < lower.Length; k++)
         {
@@ -93,19 +93,5 @@ public static class IntersectionProbability
         {
             destination[k] = Math.Min(lower[k] + (beta * (upper[k] - lower[k])), upper[k]);
         }
-    }
-
-    private static int ArgMax(ReadOnlySpan<double> values)
-    {
-        int best = 0;
-        for (int k = 1; k < values.Length; k++)
-        {
-            if (values[k] > values[best])
-            {
-                best = k;
-            }
-        }
-
-        return best;
     }
 }
