@@ -186,7 +186,13 @@ public static class CredalBounds
 
         // The threshold's table is looked up once per row (BinaryBound uses it only for finite positive gamma).
         var table = closedForm || f is PearsonChiSquare || !(gamma > 0.0) || double.IsPositiveInfinity(gamma) ? null : BoundTable.For(f, gamma);
-        for (int k = 0; !closedForm && k < n; k++)
+        bool vectors = table is not null && f is KullbackLeibler && KlTableBounds.IsSupported;
+        if (vectors)
+        {
+            KlTableBounds.Compute(f, masses, gamma, table!, lower, upper, lowerComplement, upperComplement);
+        }
+
+        for (int k = 0; !closedForm && !vectors && k < n; k++)
         {
             double pk = masses.P[k];
             double rk = masses.Rest[k];
