@@ -80,6 +80,18 @@ internal static class KlTableBounds
     {
         var one = Vector256<double>.One;
 
+        // A start outside the table (NaN) or not above the class's own log-odds sends the lane to the full solve; a NaN lane would
+        // also take Vector256.Exp off its fast path, so it is evaluated at v = 0 and discarded.
+        var valid = Vector256.GreaterThan(v, logA - logB);
+        t = Vector256<double>.Zero;
+        s = Vector256<double>.Zero;
+        if (Vector256.EqualsAll(valid.AsUInt64(), Vector256<ulong>.Zero))
+        {
+            return 0;
+        }
+
+        v = Vector256.ConditionalSelect(valid, v, Vector256<double>.Zero);
+
         // The point of log-odds v (BinaryPoint.FromLogOdds): log t = -softplus(-v), log(1 - t) = -softplus(v).
         var e = Vector256.Exp(-Vector256.Abs(v));
         var l = VectorLogMath.Log1P(e);
@@ -108,7 +120,7 @@ internal static class KlTableBounds
         var ts = t * s * step;
         t = Vector256.ConditionalSelect(exact, t, t + ts);
         s = Vector256.ConditionalSelect(exact, s, s - ts);
-        var accepted = Vector256.GreaterThan(v, logA - logB) & (exact | newton);
+        var accepted = valid & (exact | newton);
         return Vector256.ExtractMostSignificantBits(accepted);
     }
 

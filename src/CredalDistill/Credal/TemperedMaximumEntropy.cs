@@ -14,7 +14,7 @@ internal static class TemperedMaximumEntropy
     internal static double InverseTemperature(ReadOnlySpan<double> logP, double gamma)
     {
         Span<double> last = stackalloc double[2];
-        var h = new TemperedKlFunction(logP, last);
+        var h = new TemperedKlFunction(logP, last, gamma);
         double atUniform = h.Value(0.0);
         if (atUniform <= gamma)
         {
@@ -29,8 +29,7 @@ internal static class TemperedMaximumEntropy
         // Start from the quadratic model h(beta) ~ (1 - beta)^2 Var_p(log p) / 2 (exact to second order at beta = 1): one
         // evaluation there splits [0, 1], and Newton from that end of the bracket needs two or three steps.
         double tolerance = 1e-12 * gamma;
-        h.Value(1.0);
-        double start = 1.0 - Math.Sqrt(2.0 * gamma / last[1]);
+        double start = 1.0 - Math.Sqrt(2.0 * gamma / h.Variance(1.0));
         if (start > 0.0 && start < 1.0)
         {
             double g = h.Value(start) - gamma;
@@ -77,20 +76,36 @@ internal static class TemperedMaximumEntropy
     /// <c>h(beta) = KL(q_beta || p)</c> with <c>q_beta ∝ p^beta</c>; <c>h'(beta) = (beta - 1) Var_q(log p)</c>. <c>last</c> keeps
     /// the <c>beta</c> of the latest value and <c>Var_q(log p)</c> there, so the slope at that point costs nothing.
     /// </summary>
-    private readonly ref struct TemperedKlFunction(ReadOnlySpan<double> logP, Span<double> last) : IScalarFunction
+    private readonly ref struct TemperedKlFunction(ReadOnlySpan<double> logP, Span<double> last, double gamma) : IScalarFunction
     {
+        private const double Eps = 2.220446049250313e-16;
+
         private readonly ReadOnlySpan<double> _logP = logP;
         private readonly Span<double> _last = last;
+        private readonly double _gamma = gamma;
 
         /// <summary>
-        /// <c>sum_k p_k phi(q_k / p_k)</c> with the tilted KL generator (non-negative terms, <see cref="FDivergence.LogTerm(double, double)"/>), not
-        /// <c>(beta - 1) E_q[log p] - log Z</c>, which cancels to an absolute error of about 1e-16 and so misses a small gamma.
+        /// <c>h(beta)</c>. Far from the level it is the closed form <c>(beta - 1) E_q[log p] - log Z</c> from the moments (no
+        /// further exponential): used only when its rounding bound <c>4 eps (K + 2M + 4)(1 + |beta - 1| |E_q[log p]| + |log Z|)</c>
+        /// (<c>M = max |beta log p_k|</c>) is below a thousandth of its distance to gamma and that distance exceeds
+        /// <c>1e-9 gamma</c>, so the sign (the bracket) is certain and a Newton step from it is as good. Otherwise, and so
+        /// for every value the solver accepts, <c>sum_k p_k phi(q_k / p_k)</c> with the tilted KL generator (non-negative
+        /// terms, <see cref="FDivergence.LogTerm(double, double)"/>): the closed form cancels to an absolute error of about
+        /// 1e-16 and so misses a small gamma.
         /// </summary>
         public double Value(double beta)
         {
-            Moments(beta, out double logZ, out _, out double variance);
+            Moments(beta, out double logZ, out double mean, out double variance, out double reach);
             _last[0] = beta;
             _last[1] = variance;
+            double closed = ((beta - 1.0) * mean) - logZ;
+            double error = 4.0 * Eps * (_logP.Length + (2.0 * reach) + 4.0) * (1.0 + Math.Abs((beta - 1.0) * mean) + Math.Abs(logZ));
+            double distance = Math.Abs(closed - _gamma);
+            if (distance > 1e-9 * _gamma && error <= 1e-3 * distance)
+            {
+                return closed;
+            }
+
             double sum = 0.0;
             for (int k = 0; k < _logP.Length; k++)
             {
@@ -104,6 +119,15 @@ internal static class TemperedMaximumEntropy
             return sum;
         }
 
+        /// <summary><c>Var_q(log p)</c> at <paramref name="beta"/> (the moments alone; also the slope's cache).</summary>
+        public double Variance(double beta)
+        {
+            Moments(beta, out _, out _, out double variance, out _);
+            _last[0] = beta;
+            _last[1] = variance;
+            return variance;
+        }
+
         public double Slope(double beta)
         {
             if (_last[0] != beta)
@@ -114,16 +138,21 @@ internal static class TemperedMaximumEntropy
             return (beta - 1.0) * _last[1];
         }
 
-        private void Moments(double beta, out double logZ, out double mean, out double variance)
+        /// <summary>The moments of <c>log p</c> under <c>q_beta</c>, and <c>M = max |beta log p_k|</c> over the support.</summary>
+        private void Moments(double beta, out double logZ, out double mean, out double variance, out double reach)
         {
             double max = double.NegativeInfinity;
+            double min = 0.0;
             for (int k = 0; k < _logP.Length; k++)
             {
                 if (!double.IsNegativeInfinity(_logP[k]))
                 {
                     max = Math.Max(max, beta * _logP[k]);
+                    min = Math.Min(min, beta * _logP[k]);
                 }
             }
+
+            reach = Math.Max(Math.Abs(max), -min);
 
             double z = 0.0;
             double s1 = 0.0;

@@ -101,9 +101,15 @@ internal static class ClassMasses
             rest[k] = exact ? r : r / sum;
             if (withLogs)
             {
-                logP[k] = Math.Log(values[k]) - logSum;
-                logRest[k] = Math.Log(r) - logSum;
+                logRest[k] = r; // its logarithm below
             }
+        }
+
+        if (withLogs)
+        {
+            // log p_k = log v_k - log sum, log r_k = log r_k' - log sum (r_k' the unnormalised rest mass), vectorised.
+            VectorLogMath.LogMinus(values, logSum, logP);
+            VectorLogMath.LogMinus(logRest, logSum, logRest);
         }
     }
 

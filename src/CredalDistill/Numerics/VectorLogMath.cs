@@ -61,4 +61,37 @@ internal static class VectorLogMath
     /// <summary><c>c1 x + c0</c> per lane (one fused multiply-add).</summary>
     private static Vector256<double> Fma(Vector256<double> x, double c1, double c0)
         => Vector256.FusedMultiplyAdd(x, Vector256.Create(c1), Vector256.Create(c0));
+
+    /// <summary>
+    /// <c>destination_k = log(x_k) - shift</c> (in place allowed), four lanes at a time where <see cref="Vector256"/> runs in
+    /// hardware, the last partial group padded, so each entry depends only on its own <c>x_k</c>.
+    /// </summary>
+    public static void LogMinus(ReadOnlySpan<double> x, double shift, Span<double> destination)
+    {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            for (int k = 0; k < x.Length; k++)
+            {
+                destination[k] = Math.Log(x[k]) - shift;
+            }
+
+            return;
+        }
+
+        var by = Vector256.Create(shift);
+        int full = x.Length & ~3;
+        for (int k = 0; k < full; k += 4)
+        {
+            (Vector256.Log(Vector256.Create(x.Slice(k, 4))) - by).CopyTo(destination.Slice(k, 4));
+        }
+
+        if (full < x.Length)
+        {
+            Span<double> tail = stackalloc double[4];
+            tail.Fill(x[^1]);
+            x[full..].CopyTo(tail);
+            (Vector256.Log(Vector256.Create(tail)) - by).CopyTo(tail);
+            tail[..(x.Length - full)].CopyTo(destination[full..]);
+        }
+    }
 }
