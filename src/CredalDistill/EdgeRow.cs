@@ -58,11 +58,7 @@ public readonly ref struct EdgeRow
             return;
         }
 
-        double logSum = Math.Log(Neumaier.Sum(Values));
-        for (int k = 0; k < Values.Length; k++)
-        {
-            logP[k] = Math.Log(Values[k]) - logSum;
-        }
+        VectorLogMath.LogMinus(Values, Math.Log(Neumaier.Sum(Values)), logP);
     }
 
     /// <summary>Writes the normalised probabilities <c>exp(log p_k)</c> (zeros where they underflow).</summary>

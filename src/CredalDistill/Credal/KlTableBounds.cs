@@ -152,7 +152,7 @@ internal static class KlTableBounds
         => Vector256.Equals(Vector256.Create(1UL, 2UL, 4UL, 8UL) & Vector256.Create((ulong)bits), Vector256.Create(1UL, 2UL, 4UL, 8UL)).AsDouble();
 
     /// <summary>The KL term <c>a phi(t / a)</c> from <c>x = log(t / a)</c>: scale <c>a</c> below, <c>t</c> above (as <see cref="FDivergence.LogTerm(double, double, double, double)"/>).</summary>
-    private static Vector256<double> Term(Vector256<double> x, Vector256<double> a, Vector256<double> t)
+    internal static Vector256<double> Term(Vector256<double> x, Vector256<double> a, Vector256<double> t)
     {
         var below = Vector256.LessThanOrEqual(x, Vector256<double>.Zero);
         var em = VectorLogMath.ExpM1(Vector256.ConditionalSelect(below, x, -x));

@@ -48,9 +48,10 @@ public static class MaximumEntropy
         var edge = EdgeRow.FromProbabilities(p);
         Check.Gamma(gamma, nameof(gamma));
         using var lease = new ScratchLease();
-        Span<double> logP = p.Length <= ScratchLease.StackDoubles ? stackalloc double[p.Length] : lease.Rent(p.Length);
+        Span<double> work = 2 * p.Length <= ScratchLease.StackDoubles ? stackalloc double[2 * p.Length] : lease.Rent(2 * p.Length);
+        var logP = work[..p.Length];
         edge.LogProbabilities(logP);
-        double beta = TemperedMaximumEntropy.InverseTemperature(logP, gamma);
+        double beta = TemperedMaximumEntropy.InverseTemperature(logP, gamma, work[p.Length..]);
         return beta > 0.0 ? 1.0 / beta : double.PositiveInfinity;
     }
 
@@ -61,7 +62,7 @@ public static class MaximumEntropy
         if (divergence is KullbackLeibler)
         {
             edge.LogProbabilities(scratch);
-            TemperedMaximumEntropy.Tempered(scratch, gamma == 0.0 ? 1.0 : TemperedMaximumEntropy.InverseTemperature(scratch, gamma), destination);
+            TemperedMaximumEntropy.Tempered(scratch, gamma == 0.0 ? 1.0 : TemperedMaximumEntropy.InverseTemperature(scratch, gamma, destination), destination);
             return;
         }
 

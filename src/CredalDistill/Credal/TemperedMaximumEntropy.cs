@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using CredalDistill.Divergences;
 using CredalDistill.Numerics;
 
@@ -11,11 +12,14 @@ namespace CredalDistill.Credal;
 internal static class TemperedMaximumEntropy
 {
     /// <summary>The inverse temperature <c>beta = 1/T</c> in [0, 1] from log-probabilities (entries -inf are outside the support).</summary>
-    internal static double InverseTemperature(ReadOnlySpan<double> logP, double gamma)
+    /// <param name="logP">Log-probabilities.</param>
+    /// <param name="gamma">The radius.</param>
+    /// <param name="weights">Scratch of <c>K</c> doubles (the unnormalised tempered weights of each evaluation).</param>
+    internal static double InverseTemperature(ReadOnlySpan<double> logP, double gamma, Span<double> weights)
     {
-        Span<double> last = stackalloc double[2];
-        var h = new TemperedKlFunction(logP, last, gamma);
-        double atUniform = h.Value(0.0);
+        Span<double> last = stackalloc double[3];
+        var h = new TemperedKlFunction(logP, weights, last, gamma);
+        double atUniform = h.AtUniform();
         if (atUniform <= gamma)
         {
             return 0.0;
@@ -26,24 +30,25 @@ internal static class TemperedMaximumEntropy
             return 1.0;
         }
 
-        // Start from the quadratic model h(beta) ~ (1 - beta)^2 Var_p(log p) / 2 (exact to second order at beta = 1): one
-        // evaluation there splits [0, 1], and Newton from that end of the bracket needs two or three steps.
-        double tolerance = 1e-12 * gamma;
+        // Newton on log h(beta) = log gamma: near a one-hot edge h grows by orders of magnitude over [0, 1] and Newton on h
+        // itself overshoots for several steps, while log h is close to linear there (and to 2 log(1 - beta) near 1).
+        // |log h - log gamma| <= 0.999e-12 gives |h - gamma| <= 1e-12 gamma. Start from the quadratic model
+        // h(beta) ~ (1 - beta)^2 Var_p(log p) / 2 (exact to second order at beta = 1): one evaluation there splits [0, 1],
+        // and Newton continues from it (its slope comes with the value).
+        double logGamma = Math.Log(gamma);
+        double tolerance = 0.999e-12;
+        // Where the model puts the root outside (0, 1) (a near one-hot edge: little variance under p), the midpoint instead.
         double start = 1.0 - Math.Sqrt(2.0 * gamma / h.Variance(1.0));
-        if (start > 0.0 && start < 1.0)
+        start = start > 0.0 && start < 1.0 ? start : 0.5;
+        double g = h.Value(start) - logGamma;
+        if (Math.Abs(g) <= tolerance)
         {
-            double g = h.Value(start) - gamma;
-            if (Math.Abs(g) <= tolerance)
-            {
-                return start;
-            }
-
-            return g > 0.0
-                ? MonotoneRoot.Solve(ref h, start, 1.0, g, -gamma, gamma, tolerance)
-                : MonotoneRoot.Solve(ref h, 0.0, start, atUniform - gamma, g, gamma, tolerance);
+            return start;
         }
 
-        return MonotoneRoot.Solve(ref h, 0.0, 1.0, atUniform - gamma, -gamma, gamma, tolerance);
+        return g > 0.0
+            ? MonotoneRoot.Solve(ref h, start, 1.0, g, double.NegativeInfinity, logGamma, tolerance)
+            : MonotoneRoot.Solve(ref h, 0.0, start, Math.Log(atUniform) - logGamma, g, logGamma, tolerance);
     }
 
     /// <summary><c>q_k = exp(beta log p_k) / sum_j exp(beta log p_j)</c> over the support (stable: the largest exponent is subtracted).</summary>
@@ -58,12 +63,11 @@ internal static class TemperedMaximumEntropy
             }
         }
 
+        VectorLogMath.ExpAffine(logP, beta, max, destination);
         double sum = 0.0;
         for (int k = 0; k < logP.Length; k++)
         {
-            double v = double.IsNegativeInfinity(logP[k]) ? 0.0 : Math.Exp((beta * logP[k]) - max);
-            destination[k] = v;
-            sum += v;
+            sum += destination[k];
         }
 
         for (int k = 0; k < logP.Length; k++)
@@ -73,16 +77,26 @@ internal static class TemperedMaximumEntropy
     }
 
     /// <summary>
-    /// <c>h(beta) = KL(q_beta || p)</c> with <c>q_beta ∝ p^beta</c>; <c>h'(beta) = (beta - 1) Var_q(log p)</c>. <c>last</c> keeps
-    /// the <c>beta</c> of the latest value and <c>Var_q(log p)</c> there, so the slope at that point costs nothing.
+    /// <c>log h(beta)</c>, <c>h(beta) = KL(q_beta || p)</c> with <c>q_beta ∝ p^beta</c>; <c>h'(beta) = (beta - 1) Var_q(log p)</c>,
+    /// so the slope is <c>h' / h</c>. <c>last</c> keeps the <c>beta</c> of the latest value, <c>Var_q(log p)</c> and <c>h</c>
+    /// there, so the slope at that point costs nothing.
     /// </summary>
-    private readonly ref struct TemperedKlFunction(ReadOnlySpan<double> logP, Span<double> last, double gamma) : IScalarFunction
+    private readonly ref struct TemperedKlFunction(ReadOnlySpan<double> logP, Span<double> weights, Span<double> last, double gamma) : IScalarFunction
     {
         private const double Eps = 2.220446049250313e-16;
 
         private readonly ReadOnlySpan<double> _logP = logP;
+        private readonly Span<double> _weights = weights;
         private readonly Span<double> _last = last;
         private readonly double _gamma = gamma;
+
+        /// <summary><c>log h(beta)</c> (<see cref="KlAt"/>).</summary>
+        public double Value(double beta)
+        {
+            double h = KlAt(beta);
+            _last[2] = h;
+            return Math.Log(h);
+        }
 
         /// <summary>
         /// <c>h(beta)</c>. Far from the level it is the closed form <c>(beta - 1) E_q[log p] - log Z</c> from the moments (no
@@ -93,7 +107,7 @@ internal static class TemperedMaximumEntropy
         /// terms, <see cref="FDivergence.LogTerm(double, double)"/>): the closed form cancels to an absolute error of about
         /// 1e-16 and so misses a small gamma.
         /// </summary>
-        public double Value(double beta)
+        private double KlAt(double beta)
         {
             Moments(beta, out double logZ, out double mean, out double variance, out double reach);
             _last[0] = beta;
@@ -101,13 +115,71 @@ internal static class TemperedMaximumEntropy
             double closed = ((beta - 1.0) * mean) - logZ;
             double error = 4.0 * Eps * (_logP.Length + (2.0 * reach) + 4.0) * (1.0 + Math.Abs((beta - 1.0) * mean) + Math.Abs(logZ));
             double distance = Math.Abs(closed - _gamma);
-            if (distance > 1e-9 * _gamma && error <= 1e-3 * distance)
+            if (distance > 1e-9 * _gamma && error <= 1e-3 * distance && closed > 2.0 * error)
             {
                 return closed;
             }
 
+            return Exact(beta, logZ);
+        }
+
+        /// <summary>
+        /// <c>h(0) = KL(uniform on the support || p) = -log m - mean_k log p_k</c> (no exponential), under the same rounding
+        /// rule as <see cref="Value"/> (bound <c>4 eps (m + 4)(1 + |mean| + log m)</c>); the exact term sum otherwise.
+        /// </summary>
+        public double AtUniform()
+        {
+            int m = 0;
             double sum = 0.0;
-            for (int k = 0; k < _logP.Length; k++)
+            foreach (double lp in _logP)
+            {
+                if (!double.IsNegativeInfinity(lp))
+                {
+                    m++;
+                    sum += lp;
+                }
+            }
+
+            double mean = sum / m;
+            double logM = Math.Log(m);
+            double closed = -logM - mean;
+            double error = 4.0 * Eps * (m + 4.0) * (1.0 + Math.Abs(mean) + logM);
+            double distance = Math.Abs(closed - _gamma);
+            return distance > 1e-9 * _gamma && error <= 1e-3 * distance ? closed : KlAt(0.0);
+        }
+
+        /// <summary>
+        /// <c>sum_k p_k phi(q_k / p_k)</c> over the support, <c>log q_k = beta log p_k - log Z</c>: each term
+        /// <see cref="FDivergence.LogTerm(double, double)"/> (scale <c>p_k</c> or <c>q_k</c>, whichever is larger, times the
+        /// tilted generator), four classes at a time where <see cref="Vector256"/> runs in hardware.
+        /// </summary>
+        private double Exact(double beta, double logZ)
+        {
+            double sum = 0.0;
+            int k = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var minusInfinity = Vector256.Create(double.NegativeInfinity);
+                var total = Vector256<double>.Zero;
+                Span<double> tail = stackalloc double[4];
+                for (; k < _logP.Length; k += 4)
+                {
+                    int lanes = Math.Min(4, _logP.Length - k);
+                    tail.Fill(double.NegativeInfinity);
+                    _logP.Slice(k, lanes).CopyTo(tail);
+                    var lp = Vector256.Create(tail);
+                    var outside = Vector256.Equals(lp, minusInfinity);
+                    lp = Vector256.ConditionalSelect(outside, Vector256<double>.Zero, lp);
+                    var logQ = (Vector256.Create(beta) * lp) - Vector256.Create(logZ);
+                    var x = logQ - lp;
+                    var scale = Vector256.Exp(Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x, Vector256<double>.Zero), lp, logQ));
+                    total += Vector256.AndNot(KlTableBounds.Term(x, scale, scale), outside);
+                }
+
+                return Vector256.Sum(total);
+            }
+
+            for (; k < _logP.Length; k++)
             {
                 double lp = _logP[k];
                 if (!double.IsNegativeInfinity(lp))
@@ -123,8 +195,7 @@ internal static class TemperedMaximumEntropy
         public double Variance(double beta)
         {
             Moments(beta, out _, out _, out double variance, out _);
-            _last[0] = beta;
-            _last[1] = variance;
+            _last[0] = double.NaN; // h is not cached: a slope here evaluates it
             return variance;
         }
 
@@ -135,7 +206,7 @@ internal static class TemperedMaximumEntropy
                 Value(beta);
             }
 
-            return (beta - 1.0) * _last[1];
+            return (beta - 1.0) * _last[1] / _last[2];
         }
 
         /// <summary>The moments of <c>log p</c> under <c>q_beta</c>, and <c>M = max |beta log p_k|</c> over the support.</summary>
@@ -154,6 +225,7 @@ internal static class TemperedMaximumEntropy
 
             reach = Math.Max(Math.Abs(max), -min);
 
+            VectorLogMath.ExpAffine(_logP, beta, max, _weights);
             double z = 0.0;
             double s1 = 0.0;
             double s2 = 0.0;
@@ -162,7 +234,7 @@ internal static class TemperedMaximumEntropy
                 double lp = _logP[k];
                 if (!double.IsNegativeInfinity(lp))
                 {
-                    double w = Math.Exp((beta * lp) - max);
+                    double w = _weights[k];
                     z += w;
                     s1 += w * lp;
                     s2 += w * lp * lp;

@@ -94,4 +94,44 @@ internal static class VectorLogMath
             tail[..(x.Length - full)].CopyTo(destination[full..]);
         }
     }
+
+    /// <summary>
+    /// <c>destination_k = exp(a x_k - b)</c>, 0 where <c>x_k = -inf</c> (in place allowed); vectorised and padded like
+    /// <see cref="LogMinus"/>.
+    /// </summary>
+    public static void ExpAffine(ReadOnlySpan<double> x, double a, double b, Span<double> destination)
+    {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            for (int k = 0; k < x.Length; k++)
+            {
+                destination[k] = double.IsNegativeInfinity(x[k]) ? 0.0 : Math.Exp((a * x[k]) - b);
+            }
+
+            return;
+        }
+
+        int full = x.Length & ~3;
+        for (int k = 0; k < full; k += 4)
+        {
+            ExpAffine(Vector256.Create(x.Slice(k, 4)), a, b).CopyTo(destination.Slice(k, 4));
+        }
+
+        if (full < x.Length)
+        {
+            Span<double> tail = stackalloc double[4];
+            tail.Fill(x[^1]);
+            x[full..].CopyTo(tail);
+            ExpAffine(Vector256.Create(tail), a, b).CopyTo(tail);
+            tail[..(x.Length - full)].CopyTo(destination[full..]);
+        }
+    }
+
+    private static Vector256<double> ExpAffine(Vector256<double> x, double a, double b)
+    {
+        // -inf lanes are evaluated at 0 (a NaN or infinite argument takes Vector256.Exp off its fast path) and then zeroed.
+        var outside = Vector256.Equals(x, Vector256.Create(double.NegativeInfinity));
+        var argument = (Vector256.Create(a) * Vector256.ConditionalSelect(outside, Vector256<double>.Zero, x)) - Vector256.Create(b);
+        return Vector256.AndNot(Vector256.Exp(argument), outside);
+    }
 }
