@@ -62,6 +62,14 @@ internal sealed class CalibrationArtifactDocument
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? Delta { get; set; }
 
+    [JsonPropertyName("mondrian")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public MondrianDocument? Mondrian { get; set; }
+
+    [JsonPropertyName("shift")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ShiftDocument? Shift { get; set; }
+
     [JsonPropertyName("hmacSha256")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? HmacSha256 { get; set; }
@@ -146,5 +154,40 @@ internal sealed class CalibrationArtifactDocument
 
         [JsonPropertyName("agreement")]
         public double? Agreement { get; set; }
+    }
+
+    /// <summary>The <c>mondrian</c> object: one threshold per predicted class (null = unbounded) and its row count.</summary>
+    internal sealed class MondrianDocument
+    {
+        [JsonPropertyName("thresholds")]
+        public double?[]? Thresholds { get; set; }
+
+        [JsonPropertyName("counts")]
+        public int[]? Counts { get; set; }
+    }
+
+    /// <summary>The <c>shift</c> object: the density ratio's parameters and the sorted calibration scores with their weights.</summary>
+    internal sealed class ShiftDocument
+    {
+        [JsonPropertyName("deploymentRows")]
+        public int? DeploymentRows { get; set; }
+
+        [JsonPropertyName("logPriorRatio")]
+        public double? LogPriorRatio { get; set; }
+
+        [JsonPropertyName("featureMean")]
+        public double[]? FeatureMean { get; set; }
+
+        [JsonPropertyName("featureScale")]
+        public double[]? FeatureScale { get; set; }
+
+        [JsonPropertyName("coefficients")]
+        public double[]? Coefficients { get; set; }
+
+        [JsonPropertyName("scores")]
+        public double?[]? Scores { get; set; }
+
+        [JsonPropertyName("weights")]
+        public double[]? Weights { get; set; }
     }
 }
