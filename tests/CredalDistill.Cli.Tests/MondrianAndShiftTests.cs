@@ -93,12 +93,12 @@ public sealed class MondrianAndShiftTests : IDisposable
         var stored = Assert.IsType<MondrianThreshold>(artifact.RowThreshold);
         using (var doc = JsonDocument.Parse(File.ReadAllBytes(_dir["m.json"])))
         {
-            var thresholds = doc.RootElement.GetProperty("mondrian").GetProperty("thresholds");
+            var thresholds = doc.RootElement.GetProperty("thresholds");
             Assert.Equal(K, thresholds.GetArrayLength());
             for (int c = 0; c < K; c++)
             {
                 Assert.Equal(expected.Gamma(c), stored.Gamma(c));
-                Assert.Equal(expected.Count(c), doc.RootElement.GetProperty("mondrian").GetProperty("counts")[c].GetInt32());
+                Assert.Equal(expected.Count(c), doc.RootElement.GetProperty("classCounts")[c].GetInt32());
                 Assert.Equal(expected.Gamma(c), thresholds[c].ValueKind == JsonValueKind.Null ? double.PositiveInfinity : thresholds[c].GetDouble());
             }
         }
@@ -133,7 +133,7 @@ public sealed class MondrianAndShiftTests : IDisposable
         Assert.Contains("unbounded", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("class", run.Stderr, StringComparison.Ordinal);
         using var doc = JsonDocument.Parse(File.ReadAllBytes(_dir["few.json"]));
-        Assert.Contains(doc.RootElement.GetProperty("mondrian").GetProperty("thresholds").EnumerateArray(), t => t.ValueKind == JsonValueKind.Null);
+        Assert.Contains(doc.RootElement.GetProperty("thresholds").EnumerateArray(), t => t.ValueKind == JsonValueKind.Null);
         AssertOk(CliRun.Invoke("predict", "--calibration", _dir["few.json"], "--edge", _dir["test_edge.csv"], "--out", _dir["few.csv"]));
     }
 

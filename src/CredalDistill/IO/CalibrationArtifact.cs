@@ -60,7 +60,7 @@ public sealed class CalibrationArtifact
     private const string DeltaField = "delta";
 
     /// <summary>Optional top-level fields of a per-row threshold (version 2): Mondrian by predicted class, or covariate shift.</summary>
-    private static readonly string[] RowThresholdFields = ["mondrian", "shift"];
+    private static readonly string[] RowThresholdFields = ["thresholds", "classCounts", "shift"];
 
     /// <summary>Shortest accepted signing key, in bytes.</summary>
     public const int MinimumKeyLength = 16;
@@ -164,8 +164,8 @@ public sealed class CalibrationArtifact
 
     /// <summary>
     /// Null when one threshold serves every row; otherwise the per-row threshold (method <c>cdci</c> only): a
-    /// <see cref="MondrianThreshold"/> (JSON <c>mondrian</c>: one threshold per predicted class, null = unbounded, and the row
-    /// counts) or a <see cref="Shift.CovariateShiftThreshold"/> (JSON <c>shift</c>: the density ratio's parameters and the sorted
+    /// <see cref="MondrianThreshold"/> (JSON <c>thresholds</c>: one threshold per predicted class, null = unbounded, and
+    /// <c>classCounts</c>: the calibration rows of each) or a <see cref="Shift.CovariateShiftThreshold"/> (JSON <c>shift</c>: the density ratio's parameters and the sorted
     /// scores with their weights). <see cref="Threshold"/> and <see cref="Scores"/> then describe the marginal threshold of all
     /// calibration scores, kept for reference; <c>predict</c> and <c>evaluate</c> use each row's own threshold.
     /// </summary>
@@ -272,7 +272,8 @@ public sealed class CalibrationArtifact
             Selection = CalibrationArtifactParts.ToDocument(Selection),
             Auto = CalibrationArtifactParts.ToDocument(Auto),
             Delta = Delta,
-            Mondrian = CalibrationArtifactParts.ToMondrian(RowThreshold),
+            Thresholds = CalibrationArtifactParts.ToMondrian(RowThreshold).Thresholds,
+            ClassCounts = CalibrationArtifactParts.ToMondrian(RowThreshold).Counts,
             Shift = CalibrationArtifactParts.ToShift(RowThreshold),
             CreatedUtc = CreatedUtc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             Sha256 = new string('0', HashLength),
@@ -499,14 +500,14 @@ public sealed class CalibrationArtifact
         }
 
         RowThreshold? rows = null;
-        if (doc.Mondrian is not null || doc.Shift is not null)
+        if (doc.Thresholds is not null || doc.ClassCounts is not null || doc.Shift is not null)
         {
             if (divergence is null)
             {
-                throw Fail(path, "fields 'mondrian' and 'shift' need a conformal threshold ('divergence' is null)");
+                throw Fail(path, "fields 'thresholds', 'classCounts' and 'shift' need a conformal threshold ('divergence' is null)");
             }
 
-            rows = CalibrationArtifactParts.FromDocument(doc.Mondrian, doc.Shift, Divergences.Divergence.Parse(divergence), epsilon!.Value, doc.Delta, classes, n, path);
+            rows = CalibrationArtifactParts.FromDocument(doc.Thresholds, doc.ClassCounts, doc.Shift, Divergences.Divergence.Parse(divergence), epsilon!.Value, doc.Delta, classes, n, path);
         }
 
         if (rows is not null && RowThresholdError(rows, method, divergence!, epsilon!.Value, classes, n, doc.Delta) is string rowError)

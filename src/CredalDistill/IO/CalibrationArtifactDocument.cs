@@ -62,9 +62,13 @@ internal sealed class CalibrationArtifactDocument
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? Delta { get; set; }
 
-    [JsonPropertyName("mondrian")]
+    [JsonPropertyName("thresholds")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public MondrianDocument? Mondrian { get; set; }
+    public double?[]? Thresholds { get; set; }
+
+    [JsonPropertyName("classCounts")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int[]? ClassCounts { get; set; }
 
     [JsonPropertyName("shift")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -154,16 +158,6 @@ internal sealed class CalibrationArtifactDocument
 
         [JsonPropertyName("agreement")]
         public double? Agreement { get; set; }
-    }
-
-    /// <summary>The <c>mondrian</c> object: one threshold per predicted class (null = unbounded) and its row count.</summary>
-    internal sealed class MondrianDocument
-    {
-        [JsonPropertyName("thresholds")]
-        public double?[]? Thresholds { get; set; }
-
-        [JsonPropertyName("counts")]
-        public int[]? Counts { get; set; }
     }
 
     /// <summary>The <c>shift</c> object: the density ratio's parameters and the sorted calibration scores with their weights.</summary>

@@ -6,7 +6,7 @@ using static CredalDistill.IO.CalibrationArtifactDocument;
 
 namespace CredalDistill.IO;
 
-/// <summary>Conversion and checks of the version-2 objects of a calibration artifact: <c>temperature</c>, <c>selection</c>, <c>auto</c>, <c>mondrian</c>, <c>shift</c>.</summary>
+/// <summary>Conversion and checks of the version-2 objects of a calibration artifact: <c>temperature</c>, <c>selection</c>, <c>auto</c>, the Mondrian <c>thresholds</c>, <c>shift</c>.</summary>
 internal static class CalibrationArtifactParts
 {
     public static TemperatureDocument? ToDocument(TemperatureFit? t)
@@ -187,12 +187,11 @@ internal static class CalibrationArtifactParts
         return new AutoChoice(chosen, Required(d.Criterion, "auto.criterion", path), Required(d.Reason, "auto.reason", path), list, floor);
     }
 
-    public static MondrianDocument? ToMondrian(RowThreshold? rows)
-        => rows is not MondrianThreshold m ? null : new MondrianDocument
-        {
-            Thresholds = [.. Enumerable.Range(0, m.Classes).Select(c => double.IsPositiveInfinity(m.Gamma(c)) ? (double?)null : m.Gamma(c))],
-            Counts = [.. Enumerable.Range(0, m.Classes).Select(m.Count)],
-        };
+    /// <summary>The Mondrian <c>thresholds</c> (null = unbounded) and <c>classCounts</c> arrays, or nulls.</summary>
+    public static (double?[]? Thresholds, int[]? Counts) ToMondrian(RowThreshold? rows)
+        => rows is not MondrianThreshold m ? (null, null) : (
+            [.. Enumerable.Range(0, m.Classes).Select(c => double.IsPositiveInfinity(m.Gamma(c)) ? (double?)null : m.Gamma(c))],
+            [.. Enumerable.Range(0, m.Classes).Select(m.Count)]);
 
     public static ShiftDocument? ToShift(RowThreshold? rows)
         => rows is not CovariateShiftThreshold t ? null : new ShiftDocument
@@ -206,26 +205,29 @@ internal static class CalibrationArtifactParts
             Weights = t.Scores.SortedWeights.ToArray(),
         };
 
-    /// <summary>The per-row threshold of a <c>mondrian</c> or <c>shift</c> object (at most one may be present), or null.</summary>
-    public static RowThreshold? FromDocument(MondrianDocument? m, ShiftDocument? shift, IDivergence divergence, double epsilon, double? delta, int classes, int n, string path)
+    /// <summary>The per-row threshold of the Mondrian arrays or the <c>shift</c> object (at most one may be present), or null.</summary>
+    public static RowThreshold? FromDocument(double?[]? thresholds, int[]? counts, ShiftDocument? shift, IDivergence divergence, double epsilon, double? delta, int classes, int n, string path)
     {
-        if (m is not null && shift is not null)
+        if ((thresholds is null) != (counts is null))
         {
-            throw Fail(path, "fields 'mondrian' and 'shift' exclude each other");
+            throw Fail(path, "fields 'thresholds' and 'classCounts' (Mondrian) must be given together");
         }
 
-        if (m is not null)
+        if (thresholds is not null && shift is not null)
         {
-            var thresholds = m.Thresholds ?? throw Fail(path, "field 'mondrian.thresholds' must be an array");
-            var counts = m.Counts ?? throw Fail(path, "field 'mondrian.counts' must be an array");
-            if (thresholds.Length != classes || counts.Length != classes)
+            throw Fail(path, "fields 'thresholds' (Mondrian) and 'shift' exclude each other");
+        }
+
+        if (thresholds is not null)
+        {
+            if (thresholds.Length != classes || counts!.Length != classes)
             {
-                throw Fail(path, $"fields 'mondrian.thresholds' and 'mondrian.counts' must have one entry per class ({classes}); got {thresholds.Length} and {counts.Length}");
+                throw Fail(path, $"fields 'thresholds' and 'classCounts' must have one entry per class ({classes}); got {thresholds.Length} and {counts!.Length}");
             }
 
             if (counts.Sum(c => (long)c) != n)
             {
-                throw Fail(path, $"field 'mondrian.counts' sums to {counts.Sum(c => (long)c)}; it must equal 'n' ({n})");
+                throw Fail(path, $"field 'classCounts' sums to {counts.Sum(c => (long)c)}; it must equal 'n' ({n})");
             }
 
             try
@@ -234,7 +236,7 @@ internal static class CalibrationArtifactParts
             }
             catch (ArgumentException ex)
             {
-                throw Fail(path, "field 'mondrian': " + ex.Message);
+                throw Fail(path, "field 'thresholds': " + ex.Message);
             }
         }
 

@@ -11,7 +11,7 @@ namespace CredalDistill.Tests.Calibration;
 /// <summary>
 /// CD-CI with a per-row threshold (Mondrian by predicted class, covariate shift): the calibrator against slow references
 /// written from METHOD.md 3.4, each row's credal outputs against a single-threshold predictor of that row's gamma, the
-/// artifact's <c>mondrian</c> and <c>shift</c> objects, and the refused combinations.
+/// artifact's Mondrian <c>thresholds</c> and <c>shift</c> fields, and the refused combinations.
 /// </summary>
 public sealed class RowThresholdCalibratorTests : IDisposable
 {
@@ -171,7 +171,7 @@ public sealed class RowThresholdCalibratorTests : IDisposable
             string path = _dir.File(Guid.NewGuid() + ".json");
             fitted.ToArtifact().Save(path);
             string json = File.ReadAllText(path);
-            Assert.Contains(calibrator.Mondrian ? "\"mondrian\"" : "\"shift\"", json, StringComparison.Ordinal);
+            Assert.Contains(calibrator.Mondrian ? "\"thresholds\"" : "\"shift\"", json, StringComparison.Ordinal);
             var restored = CalibrationArtifact.Load(path).ToCalibrator();
             Assert.Equal(fitted.Calibrate(edge).ToArray(), restored.Calibrate(edge).ToArray());
             Assert.Equal(fitted.Describe(edge).LabelSets, restored.Describe(edge).LabelSets);
@@ -185,13 +185,13 @@ public sealed class RowThresholdCalibratorTests : IDisposable
         string path = _dir.File("m.json");
         fitted.ToArtifact().Save(path);
         string json = File.ReadAllText(path);
-        int at = json.IndexOf("\"counts\"", StringComparison.Ordinal);
+        int at = json.IndexOf("\"classCounts\"", StringComparison.Ordinal);
         int open = json.IndexOf('[', at);
         int comma = json.IndexOf(',', open);
         string edited = json[..(open + 1)] + "\n      1" + json[comma..];
         File.WriteAllText(path, CalibrationArtifactTests.Rehash(edited));
         var ex = Assert.Throws<CalibrationArtifactException>(() => CalibrationArtifact.Load(path));
-        Assert.Contains("mondrian.counts", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("classCounts", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
