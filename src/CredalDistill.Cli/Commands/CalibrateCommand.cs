@@ -22,10 +22,9 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
         var consoles = (CliConsoles)context.Data!;
         byte[]? key = Services.SigningKey.Read(settings.SignKey);
         var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
-        var (calibrator, step, minimum) = Create(settings);
         var paths = (settings.Cloud, settings.Edge, settings.Labels);
         FittedCalibrator fitted;
-        if (calibrator is CdciCalibrator { Divergence: not null, Epsilon: not null } cdci)
+        if (!settings.Mondrian && settings.DeploymentEdge is null && Create(settings, null).Calibrator is CdciCalibrator { Divergence: not null, Epsilon: not null } cdci)
         {
             // Fixed divergence and eps: only the scores are needed, so both files stream (8 bytes a row are kept).
             using var cloudChunks = loader.OpenCloudChunks(settings.Cloud);
@@ -38,6 +37,8 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
             var cloud = loader.ReadCloud(settings.Cloud);
             var edge = loader.ReadEdge(settings.Edge, cloud.Classes, settings.Cloud);
             int[]? labels = settings.Labels is null ? null : loader.ReadLabels(settings.Labels, cloud.Classes);
+            var deployment = settings.DeploymentEdge is null ? null : loader.ReadEdge(settings.DeploymentEdge, cloud.Classes, settings.Cloud);
+            var (calibrator, step, minimum) = Create(settings, deployment);
             fitted = consoles.Progress.Run(step, () => CalibrationService.Fit(calibrator, cloud, edge, labels, paths, minimum, cancellationToken));
         }
 
@@ -53,7 +54,14 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
         cancellationToken.ThrowIfCancellationRequested();
         fitted.ToArtifact().Save(settings.Out, key);
         ConsoleReports.Calibration(consoles.Out, fitted, settings.Out);
-        if (fitted.Threshold?.Warning is string warning)
+        if (fitted.RowThreshold is { } rows)
+        {
+            foreach (string rowWarning in rows.Warnings())
+            {
+                consoles.Error.MarkupLineInterpolated($"[red bold]WARNING: unbounded threshold.[/] [yellow]{rowWarning}[/]");
+            }
+        }
+        else if (fitted.Threshold?.Warning is string warning)
         {
             consoles.Error.MarkupLineInterpolated($"[red bold]WARNING: unbounded threshold.[/] [yellow]{warning}[/]");
         }
@@ -62,7 +70,9 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
     }
 
     /// <summary>The core calibrator the options select, the progress label of its fit and the rows it needs.</summary>
-    private static (Calibrator Calibrator, string Step, (int, string)? MinimumRows) Create(CalibrateSettings settings)
+    /// <param name="settings">The options.</param>
+    /// <param name="deployment">The <c>--deployment-edge</c> outputs, or null.</param>
+    private static (Calibrator Calibrator, string Step, (int, string)? MinimumRows) Create(CalibrateSettings settings, ProbabilityMatrix? deployment)
     {
         var output = settings.SelectFor switch
         {
@@ -88,10 +98,12 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
                     Epsilon = settings.AutoEpsilon ? null : settings.Epsilon,
                     Output = output,
                     Delta = settings.PacDelta,
+                    Mondrian = settings.Mondrian,
+                    DeploymentEdge = deployment,
                 };
                 if (!settings.AutoDivergence && !settings.AutoEpsilon)
                 {
-                    return (cdci, "calibrating", null);
+                    return (cdci, settings.Mondrian ? "calibrating (Mondrian thresholds)" : deployment is null ? "calibrating" : "calibrating (density ratio, weighted scores)", null);
                 }
 
                 string what = settings.AutoDivergence ? (settings.AutoEpsilon ? "divergence and epsilon" : "divergence") : "epsilon";

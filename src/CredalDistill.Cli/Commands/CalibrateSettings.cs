@@ -68,6 +68,16 @@ public sealed class CalibrateSettings : InputSettings
     [Description("PAC (training-conditional) threshold, --method cdci only: coverage >= 1 - eps holds with probability >= 1 - DELTA over the calibration draw (the order statistic of the Beta/binomial rule, METHOD.md 3.4). DELTA in (0, 1); recorded in the artifact as 'delta'.")]
     public double? PacDelta { get; set; }
 
+    /// <summary><c>--mondrian</c>.</summary>
+    [CommandOption("--mondrian")]
+    [Description("Mondrian thresholds, --method cdci only: one threshold per class predicted by the edge (argmax, lowest index on ties), each the split-conformal (or, with --pac-delta, PAC) threshold of that class's calibration rows, so coverage >= 1 - eps holds within each predicted class. A class with too few rows is unbounded, with a warning. predict and evaluate use each row's own threshold; evaluate reports per-class coverage.")]
+    public bool Mondrian { get; set; }
+
+    /// <summary><c>--deployment-edge</c>.</summary>
+    [CommandOption("--deployment-edge <FILE>")]
+    [Description("Covariate-shift threshold, --method cdci only: unlabeled edge outputs from deployment (same format and classes as --edge; no cloud needed). A logistic density ratio on the edge log-probabilities weights the calibration scores, and each row's threshold is the weighted quantile with its own weight (Tibshirani et al. 2019). Excludes --mondrian and --pac-delta.")]
+    public string? DeploymentEdge { get; set; }
+
     /// <summary><c>--out</c>.</summary>
     [CommandOption("--out <FILE>", true)]
     [Description("Calibration artifact to write (JSON, written atomically).")]
@@ -105,6 +115,26 @@ public sealed class CalibrateSettings : InputSettings
         if (PacDelta is not null && method != "cdci")
         {
             return ValidationResult.Error($"--pac-delta applies to --method cdci (got --method {method})");
+        }
+
+        if ((Mondrian || DeploymentEdge is not null) && method != "cdci")
+        {
+            return ValidationResult.Error($"{(Mondrian ? "--mondrian" : "--deployment-edge")} applies to --method cdci (got --method {method})");
+        }
+
+        if (Mondrian && DeploymentEdge is not null)
+        {
+            return ValidationResult.Error("--mondrian and --deployment-edge exclude each other: choose per-class thresholds or the covariate-shift threshold");
+        }
+
+        if (DeploymentEdge is not null && PacDelta is not null)
+        {
+            return ValidationResult.Error("--deployment-edge cannot be combined with --pac-delta (the weighted threshold has no PAC rule)");
+        }
+
+        if (DeploymentEdge is not null && CheckMatrixPath("--deployment-edge", DeploymentEdge) is string deploymentError)
+        {
+            return ValidationResult.Error(deploymentError);
         }
 
         if (TsObjective.Trim().ToLowerInvariant() is not ("nll" or "ece"))

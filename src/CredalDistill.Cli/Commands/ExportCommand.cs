@@ -25,6 +25,11 @@ public sealed class ExportCommand : Command<ExportSettings>
             throw new UsageException($"{Path.GetFileName(settings.Calibration)} (method {artifact.Method}) {(artifact.HasThreshold ? "tempers the edge" : "has no threshold")}; export supports CD-CI artifacts around the untempered edge (method cdci, or auto when it chose cdci)");
         }
 
+        if (artifact.RowThreshold is not null)
+        {
+            throw new UsageException($"{Path.GetFileName(settings.Calibration)} has a per-row threshold ({(artifact.RowThreshold is Conformal.MondrianThreshold ? "Mondrian by predicted class" : "covariate shift")}); export embeds one threshold in the graph, so it supports marginal or PAC CD-CI artifacts only (recalibrate without --mondrian / --deployment-edge)");
+        }
+
         if (settings.MaximumEntropy && artifact.CreateDivergence() is not KullbackLeibler)
         {
             throw new UsageException($"--output maxent is exported for the KL divergence only; {Path.GetFileName(settings.Calibration)} uses '{artifact.Divergence}' (use --output intersection)");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CredalDistill.Calibration;
 using CredalDistill.Conformal;
+using CredalDistill.Shift;
 using Spectre.Console;
 
 namespace CredalDistill.Cli.Reporting;
@@ -88,9 +89,33 @@ public static class ConsoleReports
             Row("classes (K)", threshold.Classes.ToString(CultureInfo.InvariantCulture));
             Row("epsilon", Number(threshold.Epsilon));
             Row("divergence", threshold.Divergence.Name);
-            Row("rank k", threshold.Rank.ToString(CultureInfo.InvariantCulture) + (threshold.Rank > threshold.N ? " (> n)" : string.Empty) + (threshold.Delta is double delta ? string.Create(CultureInfo.InvariantCulture, $" (PAC: coverage >= {1 - threshold.Epsilon:R} with probability >= {1 - delta:R})") : string.Empty));
-            Row("threshold (nats)", Number(threshold.Gamma));
-            Row("threshold (bits)", Number(threshold.GammaBits));
+            if (calibrator.RowThreshold is null)
+            {
+                Row("rank k", threshold.Rank.ToString(CultureInfo.InvariantCulture) + (threshold.Rank > threshold.N ? " (> n)" : string.Empty) + (threshold.Delta is double delta ? string.Create(CultureInfo.InvariantCulture, $" (PAC: coverage >= {1 - threshold.Epsilon:R} with probability >= {1 - delta:R})") : string.Empty));
+            }
+
+            switch (calibrator.RowThreshold)
+            {
+                case MondrianThreshold m:
+                    Row("threshold rule", "Mondrian by the edge's predicted class (each row uses its class's threshold)");
+                    for (int c = 0; c < m.Classes; c++)
+                    {
+                        Row(string.Create(CultureInfo.InvariantCulture, $"  class {c} (n = {m.Count(c)})"), Number(m.Gamma(c)) + " nats");
+                    }
+
+                    Row("marginal threshold (nats)", Number(threshold.Gamma) + " (reference only)");
+                    break;
+                case CovariateShiftThreshold shift:
+                    Row("threshold rule", string.Create(CultureInfo.InvariantCulture, $"covariate shift: weighted quantile per row, density ratio from {shift.DeploymentRows} deployment rows"));
+                    Row("effective calibration size", Number(shift.Scores.EffectiveSize));
+                    Row("marginal threshold (nats)", Number(threshold.Gamma) + " (reference only)");
+                    break;
+                default:
+                    Row("threshold (nats)", Number(threshold.Gamma));
+                    Row("threshold (bits)", Number(threshold.GammaBits));
+                    break;
+            }
+
             var s = threshold.Scores;
             Row("scores min", Number(s.Min));
             Row("scores median", Number(s.Median));
@@ -130,7 +155,7 @@ public static class ConsoleReports
         foreach (var r in reports)
         {
             string threshold = r.Divergence is null ? "none (point calibration)"
-                : string.Create(CultureInfo.InvariantCulture, $"{r.Divergence}, eps {Number(r.Epsilon!.Value)}, threshold {(r.Threshold is double g ? Number(g) + " nats" : "+inf (unbounded)")}");
+                : string.Create(CultureInfo.InvariantCulture, $"{r.Divergence}, eps {Number(r.Epsilon!.Value)}, {r.ThresholdRule switch { "mondrian" => "Mondrian thresholds by predicted class, marginal ", "shift" => "covariate-shift threshold per row, marginal ", _ => string.Empty }}threshold {(r.Threshold is double g ? Number(g) + " nats" : "+inf (unbounded)")}{(r.ThresholdRule is "mondrian" or "shift" ? " (reference only)" : string.Empty)}");
             string temperature = r.Temperature is double t ? $", T = {Number(t)}" : string.Empty;
             console.MarkupLine($"[bold]{Markup.Escape(r.Artifact)}[/]: {Markup.Escape(r.Method)} (output {Markup.Escape(r.Output)}{temperature}); credal sets: {Markup.Escape(threshold)}");
         }
@@ -168,7 +193,30 @@ public static class ConsoleReports
             double target = 1.0 - r.Epsilon!.Value;
             string colour = r.Coverage >= target ? "green" : "yellow";
             string centre = r.Temperature is null ? "edge" : "tempered edge";
-            console.MarkupLine($"{prefix}[bold]coverage[/] [{colour}]{F(r.Coverage!.Value, "F4")}[/] (fraction with D(cloud || {centre}) <= threshold; target >= {F(target, "F4")})");
+            string own = r.ThresholdRule is "mondrian" or "shift" ? "the row's own threshold" : "threshold";
+            console.MarkupLine($"{prefix}[bold]coverage[/] [{colour}]{F(r.Coverage!.Value, "F4")}[/] (fraction with D(cloud || {centre}) <= {own}; target >= {F(target, "F4")})");
+            if (r.ClassCoverage is { } classes)
+            {
+                var perClass = new Table().Border(TableBorder.Rounded).Title($"{prefix}coverage by predicted class (Mondrian)")
+                    .AddColumn(new TableColumn("class").RightAligned())
+                    .AddColumn(new TableColumn("rows").RightAligned())
+                    .AddColumn(new TableColumn("calibration rows").RightAligned())
+                    .AddColumn(new TableColumn("threshold (nats)").RightAligned())
+                    .AddColumn(new TableColumn("coverage").RightAligned());
+                foreach (var c in classes)
+                {
+                    string cov = c.Coverage is double cv ? $"[{(cv >= target ? "green" : "yellow")}]{F(cv, "F4")}[/]" : "-";
+                    perClass.AddRow(new Text(c.Class.ToString(CultureInfo.InvariantCulture)), new Text(c.Rows.ToString(CultureInfo.InvariantCulture)), new Text(c.CalibrationRows.ToString(CultureInfo.InvariantCulture)), new Text(c.Threshold is double g ? Number(g) : "+inf (unbounded)"), new Markup(cov));
+                }
+
+                console.Write(perClass);
+            }
+
+            if (r.Shift is { } shift)
+            {
+                console.MarkupLine($"{prefix}[bold]covariate shift[/] density ratio from {shift.DeploymentRows} deployment rows, effective calibration size {F(shift.EffectiveCalibrationRows, "F1")}; mean row threshold {(shift.MeanThreshold is double mg ? Number(mg) + " nats" : "none finite")}, unbounded rows {F(100 * shift.UnboundedFraction, "F2")}%");
+            }
+
             var ls = r.LabelSets!;
             console.MarkupLine($"{prefix}[bold]label sets (interval dominance)[/] true-label coverage {F(ls.Coverage, "F4")}, cloud top-1 coverage {F(ls.CloudTop1Coverage, "F4")}, mean size {F(ls.MeanSize, "F3")}");
             if (r.Inefficiency is double v)

@@ -25,7 +25,14 @@ public sealed record EvaluationReport
     /// <summary>Miscoverage level the threshold was calibrated for; null for point calibrations.</summary>
     public double? Epsilon { get; init; }
 
-    /// <summary>Threshold gamma in nats; null when unbounded or for point calibrations.</summary>
+    /// <summary>
+    /// How each row's threshold is chosen: <c>marginal</c> (one threshold; PAC when the artifact has a delta), <c>mondrian</c>
+    /// (by the edge's predicted class, see <see cref="ClassCoverage"/>) or <c>shift</c> (weighted under covariate shift, see
+    /// <see cref="Shift"/>); null for point calibrations.
+    /// </summary>
+    public string? ThresholdRule { get; init; }
+
+    /// <summary>Threshold gamma in nats; null when unbounded or for point calibrations. For <c>mondrian</c> and <c>shift</c>, the marginal threshold of all calibration scores, for reference (rows use their own).</summary>
     public double? Threshold { get; init; }
 
     /// <summary>True when gamma = +infinity; null for point calibrations.</summary>
@@ -37,8 +44,14 @@ public sealed record EvaluationReport
     /// <summary>Number of classes.</summary>
     public int Classes { get; init; }
 
-    /// <summary>Fraction of rows with <c>D(cloud || tempered edge) &lt;= threshold</c>; null for point calibrations.</summary>
+    /// <summary>Fraction of rows with <c>D(cloud || tempered edge) &lt;= threshold</c> (each row's own threshold); null for point calibrations.</summary>
     public double? Coverage { get; init; }
+
+    /// <summary>Coverage within each predicted class (<c>mondrian</c> only; null otherwise).</summary>
+    public IReadOnlyList<ClassCoverage>? ClassCoverage { get; init; }
+
+    /// <summary>The per-row thresholds over the evaluated rows (<c>shift</c> only; null otherwise).</summary>
+    public ShiftThresholds? Shift { get; init; }
 
     /// <summary>Labelled metrics by method name: <c>edge</c>, <c>cloud</c>, then <c>tempered</c> (tempering methods) and <c>cdci-intersection</c>, <c>cdci-maxent</c>, <c>cdci-centroid</c> (set-valued methods).</summary>
     public required IReadOnlyDictionary<string, MethodMetrics> Methods { get; init; }

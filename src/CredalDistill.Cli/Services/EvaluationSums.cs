@@ -3,6 +3,7 @@ using CredalDistill.Cli.Reporting;
 using CredalDistill.Conformal;
 using CredalDistill.Credal;
 using CredalDistill.Metrics;
+using CredalDistill.Shift;
 
 namespace CredalDistill.Cli.Services;
 
@@ -24,6 +25,10 @@ public sealed class EvaluationSums
     private long _cloudCovered;
     private long _sizes;
     private double _volumes;
+    private readonly long[] _classRows;
+    private readonly long[] _classCovered;
+    private long _unboundedRows;
+    private double _finiteGammaSum;
 
     /// <summary>Empty sums for <paramref name="calibrator"/> on <paramref name="classes"/> classes.</summary>
     /// <param name="calibrator">The fitted calibrator.</param>
@@ -35,6 +40,8 @@ public sealed class EvaluationSums
         _calibrator = calibrator;
         _artifact = artifact;
         _classes = classes;
+        _classRows = new long[classes];
+        _classCovered = new long[classes];
         Method("edge");
         Method("cloud");
         if (calibrator.TemperatureFit is not null)
@@ -91,9 +98,28 @@ public sealed class EvaluationSums
             }
         }
 
-        foreach (double s in ConformalCalibrator.Scores(cloud, centre, predictor.Divergence))
+        var scores = ConformalCalibrator.Scores(cloud, centre, predictor.Divergence);
+        for (int i = 0; i < n; i++)
         {
-            _covered += s <= predictor.Gamma ? 1 : 0;
+            var row = centre.AsEdgeRow(i);
+            double gamma = predictor.GammaFor(row);
+            int covered = scores[i] <= gamma ? 1 : 0;
+            _covered += covered;
+            if (double.IsPositiveInfinity(gamma))
+            {
+                _unboundedRows++;
+            }
+            else
+            {
+                _finiteGammaSum += gamma;
+            }
+
+            if (predictor.RowThreshold is MondrianThreshold)
+            {
+                int c = row.ArgMax();
+                _classRows[c]++;
+                _classCovered[c] += covered;
+            }
         }
 
         for (int i = 0; i < n; i++)
@@ -128,13 +154,38 @@ public sealed class EvaluationSums
             return report;
         }
 
-        double gamma = predictor.Gamma;
+        double gamma = predictor.RowThreshold is null ? predictor.Gamma : _calibrator.ToArtifact().Threshold;
         bool unbounded = double.IsPositiveInfinity(gamma);
         double n = _rows;
         return report with
         {
             Divergence = predictor.Divergence.Name,
             Epsilon = _calibrator.Epsilon,
+            ThresholdRule = predictor.RowThreshold switch
+            {
+                MondrianThreshold => "mondrian",
+                CovariateShiftThreshold => "shift",
+                _ => "marginal",
+            },
+            ClassCoverage = predictor.RowThreshold is MondrianThreshold m
+                ? [.. Enumerable.Range(0, _classes).Select(c => new ClassCoverage
+                {
+                    Class = c,
+                    Rows = _classRows[c],
+                    CalibrationRows = m.Count(c),
+                    Threshold = double.IsPositiveInfinity(m.Gamma(c)) ? null : m.Gamma(c),
+                    Coverage = _classRows[c] == 0 ? null : (double)_classCovered[c] / _classRows[c],
+                })]
+                : null,
+            Shift = predictor.RowThreshold is CovariateShiftThreshold shift
+                ? new ShiftThresholds
+                {
+                    DeploymentRows = shift.DeploymentRows,
+                    EffectiveCalibrationRows = shift.Scores.EffectiveSize,
+                    MeanThreshold = _unboundedRows == _rows ? null : _finiteGammaSum / (_rows - _unboundedRows),
+                    UnboundedFraction = _unboundedRows / n,
+                }
+                : null,
             Threshold = unbounded ? null : gamma,
             Unbounded = unbounded,
             Coverage = _covered / n,

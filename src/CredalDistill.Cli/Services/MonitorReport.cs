@@ -33,9 +33,13 @@ public sealed class MonitorReport
     [JsonPropertyName("alpha")]
     public double Alpha { get; init; }
 
-    /// <summary>The monitored threshold (nats); null when unbounded.</summary>
+    /// <summary>The monitored threshold (nats); null when unbounded. With a per-row threshold, the marginal one, for reference.</summary>
     [JsonPropertyName("threshold")]
     public double? Threshold { get; init; }
+
+    /// <summary><c>marginal</c>, or <c>mondrian</c> / <c>shift</c> when each pair was checked against its row's own threshold.</summary>
+    [JsonPropertyName("thresholdRule")]
+    public string ThresholdRule { get; init; } = "marginal";
 
     /// <summary>True when coverage fell below the target with confidence <c>1 - alpha</c>.</summary>
     [JsonPropertyName("alarm")]

@@ -32,7 +32,13 @@ public static class MonitorService
         ArgumentNullException.ThrowIfNull(calibrator);
         var predictor = calibrator.Predictor ?? throw new UsageException($"a {calibrator.Name} artifact is a point calibration: it has no conformal threshold to monitor; calibrate with --method cdci, distilled-ts+cdci or auto");
         double epsilon = calibrator.Epsilon!.Value;
-        double gamma = predictor.Gamma;
+        var rows = predictor.RowThreshold;
+        if (step is not null && rows is not null)
+        {
+            throw new UsageException("--refresh-out tracks one threshold; this artifact has a per-row threshold (Mondrian or covariate shift): monitor it without --refresh-out, or recalibrate");
+        }
+
+        double gamma = rows is null ? predictor.Gamma : calibrator.ToArtifact().Threshold;
         int k = calibrator.Classes;
         var monitor = new CoverageMonitor(epsilon, alpha);
         if (step is not null && double.IsPositiveInfinity(gamma))
@@ -67,10 +73,11 @@ public static class MonitorService
 
             var cloudRows = logits ? ProbabilityMatrix.FromLogits(cloud.AsSpan(0, n * k), k, path) : ProbabilityMatrix.FromProbabilities(cloud.AsSpan(0, n * k), k, path);
             var edgeRows = logits ? ProbabilityMatrix.FromLogits(edge.AsSpan(0, n * k), k, path) : ProbabilityMatrix.FromProbabilities(edge.AsSpan(0, n * k), k, path);
-            var scores = ConformalCalibrator.Scores(cloudRows, calibrator.Temper(edgeRows), predictor.Divergence);
+            var centre = calibrator.Temper(edgeRows);
+            var scores = ConformalCalibrator.Scores(cloudRows, centre, predictor.Divergence);
             for (int i = 0; i < n; i++)
             {
-                if (monitor.Observe(scores[i] <= gamma))
+                if (monitor.Observe(scores[i] <= (rows is null ? gamma : rows.GammaFor(centre.AsEdgeRow(i)))))
                 {
                     onAlarm?.Invoke(row + i + 1, monitor);
                 }
@@ -100,6 +107,12 @@ public static class MonitorService
             Target = 1 - epsilon,
             Alpha = alpha,
             Threshold = double.IsPositiveInfinity(gamma) ? null : gamma,
+            ThresholdRule = rows switch
+            {
+                MondrianThreshold => "mondrian",
+                Shift.CovariateShiftThreshold => "shift",
+                _ => "marginal",
+            },
             Alarm = monitor.Alarm,
             AlarmRow = monitor.AlarmAt,
             RefreshedThreshold = aci is null || double.IsPositiveInfinity(aci.Gamma) ? null : aci.Gamma,

@@ -1,6 +1,8 @@
 using CredalDistill.Conformal;
 using CredalDistill.Credal;
 using CredalDistill.Divergences;
+using CredalDistill.Shift;
+using CredalDistill.Validation;
 
 namespace CredalDistill.Calibration;
 
@@ -41,6 +43,23 @@ public sealed class CdciCalibrator : Calibrator
     /// </summary>
     public double? Delta { get; init; }
 
+    /// <summary>
+    /// True for Mondrian thresholds by the edge's predicted class (<see cref="MondrianCalibrator"/>, METHOD.md 3.4): each
+    /// row uses <c>gamma_{argmax p_edge}</c>, coverage <c>&gt;= 1 - eps</c> within each predicted class (with <see cref="Delta"/>,
+    /// the PAC rule per class). A class with too few calibration rows is unbounded (<see cref="RowThreshold.Warnings"/>).
+    /// </summary>
+    public bool Mondrian { get; init; }
+
+    /// <summary>
+    /// Null, or unlabeled edge outputs from deployment: the threshold then follows the covariate shift (Tibshirani et al.
+    /// 2019) through a density ratio fitted on the edge outputs (<see cref="CovariateShiftThreshold"/>); each row uses the
+    /// weighted quantile with its own weight. Excludes <see cref="Mondrian"/> and <see cref="Delta"/>.
+    /// </summary>
+    public ProbabilityMatrix? DeploymentEdge { get; init; }
+
+    /// <summary>L2 penalty of the density ratio's logistic regression (<see cref="DeploymentEdge"/>). Default <see cref="LogisticDensityRatio.DefaultRidge"/>.</summary>
+    public double DensityRatioRidge { get; init; } = LogisticDensityRatio.DefaultRidge;
+
     /// <summary>Settings of the fitted predictor (parallelism, Monte Carlo); null for the defaults.</summary>
     public CredalPredictorOptions? PredictorOptions { get; init; }
 
@@ -50,6 +69,12 @@ public sealed class CdciCalibrator : Calibrator
     /// <inheritdoc />
     protected override FittedCalibrator FitCore(CalibrationData data, CancellationToken cancellationToken)
     {
+        CheckVariants();
+        if (DeploymentEdge is { } deployment && deployment.Classes != data.Classes)
+        {
+            throw new ArgumentException($"the deployment edge outputs have {deployment.Classes} classes; the calibration outputs have {data.Classes}.", nameof(data));
+        }
+
         string output = CalibratedOutputNames.Name(Output);
         ConformalThreshold threshold;
         ThresholdSelection selection;
@@ -76,6 +101,14 @@ public sealed class CdciCalibrator : Calibrator
             threshold = TrainingConditional.Calibrate(data.Cloud, data.Edge, threshold.Epsilon, delta, threshold.Divergence);
         }
 
+        RowThreshold? rows = Mondrian ? MondrianCalibrator.Calibrate(data.Cloud, data.Edge, threshold.Epsilon, threshold.Divergence, Delta)
+            : DeploymentEdge is { } deploy ? CovariateShiftThreshold.Calibrate(data.Cloud, data.Edge, deploy, threshold.Epsilon, threshold.Divergence, DensityRatioRidge)
+            : null;
+        if (rows is not null)
+        {
+            return new TemperedCredalCalibration(Name, data.Classes, CalibratedOutputNames.From(Output), threshold, rows, selection, PredictorOptions);
+        }
+
         return new TemperedCredalCalibration(Name, data.Classes, CalibratedOutputNames.From(Output), null, threshold, selection, null, PredictorOptions);
     }
 
@@ -95,8 +128,29 @@ public sealed class CdciCalibrator : Calibrator
             throw new InvalidOperationException("Fitting from scores needs a fixed divergence and eps; a label-free selection needs the matrices.");
         }
 
+        if (Mondrian || DeploymentEdge is not null)
+        {
+            throw new InvalidOperationException("Mondrian and covariate-shift thresholds need the edge outputs of every calibration row, not only the scores; use Fit.");
+        }
+
         var threshold = Delta is double delta ? TrainingConditional.Calibrate(scores, classes, eps, delta, d) : ConformalCalibrator.Calibrate(scores, classes, eps, d);
         var selection = ThresholdSelection.FixedChoice(d.Name, eps, CalibratedOutputNames.Name(Output));
         return new TemperedCredalCalibration(Name, classes, CalibratedOutputNames.From(Output), null, threshold, selection, null, PredictorOptions);
+    }
+
+    /// <summary>Refuses the combinations the threshold variants do not define.</summary>
+    private void CheckVariants()
+    {
+        if (Mondrian && DeploymentEdge is not null)
+        {
+            throw new InvalidOperationException("Mondrian and covariate-shift thresholds exclude each other; choose one.");
+        }
+
+        if (DeploymentEdge is not null && Delta is not null)
+        {
+            throw new InvalidOperationException("the covariate-shift (weighted) threshold has no PAC rule; drop Delta or DeploymentEdge.");
+        }
+
+        Check.PositiveFinite(DensityRatioRidge, nameof(DensityRatioRidge));
     }
 }

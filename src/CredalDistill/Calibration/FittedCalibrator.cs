@@ -39,12 +39,16 @@ public abstract class FittedCalibrator
     /// <summary>
     /// The conformal threshold as fitted in this process; null for point-only methods (<c>ts</c>, <c>distilled-ts</c>) and for a
     /// calibrator restored from an artifact (which keeps gamma, eps and the divergence: see <see cref="Predictor"/> and
-    /// <see cref="Epsilon"/>).
+    /// <see cref="Epsilon"/>). With a <see cref="RowThreshold"/> it is the marginal threshold of all calibration scores, for
+    /// reference only: rows use their own threshold.
     /// </summary>
     public virtual ConformalThreshold? Threshold => null;
 
-    /// <summary>The credal predictor around the tempered edge (radius gamma); null for point-only methods.</summary>
+    /// <summary>The credal predictor around the tempered edge (radius gamma, or each row's own); null for point-only methods.</summary>
     public virtual CredalPredictor? Predictor => null;
+
+    /// <summary>The per-row threshold (Mondrian by predicted class, covariate shift), or null when one gamma serves every row.</summary>
+    public RowThreshold? RowThreshold => Predictor?.RowThreshold;
 
     /// <summary>The miscoverage <c>eps</c> of the threshold; null for point-only methods.</summary>
     public virtual double? Epsilon => null;

@@ -17,6 +17,7 @@ internal sealed class TemperedCredalCalibration : FittedCalibrator
     private readonly CalibrationArtifact? _restored;
     private readonly ArtifactScoreSummary? _scores;
     private readonly int _thresholdN;
+    private readonly double _marginalGamma; // gamma of the single threshold; with a per-row threshold, the marginal one (reference)
 
     /// <summary>A calibrator fitted in this process.</summary>
     public TemperedCredalCalibration(string name, int classes, CalibratedOutput output, TemperatureFit? temperature, ConformalThreshold? threshold, ThresholdSelection? selection, AutoChoice? auto, CredalPredictorOptions? options)
@@ -26,26 +27,35 @@ internal sealed class TemperedCredalCalibration : FittedCalibrator
         Delta = threshold?.Delta;
     }
 
+    /// <summary>A CD-CI calibrator with a per-row threshold fitted in this process; <paramref name="marginal"/> is kept for reference.</summary>
+    public TemperedCredalCalibration(string name, int classes, CalibratedOutput output, ConformalThreshold marginal, RowThreshold rows, ThresholdSelection? selection, CredalPredictorOptions? options)
+        : this(name, classes, output, null, marginal.Divergence, marginal.Gamma, marginal.Epsilon, ArtifactScoreSummary.From(marginal.Scores), marginal.N, selection, null, options, rows)
+    {
+        Threshold = marginal;
+        Delta = marginal.Delta;
+    }
+
     /// <summary>A calibrator restored from an artifact.</summary>
     public TemperedCredalCalibration(CalibrationArtifact artifact, CredalPredictorOptions? options)
-        : this(artifact.Method, artifact.Classes, artifact.Output, artifact.Temperature, artifact.HasThreshold ? artifact.CreateDivergence() : null, artifact.HasThreshold ? artifact.Threshold : null, artifact.HasThreshold ? artifact.Epsilon : null, artifact.Scores, artifact.N, artifact.Selection, artifact.Auto, options)
+        : this(artifact.Method, artifact.Classes, artifact.Output, artifact.Temperature, artifact.HasThreshold ? artifact.CreateDivergence() : null, artifact.HasThreshold ? artifact.Threshold : null, artifact.HasThreshold ? artifact.Epsilon : null, artifact.Scores, artifact.N, artifact.Selection, artifact.Auto, options, artifact.RowThreshold)
     {
         _restored = artifact;
         Delta = artifact.Delta;
     }
 
-    private TemperedCredalCalibration(string name, int classes, CalibratedOutput output, TemperatureFit? temperature, IDivergence? divergence, double? gamma, double? epsilon, ArtifactScoreSummary? scores, int thresholdN, ThresholdSelection? selection, AutoChoice? auto, CredalPredictorOptions? options)
+    private TemperedCredalCalibration(string name, int classes, CalibratedOutput output, TemperatureFit? temperature, IDivergence? divergence, double? gamma, double? epsilon, ArtifactScoreSummary? scores, int thresholdN, ThresholdSelection? selection, AutoChoice? auto, CredalPredictorOptions? options, RowThreshold? rows = null)
     {
         Name = name;
         Classes = classes;
         Output = output;
         TemperatureFit = temperature;
-        Predictor = divergence is null ? null : new CredalPredictor(divergence, gamma!.Value, options);
+        Predictor = divergence is null ? null : rows is null ? new CredalPredictor(divergence, gamma!.Value, options) : new CredalPredictor(rows, options);
         Epsilon = epsilon;
         Selection = selection;
         Auto = auto;
         _scores = scores;
         _thresholdN = thresholdN;
+        _marginalGamma = gamma ?? double.NaN;
         if (Predictor is null && output != CalibratedOutput.Tempered)
         {
             throw new ArgumentException($"{name}: a point calibration can only output the tempered edge.", nameof(output));
@@ -96,7 +106,17 @@ internal sealed class TemperedCredalCalibration : FittedCalibrator
             {
                 list.Add(new("divergence", p.Divergence.Name));
                 list.Add(new("epsilon", Format(Epsilon!.Value)));
-                list.Add(new("gamma (nats)", Format(p.Gamma)));
+                switch (p.RowThreshold)
+                {
+                    case MondrianThreshold m:
+                        list.Add(new("gamma by predicted class (nats)", string.Join(", ", Enumerable.Range(0, m.Classes).Select(c => string.Create(CultureInfo.InvariantCulture, $"{c}: {Format(m.Gamma(c))} (n = {m.Count(c)})")))));
+                        break;
+                    case Shift.CovariateShiftThreshold shift:
+                        list.Add(new("gamma", string.Create(CultureInfo.InvariantCulture, $"per row: weighted quantile under covariate shift (density ratio from {shift.DeploymentRows} deployment rows, effective calibration size {shift.Scores.EffectiveSize:F1} of {shift.N})")));
+                        break;
+                }
+
+                list.Add(new(p.RowThreshold is null ? "gamma (nats)" : "marginal gamma, for reference (nats)", Format(_marginalGamma)));
                 if (Delta is double delta)
                 {
                     list.Add(new("delta (PAC)", Format(delta)));
@@ -156,7 +176,7 @@ internal sealed class TemperedCredalCalibration : FittedCalibrator
         }
 
         var p = Predictor;
-        return new CalibrationArtifact(Name, Output, N, Classes, p?.Divergence.Name, Epsilon, p?.Gamma, _scores, TemperatureFit, Selection, Auto) { Delta = Delta };
+        return new CalibrationArtifact(Name, Output, N, Classes, p?.Divergence.Name, Epsilon, p is null ? null : _marginalGamma, _scores, TemperatureFit, Selection, Auto) { Delta = Delta, RowThreshold = RowThreshold };
     }
 
     private static string Format(double value) => double.IsPositiveInfinity(value) ? "+inf" : value.ToString("R", CultureInfo.InvariantCulture);

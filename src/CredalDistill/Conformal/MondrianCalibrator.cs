@@ -59,20 +59,23 @@ public static class MondrianCalibrator
             groups[predictedClasses[i]].Add(scores[i]);
         }
 
-        var thresholds = new ConformalThreshold?[classes];
+        var gammas = new double[classes];
+        var counts = new int[classes];
         for (int c = 0; c < classes; c++)
         {
+            counts[c] = groups[c].Count;
             if (groups[c].Count == 0)
             {
+                gammas[c] = double.PositiveInfinity;
                 continue;
             }
 
             var group = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(groups[c]);
-            thresholds[c] = delta is double d
+            gammas[c] = (delta is double d
                 ? TrainingConditional.Calibrate(group, classes, epsilon, d, divergence)
-                : ConformalCalibrator.Calibrate(group, classes, epsilon, divergence);
+                : ConformalCalibrator.Calibrate(group, classes, epsilon, divergence)).Gamma;
         }
 
-        return new MondrianThreshold(thresholds, epsilon, divergence, scores.Length);
+        return new MondrianThreshold(gammas, counts, epsilon, divergence, delta);
     }
 }

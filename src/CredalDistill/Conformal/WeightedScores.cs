@@ -18,6 +18,7 @@ namespace CredalDistill.Conformal;
 public sealed class WeightedScores
 {
     private readonly double[] _sorted;
+    private readonly double[] _weights; // weights in the order of _sorted
     private readonly double[] _cumulative; // _cumulative[j] = sum of the weights of the j + 1 smallest scores
 
     /// <summary>Sorts the scores with their weights.</summary>
@@ -32,6 +33,7 @@ public sealed class WeightedScores
         _sorted = scores.ToArray();
         var w = weights.ToArray();
         Array.Sort(_sorted, w);
+        _weights = w;
         _cumulative = new double[w.Length];
         double sum = 0.0, compensation = 0.0;
         for (int i = 0; i < w.Length; i++)
@@ -48,6 +50,27 @@ public sealed class WeightedScores
 
     /// <summary>Number of calibration scores <c>n</c>.</summary>
     public int Count => _sorted.Length;
+
+    /// <summary>The scores in increasing order (a stored artifact keeps them with <see cref="SortedWeights"/>).</summary>
+    internal ReadOnlySpan<double> SortedScores => _sorted;
+
+    /// <summary>The weights in the order of <see cref="SortedScores"/>.</summary>
+    internal ReadOnlySpan<double> SortedWeights => _weights;
+
+    /// <summary>Kish's effective sample size <c>(sum w)^2 / sum w^2</c> of the calibration weights.</summary>
+    public double EffectiveSize
+    {
+        get
+        {
+            double squares = 0.0;
+            foreach (double w in _weights)
+            {
+                squares += w * w;
+            }
+
+            return TotalWeight * TotalWeight / squares;
+        }
+    }
 
     /// <summary><c>sum_i w_i</c> over the calibration rows.</summary>
     public double TotalWeight => _cumulative[^1];

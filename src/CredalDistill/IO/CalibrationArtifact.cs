@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CredalDistill.Calibration;
+using CredalDistill.Conformal;
 using CredalDistill.Credal;
 using CredalDistill.Divergences;
 using CredalDistill.Validation;
@@ -57,6 +58,9 @@ public sealed class CalibrationArtifact
 
     /// <summary>Optional top-level field of a PAC threshold (version 2): the failure probability <c>delta</c>.</summary>
     private const string DeltaField = "delta";
+
+    /// <summary>Optional top-level fields of a per-row threshold (version 2): Mondrian by predicted class, or covariate shift.</summary>
+    private static readonly string[] RowThresholdFields = ["thresholds", "classCounts", "shift"];
 
     /// <summary>Shortest accepted signing key, in bytes.</summary>
     public const int MinimumKeyLength = 16;
@@ -158,6 +162,30 @@ public sealed class CalibrationArtifact
 
     private readonly double? _delta;
 
+    /// <summary>
+    /// Null when one threshold serves every row; otherwise the per-row threshold (method <c>cdci</c> only): a
+    /// <see cref="MondrianThreshold"/> (JSON <c>thresholds</c>: one threshold per predicted class, null = unbounded, and
+    /// <c>classCounts</c>: the calibration rows of each) or a <see cref="Shift.CovariateShiftThreshold"/> (JSON <c>shift</c>: the density ratio's parameters and the sorted
+    /// scores with their weights). <see cref="Threshold"/> and <see cref="Scores"/> then describe the marginal threshold of all
+    /// calibration scores, kept for reference; <c>predict</c> and <c>evaluate</c> use each row's own threshold.
+    /// </summary>
+    /// <exception cref="ArgumentException">The threshold does not match the artifact (method, divergence, eps, classes, n).</exception>
+    public RowThreshold? RowThreshold
+    {
+        get => _rowThreshold;
+        init
+        {
+            if (value is not null && (HasThreshold ? RowThresholdError(value, Method, Divergence, Epsilon, Classes, N, Delta) : "a point calibration has no threshold, so no per-row threshold") is string error)
+            {
+                throw new ArgumentException(error, nameof(RowThreshold));
+            }
+
+            _rowThreshold = value;
+        }
+    }
+
+    private readonly RowThreshold? _rowThreshold;
+
     /// <summary>What <c>auto</c> chose and why; null for the other methods.</summary>
     public AutoChoice? Auto { get; }
 
@@ -244,6 +272,9 @@ public sealed class CalibrationArtifact
             Selection = CalibrationArtifactParts.ToDocument(Selection),
             Auto = CalibrationArtifactParts.ToDocument(Auto),
             Delta = Delta,
+            Thresholds = CalibrationArtifactParts.ToMondrian(RowThreshold).Thresholds,
+            ClassCounts = CalibrationArtifactParts.ToMondrian(RowThreshold).Counts,
+            Shift = CalibrationArtifactParts.ToShift(RowThreshold),
             CreatedUtc = CreatedUtc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             Sha256 = new string('0', HashLength),
             HmacSha256 = signingKey is null ? null : new string('0', HashLength),
@@ -317,7 +348,7 @@ public sealed class CalibrationArtifact
         var topLevelFields = scan.Version == 1 ? TopLevelFieldsV1 : TopLevelFieldsV2;
         foreach (string name in scan.Names)
         {
-            if (Array.IndexOf(topLevelFields, name) < 0 && name != SignatureField && !(name == DeltaField && scan.Version != 1))
+            if (Array.IndexOf(topLevelFields, name) < 0 && name != SignatureField && !((name == DeltaField || Array.IndexOf(RowThresholdFields, name) >= 0) && scan.Version != 1))
             {
                 throw Fail(path, $"unknown field '{name}'");
             }
@@ -468,7 +499,39 @@ public sealed class CalibrationArtifact
             throw Fail(path, divergence is null ? "field 'delta' needs a conformal threshold ('divergence' is null)" : $"field 'delta' is {Check.Format(delta)}; it must be in (0, 1)");
         }
 
-        return new CalibrationArtifact(method, output, n, classes, divergence, epsilon, threshold, scores, temperature, selection, auto, when.UtcDateTime) { Delta = doc.Delta };
+        RowThreshold? rows = null;
+        if (doc.Thresholds is not null || doc.ClassCounts is not null || doc.Shift is not null)
+        {
+            if (divergence is null)
+            {
+                throw Fail(path, "fields 'thresholds', 'classCounts' and 'shift' need a conformal threshold ('divergence' is null)");
+            }
+
+            rows = CalibrationArtifactParts.FromDocument(doc.Thresholds, doc.ClassCounts, doc.Shift, Divergences.Divergence.Parse(divergence), epsilon!.Value, doc.Delta, classes, n, path);
+        }
+
+        if (rows is not null && RowThresholdError(rows, method, divergence!, epsilon!.Value, classes, n, doc.Delta) is string rowError)
+        {
+            throw Fail(path, rowError);
+        }
+
+        return new CalibrationArtifact(method, output, n, classes, divergence, epsilon, threshold, scores, temperature, selection, auto, when.UtcDateTime) { Delta = doc.Delta, RowThreshold = rows };
+    }
+
+    /// <summary>Null when <paramref name="rows"/> fits an artifact of these values, otherwise the reason.</summary>
+    private static string? RowThresholdError(RowThreshold rows, string method, string divergence, double epsilon, int classes, int n, double? delta)
+    {
+        if (method != CalibratorNames.Cdci)
+        {
+            return $"a Mondrian or covariate-shift threshold needs method 'cdci'; this artifact's method is '{method}'";
+        }
+
+        if (rows.Divergence.Name != divergence || rows.Epsilon != epsilon || rows.Classes != classes || rows.N != n)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"the per-row threshold ({rows.Divergence.Name}, eps = {rows.Epsilon:R}, K = {rows.Classes}, n = {rows.N}) does not match the artifact ({divergence}, eps = {epsilon:R}, K = {classes}, n = {n})");
+        }
+
+        return rows is MondrianThreshold m && m.Delta != delta ? "the Mondrian thresholds' delta does not match the artifact's 'delta'" : null;
     }
 
     /// <summary>The conformal keys (v1's keys, unchanged in v2): divergence, epsilon, threshold/unbounded, units, scores.</summary>

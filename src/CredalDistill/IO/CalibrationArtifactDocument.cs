@@ -62,6 +62,18 @@ internal sealed class CalibrationArtifactDocument
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? Delta { get; set; }
 
+    [JsonPropertyName("thresholds")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double?[]? Thresholds { get; set; }
+
+    [JsonPropertyName("classCounts")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int[]? ClassCounts { get; set; }
+
+    [JsonPropertyName("shift")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ShiftDocument? Shift { get; set; }
+
     [JsonPropertyName("hmacSha256")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? HmacSha256 { get; set; }
@@ -146,5 +158,30 @@ internal sealed class CalibrationArtifactDocument
 
         [JsonPropertyName("agreement")]
         public double? Agreement { get; set; }
+    }
+
+    /// <summary>The <c>shift</c> object: the density ratio's parameters and the sorted calibration scores with their weights.</summary>
+    internal sealed class ShiftDocument
+    {
+        [JsonPropertyName("deploymentRows")]
+        public int? DeploymentRows { get; set; }
+
+        [JsonPropertyName("logPriorRatio")]
+        public double? LogPriorRatio { get; set; }
+
+        [JsonPropertyName("featureMean")]
+        public double[]? FeatureMean { get; set; }
+
+        [JsonPropertyName("featureScale")]
+        public double[]? FeatureScale { get; set; }
+
+        [JsonPropertyName("coefficients")]
+        public double[]? Coefficients { get; set; }
+
+        [JsonPropertyName("scores")]
+        public double?[]? Scores { get; set; }
+
+        [JsonPropertyName("weights")]
+        public double[]? Weights { get; set; }
     }
 }

@@ -1,9 +1,12 @@
 using CredalDistill.Calibration;
+using CredalDistill.Conformal;
+using CredalDistill.Divergences;
+using CredalDistill.Shift;
 using static CredalDistill.IO.CalibrationArtifactDocument;
 
 namespace CredalDistill.IO;
 
-/// <summary>Conversion and checks of the version-2 objects of a calibration artifact: <c>temperature</c>, <c>selection</c>, <c>auto</c>.</summary>
+/// <summary>Conversion and checks of the version-2 objects of a calibration artifact: <c>temperature</c>, <c>selection</c>, <c>auto</c>, the Mondrian <c>thresholds</c>, <c>shift</c>.</summary>
 internal static class CalibrationArtifactParts
 {
     public static TemperatureDocument? ToDocument(TemperatureFit? t)
@@ -182,6 +185,111 @@ internal static class CalibrationArtifactParts
         }
 
         return new AutoChoice(chosen, Required(d.Criterion, "auto.criterion", path), Required(d.Reason, "auto.reason", path), list, floor);
+    }
+
+    /// <summary>The Mondrian <c>thresholds</c> (null = unbounded) and <c>classCounts</c> arrays, or nulls.</summary>
+    public static (double?[]? Thresholds, int[]? Counts) ToMondrian(RowThreshold? rows)
+        => rows is not MondrianThreshold m ? (null, null) : (
+            [.. Enumerable.Range(0, m.Classes).Select(c => double.IsPositiveInfinity(m.Gamma(c)) ? (double?)null : m.Gamma(c))],
+            [.. Enumerable.Range(0, m.Classes).Select(m.Count)]);
+
+    public static ShiftDocument? ToShift(RowThreshold? rows)
+        => rows is not CovariateShiftThreshold t ? null : new ShiftDocument
+        {
+            DeploymentRows = t.DeploymentRows,
+            LogPriorRatio = t.Ratio.LogPriorRatio,
+            FeatureMean = [.. t.Ratio.FeatureMean],
+            FeatureScale = [.. t.Ratio.FeatureScale],
+            Coefficients = [.. t.Ratio.Coefficients],
+            Scores = [.. t.Scores.SortedScores.ToArray().Select(v => double.IsPositiveInfinity(v) ? (double?)null : v)],
+            Weights = t.Scores.SortedWeights.ToArray(),
+        };
+
+    /// <summary>The per-row threshold of the Mondrian arrays or the <c>shift</c> object (at most one may be present), or null.</summary>
+    public static RowThreshold? FromDocument(double?[]? thresholds, int[]? counts, ShiftDocument? shift, IDivergence divergence, double epsilon, double? delta, int classes, int n, string path)
+    {
+        if ((thresholds is null) != (counts is null))
+        {
+            throw Fail(path, "fields 'thresholds' and 'classCounts' (Mondrian) must be given together");
+        }
+
+        if (thresholds is not null && shift is not null)
+        {
+            throw Fail(path, "fields 'thresholds' (Mondrian) and 'shift' exclude each other");
+        }
+
+        if (thresholds is not null)
+        {
+            if (thresholds.Length != classes || counts!.Length != classes)
+            {
+                throw Fail(path, $"fields 'thresholds' and 'classCounts' must have one entry per class ({classes}); got {thresholds.Length} and {counts!.Length}");
+            }
+
+            if (counts.Sum(c => (long)c) != n)
+            {
+                throw Fail(path, $"field 'classCounts' sums to {counts.Sum(c => (long)c)}; it must equal 'n' ({n})");
+            }
+
+            try
+            {
+                return MondrianThreshold.Restore([.. thresholds.Select(t => t ?? double.PositiveInfinity)], counts, epsilon, divergence, delta);
+            }
+            catch (ArgumentException ex)
+            {
+                throw Fail(path, "field 'thresholds': " + ex.Message);
+            }
+        }
+
+        if (shift is null)
+        {
+            return null;
+        }
+
+        if (delta is not null)
+        {
+            throw Fail(path, "field 'delta' cannot be combined with 'shift' (the weighted threshold has no PAC rule)");
+        }
+
+        int deploymentRows = Required(shift.DeploymentRows, "shift.deploymentRows", path);
+        var scores = shift.Scores ?? throw Fail(path, "field 'shift.scores' must be an array");
+        var weights = shift.Weights ?? throw Fail(path, "field 'shift.weights' must be an array");
+        if (scores.Length != n || weights.Length != n)
+        {
+            throw Fail(path, $"fields 'shift.scores' and 'shift.weights' must have 'n' ({n}) entries; got {scores.Length} and {weights.Length}");
+        }
+
+        var values = scores.Select(v => v ?? double.PositiveInfinity).ToArray();
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (!(values[i] >= values[i - 1]))
+            {
+                throw Fail(path, $"field 'shift.scores' must be sorted in increasing order (entry {i})");
+            }
+        }
+
+        try
+        {
+            if (deploymentRows < 1)
+            {
+                throw new ArgumentException($"deploymentRows must be at least 1; got {deploymentRows}.");
+            }
+
+            var ratio = LogisticDensityRatio.FromParameters(
+                shift.FeatureMean ?? throw Fail(path, "field 'shift.featureMean' must be an array"),
+                shift.FeatureScale ?? throw Fail(path, "field 'shift.featureScale' must be an array"),
+                shift.Coefficients ?? throw Fail(path, "field 'shift.coefficients' must be an array"),
+                Required(shift.LogPriorRatio, "shift.logPriorRatio", path));
+            if (ratio.Classes != classes)
+            {
+                throw new ArgumentException($"the density ratio has {ratio.Classes} features; expected one per class ({classes}).");
+            }
+
+            return new CovariateShiftThreshold(ratio, new WeightedScores(values, weights), epsilon, divergence, deploymentRows);
+        }
+        catch (ArgumentException ex)
+        {
+            throw Fail(path, "field 'shift': " + ex.Message);
+        }
     }
 
     private static T Required<T>(T? value, string name, string path)

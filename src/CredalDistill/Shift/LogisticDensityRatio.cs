@@ -40,14 +40,54 @@ public sealed class LogisticDensityRatio
     /// <summary>Number of classes <c>K</c> of the edge outputs.</summary>
     public int Classes => _mean.Length;
 
+    /// <summary>Mean of each clipped log-probability feature over the pooled rows (the standardisation's centre).</summary>
+    public IReadOnlyList<double> FeatureMean => _mean;
+
+    /// <summary>Standard deviation of each feature over the pooled rows (1 for a constant feature).</summary>
+    public IReadOnlyList<double> FeatureScale => _scale;
+
     /// <summary>The fitted coefficients <c>(b, beta_1..beta_K)</c> on the standardised features.</summary>
     public IReadOnlyList<double> Coefficients => _coefficients;
 
     /// <summary><c>log(n_cal / n_deploy)</c>, the correction from classifier odds to a density ratio.</summary>
     public double LogPriorRatio { get; }
 
-    /// <summary>Newton iterations used.</summary>
+    /// <summary>Newton iterations used (0 for a ratio restored by <see cref="FromParameters"/>).</summary>
     public int Iterations { get; }
+
+    /// <summary>A density ratio from stored parameters (a calibration artifact); validates shapes and values.</summary>
+    /// <param name="mean">Feature means, <c>K</c> values.</param>
+    /// <param name="scale">Feature scales, <c>K</c> positive values.</param>
+    /// <param name="coefficients">Intercept then <c>K</c> slopes.</param>
+    /// <param name="logPriorRatio"><c>log(n_cal / n_deploy)</c>.</param>
+    public static LogisticDensityRatio FromParameters(ReadOnlySpan<double> mean, ReadOnlySpan<double> scale, ReadOnlySpan<double> coefficients, double logPriorRatio)
+    {
+        Check.Classes(mean.Length, nameof(mean));
+        Check.SameLength(mean.Length, scale.Length, nameof(scale));
+        Check.SameLength(mean.Length + 1, coefficients.Length, nameof(coefficients));
+        for (int j = 0; j < mean.Length; j++)
+        {
+            if (!double.IsFinite(mean[j]) || !(scale[j] > 0.0) || !double.IsFinite(scale[j]))
+            {
+                throw new ArgumentException($"feature {j}: mean {Check.Format(mean[j])} and scale {Check.Format(scale[j])} must be finite, the scale positive.", nameof(scale));
+            }
+        }
+
+        foreach (double c in coefficients)
+        {
+            if (!double.IsFinite(c))
+            {
+                throw new ArgumentException("every coefficient must be finite.", nameof(coefficients));
+            }
+        }
+
+        if (!double.IsFinite(logPriorRatio))
+        {
+            throw new ArgumentException("the log prior ratio must be finite.", nameof(logPriorRatio));
+        }
+
+        return new LogisticDensityRatio(mean.ToArray(), scale.ToArray(), coefficients.ToArray(), logPriorRatio, 0);
+    }
 
     /// <summary>Fits the classifier on calibration (label 0) and deployment (label 1) edge outputs.</summary>
     /// <param name="calibration">Edge outputs on the calibration inputs.</param>

@@ -37,6 +37,9 @@ internal static class CalibrationFixture
         "cdci-hellinger-centroid" => new CdciCalibrator { Divergence = Divergence.Parse("hellinger"), Output = CredalOutput.Centroid, PredictorOptions = new() { MonteCarlo = MonteCarloOptions.Default with { Samples = 200 } } },
         "cdci-auto-eps" => new CdciCalibrator { Epsilon = null, EpsilonCandidates = [0.05, 0.1, 0.3] },
         "cdci-auto-both" => new CdciCalibrator { Divergence = null, Epsilon = null, DivergenceCandidates = [Divergence.KL, Divergence.Parse("chi2")], EpsilonCandidates = [0.1, 0.3] },
+        "cdci-mondrian" => new CdciCalibrator { Mondrian = true, Epsilon = 0.2 },
+        "cdci-mondrian-pac-maxent" => new CdciCalibrator { Mondrian = true, Epsilon = 0.3, Delta = 0.2, Output = CredalOutput.MaximumEntropy },
+        "cdci-shift" => new CdciCalibrator { DeploymentEdge = Test(rows: 60, seed: 5).Edge },
         "ts-nll" => new TemperatureScalingCalibrator(),
         "ts-ece" => new TemperatureScalingCalibrator { Objective = TemperatureObjective.ExpectedCalibrationError },
         "distilled-ts" => new DistilledTemperatureCalibrator(),
@@ -49,7 +52,7 @@ internal static class CalibrationFixture
 
     public static TheoryData<string> Names =>
     [
-        "cdci-kl", "cdci-tv-maxent", "cdci-hellinger-centroid", "cdci-auto-eps", "cdci-auto-both", "ts-nll", "ts-ece", "distilled-ts",
+        "cdci-kl", "cdci-tv-maxent", "cdci-hellinger-centroid", "cdci-auto-eps", "cdci-auto-both", "cdci-mondrian", "cdci-mondrian-pac-maxent", "cdci-shift", "ts-nll", "ts-ece", "distilled-ts",
         "distilled-ts+cdci", "auto", "laplace-kfac", "laplace-diag",
     ];
 

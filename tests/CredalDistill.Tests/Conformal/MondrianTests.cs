@@ -35,7 +35,7 @@ public class MondrianTests
         Assert.Equal(1.0, mondrian.Gamma(0)); // k = ceil(11 * 0.9) = 10 of 10
         Assert.True(double.IsPositiveInfinity(mondrian.Gamma(1)));
         Assert.True(double.IsPositiveInfinity(mondrian.Gamma(2)));
-        Assert.Null(mondrian.ForClass(2));
+        Assert.Equal(0, mondrian.Count(2));
         Assert.Equal(2, mondrian.Warnings().Count);
         Assert.Contains("class 2: 0 calibration rows", mondrian.Warnings()[1], StringComparison.Ordinal);
         Assert.Equal(1.0, mondrian.GammaFor(EdgeRow.FromProbabilities([0.5, 0.3, 0.2])));

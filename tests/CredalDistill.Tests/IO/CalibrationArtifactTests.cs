@@ -194,7 +194,7 @@ public sealed class CalibrationArtifactTests : IDisposable
     }
 
     /// <summary>Recomputes the hash of an edited artifact text per the documented rule.</summary>
-    private static string Rehash(string text)
+    internal static string Rehash(string text)
     {
         using var doc = JsonDocument.Parse(text);
         string h = doc.RootElement.GetProperty("sha256").GetString()!;
