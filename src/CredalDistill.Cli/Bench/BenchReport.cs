@@ -39,6 +39,11 @@ internal static class BenchReport
         yield return $"kl131072BoundsMs = {r.Kl131072BoundsMs:F2}";
         yield return $"batch API speedup = {r.Batch.Speedup:F2}x on {r.Batch.Cores} cores ({r.Batch.Rows} rows, K = {r.Batch.Classes}, intersection, KL, alternating runs: {r.Batch.SerialMs:F1} ms on 1 thread, {r.Batch.ParallelMs:F1} ms on all)";
         yield return $"offline: scores + threshold for n = {r.Offline.Rows:N0}, K = {r.Offline.Classes}: {r.Offline.TotalMs:F0} ms (scores {r.Offline.ScoresMs:F0} ms, threshold {r.Offline.ThresholdMs:F0} ms)";
+        foreach (var e in r.EndToEnd)
+        {
+            yield return $"end to end: credal predict (intersection) of {e.Rows:N0} x {e.Classes} {e.Format.ToUpperInvariant()} in {e.Seconds:F2} s ({e.RowsPerSecond:N0} rows/s)";
+        }
+
         yield return $"machine: {r.Machine.Processor}, {r.Machine.ProcessorCount} logical cores, {r.Machine.Os}, {r.Machine.Runtime}; load average {r.Machine.LoadBefore} before, {r.Machine.LoadAfter} after; {r.Seconds:F1} s";
     }
 
@@ -68,6 +73,19 @@ internal static class BenchReport
         json.WriteNumber("offlineScoresMs", r.Offline.ScoresMs);
         json.WriteNumber("offlineThresholdMs", r.Offline.ThresholdMs);
         json.WriteNumber("offlineGamma", r.Offline.Gamma);
+        json.WriteStartArray("endToEnd");
+        foreach (var e in r.EndToEnd)
+        {
+            json.WriteStartObject();
+            json.WriteString("format", e.Format);
+            json.WriteNumber("rows", e.Rows);
+            json.WriteNumber("classes", e.Classes);
+            json.WriteNumber("seconds", e.Seconds);
+            json.WriteNumber("rowsPerSecond", e.RowsPerSecond);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
         json.WriteNumber("gamma", r.Gamma);
         json.WriteBoolean("quick", r.Quick);
         json.WriteBoolean("full", r.Full);
@@ -137,7 +155,26 @@ internal static class BenchReport
         }
 
         s.AppendLine();
-        s.AppendLine("Not measured by this command: streaming I/O (end-to-end CLI predict of CSV, NPY and Parquet, peak RSS); `bash tools/streaming-rss.sh` measures it, results in docs/STREAMING.md.");
+        if (r.EndToEnd.Count > 0)
+        {
+            s.AppendLine("## End to end: `credal predict`");
+            s.AppendLine();
+            s.AppendLine(Invariant, $"The prediction service of `credal predict --output intersection` (`PredictionService.Stream`: the edge file read in chunks, the intersection probability of every row on all cores, the output written in chunks in the same format, atomically), run in this process on seeded synthetic rows ({r.EndToEnd[0].Rows:N0} x {r.EndToEnd[0].Classes}, 4,096 rows of the kind above tiled) written to a temporary folder beforehand (not timed), with a CD-CI KL calibrator fitted on scores of the same kind of rows; one timed run per format, wall clock.");
+            s.AppendLine();
+            s.AppendLine("| format | rows | seconds | rows / s |");
+            s.AppendLine("|---|---:|---:|---:|");
+            foreach (var e in r.EndToEnd)
+            {
+                s.AppendLine(Invariant, $"| {e.Format.ToUpperInvariant()} | {e.Rows:N0} | {e.Seconds:F2} | {e.RowsPerSecond:N0} |");
+            }
+
+            s.AppendLine();
+            s.AppendLine("Not measured by this command: peak memory (RSS) of streaming; `bash tools/streaming-rss.sh` measures it, results in docs/STREAMING.md.");
+        }
+        else
+        {
+            s.AppendLine("Not measured by this command: streaming I/O (end-to-end CLI predict of CSV, NPY and Parquet: `--full`; peak RSS: `bash tools/streaming-rss.sh`, results in docs/STREAMING.md).");
+        }
         s.AppendLine();
         s.AppendLine("## Per input");
         s.AppendLine();

@@ -10,11 +10,20 @@ internal sealed record BenchOffline(int Rows, int Classes, double ScoresMs, doub
 /// <remarks><see cref="Speedup"/> is the median ratio of alternating serial and parallel runs.</remarks>
 internal sealed record BenchBatch(int Rows, int Classes, int Cores, double SerialMs, double ParallelMs, double Speedup);
 
+/// <summary>
+/// <c>credal predict</c> end to end on one file: <c>PredictionService.Stream</c> (what the command runs) reading the edge
+/// matrix in chunks, computing the intersection probability and writing the output in the same format, in this process.
+/// </summary>
+internal sealed record BenchEndToEnd(string Format, int Rows, int Classes, double Seconds)
+{
+    public double RowsPerSecond => Rows / Seconds;
+}
+
 /// <summary>The headline ratios, each from a pair timed side by side: grid over exact (KL, K = 3), overhead over edge forward.</summary>
 internal sealed record BenchRatios(BenchRatio GridOverExact, BenchRatio OverheadOverEdge);
 
 /// <summary>Everything one <c>credal bench</c> run measured, and the ratios derived from it.</summary>
-internal sealed record BenchResults(bool Quick, bool Full, double Gamma, IReadOnlyList<BenchMeasurement> Measurements, BenchRatios Ratios, double Kl131072BoundsMs, BenchOffline Offline, BenchBatch Batch, BenchMachine Machine, double Seconds)
+internal sealed record BenchResults(bool Quick, bool Full, double Gamma, IReadOnlyList<BenchMeasurement> Measurements, BenchRatios Ratios, double Kl131072BoundsMs, BenchOffline Offline, BenchBatch Batch, IReadOnlyList<BenchEndToEnd> EndToEnd, BenchMachine Machine, double Seconds)
 {
     public const string GridMethod = "paper grid (0.005) bounds";
     public const string ExactOnGridRow = "exact bounds (grid's row)";

@@ -1,6 +1,9 @@
 using CredalDistill.Experiments.Data;
 using System.Diagnostics;
 using CredalDistill.Baselines;
+using CredalDistill.Calibration;
+using CredalDistill.Cli.Formats;
+using CredalDistill.Cli.Services;
 using CredalDistill.Conformal;
 using CredalDistill.Credal;
 using CredalDistill.Divergences;
@@ -22,6 +25,9 @@ internal sealed class BenchSuite
 
     /// <summary>The temperature of the temperature-scaling reference.</summary>
     public const double Temperature = 1.5;
+
+    /// <summary>Rows of the end-to-end <c>credal predict</c> runs (<c>--full</c> only).</summary>
+    public const int EndToEndRows = 1_000_000;
 
     private static readonly string[] AllDivergences = ["kl", "reverse-kl", "alpha:0.9", "tv", "hellinger", "chi2"];
 
@@ -94,8 +100,10 @@ internal sealed class BenchSuite
         var offline = Offline(_quick ? 100_000 : 1_000_000);
         progress.Report(0.92);
         var batch = Batch(_quick ? 4_000 : 20_000);
+        progress.Report(_full ? 0.94 : 1.0);
+        var endToEnd = _full ? EndToEnd(EndToEndRows, new ProgressSlice(progress, 0.94, 0.06), cancellationToken) : [];
         progress.Report(1.0);
-        return new BenchResults(_quick, _full, Gamma, _measurements, ratios, kl131072, offline, batch, BenchMachine.Describe(loadBefore, BenchMachine.LoadAverage()), total.Elapsed.TotalSeconds);
+        return new BenchResults(_quick, _full, Gamma, _measurements, ratios, kl131072, offline, batch, endToEnd, BenchMachine.Describe(loadBefore, BenchMachine.LoadAverage()), total.Elapsed.TotalSeconds);
     }
 
     private static Action Find(List<BenchCase> cases, string method) => cases.First(c => c.Method == method).Body;
@@ -255,6 +263,58 @@ internal sealed class BenchSuite
         var one = BenchTimer.Measure(One, budget);
         var all = BenchTimer.Measure(All, budget);
         return new BenchBatch(n, K, Environment.ProcessorCount, one.MedianMs, all.MedianMs, BenchPair.MedianRatio(One, All, budget).Ratio);
+    }
+
+    /// <summary>
+    /// <c>credal predict --output intersection</c> of <paramref name="rows"/> x 10 edge rows for CSV, NPY and Parquet:
+    /// seeded synthetic rows (4,096 rows of <see cref="BenchInputs"/>, tiled) written to a temporary folder (not timed),
+    /// then <see cref="PredictionService.Stream"/> (chunked read, intersection probability, chunked write) timed once per
+    /// format; a CD-CI calibrator fitted on KL scores of the same kind of rows. The folder is deleted afterwards.
+    /// </summary>
+    private static BenchEndToEnd[] EndToEnd(int rows, IProgress<double> progress, CancellationToken cancellationToken)
+    {
+        const int K = 10;
+        var block = BenchInputs.Create(K, 4096, 13).Probabilities;
+        var data = new double[rows * K];
+        for (int i = 0; i < rows; i++)
+        {
+            block[i & 4095].CopyTo(data, i * K);
+        }
+
+        var header = Enumerable.Range(0, K).Select(k => $"c{k}").ToArray();
+        var cloud = BenchInputs.Create(K, 4096, 17).Probabilities.SelectMany(r => r).ToArray();
+        var edge = block.SelectMany(r => r).ToArray();
+        var scores = ConformalCalibrator.Scores(ProbabilityMatrix.FromProbabilities(cloud, K), ProbabilityMatrix.FromProbabilities(edge, K), KullbackLeibler.Instance);
+        var calibrator = new CdciCalibrator().FitScores(scores, K);
+        string folder = Directory.CreateTempSubdirectory("credal-bench-").FullName;
+        var results = new List<BenchEndToEnd>();
+        try
+        {
+            string[] formats = ["csv", "npy", "parquet"];
+            for (int f = 0; f < formats.Length; f++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                string input = Path.Combine(folder, "edge." + formats[f]);
+                string output = Path.Combine(folder, "intersection." + formats[f]);
+                MatrixFiles.Write(input, data, rows, header);
+                var watch = Stopwatch.StartNew();
+                using (var reader = new ProbabilityMatrixReader(MatrixFiles.OpenReader(input, K)))
+                {
+                    PredictionService.Stream(calibrator, reader, output, PredictOutput.Intersection, LabelSetRule.IntervalDominance, cancellationToken: cancellationToken);
+                }
+
+                results.Add(new BenchEndToEnd(formats[f], rows, K, watch.Elapsed.TotalSeconds));
+                File.Delete(input);
+                File.Delete(output);
+                progress.Report((f + 1.0) / formats.Length);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        return [.. results];
     }
 
     private sealed class EdgeModel(OnnxClassifier model, double[][] rows, Action body) : IDisposable

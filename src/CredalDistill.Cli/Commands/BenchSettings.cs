@@ -15,7 +15,7 @@ public sealed class BenchSettings : CommonSettings
 
     /// <summary><c>--full</c>.</summary>
     [CommandOption("--full")]
-    [Description("Also the slowest cases: max-entropy by the Lagrange conditions at K = 32,768, maximality and the hit-and-run centroid at K = 100 (about a minute; used for docs/PERFORMANCE.md).")]
+    [Description("Also the slowest cases: max-entropy by the Lagrange conditions at K = 32,768, maximality and the hit-and-run centroid at K = 100, and predict end to end on temporary 10^6 x 10 CSV, NPY and Parquet files (a few minutes; used for docs/PERFORMANCE.md).")]
     [DefaultValue(false)]
     public bool Full { get; set; }
 
