@@ -32,6 +32,15 @@ public sealed class BenchCommandTests : IDisposable
         string page = File.ReadAllText(markdown);
         Assert.Contains("bench --quick --markdown", page, StringComparison.Ordinal);
         Assert.Contains("| target | measured | met |", page, StringComparison.Ordinal);
+        Assert.Empty(root.GetProperty("endToEnd").EnumerateArray()); // --full only
+    }
+
+    [Fact]
+    public void End_to_end_predict_runs_every_format_through_the_prediction_service()
+    {
+        var runs = Bench.BenchSuite.EndToEnd(3000, new Progress<double>(), CancellationToken.None);
+        Assert.Equal(["csv", "npy", "parquet"], runs.Select(r => r.Format));
+        Assert.All(runs, r => Assert.True(r.Rows == 3000 && r.Classes == 10 && r.Seconds > 0.0 && double.IsFinite(r.RowsPerSecond), r.ToString()));
     }
 
     [Theory]

@@ -271,7 +271,7 @@ internal sealed class BenchSuite
     /// then <see cref="PredictionService.Stream"/> (chunked read, intersection probability, chunked write) timed once per
     /// format; a CD-CI calibrator fitted on KL scores of the same kind of rows. The folder is deleted afterwards.
     /// </summary>
-    private static BenchEndToEnd[] EndToEnd(int rows, IProgress<double> progress, CancellationToken cancellationToken)
+    internal static BenchEndToEnd[] EndToEnd(int rows, IProgress<double> progress, CancellationToken cancellationToken)
     {
         const int K = 10;
         var block = BenchInputs.Create(K, 4096, 13).Probabilities;
