@@ -152,7 +152,7 @@ public sealed class CredalPredictor
         ArgumentNullException.ThrowIfNull(edge);
         ArgumentOutOfRangeException.ThrowIfNegative(firstRow);
         int k = edge.Classes;
-        var result = new double[edge.Rows * k];
+        var result = GC.AllocateUninitializedArray<double>(edge.Rows * k); // every row is written below
         ForEachRow(edge.Rows, i => PredictUnchecked(edge.AsEdgeRow(i), output, result.AsSpan(i * k, k), firstRow + i), cancellationToken, progress);
         return ProbabilityMatrix.Wrap(result, k);
     }
