@@ -35,39 +35,36 @@ internal static class KlTableBounds
         for (int k = 0; k < n; k += 4)
         {
             int lanes = Math.Min(4, n - k);
-            var logP = Load(masses.LogP, k, lanes);
-            var logR = Load(masses.LogRest, k, lanes);
-            var p = Load(masses.P, k, lanes);
-            var r = Load(masses.Rest, k, lanes);
 
-            uint accepted = Solve(logP, logR, p, r, Load(upper, k, lanes), gamma, out var t, out var s);
-            accepted |= Vertex(logP, logR, gamma, accepted, ref t, ref s);
-            Store(Vector256.Max(t, p), upper, k, lanes);
-            Store(Vector256.Min(s, r), upperComplement, k, lanes);
-            for (int i = 0; i < lanes; i++)
-            {
-                if ((accepted & (1u << i)) == 0)
-                {
-                    int c = k + i;
-                    var up = BinaryBound.Solve(kl, masses.LogP[c], masses.LogRest[c], masses.P[c], masses.Rest[c], gamma, table);
-                    upper[c] = Math.Max(up.T, masses.P[c]);
-                    upperComplement[c] = Math.Min(up.S, masses.Rest[c]);
-                }
-            }
+            // Upper bound: a = p_k, b = r_k; t is upper_k, 1 - t its complement. Lower bound: a = r_k, b = p_k; 1 - t is lower_k.
+            Group(kl, masses.LogP, masses.LogRest, masses.P, masses.Rest, upper, k, lanes, gamma, table, upper, upperComplement);
+            Group(kl, masses.LogRest, masses.LogP, masses.Rest, masses.P, lower, k, lanes, gamma, table, lowerComplement, lower);
+        }
+    }
 
-            accepted = Solve(logR, logP, r, p, Load(lower, k, lanes), gamma, out t, out s);
-            accepted |= Vertex(logR, logP, gamma, accepted, ref t, ref s);
-            Store(Vector256.Min(s, p), lower, k, lanes);
-            Store(Vector256.Max(t, r), lowerComplement, k, lanes);
-            for (int i = 0; i < lanes; i++)
+    /// <summary>
+    /// The solves of classes <c>k .. k + lanes - 1</c> in one direction: <c>max(t, a)</c> into <paramref name="t"/> and
+    /// <c>min(1 - t, b)</c> into <paramref name="s"/> (the bound never crosses the class's own mass), from the starts (read first,
+    /// so they may share storage with an output).
+    /// </summary>
+    private static void Group(FDivergence kl, ReadOnlySpan<double> logA, ReadOnlySpan<double> logB, ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> starts, int k, int lanes, double gamma, BoundTable table, Span<double> t, Span<double> s)
+    {
+        var la = Load(logA, k, lanes);
+        var lb = Load(logB, k, lanes);
+        var va = Load(a, k, lanes);
+        var vb = Load(b, k, lanes);
+        uint accepted = Solve(la, lb, va, vb, Load(starts, k, lanes), gamma, out var vt, out var vs);
+        accepted |= Vertex(la, lb, gamma, accepted, ref vt, ref vs);
+        Store(Vector256.Max(vt, va), t, k, lanes);
+        Store(Vector256.Min(vs, vb), s, k, lanes);
+        for (int i = 0; i < lanes; i++)
+        {
+            if ((accepted & (1u << i)) == 0)
             {
-                if ((accepted & (1u << i)) == 0)
-                {
-                    int c = k + i;
-                    var down = BinaryBound.Solve(kl, masses.LogRest[c], masses.LogP[c], masses.Rest[c], masses.P[c], gamma, table);
-                    lower[c] = Math.Min(down.S, masses.P[c]);
-                    lowerComplement[c] = Math.Max(down.T, masses.Rest[c]);
-                }
+                int c = k + i;
+                var point = BinaryBound.Solve(kl, logA[c], logB[c], a[c], b[c], gamma, table);
+                t[c] = Math.Max(point.T, a[c]);
+                s[c] = Math.Min(point.S, b[c]);
             }
         }
     }
