@@ -5,7 +5,8 @@ namespace CredalDistill.Credal;
 /// <summary>
 /// The per-threshold approximant of <see cref="BinaryBound"/> (issue 10): for a fixed divergence and radius the root
 /// <c>v*(u)</c> (log-odds of the bound) depends on one number, the log-odds <c>u = log a - log b</c> of the class, so it is
-/// tabulated on <c>u = -64 + j / 128</c> and read by four-point (cubic) Lagrange interpolation, error about
+/// tabulated on <c>u = -64 + j / 128</c> (and on <c>w = -log(u* - u)</c> within one unit below the vertex threshold <c>u*</c>,
+/// see <see cref="Start"/>) and read by four-point (cubic) Lagrange interpolation, error about
 /// <c>h^4 |v''''| / 40 &lt; 1e-10</c>. The read value is only a start: <see cref="BinaryBound"/> evaluates <c>d</c> there with the
 /// row's own <c>log a</c>, <c>log b</c> and accepts it, or one Newton step from it, under the solver's own convergence tests;
 /// anything else falls back to the full solve. The table is built in segments of 64 nodes on first use, each node a full
@@ -28,6 +29,12 @@ internal sealed class BoundTable
     /// <summary>Largest tabulated <c>u</c> (also capped one unit below where the bound becomes 1).</summary>
     private const double CapU = 64.0;
 
+    /// <summary>Node spacing in <c>w = -log(u* - u)</c> near the vertex threshold <c>u*</c>.</summary>
+    private const double NearStep = 1.0 / 32.0;
+
+    /// <summary>Largest tabulated <c>w</c> (<c>u* - u</c> about 2e-16, below which <c>u</c> cannot resolve the distance).</summary>
+    private const double NearMaxW = 36.0;
+
     private const int CacheSize = 8;
 
     private const int SharedSize = 32;
@@ -45,15 +52,19 @@ internal sealed class BoundTable
     private readonly FDivergence _f;
     private readonly double _gamma;
     private readonly double _maxU;
+    private readonly double _vertexU;
     private readonly double[]?[] _segments;
+    private readonly double[]?[] _nearSegments;
 
     private BoundTable(FDivergence f, double gamma)
     {
         _f = f;
         _gamma = gamma;
-        _maxU = Math.Min(CapU, VertexThreshold(f, gamma) - 1.0);
+        _vertexU = VertexThreshold(f, gamma);
+        _maxU = Math.Min(CapU, _vertexU - 1.0);
         int segments = _maxU > MinU ? (int)Math.Ceiling((_maxU - MinU) / (Step * SegmentIntervals)) : 0;
         _segments = new double[]?[segments];
+        _nearSegments = new double[]?[HasVertex ? (int)Math.Ceiling(NearMaxW / (NearStep * SegmentIntervals)) : 0];
     }
 
     /// <summary>The table of <paramref name="f"/> at radius <paramref name="gamma"/> (finite, positive), from the cache or new.</summary>
@@ -89,21 +100,43 @@ internal sealed class BoundTable
     }
 
     /// <summary>
+    /// Whether the bound reaches the vertex <c>t = 1</c> at a threshold <see cref="VertexU"/> located inside the search range
+    /// (not when it never does, nor when it does for every <c>u</c> from <c>-66</c> on).
+    /// </summary>
+    public bool HasVertex => double.IsFinite(_vertexU) && _vertexU > MinU - 2.0;
+
+    /// <summary>The vertex threshold <c>u*</c>: from there on the bound is <c>t = 1</c> (+infinity when it never is).</summary>
+    public double VertexU => _vertexU;
+
+    /// <summary>
     /// The interpolated root <c>v*(u)</c> for <c>u = log a - log b</c>, or NaN outside the table (or where a node's bound is
-    /// the vertex <c>t = 1</c>).
+    /// the vertex <c>t = 1</c>). Within one unit below the vertex threshold <c>u*</c>, where <c>v*</c> grows like
+    /// <c>-log(u* - u)</c>, the nodes are on <c>w = -log(u* - u)</c> instead (spacing 1/32, up to <c>w = 36</c>), in which
+    /// <c>v*</c> is smooth.
     /// </summary>
     public double Start(double u)
     {
-        if (!(u >= MinU && u < _maxU))
+        if (u >= MinU && u < _maxU)
         {
-            return double.NaN;
+            return Interpolate(_segments, (u - MinU) / Step, near: false);
         }
 
-        double x = (u - MinU) / Step;
+        if (_nearSegments.Length > 0 && u >= _vertexU - 1.0 && u < _vertexU)
+        {
+            double w = -Math.Log(_vertexU - u);
+            return w < NearMaxW ? Interpolate(_nearSegments, Math.Max(w, 0.0) / NearStep, near: true) : double.NaN;
+        }
+
+        return double.NaN;
+    }
+
+    /// <summary>Four-point Lagrange interpolation at node coordinate <paramref name="x"/> (node <c>j</c> at <c>x = j</c>).</summary>
+    private double Interpolate(double[]?[] segments, double x, bool near)
+    {
         int j = (int)x;
         double t = x - j;
         int s = j / SegmentIntervals;
-        var nodes = Volatile.Read(ref _segments[s]) ?? BuildSegment(s);
+        var nodes = Volatile.Read(ref segments[s]) ?? BuildSegment(s, near);
         int i = j - (s * SegmentIntervals);
         double tm1 = t - 1.0;
         double tm2 = t - 2.0;
@@ -115,20 +148,21 @@ internal sealed class BoundTable
         return (w0 * nodes[i]) + (w1 * nodes[i + 1]) + (w2 * nodes[i + 2]) + (w3 * nodes[i + 3]);
     }
 
-    /// <summary>Nodes <c>j = 64 s - 1 .. 64 s + 65</c> of segment <paramref name="s"/>, each a full solve.</summary>
-    private double[] BuildSegment(int s)
+    /// <summary>Nodes <c>j = 64 s - 1 .. 64 s + 65</c> of segment <paramref name="s"/> (in <c>u</c>, or in <c>w</c> near the vertex), each a full solve.</summary>
+    private double[] BuildSegment(int s, bool near)
     {
         var nodes = new double[SegmentIntervals + 3];
         for (int i = 0; i < nodes.Length; i++)
         {
-            double u = MinU + (((s * SegmentIntervals) + i - 1) * Step);
+            int j = (s * SegmentIntervals) + i - 1;
+            double u = near ? _vertexU - Math.Exp(-j * NearStep) : MinU + (j * Step);
             var a = BinaryPoint.FromLogOdds(u);
             var root = BinaryBound.SolveDirect(_f, a.LogT, a.LogS, a.T, a.S, _gamma);
             double v = root.LogT - root.LogS;
             nodes[i] = double.IsFinite(v) ? v : double.NaN;
         }
 
-        Volatile.Write(ref _segments[s], nodes); // complete before it is published; a concurrent duplicate build is identical
+        Volatile.Write(ref (near ? _nearSegments : _segments)[s], nodes); // complete before it is published; a concurrent duplicate build is identical
         return nodes;
     }
 
