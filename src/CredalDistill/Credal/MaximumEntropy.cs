@@ -51,7 +51,7 @@ public static class MaximumEntropy
         Span<double> work = 2 * p.Length <= ScratchLease.StackDoubles ? stackalloc double[2 * p.Length] : lease.Rent(2 * p.Length);
         var logP = work[..p.Length];
         edge.LogProbabilities(logP);
-        double beta = TemperedMaximumEntropy.InverseTemperature(logP, gamma, work[p.Length..]);
+        double beta = TemperedMaximumEntropy.InverseTemperature(logP, gamma, work[p.Length..], p);
         return beta > 0.0 ? 1.0 / beta : double.PositiveInfinity;
     }
 
@@ -62,7 +62,7 @@ public static class MaximumEntropy
         if (divergence is KullbackLeibler)
         {
             edge.LogProbabilities(scratch);
-            TemperedMaximumEntropy.Tempered(scratch, gamma == 0.0 ? 1.0 : TemperedMaximumEntropy.InverseTemperature(scratch, gamma, destination), destination);
+            TemperedMaximumEntropy.Tempered(scratch, gamma == 0.0 ? 1.0 : TemperedMaximumEntropy.InverseTemperature(scratch, gamma, destination, edge.IsLogits ? default : edge.Values), destination);
             return;
         }
 

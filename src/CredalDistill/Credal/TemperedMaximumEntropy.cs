@@ -15,7 +15,9 @@ internal static class TemperedMaximumEntropy
     /// <param name="logP">Log-probabilities.</param>
     /// <param name="gamma">The radius.</param>
     /// <param name="weights">Scratch of <c>K</c> doubles (the unnormalised tempered weights of each evaluation).</param>
-    internal static double InverseTemperature(ReadOnlySpan<double> logP, double gamma, Span<double> weights)
+    /// <param name="probabilities">The row as probabilities (any positive scale) when it came so, or empty: the start's
+    /// <c>Var_p(log p)</c> is then taken from them without exponentials.</param>
+    internal static double InverseTemperature(ReadOnlySpan<double> logP, double gamma, Span<double> weights, ReadOnlySpan<double> probabilities = default)
     {
         Span<double> last = stackalloc double[3];
         var h = new TemperedKlFunction(logP, weights, last, gamma);
@@ -38,7 +40,7 @@ internal static class TemperedMaximumEntropy
         double logGamma = Math.Log(gamma);
         double tolerance = 0.999e-12;
         // Where the model puts the root outside (0, 1) (a near one-hot edge: little variance under p), the midpoint instead.
-        double start = 1.0 - Math.Sqrt(2.0 * gamma / h.Variance(1.0));
+        double start = 1.0 - Math.Sqrt(2.0 * gamma / (probabilities.IsEmpty ? h.Variance(1.0) : Variance(logP, probabilities)));
         start = start > 0.0 && start < 1.0 ? start : 0.5;
         double g = h.Value(start) - logGamma;
         if (Math.Abs(g) <= tolerance)
@@ -49,6 +51,27 @@ internal static class TemperedMaximumEntropy
         return g > 0.0
             ? MonotoneRoot.Solve(ref h, start, 1.0, g, double.NegativeInfinity, logGamma, tolerance)
             : MonotoneRoot.Solve(ref h, 0.0, start, Math.Log(atUniform) - logGamma, g, logGamma, tolerance);
+    }
+
+    /// <summary><c>Var_p(log p)</c> with weights <c>p_k</c> given directly (normalised here); classes outside the support are skipped.</summary>
+    private static double Variance(ReadOnlySpan<double> logP, ReadOnlySpan<double> p)
+    {
+        double z = 0.0;
+        double s1 = 0.0;
+        double s2 = 0.0;
+        for (int k = 0; k < logP.Length; k++)
+        {
+            double lp = logP[k];
+            if (!double.IsNegativeInfinity(lp))
+            {
+                z += p[k];
+                s1 += p[k] * lp;
+                s2 += p[k] * lp * lp;
+            }
+        }
+
+        double mean = s1 / z;
+        return Math.Max(0.0, (s2 / z) - (mean * mean));
     }
 
     /// <summary><c>q_k = exp(beta log p_k) / sum_j exp(beta log p_j)</c> over the support (stable: the largest exponent is subtracted).</summary>
