@@ -114,12 +114,7 @@ internal static class TemperedMaximumEntropy
         private readonly double _gamma = gamma;
 
         /// <summary><c>log h(beta)</c> (<see cref="KlAt"/>).</summary>
-        public double Value(double beta)
-        {
-            double h = KlAt(beta);
-            _last[2] = h;
-            return Math.Log(h);
-        }
+        public double Value(double beta) => Math.Log(KlAt(beta));
 
         /// <summary>
         /// <c>h(beta)</c>. Far from the level it is the closed form <c>(beta - 1) E_q[log p] - log Z</c> from the moments (no
@@ -138,12 +133,8 @@ internal static class TemperedMaximumEntropy
             double closed = ((beta - 1.0) * mean) - logZ;
             double error = 4.0 * Eps * (_logP.Length + (2.0 * reach) + 4.0) * (1.0 + Math.Abs((beta - 1.0) * mean) + Math.Abs(logZ));
             double distance = Math.Abs(closed - _gamma);
-            if (distance > 1e-9 * _gamma && error <= 1e-3 * distance && closed > 2.0 * error)
-            {
-                return closed;
-            }
-
-            return Exact(beta, logZ);
+            _last[2] = distance > 1e-9 * _gamma && error <= 1e-3 * distance && closed > 2.0 * error ? closed : Exact(beta, logZ);
+            return _last[2];
         }
 
         /// <summary>
@@ -214,7 +205,7 @@ internal static class TemperedMaximumEntropy
             return sum;
         }
 
-        /// <summary><c>Var_q(log p)</c> at <paramref name="beta"/> (the moments alone; also the slope's cache).</summary>
+        /// <summary><c>Var_q(log p)</c> at <paramref name="beta"/> (the moments alone; <c>h</c> is not known there, so the slope's cache is cleared).</summary>
         public double Variance(double beta)
         {
             Moments(beta, out _, out _, out double variance, out _);
