@@ -62,7 +62,9 @@ public static class MaximumEntropy
         if (divergence is KullbackLeibler)
         {
             edge.LogProbabilities(scratch);
-            TemperedMaximumEntropy.Tempered(scratch, gamma == 0.0 ? 1.0 : TemperedMaximumEntropy.InverseTemperature(scratch, gamma, destination, edge.IsLogits ? default : edge.Values), destination);
+            bool ready = false;
+            double beta = gamma == 0.0 ? 1.0 : TemperedMaximumEntropy.InverseTemperature(scratch, gamma, destination, edge.IsLogits ? default : edge.Values, out ready);
+            TemperedMaximumEntropy.Tempered(scratch, beta, destination, ready);
             return;
         }
 

@@ -18,9 +18,26 @@ internal static class TemperedMaximumEntropy
     /// <param name="probabilities">The row as probabilities (any positive scale) when it came so, or empty: the start's
     /// <c>Var_p(log p)</c> is then taken from them without exponentials.</param>
     internal static double InverseTemperature(ReadOnlySpan<double> logP, double gamma, Span<double> weights, ReadOnlySpan<double> probabilities = default)
+        => InverseTemperature(logP, gamma, weights, probabilities, out _);
+
+    /// <summary>
+    /// <see cref="InverseTemperature(ReadOnlySpan{double}, double, Span{double}, ReadOnlySpan{double})"/>;
+    /// <paramref name="weightsReady"/> tells whether <paramref name="weights"/> holds the unnormalised tempered weights
+    /// <c>exp(beta log p_k - max_j beta log p_j)</c> of the returned <c>beta</c> (its last evaluation), as
+    /// <see cref="Tempered"/> would compute them.
+    /// </summary>
+    internal static double InverseTemperature(ReadOnlySpan<double> logP, double gamma, Span<double> weights, ReadOnlySpan<double> probabilities, out bool weightsReady)
     {
         Span<double> last = stackalloc double[3];
+        last[0] = double.NaN; // no evaluation yet
         var h = new TemperedKlFunction(logP, weights, last, gamma);
+        double beta = Solve(ref h, logP, gamma, probabilities);
+        weightsReady = last[0] == beta;
+        return beta;
+    }
+
+    private static double Solve(ref TemperedKlFunction h, ReadOnlySpan<double> logP, double gamma, ReadOnlySpan<double> probabilities)
+    {
         double atUniform = h.AtUniform();
         if (atUniform <= gamma)
         {
@@ -74,8 +91,11 @@ internal static class TemperedMaximumEntropy
         return Math.Max(0.0, (s2 / z) - (mean * mean));
     }
 
-    /// <summary><c>q_k = exp(beta log p_k) / sum_j exp(beta log p_j)</c> over the support (stable: the largest exponent is subtracted).</summary>
-    internal static void Tempered(ReadOnlySpan<double> logP, double beta, Span<double> destination)
+    /// <summary>
+    /// <c>q_k = exp(beta log p_k) / sum_j exp(beta log p_j)</c> over the support (stable: the largest exponent is subtracted);
+    /// with <paramref name="weightsReady"/> <paramref name="destination"/> already holds the unnormalised weights.
+    /// </summary>
+    internal static void Tempered(ReadOnlySpan<double> logP, double beta, Span<double> destination, bool weightsReady = false)
     {
         double max = double.NegativeInfinity;
         for (int k = 0; k < logP.Length; k++)
@@ -86,7 +106,11 @@ internal static class TemperedMaximumEntropy
             }
         }
 
-        VectorLogMath.ExpAffine(logP, beta, max, destination);
+        if (!weightsReady)
+        {
+            VectorLogMath.ExpAffine(logP, beta, max, destination);
+        }
+
         double sum = 0.0;
         for (int k = 0; k < logP.Length; k++)
         {
