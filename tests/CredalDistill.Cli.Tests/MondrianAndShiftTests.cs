@@ -239,14 +239,19 @@ public sealed class MondrianAndShiftTests : IDisposable
     }
 
     [Fact]
-    public void Export_refuses_a_per_row_threshold()
+    public void Export_writes_a_mondrian_model_and_refuses_a_shift_artifact()
     {
         AssertOk(Calibrate("m.json", "--mondrian", "--epsilon", "0.1"));
+        AssertOk(Calibrate("s.json", "--deployment-edge", _dir["deploy_edge.csv"]));
         string model = _dir["edge.onnx"];
         File.WriteAllBytes(model, LinearLogitsModel.Identity(K).ToByteArray());
-        var run = CliRun.Invoke("export", "--model", model, "--calibration", _dir["m.json"], "--out", _dir["out.onnx"]);
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains("per-row threshold", run.Stderr, StringComparison.Ordinal);
-        Assert.False(File.Exists(_dir["out.onnx"]));
+        var run = CliRun.Invoke("export", "--model", model, "--calibration", _dir["m.json"], "--out", _dir["m.onnx"]);
+        AssertOk(run);
+        Assert.Contains("by predicted class (Mondrian)", run.Stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(_dir["m.onnx"]));
+        var refused = CliRun.Invoke("export", "--model", model, "--calibration", _dir["s.json"], "--out", _dir["s.onnx"]);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("covariate-shift", refused.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(_dir["s.onnx"]));
     }
 }

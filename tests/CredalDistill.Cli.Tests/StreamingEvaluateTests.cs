@@ -34,7 +34,8 @@ public sealed class StreamingEvaluateTests : IDisposable
         using var edgeChunks = new ProbabilityMatrixReader(MatrixFiles.OpenReader(_dir.WriteMatrix("e.csv", edge, k)), chunkRows: chunk);
         using var cloudChunks = new ProbabilityMatrixReader(MatrixFiles.OpenReader(_dir.WriteMatrix("c.npy", cloud, k)), chunkRows: chunk);
         var files = new EvaluateSettings { Edge = "e.csv", Cloud = "c.npy", Labels = "l.csv", Calibration = ["cal.json"] };
-        long rows = EvaluationService.Stream([sums], edgeChunks, cloudChunks, labels, files, null, CancellationToken.None);
+        using var labelChunks = LabelReader.Open(_dir.WriteLabels(k == 3 ? "l.csv" : "l.npy", labels), k);
+        long rows = EvaluationService.Stream([sums], edgeChunks, cloudChunks, labelChunks, files, null, CancellationToken.None);
         Assert.Equal(labels.Length, rows);
         Assert.Equal(expected, Json(sums.Report()));
     }
@@ -47,8 +48,25 @@ public sealed class StreamingEvaluateTests : IDisposable
         using var edgeChunks = new ProbabilityMatrixReader(MatrixFiles.OpenReader(_dir.WriteMatrix("e.csv", edge, 3)), chunkRows: 8);
         using var cloudChunks = new ProbabilityMatrixReader(MatrixFiles.OpenReader(_dir.WriteMatrix("c.csv", cloud[..(27 * 3)], 3)), chunkRows: 8);
         var files = new EvaluateSettings { Edge = "e.csv", Cloud = "c.csv", Labels = "l.csv", Calibration = ["cal.json"] };
-        var ex = Assert.Throws<DataFormatException>(() => EvaluationService.Stream([new EvaluationSums(fitted, "cal.json", 3)], edgeChunks, cloudChunks, labels, files, null, CancellationToken.None));
+        using var labelChunks = LabelReader.Open(_dir.WriteLabels("l.csv", labels), 3);
+        var ex = Assert.Throws<DataFormatException>(() => EvaluationService.Stream([new EvaluationSums(fitted, "cal.json", 3)], edgeChunks, cloudChunks, labelChunks, files, null, CancellationToken.None));
         Assert.Contains("27 rows, but e.csv has 30", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(25, "25 rows, but e.csv has 30")]
+    [InlineData(34, "34 rows, but e.csv has 30")]
+    public void Fewer_or_more_labels_found_while_streaming_are_counted_and_named(int count, string message)
+    {
+        var (cloud, edge, labels) = TempDirectory.Synthetic(30, 3, seed: 35);
+        var fitted = new CdciCalibrator().Fit(new CalibrationData(ProbabilityMatrix.FromProbabilities(cloud, 3), ProbabilityMatrix.FromProbabilities(edge, 3)));
+        using var edgeChunks = new ProbabilityMatrixReader(MatrixFiles.OpenReader(_dir.WriteMatrix("e.csv", edge, 3)), chunkRows: 8);
+        using var cloudChunks = new ProbabilityMatrixReader(MatrixFiles.OpenReader(_dir.WriteMatrix("c.csv", cloud, 3)), chunkRows: 8);
+        var files = new EvaluateSettings { Edge = "e.csv", Cloud = "c.csv", Labels = "l.csv", Calibration = ["cal.json"] };
+        using var labelChunks = LabelReader.Open(_dir.WriteLabels("l.csv", labels.Concat(labels).Take(count).ToArray()), 3);
+        var ex = Assert.Throws<DataFormatException>(() => EvaluationService.Stream([new EvaluationSums(fitted, "cal.json", 3)], edgeChunks, cloudChunks, labelChunks, files, null, CancellationToken.None));
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("l.csv", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -35,10 +35,10 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
             InputLoader.CheckRows(settings.Cloud, cloudRows, settings.Edge, edgeRows);
         }
 
-        var labels = loader.ReadLabels(settings.Labels, classes);
-        if (edge.Reader.TotalRows is int known)
+        using var labels = LabelReader.Open(settings.Labels, classes);
+        if (edge.Reader.TotalRows is int known && labels.TotalRows is long labelRows)
         {
-            InputLoader.CheckRows(settings.Labels, labels.Length, settings.Edge, known);
+            InputLoader.CheckRows(settings.Labels, checked((int)labelRows), settings.Edge, known);
         }
 
         var sums = new EvaluationSums[artifacts.Length];
@@ -56,7 +56,6 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
             $"evaluating {string.Join(", ", settings.Calibration.Select(Path.GetFileName))}",
             p => EvaluationService.Stream(sums, edge, cloud, labels, settings, p, cancellationToken),
             determinate: edge.Reader.TotalRows is not null);
-        InputLoader.CheckRows(settings.Labels, labels.Length, settings.Edge, checked((int)rows));
         var reports = sums.Select(s => s.Report()).ToList();
         ConsoleReports.Evaluation(consoles.Out, reports);
         if (settings.Json is string json)

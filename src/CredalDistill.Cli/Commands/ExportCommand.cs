@@ -25,9 +25,9 @@ public sealed class ExportCommand : Command<ExportSettings>
             throw new UsageException($"{Path.GetFileName(settings.Calibration)} (method {artifact.Method}) {(artifact.HasThreshold ? "tempers the edge" : "has no threshold")}; export supports CD-CI artifacts around the untempered edge (method cdci, or auto when it chose cdci)");
         }
 
-        if (artifact.RowThreshold is not null)
+        if (artifact.RowThreshold is Shift.CovariateShiftThreshold)
         {
-            throw new UsageException($"{Path.GetFileName(settings.Calibration)} has a per-row threshold ({(artifact.RowThreshold is Conformal.MondrianThreshold ? "Mondrian by predicted class" : "covariate shift")}); export embeds one threshold in the graph, so it supports marginal or PAC CD-CI artifacts only (recalibrate without --mondrian / --deployment-edge)");
+            throw new UsageException($"{Path.GetFileName(settings.Calibration)} has a covariate-shift threshold (a weighted quantile per row), which has no ONNX form; export supports one threshold (marginal or PAC) or Mondrian thresholds (recalibrate without --deployment-edge)");
         }
 
         if (settings.MaximumEntropy && artifact.CreateDivergence() is not KullbackLeibler)
@@ -35,7 +35,14 @@ public sealed class ExportCommand : Command<ExportSettings>
             throw new UsageException($"--output maxent is exported for the KL divergence only; {Path.GetFileName(settings.Calibration)} uses '{artifact.Divergence}' (use --output intersection)");
         }
 
-        if (artifact.Unbounded)
+        if (artifact.RowThreshold is Conformal.MondrianThreshold mondrian)
+        {
+            foreach (string warning in mondrian.Warnings())
+            {
+                consoles.Warn(warning);
+            }
+        }
+        else if (artifact.Unbounded)
         {
             consoles.Warn($"{Path.GetFileName(settings.Calibration)} has an unbounded threshold: the exported bounds are 0 and 1 and the probabilities uniform.");
         }
@@ -46,7 +53,8 @@ public sealed class ExportCommand : Command<ExportSettings>
             Output = settings.MaximumEntropy ? ExportOutput.MaximumEntropy : ExportOutput.Intersection,
         };
         var summary = CalibratedModelExporter.ExportFile(settings.Model, artifact, settings.Out, options);
-        string gamma = artifact.Unbounded ? "+inf" : artifact.Threshold.ToString("G6", CultureInfo.InvariantCulture);
+        static string G(double v) => double.IsPositiveInfinity(v) ? "+inf" : v.ToString("G6", CultureInfo.InvariantCulture);
+        string gamma = summary.ClassGammas is { } perClass ? "[" + string.Join(", ", perClass.Select(G)) + "] by predicted class (Mondrian)" : G(artifact.Threshold);
         string solver = summary.BoundIterations > 0 ? $"{summary.BoundIterations} bisection steps per bound" : "closed-form bounds";
         if (summary.TemperatureIterations > 0)
         {

@@ -30,19 +30,19 @@ public static class EvaluationService
     }
 
     /// <summary>
-    /// Streams the test set chunk by chunk (edge and cloud in lockstep, labels alongside) into every calibrator's
-    /// <see cref="EvaluationSums"/>, so memory is one chunk of each matrix plus the labels (4 bytes a row).
+    /// Streams the test set chunk by chunk (edge, cloud and labels in lockstep) into every calibrator's
+    /// <see cref="EvaluationSums"/>, so memory is one chunk of each file whatever the number of rows.
     /// </summary>
     /// <param name="sums">One accumulator per compared calibrator.</param>
     /// <param name="edge">Edge outputs, read chunk by chunk.</param>
     /// <param name="cloud">Cloud outputs on the same inputs.</param>
-    /// <param name="labels">True labels, one per row.</param>
+    /// <param name="labels">True labels, one per row, read chunk by chunk.</param>
     /// <param name="files">The file names, for row-count messages.</param>
     /// <param name="progress">Receives the completed fraction (when the row count is known in advance).</param>
     /// <param name="cancellationToken">Interrupts the computation.</param>
     /// <returns>The number of rows evaluated.</returns>
     /// <exception cref="DataFormatException">The files have different row counts, more rows than labels, or a bad row.</exception>
-    internal static long Stream(IReadOnlyList<EvaluationSums> sums, ProbabilityMatrixReader edge, ProbabilityMatrixReader cloud, int[] labels, Commands.EvaluateSettings files, IProgress<double>? progress, CancellationToken cancellationToken)
+    internal static long Stream(IReadOnlyList<EvaluationSums> sums, ProbabilityMatrixReader edge, ProbabilityMatrixReader cloud, LabelReader labels, Commands.EvaluateSettings files, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sums);
         ArgumentNullException.ThrowIfNull(edge);
@@ -50,6 +50,7 @@ public static class EvaluationService
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(files);
         int? total = edge.Reader.TotalRows;
+        int[] chunkLabels = [];
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -69,15 +70,21 @@ public static class EvaluationService
             }
 
             int first = checked((int)edge.FirstRow);
-            if (first + e!.Rows > labels.Length)
+            if (chunkLabels.Length < e!.Rows)
             {
-                InputLoader.CheckRows(files.Labels, labels.Length, files.Edge, checked((int)(edge.RowsRead + CalibrationService.Drain(edge))));
+                chunkLabels = new int[e.Rows];
+            }
+
+            var rowLabels = chunkLabels.AsSpan(0, e.Rows);
+            if (ReadFully(labels, rowLabels) < e.Rows)
+            {
+                InputLoader.CheckRows(files.Labels, checked((int)labels.RowsRead), files.Edge, checked((int)(edge.RowsRead + CalibrationService.Drain(edge))));
             }
 
             for (int a = 0; a < sums.Count; a++)
             {
                 var part = total is int t ? new ProgressSlice(progress, ((double)first / t) + ((double)a * e.Rows / t / sums.Count), (double)e.Rows / t / sums.Count) : null;
-                sums[a].Add(e, c!, labels.AsSpan(first, e.Rows), first, part, cancellationToken);
+                sums[a].Add(e, c!, rowLabels, first, part, cancellationToken);
             }
         }
 
@@ -86,6 +93,30 @@ public static class EvaluationService
             throw new DataFormatException(edge.Reader.FilePath, edge.Reader.Header is null ? "no data rows" : "a header but no data rows");
         }
 
+        // More labels than rows: count them all for the message.
+        Span<int> rest = stackalloc int[1024];
+        if (labels.Read(rest) > 0)
+        {
+            while (labels.Read(rest) > 0)
+            {
+            }
+
+            InputLoader.CheckRows(files.Labels, checked((int)labels.RowsRead), files.Edge, checked((int)edge.RowsRead));
+        }
+
         return edge.RowsRead;
+    }
+
+    /// <summary>Reads labels until <paramref name="destination"/> is full or the file ends; returns how many were read.</summary>
+    private static int ReadFully(LabelReader labels, Span<int> destination)
+    {
+        int done = 0;
+        int count;
+        while (done < destination.Length && (count = labels.Read(destination[done..])) > 0)
+        {
+            done += count;
+        }
+
+        return done;
     }
 }

@@ -23,6 +23,10 @@ namespace CredalDistill.Onnx.Export;
 /// <c>q ∝ p^(1/T)</c> with <c>KL(q || p) = gamma</c> by bisection in <c>1/T</c>, clipped to the bounds (a float32 rounding).</item>
 /// <item><c>label_set</c> (bool <c>[N, K]</c>): interval dominance <c>upper_k &gt;= max_j lower_j</c>.</item>
 /// </list>
+/// With Mondrian thresholds (<see cref="Conformal.MondrianThreshold"/>) each row's radius is
+/// <c>gamma[argmax z]</c>, gathered from the per-class thresholds in the graph (ArgMax, Gather); the same formulas run with
+/// that <c>[N, 1]</c> radius, rows of an unbounded class (IsInf) get <c>[0, 1]</c> and, for max-entropy, the uniform
+/// distribution, and rows of a class with <c>gamma = 0</c> get <c>p</c> (as the single-threshold graph does). A covariate-shift threshold is refused (its weighted quantile is not exported).
 /// </summary>
 public static class CalibratedModelExporter
 {
@@ -117,7 +121,39 @@ public static class CalibratedModelExporter
 
         int boundIterations = 0;
         string lower, upper;
-        if (gamma == 0.0)
+        var mondrian = artifact.RowThreshold as Conformal.MondrianThreshold;
+        string? gammaRow = null, unbounded = null, pinned = null;
+        if (mondrian is not null)
+        {
+            // Each row's radius: gamma of its predicted class, [N, 1]; +inf for an unbounded class.
+            var perClass = Enumerable.Range(0, k).Select(c => (float)mondrian.Gamma(c)).ToArray();
+            gammaRow = g.Gather(g.Tensor(perClass, [k]), g.ArgMax(logits.Name, 1));
+            unbounded = g.IsInf(gammaRow);
+            pinned = g.Op("Equal", [gammaRow, zero]);
+        }
+
+        if (gammaRow is not null)
+        {
+            if (divergence is TotalVariation)
+            {
+                lower = g.Max(g.Sub(p, gammaRow), zero);
+                upper = g.Min(g.Add(p, gammaRow), one);
+            }
+            else if (divergence is PearsonChiSquare)
+            {
+                string radius = g.Exp(g.Mul(g.Add(g.Add(a, b), g.Log(gammaRow)), g.Scalar(0.5f)));
+                lower = g.Max(g.Sub(p, radius), zero);
+                upper = g.Min(g.Add(p, radius), one);
+            }
+            else
+            {
+                boundIterations = options.BoundIterations;
+                (lower, upper) = Bisection(g, divergence, a, b, gammaRow, k, boundIterations);
+                lower = g.Where(unbounded!, g.Mul(p, zero), g.Where(pinned!, p, lower));
+                upper = g.Where(unbounded!, g.Add(g.Mul(p, zero), one), g.Where(pinned!, p, upper));
+            }
+        }
+        else if (gamma == 0.0)
         {
             lower = p;
             upper = p;
@@ -143,12 +179,18 @@ public static class CalibratedModelExporter
         else
         {
             boundIterations = options.BoundIterations;
-            (lower, upper) = Bisection(g, divergence, a, b, gamma, k, boundIterations);
+            (lower, upper) = Bisection(g, divergence, a, b, g.Scalar((float)gamma), k, boundIterations);
         }
 
         string probabilities;
         int temperatureIterations = 0;
-        if (options.Output == ExportOutput.MaximumEntropy && gamma > 0.0)
+        if (options.Output == ExportOutput.MaximumEntropy && gammaRow is not null)
+        {
+            temperatureIterations = options.TemperatureIterations;
+            string tempered = g.Where(unbounded!, g.Add(g.Mul(p, zero), g.Scalar(1f / k)), g.Where(pinned!, p, TemperedKl(g, a, gammaRow, temperatureIterations)));
+            probabilities = g.Min(g.Max(tempered, lower), upper);
+        }
+        else if (options.Output == ExportOutput.MaximumEntropy && gamma > 0.0)
         {
             if (double.IsPositiveInfinity(gamma))
             {
@@ -158,7 +200,7 @@ public static class CalibratedModelExporter
             {
                 // Clipped to the bounds: both are float32 roots of the same set, a rounding apart.
                 temperatureIterations = options.TemperatureIterations;
-                probabilities = g.Min(g.Max(TemperedKl(g, a, gamma, temperatureIterations), lower), upper);
+                probabilities = g.Min(g.Max(TemperedKl(g, a, g.Scalar((float)gamma), temperatureIterations), lower), upper);
             }
         }
         else
@@ -176,13 +218,15 @@ public static class CalibratedModelExporter
             graph.Output.Add(ValueInfo(AddedOutputs[i], type, batch, k));
         }
 
-        string gammaText = double.IsPositiveInfinity(gamma) ? "inf" : gamma.ToString("R", CultureInfo.InvariantCulture);
+        static string Text(double value) => double.IsPositiveInfinity(value) ? "inf" : value.ToString("R", CultureInfo.InvariantCulture);
+        double[]? classGammas = mondrian is null ? null : [.. Enumerable.Range(0, k).Select(mondrian.Gamma)];
         SetMetadata(model, "credal.divergence", artifact.Divergence);
-        SetMetadata(model, "credal.gamma_nats", gammaText);
+        SetMetadata(model, "credal.gamma_nats", classGammas is null ? Text(gamma) : string.Join(",", classGammas.Select(Text)));
+        SetMetadata(model, "credal.threshold_rule", classGammas is null ? "marginal" : "mondrian");
         SetMetadata(model, "credal.epsilon", artifact.Epsilon.ToString("R", CultureInfo.InvariantCulture));
         SetMetadata(model, "credal.output", options.Output == ExportOutput.Intersection ? "intersection" : "maxent");
         SetMetadata(model, "credal.artifact_sha256", artifact.Sha256 ?? string.Empty);
-        return new ExportSummary(k, artifact.Divergence, gamma, opset, boundIterations, temperatureIterations, g.NodesAdded);
+        return new ExportSummary(k, artifact.Divergence, gamma, opset, boundIterations, temperatureIterations, g.NodesAdded, classGammas);
     }
 
     private static (GraphProto Graph, long Opset, ValueInfoProto Logits) Validate(ModelProto model, CalibrationArtifact artifact, CalibratedExportOptions options, IDivergence divergence, string source)
@@ -236,6 +280,11 @@ public static class CalibratedModelExporter
             throw new OnnxExportException(source, $"the model already has names starting with '{Prefix}' (was it exported already?)");
         }
 
+        if (artifact.RowThreshold is { } rows && rows is not Conformal.MondrianThreshold)
+        {
+            throw new OnnxExportException(source, "the artifact has a covariate-shift threshold (a weighted quantile per row), which has no ONNX form; export supports one threshold or Mondrian thresholds by predicted class");
+        }
+
         if (options.Output == ExportOutput.MaximumEntropy && divergence is not KullbackLeibler)
         {
             throw new OnnxExportException(source, $"the max-entropy output is exported for the KL divergence only; the artifact uses '{artifact.Divergence}' (use --output intersection)");
@@ -249,13 +298,12 @@ public static class CalibratedModelExporter
         return (graph, opsetImport.Version, logits);
     }
 
-    /// <summary>Lower and upper bounds by bisection on <c>[N, 2K]</c>: columns <c>0..K-1</c> search below <c>p</c>, <c>K..2K-1</c> above.</summary>
-    private static (string Lower, string Upper) Bisection(GraphBuilder g, IDivergence divergence, string a, string b, double gamma, int k, int iterations)
+    /// <summary>Lower and upper bounds by bisection on <c>[N, 2K]</c>: columns <c>0..K-1</c> search below <c>p</c>, <c>K..2K-1</c> above; the radius <c>threshold</c> is a scalar or <c>[N, 1]</c> per row.</summary>
+    private static (string Lower, string Upper) Bisection(GraphBuilder g, IDivergence divergence, string a, string b, string threshold, int k, int iterations)
     {
         string zero = g.Scalar(0f);
         string margin = g.Scalar(BracketMargin);
         string half = g.Scalar(0.5f);
-        string threshold = g.Scalar((float)gamma);
         string vp = g.Sub(a, b);
         string inside = g.Concat(1, vp, vp);
         string outside = g.Concat(1, g.Sub(g.Min(vp, zero), margin), g.Add(g.Max(vp, zero), margin));
@@ -287,11 +335,10 @@ public static class CalibratedModelExporter
         return g.Where(g.Op("Greater", [sumWidth, zero]), q, p);
     }
 
-    /// <summary>KL max-entropy member <c>softmax(beta log p)</c>, <c>beta = 1/T</c> by bisection on [0, 1] keeping <c>KL &lt;= gamma</c>.</summary>
-    private static string TemperedKl(GraphBuilder g, string a, double gamma, int iterations)
+    /// <summary>KL max-entropy member <c>softmax(beta log p)</c>, <c>beta = 1/T</c> by bisection on [0, 1] keeping <c>KL &lt;= threshold</c> (a scalar or <c>[N, 1]</c> per row).</summary>
+    private static string TemperedKl(GraphBuilder g, string a, string threshold, int iterations)
     {
         string half = g.Scalar(0.5f);
-        string threshold = g.Scalar((float)gamma);
         string inside = g.Scalar(1f);
         string outside = g.Scalar(0f);
         for (int i = 0; i < iterations; i++)

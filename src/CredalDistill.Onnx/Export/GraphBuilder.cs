@@ -153,6 +153,15 @@ internal sealed class GraphBuilder
     /// <c>(min(v, 0) - e, min(-v, 0) - e)</c> with <c>e = log(1 + exp(-|v|))</c>: <c>log sigmoid(v) = -softplus(-v)</c> and
     /// <c>log(1 - sigmoid(v)) = -softplus(v)</c> without overflow for any finite <c>v</c>.
     /// </summary>
+    /// <summary><c>argmax</c> along <paramref name="axis"/>, kept as a dimension (int64; the first index on ties).</summary>
+    public string ArgMax(string x, long axis) => Op("ArgMax", [x], [Int("axis", axis), Int("keepdims", 1)]);
+
+    /// <summary>Entries of <paramref name="data"/> at <paramref name="indices"/> along axis 0.</summary>
+    public string Gather(string data, string indices) => Op("Gather", [data, indices], [Int("axis", 0)]);
+
+    /// <summary>True where <paramref name="x"/> is infinite.</summary>
+    public string IsInf(string x) => Op("IsInf", [x]);
+
     public (string LogT, string LogOneMinusT) LogSigmoidPair(string v)
     {
         string e = Log(Add(Exp(Neg(Abs(v))), Scalar(1f)));

@@ -15,13 +15,24 @@ public static class LabelFile
     /// <exception cref="DataFormatException">Malformed file, non-integer, negative or out-of-range label, or no labels.</exception>
     public static int[] Read(string path, int? classes = null)
     {
-        int[] labels = MatrixFile.FormatOf(path) == FileFormat.Npy ? ReadNpy(path, classes) : ReadCsv(path, classes);
-        if (labels.Length == 0)
+        using var reader = LabelReader.Open(path, classes);
+        if (reader.TotalRows is long total && total > Array.MaxLength)
         {
-            throw new DataFormatException(path, "no labels");
+            throw new DataFormatException(path, $"{total} labels are too many to load at once; read them in chunks with {nameof(LabelReader)}");
         }
 
-        return labels;
+        var result = new List<int>(reader.TotalRows is long known ? (int)known : 1024);
+        Span<int> chunk = stackalloc int[1024];
+        int count;
+        while ((count = reader.Read(chunk)) > 0)
+        {
+            foreach (int label in chunk[..count])
+            {
+                result.Add(label);
+            }
+        }
+
+        return [.. result];
     }
 
     /// <summary>Writes labels atomically: CSV with the header <c>label</c>, or NPY version 1.0 int64 (<c>&lt;i8</c>).</summary>
@@ -53,134 +64,5 @@ public static class LabelFile
         }
 
         file.Commit();
-    }
-
-    private static int[] ReadCsv(string path, int? classes)
-    {
-        using var lines = new CsvLineReader(path);
-        var result = new List<int>();
-        int firstBlank = 0;
-        bool first = true;
-        while (lines.TryReadLine(out var line))
-        {
-            int n = lines.LineNumber;
-            if (CsvText.IsBlank(line))
-            {
-                if (first)
-                {
-                    throw new DataFormatException(path, "the first line is empty; expected a header or a label", line: n);
-                }
-
-                firstBlank = firstBlank == 0 ? n : firstBlank;
-                continue;
-            }
-
-            if (firstBlank > 0)
-            {
-                throw new DataFormatException(path, "empty line; blank lines are only allowed at the end of the file", line: firstBlank);
-            }
-
-            if (first && CsvText.LooksBinary(line))
-            {
-                throw new DataFormatException(path, "binary data, not CSV text (an NPY file needs the .npy extension)", line: n);
-            }
-
-            int fields = CsvText.FieldCount(line);
-            if (fields != 1)
-            {
-                throw new DataFormatException(path, $"{fields} columns, expected 1 (one label per line)", line: n);
-            }
-
-            if (!CsvText.TryParseNumber(line, out double value))
-            {
-                if (first)
-                {
-                    first = false;
-                    continue; // header line
-                }
-
-                throw new DataFormatException(path, CsvText.NotANumber(line), line: n, column: 1);
-            }
-
-            first = false;
-            if (!(value == Math.Floor(value)) || value > int.MaxValue || value < int.MinValue)
-            {
-                throw new DataFormatException(path, $"'{line.Trim()}' is not an integer label", line: n, column: 1);
-            }
-
-            Validate((int)value, classes, path, line: n, row: null);
-            result.Add((int)value);
-        }
-
-        if (first)
-        {
-            throw new DataFormatException(path, "the file is empty; expected one label per line");
-        }
-
-        return [.. result];
-    }
-
-    private static int[] ReadNpy(string path, int? classes)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        var header = NpyHeader.Read(stream, path);
-        var type = NpyDType.Parse(header.Descr, path);
-        bool shapeOk = header.Shape.Length == 1 || (header.Shape.Length == 2 && header.Shape[1] == 1);
-        if (!shapeOk)
-        {
-            throw new DataFormatException(path, $"shape {header.ShapeText} has {header.Shape.Length} dimension(s); expected a 1-D label array (n,)");
-        }
-
-        header.RequireExactData(stream.Length, type.Size, path);
-        long n = header.Shape[0];
-        if (n > Array.MaxLength)
-        {
-            throw new DataFormatException(path, $"shape {header.ShapeText} is too large to load");
-        }
-
-        var result = new int[n];
-        var buffer = new byte[1 << 16];
-        var values = new double[buffer.Length / type.Size];
-        long done = 0;
-        while (done < n)
-        {
-            int count = (int)Math.Min(values.Length, n - done);
-            var bytes = buffer.AsSpan(0, count * type.Size);
-            if (stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) < bytes.Length)
-            {
-                throw new DataFormatException(path, "truncated data (the file changed while being read)");
-            }
-
-            type.Decode(bytes, values.AsSpan(0, count));
-            for (int i = 0; i < count; i++)
-            {
-                double value = values[i];
-                int row = (int)(done + i);
-                if (!(value == Math.Floor(value)) || value > int.MaxValue || value < int.MinValue)
-                {
-                    throw new DataFormatException(path, $"{CsvText.Format(value)} is not an integer label", row: row + 1);
-                }
-
-                Validate((int)value, classes, path, line: null, row: row + 1);
-                result[row] = (int)value;
-            }
-
-            done += count;
-        }
-
-        return result;
-    }
-
-    private static void Validate(int label, int? classes, string path, int? line, int? row)
-    {
-        if (label < 0)
-        {
-            throw new DataFormatException(path, $"label {label} is negative", line: line, row: row);
-        }
-
-        if (classes is int k && label >= k)
-        {
-            throw new DataFormatException(path, $"label {label} is outside [0, {k - 1}] ({k} classes)", line: line, row: row);
-        }
     }
 }

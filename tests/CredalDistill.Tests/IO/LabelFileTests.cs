@@ -78,4 +78,44 @@ public sealed class LabelFileTests : IDisposable
 
         Assert.Equal("label\n0\n9\n3\n3\n1\n", File.ReadAllText(_dir.File("l.csv")));
     }
+
+    [Theory]
+    [InlineData("l.csv", 1)]
+    [InlineData("l.csv", 7)]
+    [InlineData("l.npy", 3)]
+    [InlineData("l.npy", 5000)]
+    public void Chunked_reading_gives_the_whole_file_and_names_the_bad_row(string name, int chunk)
+    {
+        var labels = Enumerable.Range(0, 2500).Select(i => (i * 7) % 5).ToArray();
+        string p = _dir.File(name);
+        LabelFile.Write(p, labels);
+        using (var reader = LabelReader.Open(p, 5))
+        {
+            Assert.Equal(name.EndsWith(".npy", StringComparison.Ordinal) ? 2500 : null, reader.TotalRows);
+            var read = new List<int>();
+            var buffer = new int[chunk];
+            int count;
+            while ((count = reader.Read(buffer)) > 0)
+            {
+                read.AddRange(buffer[..count]);
+            }
+
+            Assert.Equal(labels, read);
+            Assert.Equal(2500, reader.RowsRead);
+        }
+
+        // A label out of range is found in the chunk that holds it, with its line (CSV, after the header) or row (NPY).
+        labels[1234] = 5;
+        LabelFile.Write(p, labels);
+        using var bad = LabelReader.Open(p, 5);
+        var chunkBuffer = new int[chunk];
+        var ex = Assert.Throws<DataFormatException>(() =>
+        {
+            while (bad.Read(chunkBuffer) > 0)
+            {
+            }
+        });
+        Assert.Contains(name.EndsWith(".npy", StringComparison.Ordinal) ? "row 1235" : "line 1236", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("outside [0, 4]", ex.Message, StringComparison.Ordinal);
+    }
 }
