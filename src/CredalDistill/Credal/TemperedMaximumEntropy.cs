@@ -73,7 +73,17 @@ internal static class TemperedMaximumEntropy
     /// <summary><c>Var_p(log p)</c> with weights <c>p_k</c> given directly (normalised here); classes outside the support are skipped.</summary>
     private static double Variance(ReadOnlySpan<double> logP, ReadOnlySpan<double> p)
     {
-        double z = 0.0;
+        WeightedMoments(logP, p, out _, out _, out double variance);
+        return variance;
+    }
+
+    /// <summary>
+    /// The total weight <c>z = sum_k w_k</c> and the mean and variance of <c>log p</c> under the weights <c>w_k / z</c>, over
+    /// the support.
+    /// </summary>
+    private static void WeightedMoments(ReadOnlySpan<double> logP, ReadOnlySpan<double> w, out double z, out double mean, out double variance)
+    {
+        z = 0.0;
         double s1 = 0.0;
         double s2 = 0.0;
         for (int k = 0; k < logP.Length; k++)
@@ -81,14 +91,14 @@ internal static class TemperedMaximumEntropy
             double lp = logP[k];
             if (!double.IsNegativeInfinity(lp))
             {
-                z += p[k];
-                s1 += p[k] * lp;
-                s2 += p[k] * lp * lp;
+                z += w[k];
+                s1 += w[k] * lp;
+                s2 += w[k] * lp * lp;
             }
         }
 
-        double mean = s1 / z;
-        return Math.Max(0.0, (s2 / z) - (mean * mean));
+        mean = s1 / z;
+        variance = Math.Max(0.0, (s2 / z) - (mean * mean));
     }
 
     /// <summary>
@@ -264,24 +274,8 @@ internal static class TemperedMaximumEntropy
             reach = Math.Max(Math.Abs(max), -min);
 
             VectorLogMath.ExpAffine(_logP, beta, max, _weights);
-            double z = 0.0;
-            double s1 = 0.0;
-            double s2 = 0.0;
-            for (int k = 0; k < _logP.Length; k++)
-            {
-                double lp = _logP[k];
-                if (!double.IsNegativeInfinity(lp))
-                {
-                    double w = _weights[k];
-                    z += w;
-                    s1 += w * lp;
-                    s2 += w * lp * lp;
-                }
-            }
-
+            WeightedMoments(_logP, _weights, out double z, out mean, out variance);
             logZ = max + Math.Log(z);
-            mean = s1 / z;
-            variance = Math.Max(0.0, (s2 / z) - (mean * mean));
         }
     }
 }
