@@ -22,11 +22,7 @@ public class BoundTableTests
     {
         Gen.Select(Generators.AnyDivergence, Radius, LogOdds).Sample((d, gamma, u) =>
         {
-            var f = (FDivergence)d;
-            var a = BinaryPoint.FromLogOdds(u);
-            var table = BinaryBound.Solve(f, a.LogT, a.LogS, a.T, a.S, gamma);
-            var direct = BinaryBound.SolveDirect(f, a.LogT, a.LogS, a.T, a.S, gamma);
-            AssertSameRoot(f, a, gamma, direct, table, $"{d.Name} gamma {gamma:R} u {u:R}");
+            AssertTableAgrees((FDivergence)d, u, gamma, $"{d.Name} gamma {gamma:R} u {u:R}");
         }, iter: 5000, threads: 1);
     }
 
@@ -87,10 +83,7 @@ public class BoundTableTests
 
             double u = BoundTable.For(f, gamma).VertexU - Math.Exp(-w);
             Assert.True(w > 25.0 || double.IsFinite(BoundTable.For(f, gamma).Start(u)), $"{d.Name} gamma {gamma:R} w {w:R}: no start");
-            var a = BinaryPoint.FromLogOdds(u);
-            var table = BinaryBound.Solve(f, a.LogT, a.LogS, a.T, a.S, gamma);
-            var direct = BinaryBound.SolveDirect(f, a.LogT, a.LogS, a.T, a.S, gamma);
-            AssertSameRoot(f, a, gamma, direct, table, $"{d.Name} gamma {gamma:R} w {w:R}");
+            AssertTableAgrees(f, u, gamma, $"{d.Name} gamma {gamma:R} w {w:R}");
         }, iter: 3000, threads: 1);
     }
 
@@ -129,6 +122,15 @@ public class BoundTableTests
 
     private static void AssertRelative(double expected, double actual, string what)
         => Assert.True(Math.Abs(expected - actual) <= 1e-12 * Math.Abs(expected), $"{what}: {expected:R} vs {actual:R}");
+
+    /// <summary>The solve of the class with log-odds <paramref name="u"/> (through the table) against the full solve.</summary>
+    private static void AssertTableAgrees(FDivergence f, double u, double gamma, string what)
+    {
+        var a = BinaryPoint.FromLogOdds(u);
+        var table = BinaryBound.Solve(f, a.LogT, a.LogS, a.T, a.S, gamma);
+        var direct = BinaryBound.SolveDirect(f, a.LogT, a.LogS, a.T, a.S, gamma);
+        AssertSameRoot(f, a, gamma, direct, table, what);
+    }
 
     /// <summary>
     /// Two solves of the binary problem of <paramref name="a"/> agree to the solver's own resolution: it stops at
