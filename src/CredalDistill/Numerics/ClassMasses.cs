@@ -28,17 +28,17 @@ internal static class ClassMasses
         }
 
         double max = z[top];
+        VectorLogMath.ExpAffine(z, 1.0, max, p); // e_k = exp(z_k - max), scaled below
         double sum = 0.0;
         double compensation = 0.0;
         double others = 0.0;
         double othersCompensation = 0.0;
         for (int k = 0; k < z.Length; k++)
         {
-            double e = Math.Exp(z[k] - max);
-            Neumaier.Add(ref sum, ref compensation, e);
+            Neumaier.Add(ref sum, ref compensation, p[k]);
             if (k != top)
             {
-                Neumaier.Add(ref others, ref othersCompensation, e);
+                Neumaier.Add(ref others, ref othersCompensation, p[k]);
             }
         }
 
@@ -48,15 +48,17 @@ internal static class ClassMasses
         double inverse = 1.0 / sum;
         for (int k = 0; k < z.Length; k++)
         {
-            double e = Math.Exp(z[k] - max);
+            double e = p[k];
             logP[k] = z[k] - max - logSum;
             p[k] = e * inverse;
 
             // r_k = sum - e_k: for k != top the top class alone contributes 1, so there is no cancellation.
             double r = k == top ? others : sum - e;
-            logRest[k] = Math.Log(r) - logSum;
+            logRest[k] = r; // its logarithm below
             rest[k] = r * inverse;
         }
+
+        VectorLogMath.LogMinus(logRest, logSum, logRest);
 
         logRest[top] = LogOthers(z, top, max, others) - logSum;
         rest[top] = Math.Exp(logRest[top]);
