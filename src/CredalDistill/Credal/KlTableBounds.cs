@@ -10,8 +10,9 @@ namespace CredalDistill.Credal;
 /// <c>d(v) = a phi(t / a) + b phi((1 - t) / b)</c>, <c>phi(e^x) = x e^x - expm1(x)</c> below and
 /// <c>phi(e^x) e^-x = x + expm1(-x)</c> above, and the same acceptance tests as <see cref="BinaryBound"/>
 /// (<c>|d - gamma| &lt;= 2e-15 gamma</c>, or one first-order Newton step of at most <c>1e-9 max(1, |v|)</c> from
-/// <c>|d - gamma| &lt;= 1e-6 gamma</c>). A lane that fails them (outside the table, a zero mass, a slope that overflows) is
-/// solved by <see cref="BinaryBound.Solve(FDivergence, double, double, double, double, double, BoundTable)"/>. The last, partial
+/// <c>|d - gamma| &lt;= 1e-6 gamma</c>). A lane that fails them gets the full solve's first test, the vertex
+/// (<c>d(1) &lt;= gamma</c>: <c>t = 1</c>), also four at a time; any other (outside the table, a zero mass, a slope that
+/// overflows) is solved by <see cref="BinaryBound.Solve(FDivergence, double, double, double, double, double, BoundTable)"/>. The last, partial
 /// group of four is padded, so each class's bounds depend only on its own masses, not on its position in the row.
 /// </summary>
 internal static class KlTableBounds
