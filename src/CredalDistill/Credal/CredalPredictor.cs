@@ -91,7 +91,7 @@ public sealed class CredalPredictor
         int size = CredalBounds.WorkSize(edge.Classes);
         using var lease = new ScratchLease();
         Span<double> work = size <= ScratchLease.StackDoubles ? stackalloc double[size] : lease.Rent(size);
-        BoundsAndIntersectionUnchecked(edge, lower, upper, intersection, work);
+        BoundsAndIntersectionUnchecked(edge, GammaFor(edge), lower, upper, intersection, work);
     }
 
     /// <summary>Writes one row's extracted distribution. Allocation-free; <paramref name="row"/> selects the Monte Carlo stream.</summary>
@@ -205,10 +205,11 @@ public sealed class CredalPredictor
 
     private void BoundsIntersectionAndLabelSetUnchecked(EdgeRow edge, Span<double> lower, Span<double> upper, Span<double> intersection, LabelSetRule rule, Span<bool> members, Span<double> work)
     {
-        BoundsAndIntersectionUnchecked(edge, lower, upper, intersection, work);
+        double gamma = GammaFor(edge);
+        BoundsAndIntersectionUnchecked(edge, gamma, lower, upper, intersection, work);
         if (rule == LabelSetRule.Maximality)
         {
-            Credal.LabelSets.MaximalityUnchecked(_f, edge, GammaFor(edge), members, work);
+            Credal.LabelSets.MaximalityUnchecked(_f, edge, gamma, members, work);
         }
         else
         {
@@ -216,13 +217,13 @@ public sealed class CredalPredictor
         }
     }
 
-    private void BoundsAndIntersectionUnchecked(EdgeRow edge, Span<double> lower, Span<double> upper, Span<double> intersection, Span<double> work)
+    private void BoundsAndIntersectionUnchecked(EdgeRow edge, double gamma, Span<double> lower, Span<double> upper, Span<double> intersection, Span<double> work)
     {
         int k = edge.Classes;
         var masses = RowMasses.Of(edge, work, logs: _f is not TotalVariation);
         var lowerComplement = work.Slice(4 * k, k);
         var upperComplement = work.Slice(5 * k, k);
-        CredalBounds.ComputeLog(_f, masses, GammaFor(edge), lower, upper, lowerComplement, upperComplement);
+        CredalBounds.ComputeLog(_f, masses, gamma, lower, upper, lowerComplement, upperComplement);
         IntersectionProbability.ComputeExact(lower, upper, lowerComplement, upperComplement, intersection);
     }
 
@@ -253,7 +254,7 @@ public sealed class CredalPredictor
         switch (output)
         {
             case CredalOutput.Intersection:
-                BoundsAndIntersectionUnchecked(edge, work[..k], work.Slice(k, k), destination, work[(2 * k)..]);
+                BoundsAndIntersectionUnchecked(edge, GammaFor(edge), work[..k], work.Slice(k, k), destination, work[(2 * k)..]);
                 return;
             case CredalOutput.MaximumEntropy:
                 MaximumEntropy.ComputeUnchecked(_f, edge, GammaFor(edge), destination, work);

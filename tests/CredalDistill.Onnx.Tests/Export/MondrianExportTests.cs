@@ -40,13 +40,7 @@ public sealed class MondrianExportTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("kl", false)]
-    [InlineData("kl", true)]
-    [InlineData("reverse-kl", false)]
-    [InlineData("alpha:0.9", false)]
-    [InlineData("hellinger", false)]
-    [InlineData("tv", false)]
-    [InlineData("chi2", false)]
+    [MemberData(nameof(ExportGraphTests.DivergenceOutputs), MemberType = typeof(ExportGraphTests))]
     public void Each_row_uses_the_threshold_of_its_predicted_class(string name, bool maxEntropy)
     {
         int k = Gammas.Length;
