@@ -58,14 +58,14 @@ public sealed class ThresholdStudy(ExperimentOptions options)
             {
                 var deploy = shifted[s];
                 var ratio = LogisticDensityRatio.Fit(calEdge, deploy.Edge.Select(fitRows));
-                var weighted = new WeightedScores(calScores, ratio.Weights(calEdge));
+                var weighted = new CovariateShiftThreshold(ratio, new WeightedScores(calScores, ratio.Weights(calEdge)), Epsilon, kl, fitRows.Length);
                 int cleanCovered = 0, weightedCovered = 0, unbounded = 0;
                 double gammaSum = 0;
                 foreach (int i in evalRows)
                 {
                     double score = shiftedScores[s][i];
                     cleanCovered += score <= marginal.Gamma ? 1 : 0;
-                    double gamma = weighted.Threshold(ratio.Weight(deploy.Edge.AsEdgeRow(i)), Epsilon);
+                    double gamma = weighted.GammaFor(deploy.Edge.AsEdgeRow(i));
                     weightedCovered += score <= gamma ? 1 : 0;
                     if (double.IsPositiveInfinity(gamma))
                     {

@@ -154,19 +154,14 @@ public sealed class EvaluationSums
             return report;
         }
 
-        double gamma = predictor.RowThreshold is null ? predictor.Gamma : _calibrator.ToArtifact().Threshold;
+        double gamma = _calibrator.ReportedGamma;
         bool unbounded = double.IsPositiveInfinity(gamma);
         double n = _rows;
         return report with
         {
             Divergence = predictor.Divergence.Name,
             Epsilon = _calibrator.Epsilon,
-            ThresholdRule = predictor.RowThreshold switch
-            {
-                MondrianThreshold => "mondrian",
-                CovariateShiftThreshold => "shift",
-                _ => "marginal",
-            },
+            ThresholdRule = predictor.RowThreshold?.Rule ?? RowThreshold.Marginal,
             ClassCoverage = predictor.RowThreshold is MondrianThreshold m
                 ? [.. Enumerable.Range(0, _classes).Select(c => new ClassCoverage
                 {

@@ -39,7 +39,7 @@ public sealed class MonitorReport
 
     /// <summary><c>marginal</c>, or <c>mondrian</c> / <c>shift</c> when each pair was checked against its row's own threshold.</summary>
     [JsonPropertyName("thresholdRule")]
-    public string ThresholdRule { get; init; } = "marginal";
+    public string ThresholdRule { get; init; } = Conformal.RowThreshold.Marginal;
 
     /// <summary>True when coverage fell below the target with confidence <c>1 - alpha</c>.</summary>
     [JsonPropertyName("alarm")]

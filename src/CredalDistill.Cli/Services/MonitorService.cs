@@ -38,7 +38,7 @@ public static class MonitorService
             throw new UsageException("--refresh-out tracks one threshold; this artifact has a per-row threshold (Mondrian or covariate shift): monitor it without --refresh-out, or recalibrate");
         }
 
-        double gamma = rows is null ? predictor.Gamma : calibrator.ToArtifact().Threshold;
+        double gamma = calibrator.ReportedGamma;
         int k = calibrator.Classes;
         var monitor = new CoverageMonitor(epsilon, alpha);
         if (step is not null && double.IsPositiveInfinity(gamma))
@@ -107,12 +107,7 @@ public static class MonitorService
             Target = 1 - epsilon,
             Alpha = alpha,
             Threshold = double.IsPositiveInfinity(gamma) ? null : gamma,
-            ThresholdRule = rows switch
-            {
-                MondrianThreshold => "mondrian",
-                Shift.CovariateShiftThreshold => "shift",
-                _ => "marginal",
-            },
+            ThresholdRule = rows?.Rule ?? RowThreshold.Marginal,
             Alarm = monitor.Alarm,
             AlarmRow = monitor.AlarmAt,
             RefreshedThreshold = aci is null || double.IsPositiveInfinity(aci.Gamma) ? null : aci.Gamma,

@@ -222,7 +222,7 @@ public static class CalibratedModelExporter
         double[]? classGammas = mondrian is null ? null : [.. Enumerable.Range(0, k).Select(mondrian.Gamma)];
         SetMetadata(model, "credal.divergence", artifact.Divergence);
         SetMetadata(model, "credal.gamma_nats", classGammas is null ? Text(gamma) : string.Join(",", classGammas.Select(Text)));
-        SetMetadata(model, "credal.threshold_rule", classGammas is null ? "marginal" : "mondrian");
+        SetMetadata(model, "credal.threshold_rule", mondrian?.Rule ?? Conformal.RowThreshold.Marginal);
         SetMetadata(model, "credal.epsilon", artifact.Epsilon.ToString("R", CultureInfo.InvariantCulture));
         SetMetadata(model, "credal.output", options.Output == ExportOutput.Intersection ? "intersection" : "maxent");
         SetMetadata(model, "credal.artifact_sha256", artifact.Sha256 ?? string.Empty);

@@ -50,6 +50,12 @@ public abstract class FittedCalibrator
     /// <summary>The per-row threshold (Mondrian by predicted class, covariate shift), or null when one gamma serves every row.</summary>
     public RowThreshold? RowThreshold => Predictor?.RowThreshold;
 
+    /// <summary>
+    /// The threshold reported as the artifact's <c>threshold</c>: gamma of a single threshold, or with a
+    /// <see cref="RowThreshold"/> the marginal threshold of all calibration scores (reference only); NaN for point methods.
+    /// </summary>
+    internal virtual double ReportedGamma => Predictor is { RowThreshold: null } p ? p.Gamma : double.NaN;
+
     /// <summary>The miscoverage <c>eps</c> of the threshold; null for point-only methods.</summary>
     public virtual double? Epsilon => null;
 

@@ -74,6 +74,8 @@ internal sealed class TemperedCredalCalibration : FittedCalibrator
 
     public override CalibratedOutput Output { get; }
 
+    internal override double ReportedGamma => _marginalGamma;
+
     public override TemperatureFit? TemperatureFit { get; }
 
     public override ConformalThreshold? Threshold { get; }

@@ -25,6 +25,9 @@ public sealed class MondrianThreshold : RowThreshold
         N = counts.Sum();
     }
 
+    /// <inheritdoc />
+    public override string Rule => "mondrian";
+
     /// <summary>Target miscoverage <c>eps</c> within each predicted class.</summary>
     public override double Epsilon { get; }
 

@@ -15,6 +15,12 @@ public abstract class RowThreshold
     {
     }
 
+    /// <summary>The rule name reported for one threshold serving every row (evaluate, monitor, export metadata).</summary>
+    public const string Marginal = "marginal";
+
+    /// <summary>The rule name reported by evaluate, monitor and the export metadata: <c>mondrian</c> or <c>shift</c>.</summary>
+    public abstract string Rule { get; }
+
     /// <summary>The score divergence <c>D</c>.</summary>
     public abstract IDivergence Divergence { get; }
 

@@ -23,6 +23,9 @@ public sealed class CovariateShiftThreshold : RowThreshold
         DeploymentRows = deploymentRows;
     }
 
+    /// <inheritdoc />
+    public override string Rule => "shift";
+
     /// <summary>The fitted density ratio on edge outputs.</summary>
     public LogisticDensityRatio Ratio { get; }
 
