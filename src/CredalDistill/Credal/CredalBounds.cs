@@ -248,6 +248,12 @@ public static class CredalBounds
                 // Only rounding is left here (lower_k + p_j <= p_k + p_j <= 1): the upper bound near 1 gives the ulp, even
                 // when that puts it an ulp below the rounded p_j, so that a small lower bound keeps its relative precision.
                 upper[j] = 1.0 - lower[k];
+                if (lower[j] > upper[j])
+                {
+                    // That ulp may take upper_j below lower_j when the set is (nearly) the point p: keep l_j <= u_j.
+                    lower[j] = upper[j];
+                    lowerComplement[j] = Math.Max(lowerComplement[j], 1.0 - lower[j]);
+                }
             }
 
             lowerComplement[k] = Math.Max(lowerComplement[k], upper[j]);

@@ -43,6 +43,14 @@ public class ExtremeBoundsPropertyTests
     }
 
     [Fact]
+    public void A_point_set_keeps_lower_at_most_upper_after_the_coherence_ulp()
+    {
+        // Found by the property test above (seed 9yQh8lQxhfo1): gamma = 0, so l = u = p, and p_0 + p_2 rounds above 1; the
+        // coherence step takes u_2 an ulp down to 1 - l_0, below l_2, unless l_2 follows it.
+        CheckRow(new ExtremeRow(false, [0.4999986193034054, 1.6782576705747727E-275, 0.5000013808034057]), Divergence.Parse("alpha:2"), 0.0, 20);
+    }
+
+    [Fact]
     public void Medium_rows_satisfy_the_invariants_and_match_the_reference()
     {
         Gen.Select(ExtremeRow.Generate(7, 300), ExtremeRow.Gamma, Generators.AnyDivergence)
