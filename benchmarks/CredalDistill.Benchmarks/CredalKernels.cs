@@ -21,7 +21,7 @@ public class CredalKernels
     [Params("kl", "alpha:0.9", "tv", "hellinger")]
     public string Divergence { get; set; } = "kl";
 
-    private IDivergence _d = KullbackLeibler.Instance;
+    private FDivergence _d = KullbackLeibler.Instance;
 
     [GlobalSetup]
     public void Setup() => _d = Divergences.Divergence.Parse(Divergence);

@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using System.Diagnostics;
 using CredalDistill.Baselines;
 using CredalDistill.Conformal;
@@ -55,10 +56,10 @@ public static class CostProbe
             var threshold = ConformalCalibrator.Calibrate(task.Cloud.Select(cal), task.Edge.Select(cal), 0.1, divergence);
             var predictor = new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1, MonteCarlo = new MonteCarloOptions { Samples = options.CentroidSamples, BurnIn = 100, Seed = 1 } });
             string Family(MethodOutput output) => MethodKey.Cdci(name, 0.1, output).CostFamily.Id;
-            costs[Family(MethodOutput.Intersection)] = Time(rows, i => predictor.Predict(edge.AsEdgeRow(i), CredalOutput.Intersection, probs));
+            costs[Family(MethodOutput.Intersection)] = Time(rows, i => predictor.Predict(edge.AsEdgeRow(i), CalibratedOutput.Intersection, probs));
             int heavyRows = divergence is KullbackLeibler or TotalVariation ? rows : Math.Min(rows, 100);
-            costs[Family(MethodOutput.MaximumEntropy)] = Time(heavyRows, i => predictor.Predict(edge.AsEdgeRow(i), CredalOutput.MaximumEntropy, probs));
-            costs[Family(MethodOutput.Centroid)] = Time(Math.Min(rows, k == 3 ? 200 : 20), i => predictor.Predict(edge.AsEdgeRow(i), CredalOutput.Centroid, probs, i));
+            costs[Family(MethodOutput.MaximumEntropy)] = Time(heavyRows, i => predictor.Predict(edge.AsEdgeRow(i), CalibratedOutput.MaximumEntropy, probs));
+            costs[Family(MethodOutput.Centroid)] = Time(Math.Min(rows, k == 3 ? 200 : 20), i => predictor.Predict(edge.AsEdgeRow(i), CalibratedOutput.Centroid, probs, i));
         }
 
         return costs;

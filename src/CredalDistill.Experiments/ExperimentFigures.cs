@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Baselines;
 using CredalDistill.Conformal;
 using CredalDistill.Credal;
@@ -77,7 +78,7 @@ public static class ExperimentFigures
         {
             var p = task.Edge[test[j]].ToArray();
             var ip = new double[3];
-            predictor.Predict(p, CredalOutput.Intersection, ip);
+            predictor.Predict(p, CalibratedOutput.Intersection, ip);
             return new SimplexInput(p, task.Cloud[test[j]].ToArray(), ip);
         }).ToList();
         string file = $"simplex-fmnist3-{threshold.Divergence.Name.Replace(':', '-')}.png";

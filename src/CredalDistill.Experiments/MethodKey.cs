@@ -123,11 +123,11 @@ public sealed record MethodKey
     };
 
     /// <summary>The library's credal output for <see cref="Output"/> (null for maximality and point methods).</summary>
-    public CredalOutput? Extraction => Output switch
+    public CalibratedOutput? Extraction => Output switch
     {
-        MethodOutput.Intersection => CredalOutput.Intersection,
-        MethodOutput.MaximumEntropy => CredalOutput.MaximumEntropy,
-        MethodOutput.Centroid => CredalOutput.Centroid,
+        MethodOutput.Intersection => CalibratedOutput.Intersection,
+        MethodOutput.MaximumEntropy => CalibratedOutput.MaximumEntropy,
+        MethodOutput.Centroid => CalibratedOutput.Centroid,
         _ => null,
     };
 

@@ -20,7 +20,7 @@ public static class SimplexFigure
     private static readonly double Height = Math.Sqrt(3.0) / 2.0;
 
     /// <summary>Draws the inputs and saves a PNG.</summary>
-    public static void Save(string path, string title, IReadOnlyList<string> classNames, IDivergence divergence, double gamma, IReadOnlyList<SimplexInput> inputs, int size = 720)
+    public static void Save(string path, string title, IReadOnlyList<string> classNames, FDivergence divergence, double gamma, IReadOnlyList<SimplexInput> inputs, int size = 720)
     {
         ArgumentNullException.ThrowIfNull(classNames);
         ArgumentNullException.ThrowIfNull(inputs);

@@ -61,12 +61,13 @@ public readonly ref struct EdgeRow
         VectorLogMath.LogMinus(Values, Math.Log(Neumaier.Sum(Values)), logP);
     }
 
-    /// <summary>Writes the normalised probabilities <c>exp(log p_k)</c> (zeros where they underflow).</summary>
+    /// <summary>Writes the normalised probabilities <c>exp(log p_k)</c> (zeros where they underflow; logits may hold -inf for a zero).</summary>
     internal void Probabilities(Span<double> p)
     {
         if (IsLogits)
         {
-            Softmax.Compute(Values, p);
+            VectorLogMath.ExpAffine(Values, 1.0, LogMath.LogSumExp(Values), p);
+            ClassMasses.Normalize(p);
         }
         else
         {

@@ -141,6 +141,23 @@ public sealed class ProbabilityMatrix
         return new(probabilities, logits.Length / classes, classes, logits);
     }
 
+    /// <summary>
+    /// Takes ownership of log-probability rows (each a log-softmax: finite or -inf, at least one finite entry): they are
+    /// kept for the exact kernels, and the probabilities are their exponentials divided by the row's compensated sum.
+    /// </summary>
+    internal static ProbabilityMatrix WrapLogProbabilities(double[] log, int classes)
+    {
+        var probabilities = new double[log.Length];
+        for (int i = 0; i < log.Length; i += classes)
+        {
+            var p = probabilities.AsSpan(i, classes);
+            VectorLogMath.ExpAffine(log.AsSpan(i, classes), 1.0, 0.0, p);
+            ClassMasses.Normalize(p);
+        }
+
+        return new(probabilities, log.Length / classes, classes, log);
+    }
+
     /// <summary>Takes ownership of an already-validated array (internal fast path).</summary>
     internal static ProbabilityMatrix Wrap(double[] data, int classes) => new(data, data.Length / classes, classes);
 

@@ -74,7 +74,7 @@ public sealed class CalibrationMethodTests : IDisposable
         AssertOk(Calibrate("dts.json", "--method", "distilled-ts"));
         var artifact = CalibrationArtifact.Load(_dir["dts.json"]);
         var expected = new DistilledTemperatureCalibrator().Fit(new CalibrationData(_calCloud, _calEdge));
-        Assert.Equal(("distilled-ts", CalibratedOutput.Tempered, false), (artifact.Method, artifact.Output, artifact.HasThreshold));
+        Assert.Equal(("distilled-ts", CalibratedOutput.Calibrated, false), (artifact.Method, artifact.Output, artifact.HasThreshold));
         Assert.Equal(expected.TemperatureFit, artifact.Temperature);
         Assert.Equal(DistilledTemperatureScaling.Fit(_calCloud, _calEdge).Temperature, artifact.Temperature!.Value);
 

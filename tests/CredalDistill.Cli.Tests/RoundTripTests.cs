@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using System.Text.Json;
 using CredalDistill.Conformal;
 using CredalDistill.Credal;
@@ -62,7 +63,7 @@ public sealed class RoundTripTests : IDisposable
 
         // Predictions equal CredalPredictor's.
         var predictor = new CredalPredictor(expected);
-        foreach (var (option, output) in new[] { ("intersection", CredalOutput.Intersection), ("maxent", CredalOutput.MaximumEntropy), ("centroid", CredalOutput.Centroid) })
+        foreach (var (option, output) in new[] { ("intersection", CalibratedOutput.Intersection), ("maxent", CalibratedOutput.MaximumEntropy), ("centroid", CalibratedOutput.Centroid) })
         {
             string path = _dir[$"pred_{option}{k}.csv"];
             AssertOk(CliRun.Invoke("predict", "--calibration", cal, "--edge", f.TestEdge, "--out", path, "--output", option));
@@ -100,8 +101,8 @@ public sealed class RoundTripTests : IDisposable
         Assert.Equal([.. Names("lower", k), .. Names("upper", k), .. Names("ip", k), .. Names("maxent", k), "set"], at.Header);
         AssertClose(bounds.Lower, at, f.TestEdgeM.Rows, k, j => $"lower_{j}");
         AssertClose(bounds.Upper, at, f.TestEdgeM.Rows, k, j => $"upper_{j}");
-        AssertClose(predictor.Predict(f.TestEdgeM, CredalOutput.Intersection).Data, at, f.TestEdgeM.Rows, k, j => $"ip_{j}");
-        AssertClose(predictor.Predict(f.TestEdgeM, CredalOutput.MaximumEntropy).Data, at, f.TestEdgeM.Rows, k, j => $"maxent_{j}");
+        AssertClose(predictor.Predict(f.TestEdgeM, CalibratedOutput.Intersection).Data, at, f.TestEdgeM.Rows, k, j => $"ip_{j}");
+        AssertClose(predictor.Predict(f.TestEdgeM, CalibratedOutput.MaximumEntropy).Data, at, f.TestEdgeM.Rows, k, j => $"maxent_{j}");
         var intervalSets = predictor.LabelSets(f.TestEdgeM);
         for (int i = 0; i < f.TestEdgeM.Rows; i++)
         {
@@ -122,9 +123,9 @@ public sealed class RoundTripTests : IDisposable
         {
             ["edge"] = f.TestEdgeM,
             ["cloud"] = f.TestCloudM,
-            ["cdci-intersection"] = predictor.Predict(f.TestEdgeM, CredalOutput.Intersection),
-            ["cdci-maxent"] = predictor.Predict(f.TestEdgeM, CredalOutput.MaximumEntropy),
-            ["cdci-centroid"] = predictor.Predict(f.TestEdgeM, CredalOutput.Centroid),
+            ["cdci-intersection"] = predictor.Predict(f.TestEdgeM, CalibratedOutput.Intersection),
+            ["cdci-maxent"] = predictor.Predict(f.TestEdgeM, CalibratedOutput.MaximumEntropy),
+            ["cdci-centroid"] = predictor.Predict(f.TestEdgeM, CalibratedOutput.Centroid),
         };
         Assert.Equal(references.Keys, methods.EnumerateObject().Select(p => p.Name));
         foreach (var (name, probs) in references)
@@ -195,9 +196,9 @@ public sealed class RoundTripTests : IDisposable
         AssertOk(CliRun.Invoke("predict", "--calibration", cal, "--edge", f.TestEdge, "--out", path, "--output", "centroid", "--mc-samples", "100"));
         var artifact = CalibrationArtifact.Load(cal);
         var options = new CredalPredictorOptions { MonteCarlo = MonteCarloOptions.Default with { Samples = 100 } };
-        var reference = new CredalPredictor(artifact.CreateDivergence(), artifact.Threshold, options).Predict(f.TestEdgeM, CredalOutput.Centroid);
+        var reference = new CredalPredictor(artifact.CreateDivergence(), artifact.Threshold, options).Predict(f.TestEdgeM, CalibratedOutput.Centroid);
         AssertClose(reference.Data, TableFile.Read(path), f.TestEdgeM.Rows, 4, j => $"p_{j}");
-        var defaults = new CredalPredictor(artifact.CreateDivergence(), artifact.Threshold).Predict(f.TestEdgeM, CredalOutput.Centroid);
+        var defaults = new CredalPredictor(artifact.CreateDivergence(), artifact.Threshold).Predict(f.TestEdgeM, CalibratedOutput.Centroid);
         Assert.NotEqual(defaults.Data.ToArray(), reference.Data.ToArray());
     }
 
@@ -256,7 +257,7 @@ public sealed class RoundTripTests : IDisposable
         string cal = _dir["cal-auto.json"];
         var run = CliRun.Invoke("calibrate", "--cloud", f.CalCloud, "--edge", f.CalEdge, "--epsilon", "auto", "--out", cal);
         AssertOk(run);
-        var selection = EpsilonSelector.Select(f.CalCloudM, f.CalEdgeM, KullbackLeibler.Instance, CredalOutput.Intersection);
+        var selection = EpsilonSelector.Select(f.CalCloudM, f.CalEdgeM, KullbackLeibler.Instance, CalibratedOutput.Intersection);
         var artifact = CalibrationArtifact.Load(cal);
         Assert.Equal(selection.Epsilon, artifact.Epsilon);
         Assert.Equal(selection.Threshold.Gamma, artifact.Threshold);

@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Credal;
 using CredalDistill.Divergences;
 
@@ -6,7 +7,7 @@ namespace CredalDistill.DeviceChecks;
 /// <summary>The library's run-time outputs for one row of logits, in double precision (logits kept: <c>EdgeRow.FromLogits</c>).</summary>
 internal sealed record ExpectedRow(double[] Edge, double[] Probabilities, double[] Lower, double[] Upper, bool[] LabelSet)
 {
-    public static ExpectedRow Compute(IDivergence divergence, double gamma, ReadOnlySpan<float> logits, bool maxEntropy)
+    public static ExpectedRow Compute(FDivergence divergence, double gamma, ReadOnlySpan<float> logits, bool maxEntropy)
     {
         int k = logits.Length;
         var z = new double[k];
@@ -20,7 +21,7 @@ internal sealed record ExpectedRow(double[] Edge, double[] Probabilities, double
         var (lower, upper, q, set) = (new double[k], new double[k], new double[k], new bool[k]);
         var row = EdgeRow.FromLogits(z);
         predictor.Bounds(row, lower, upper);
-        predictor.Predict(row, maxEntropy ? CredalOutput.MaximumEntropy : CredalOutput.Intersection, q);
+        predictor.Predict(row, maxEntropy ? CalibratedOutput.MaximumEntropy : CalibratedOutput.Intersection, q);
         predictor.LabelSet(row, LabelSetRule.IntervalDominance, set);
         return new ExpectedRow(p, q, lower, upper, set);
     }

@@ -145,7 +145,7 @@ internal sealed class BenchSuite
         {
             var p = edgeRows[next++ & (edgeRows.Length - 1)];
             predictor.BoundsAndIntersection(EdgeRow.FromProbabilities(p), l10, u10, q10);
-            predictor.Predict(p, CredalOutput.MaximumEntropy, m10);
+            predictor.Predict(p, CalibratedOutput.MaximumEntropy, m10);
         });
     }
 
@@ -258,8 +258,8 @@ internal sealed class BenchSuite
         var serial = new CredalPredictor(KullbackLeibler.Instance, Gamma, new CredalPredictorOptions { MaxDegreeOfParallelism = 1 });
         var parallel = new CredalPredictor(KullbackLeibler.Instance, Gamma, new CredalPredictorOptions { MaxDegreeOfParallelism = -1 });
         var budget = _budget with { RepetitionMs = 0.0, CaseMs = double.MaxValue };
-        void One() => serial.Predict(matrix, CredalOutput.Intersection);
-        void All() => parallel.Predict(matrix, CredalOutput.Intersection);
+        void One() => serial.Predict(matrix, CalibratedOutput.Intersection);
+        void All() => parallel.Predict(matrix, CalibratedOutput.Intersection);
         var one = BenchTimer.Measure(One, budget);
         var all = BenchTimer.Measure(All, budget);
         return new BenchBatch(n, K, Environment.ProcessorCount, one.MedianMs, all.MedianMs, BenchPair.MedianRatio(One, All, budget).Ratio);

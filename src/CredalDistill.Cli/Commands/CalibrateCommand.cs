@@ -76,9 +76,9 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
     {
         var output = settings.SelectFor switch
         {
-            "maxent" => CredalOutput.MaximumEntropy,
-            "centroid" => CredalOutput.Centroid,
-            _ => CredalOutput.Intersection,
+            "maxent" => CalibratedOutput.MaximumEntropy,
+            "centroid" => CalibratedOutput.Centroid,
+            _ => CalibratedOutput.Intersection,
         };
         switch (settings.Method.Trim().ToLowerInvariant())
         {

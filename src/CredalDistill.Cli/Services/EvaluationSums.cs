@@ -88,8 +88,8 @@ public sealed class EvaluationSums
         var parts = ProgressSlice.Split(progress, k == 3 ? 4 : 3);
         var sets = predictor.Describe(centre, LabelSetRule.IntervalDominance, cancellationToken, parts[0]);
         Sums("cdci-intersection").Add(sets.Intersection, labels);
-        Sums("cdci-maxent").Add(predictor.Predict(centre, CredalOutput.MaximumEntropy, cancellationToken, parts[1], firstRow), labels);
-        Sums("cdci-centroid").Add(predictor.Predict(centre, CredalOutput.Centroid, cancellationToken, parts[2], firstRow), labels);
+        Sums("cdci-maxent").Add(predictor.Predict(centre, CalibratedOutput.MaximumEntropy, cancellationToken, parts[1], firstRow), labels);
+        Sums("cdci-centroid").Add(predictor.Predict(centre, CalibratedOutput.Centroid, cancellationToken, parts[2], firstRow), labels);
         if (k == 3)
         {
             foreach (var v in predictor.VolumeFractions(centre, cancellationToken, parts[3], firstRow))

@@ -64,7 +64,7 @@ public static class OptionNames
     /// <summary>The <c>--output</c> kind of an artifact's default output.</summary>
     public static PredictOutput FromCalibrated(CalibratedOutput output) => output switch
     {
-        CalibratedOutput.Tempered => PredictOutput.Tempered,
+        CalibratedOutput.Calibrated => PredictOutput.Tempered,
         CalibratedOutput.MaximumEntropy => PredictOutput.MaximumEntropy,
         CalibratedOutput.Centroid => PredictOutput.Centroid,
         _ => PredictOutput.Intersection,

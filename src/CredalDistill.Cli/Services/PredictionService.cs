@@ -45,9 +45,9 @@ public static class PredictionService
             {
                 var kind = output switch
                 {
-                    PredictOutput.MaximumEntropy => CredalOutput.MaximumEntropy,
-                    PredictOutput.Centroid => CredalOutput.Centroid,
-                    _ => CredalOutput.Intersection,
+                    PredictOutput.MaximumEntropy => CalibratedOutput.MaximumEntropy,
+                    PredictOutput.Centroid => CalibratedOutput.Centroid,
+                    _ => CalibratedOutput.Intersection,
                 };
                 return new PredictionTable(n, Names("p", k), predictor.Predict(centre, kind, cancellationToken, progress, firstRow).ToArray(), null);
             }
@@ -75,7 +75,7 @@ public static class PredictionService
             {
                 var parts = ProgressSlice.Split(progress, 2);
                 var sets = predictor.Describe(centre, rule, cancellationToken, parts[0]);
-                var maxent = predictor.Predict(centre, CredalOutput.MaximumEntropy, cancellationToken, parts[1], firstRow);
+                var maxent = predictor.Predict(centre, CalibratedOutput.MaximumEntropy, cancellationToken, parts[1], firstRow);
                 int width = 4 * k;
                 var values = new double[n * width];
                 for (int i = 0; i < n; i++)

@@ -17,13 +17,13 @@ namespace CredalDistill.Onnx.Export;
 internal sealed class BinaryDivergenceGraph
 {
     private readonly GraphBuilder g;
-    private readonly IDivergence divergence;
+    private readonly FDivergence divergence;
     private readonly string a;
     private readonly string b;
     private readonly string? first;
     private readonly string? second;
 
-    private BinaryDivergenceGraph(GraphBuilder g, IDivergence divergence, string a, string b)
+    private BinaryDivergenceGraph(GraphBuilder g, FDivergence divergence, string a, string b)
     {
         this.g = g;
         this.divergence = divergence;
@@ -48,11 +48,11 @@ internal sealed class BinaryDivergenceGraph
     }
 
     /// <summary>True when the bounds of <paramref name="divergence"/> need a root search built by this type.</summary>
-    public static bool Supports(IDivergence divergence)
+    public static bool Supports(FDivergence divergence)
         => divergence is KullbackLeibler or ReverseKullbackLeibler or AlphaDivergence or SquaredHellinger;
 
     /// <summary>Prepares the per-row constants from <c>a = log p</c> and <c>b = log(1 - p)</c>.</summary>
-    public static BinaryDivergenceGraph Create(GraphBuilder g, IDivergence divergence, string a, string b)
+    public static BinaryDivergenceGraph Create(GraphBuilder g, FDivergence divergence, string a, string b)
     {
         if (!Supports(divergence))
         {

@@ -229,7 +229,7 @@ public static class CalibratedModelExporter
         return new ExportSummary(k, artifact.Divergence, gamma, opset, boundIterations, temperatureIterations, g.NodesAdded, classGammas);
     }
 
-    private static (GraphProto Graph, long Opset, ValueInfoProto Logits) Validate(ModelProto model, CalibrationArtifact artifact, CalibratedExportOptions options, IDivergence divergence, string source)
+    private static (GraphProto Graph, long Opset, ValueInfoProto Logits) Validate(ModelProto model, CalibrationArtifact artifact, CalibratedExportOptions options, FDivergence divergence, string source)
     {
         var graph = model.Graph ?? throw new OnnxExportException(source, "not an ONNX model: no graph");
         var opsetImport = model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")
@@ -299,7 +299,7 @@ public static class CalibratedModelExporter
     }
 
     /// <summary>Lower and upper bounds by bisection on <c>[N, 2K]</c>: columns <c>0..K-1</c> search below <c>p</c>, <c>K..2K-1</c> above; the radius <c>threshold</c> is a scalar or <c>[N, 1]</c> per row.</summary>
-    private static (string Lower, string Upper) Bisection(GraphBuilder g, IDivergence divergence, string a, string b, string threshold, int k, int iterations)
+    private static (string Lower, string Upper) Bisection(GraphBuilder g, FDivergence divergence, string a, string b, string threshold, int k, int iterations)
     {
         string zero = g.Scalar(0f);
         string margin = g.Scalar(BracketMargin);

@@ -74,14 +74,14 @@ public sealed class LastLayerLaplace
     public double PriorPrecision { get; }
 
     /// <summary>
-    /// The tuning-set NLL <c>-(1/m) sum_i log max(p_{i,y_i}, 1e-12)</c> of the predictive at each
+    /// The tuning-set NLL <c>-(1/m) sum_i log p_{i,y_i}</c> (log domain, no floor) of the predictive at each
     /// <see cref="PriorPrecisionGrid"/> point (same order); empty when the prior precision was given.
     /// </summary>
     public IReadOnlyList<double> TuningNegativeLogLikelihoods => _tuning;
 
     /// <summary>
     /// Builds the GGN on (<paramref name="features"/>) and tunes <c>delta</c> on the same features with
-    /// <paramref name="labels"/>: <c>delta* = argmin_{delta in grid} -(1/n) sum_i log max(p_{i,y_i}(delta), 1e-12)</c>,
+    /// <paramref name="labels"/>: <c>delta* = argmin_{delta in grid} -(1/n) sum_i log p_{i,y_i}(delta)</c> (log domain, no floor),
     /// ties to the smallest <c>delta</c>.
     /// </summary>
     /// <param name="kind">Hessian structure.</param>
@@ -96,7 +96,7 @@ public sealed class LastLayerLaplace
 
     /// <summary>
     /// Builds the GGN on <paramref name="features"/> (no labels needed) and tunes <c>delta</c> on a separate labeled
-    /// set: <c>delta* = argmin_{delta in grid} -(1/m) sum_i log max(p_{i,y_i}(delta), 1e-12)</c>, ties to the smallest <c>delta</c>.
+    /// set: <c>delta* = argmin_{delta in grid} -(1/m) sum_i log p_{i,y_i}(delta)</c> (log domain, no floor), ties to the smallest <c>delta</c>.
     /// </summary>
     /// <param name="kind">Hessian structure.</param>
     /// <param name="features">Row-major finite features <c>phi</c> for the GGN, <c>n x D</c>, <c>n &gt;= 1</c>.</param>
@@ -124,8 +124,7 @@ public sealed class LastLayerLaplace
             scratch.Prepare(w, b, tuningFeatures.Slice(i * dimension, dimension));
             for (int j = 0; j < GridSize; j++)
             {
-                scratch.Predict(Grid[j]);
-                nll[j] -= Math.Log(Math.Max(scratch.Probabilities[tuningLabels[i]], NegativeLogLikelihood.ProbabilityFloor));
+                nll[j] += scratch.NegativeLogProbability(Grid[j], tuningLabels[i]);
             }
         }
 
@@ -412,6 +411,23 @@ public sealed class LastLayerLaplace
             _projection.CopyTo(_projectionWork, 0);
             _posterior.Variances(_projectionWork, delta, _variance);
             ProbitCore(_mean, _variance, Probabilities);
+        }
+
+        /// <summary>
+        /// <c>-log p_y</c> of the predictive at <paramref name="delta"/>, in the log domain: <c>logsumexp(s) - s_y</c> with
+        /// <c>s_k = mu_k / sqrt(1 + (pi/8) var_k)</c>, exact where <c>p_y</c> itself would underflow.
+        /// </summary>
+        public double NegativeLogProbability(double delta, int label)
+        {
+            _projection.CopyTo(_projectionWork, 0);
+            _posterior.Variances(_projectionWork, delta, _variance);
+            var s = Probabilities.AsSpan();
+            for (int k = 0; k < s.Length; k++)
+            {
+                s[k] = _mean[k] / Math.Sqrt(1.0 + (Math.PI / 8.0 * _variance[k]));
+            }
+
+            return Numerics.LogMath.LogSumExp(s) - s[label];
         }
     }
 }

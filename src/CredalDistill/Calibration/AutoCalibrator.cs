@@ -8,34 +8,58 @@ using CredalDistill.Validation;
 namespace CredalDistill.Calibration;
 
 /// <summary>
-/// Label-free choice of the calibration method. Candidates: distilled TS (its tempered edge), CD-CI for every divergence x eps x
-/// extraction in <see cref="Outputs"/>, and distilled-ts+cdci. Each is scored by the <see cref="Folds"/>-fold cross-fitted
-/// cloud-referenced ECE on the calibration set, on the seeded folds of <see cref="ConfigurationSelector"/> (the CD-CI scores are
-/// its scores; the two temperature candidates fit both stages on each fold's training part, as they are fitted at the end). The
-/// lowest score wins (ties: the earlier candidate) among the eligible candidates: those whose cross-fitted top-1 agreement with
-/// the cloud is at least the raw edge's minus <see cref="MaxAgreementLoss"/>. (The ECE alone is gamed by near-uniform outputs:
-/// the maximum-entropy member of a very large credal set is close to uniform and "calibrated" at 1/K confidence, with
-/// chance-level agreement. Distilled TS keeps the edge's arg-max, so an eligible candidate always exists in practice; if none
-/// is eligible the lowest score wins.) Whatever point method wins, bounds and label sets come from a CD-CI threshold:
-/// the winner's own for CD-CI (guarantee up to the selection), otherwise the two-stage threshold (<see cref="SetDivergence"/>,
-/// <see cref="SetEpsilon"/>) around the tempered edge, whose guarantee is exact for the fitted <c>T</c>; a distilled-ts winner then
-/// uses that stage's <c>T</c> (first half) so that its point is the centre of the credal set.
+/// Label-free choice of the calibration method among the registry's <see cref="CalibrationMethod.AutoCandidate"/> methods
+/// (<see cref="CalibrationMethods"/>): every label-free point map (its output), CD-CI for every divergence x eps x extraction
+/// in <see cref="Outputs"/>, and every map followed by CD-CI (its intersection probability). Each is scored by the
+/// <see cref="Folds"/>-fold cross-fitted cloud-referenced ECE on the calibration set, on the seeded folds of
+/// <see cref="ConfigurationSelector"/> (the CD-CI scores are its scores; a map candidate is fitted on each fold's training part
+/// exactly as it is fitted at the end: as <c>map+cdci</c>, the map on the first half). The lowest score wins (ties: the earlier
+/// candidate) among the eligible candidates: those whose cross-fitted top-1 agreement with the cloud is at least the raw edge's
+/// minus <see cref="MaxAgreementLoss"/>. (The ECE alone is gamed by near-uniform outputs: the maximum-entropy member of a very
+/// large credal set is close to uniform and "calibrated" at 1/K confidence, with chance-level agreement.) Whatever wins, bounds
+/// and label sets come from a CD-CI threshold: the winner's own for CD-CI (guarantee up to the selection), otherwise the
+/// <c>map+cdci</c> threshold (<see cref="SetDivergence"/>, <see cref="SetEpsilon"/>) around the map's output, whose guarantee
+/// is exact; a point-map winner then outputs that map (fitted on the first half of the rows) so that its point is the centre of
+/// the credal set.
 /// </summary>
 public sealed class AutoCalibrator : Calibrator
 {
+    /// <summary>The registry entry <c>auto</c>.</summary>
+    internal static CalibrationMethod Method { get; } = new(
+        "auto",
+        "chosen without labels among the label-free candidates (each label-free map, cdci over divergence x eps x extraction, each map+cdci) by 2-fold cross-fitted cloud-referenced ECE, never a candidate that loses top-1 agreement with the cloud; bounds and label sets always come from a conformal threshold (--divergence, --epsilon around a map).",
+        o => new AutoCalibrator
+        {
+            SetDivergence = o.Divergence ?? throw new ArgumentException("auto takes a fixed divergence for the threshold around a map winner; a label-free choice of the divergence is for cdci.", nameof(o)),
+            SetEpsilon = o.Epsilon ?? throw new ArgumentException("auto takes a fixed epsilon for the threshold around a map winner; a label-free choice of eps is for cdci.", nameof(o)),
+            Folds = o.Folds,
+            Seed = o.Seed,
+            PredictorOptions = o.Predictor,
+        })
+    {
+        GivesSets = true,
+        RecordsChoice = true,
+        Maps = [MapShape.Identity, MapShape.Temperature, MapShape.Vector, MapShape.Matrix],
+        Objectives = [MapObjective.DistilledKullbackLeibler],
+        Options = [MethodOptionNames.Divergence, MethodOptionNames.Epsilon],
+    };
+
+    /// <summary>The candidate methods; null means every <see cref="CalibrationMethod.AutoCandidate"/> of the registry.</summary>
+    public IReadOnlyList<CalibrationMethod>? Candidates { get; init; }
+
     /// <summary>Divergence candidates of the CD-CI part; null means <see cref="ConfigurationSelector.DefaultDivergences"/>.</summary>
-    public IReadOnlyList<IDivergence>? DivergenceCandidates { get; init; }
+    public IReadOnlyList<FDivergence>? DivergenceCandidates { get; init; }
 
     /// <summary>Eps candidates of the CD-CI part; null means <see cref="EpsilonSelector.DefaultCandidates"/>.</summary>
     public IReadOnlyList<double>? EpsilonCandidates { get; init; }
 
     /// <summary>The CD-CI extractions scored. Default intersection probability and maximum entropy.</summary>
-    public IReadOnlyList<CredalOutput> Outputs { get; init; } = [CredalOutput.Intersection, CredalOutput.MaximumEntropy];
+    public IReadOnlyList<CalibratedOutput> Outputs { get; init; } = [CalibratedOutput.Intersection, CalibratedOutput.MaximumEntropy];
 
-    /// <summary>Divergence of the two-stage threshold (the credal sets when a temperature method wins). Default KL.</summary>
-    public IDivergence SetDivergence { get; init; } = Divergence.KL;
+    /// <summary>Divergence of the threshold around a map winner. Default KL.</summary>
+    public FDivergence SetDivergence { get; init; } = Divergence.KL;
 
-    /// <summary>Eps of the two-stage threshold. Default 0.1.</summary>
+    /// <summary>Eps of the threshold around a map winner. Default 0.1.</summary>
     public double SetEpsilon { get; init; } = 0.1;
 
     /// <summary>Largest loss of cross-fitted top-1 agreement with the cloud, relative to the raw edge, that a candidate may have (fraction). Default 0.01.</summary>
@@ -51,10 +75,10 @@ public sealed class AutoCalibrator : Calibrator
     public CredalPredictorOptions? PredictorOptions { get; init; }
 
     /// <inheritdoc />
-    public override string Name => CalibratorNames.Auto;
+    public override string Name => Method.Name;
 
     /// <inheritdoc />
-    protected override FittedCalibrator FitCore(CalibrationData data, CancellationToken cancellationToken)
+    private protected override FittedCalibrator FitCore(CalibrationData data, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(SetDivergence, nameof(SetDivergence));
         Check.Epsilon(SetEpsilon, nameof(SetEpsilon));
@@ -63,69 +87,98 @@ public sealed class AutoCalibrator : Calibrator
             throw new ArgumentOutOfRangeException(nameof(data), MaxAgreementLoss, "MaxAgreementLoss must lie in [0, 1].");
         }
 
-        if (Outputs is null || Outputs.Count == 0)
+        if (Outputs is null || Outputs.Count == 0 || Outputs.Any(o => !CalibratedOutputNames.IsExtraction(o)))
         {
-            throw new ArgumentException("auto needs at least one CD-CI extraction in Outputs.", nameof(data));
+            throw new ArgumentException($"auto needs at least one CD-CI extraction in Outputs ({CalibratedOutputNames.Extractions}).", nameof(data));
+        }
+
+        var methods = Candidates ?? [.. CalibrationMethods.All.Where(m => m.AutoCandidate)];
+        if (methods.Any(m => !m.AutoCandidate))
+        {
+            throw new ArgumentException($"auto's candidates must be label-free methods of edge outputs; {string.Join(", ", methods.Where(m => !m.AutoCandidate))} are not.", nameof(data));
         }
 
         data.RequireRows(2 * Math.Max(Folds, 2), Name, $"{Folds}-fold cross-fitting with two halves per fold");
-        int k = data.Classes;
-        var logits = TemperedEdge.Logits(data.Edge);
-
-        // The two temperature candidates: both stages fitted on each fold's training part, scored on its held-out part.
-        double distilled = 0.0;
-        double twoStage = 0.0;
+        var folds = CrossFitFolds.Make(data.Rows, Folds, Seed);
         double edgeAgreement = 0.0;
-        double distilledAgreement = 0.0;
-        double twoStageAgreement = 0.0;
-        foreach (var (fit, held) in CrossFitFolds.Make(data.Rows, Folds, Seed))
+        foreach (var (_, held) in folds)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (t, threshold) = TwoStageCalibrator.FitParts(data.Cloud.Select(fit), TemperedEdge.Rows(logits, k, fit), k, SetDivergence, SetEpsilon);
-            var heldCloud = data.Cloud.Select(held);
-            var centre = TemperedEdge.Apply(TemperedEdge.Rows(logits, k, held), k, t.Value);
-            var intersection = new CredalPredictor(threshold, PredictorOptions).Predict(centre, CredalOutput.Intersection, cancellationToken);
-            distilled += CloudReferencedCalibrationError.Compute(centre, heldCloud) / Folds;
-            twoStage += CloudReferencedCalibrationError.Compute(intersection, heldCloud) / Folds;
-            edgeAgreement += CloudAgreement.TopOneAgreement(heldCloud, data.Edge.Select(held)) / Folds;
-            distilledAgreement += CloudAgreement.TopOneAgreement(heldCloud, centre) / Folds;
-            twoStageAgreement += CloudAgreement.TopOneAgreement(heldCloud, intersection) / Folds;
+            edgeAgreement += CloudAgreement.TopOneAgreement(data.Cloud.Select(held), data.Edge.Select(held)) / Folds;
         }
 
-        var candidates = new List<AutoCandidate> { new(CalibratorNames.DistilledTs, null, null, CalibratedOutputNames.Name(CalibratedOutput.Tempered), distilled, distilledAgreement) };
-        var selections = new List<ConfigurationSelection>();
-        foreach (var extraction in Outputs)
+        // A point map is scored by its own output and its map+cdci by the intersection probability, both fitted on each fold's
+        // training part as map+cdci (as they are fitted at the end).
+        var maps = methods.Where(m => !m.GivesSets).ToList();
+        var composites = methods.Where(m => m.GivesSets && m.Name != CdciCalibrator.Method.Name).ToList();
+        var pointScores = new Dictionary<string, (double Score, double Agreement)>();
+        var setScores = new Dictionary<string, (double Score, double Agreement)>();
+        foreach (var map in maps.Concat(composites.Select(BaseMap)).DistinctBy(m => m.Name))
         {
-            var selection = ConfigurationSelector.Select(data.Cloud, data.Edge, DivergenceCandidates, extraction, EpsilonCandidates, Folds, Seed, cancellationToken);
-            selections.Add(selection);
-            for (int d = 0; d < selection.Divergences.Count; d++)
+            double point = 0.0, pointAgreement = 0.0, set = 0.0, setAgreement = 0.0;
+            foreach (var (fit, held) in folds)
             {
-                for (int e = 0; e < selection.Epsilons.Count; e++)
+                cancellationToken.ThrowIfCancellationRequested();
+                var fitted = Composite(map, CalibratedOutput.Intersection).Fit(data.Select(fit), cancellationToken);
+                var heldCloud = data.Cloud.Select(held);
+                var heldEdge = data.Edge.Select(held);
+                var centre = fitted.Centre(heldEdge);
+                var intersection = fitted.Calibrate(heldEdge, cancellationToken);
+                point += CloudReferencedCalibrationError.Compute(centre, heldCloud) / Folds;
+                pointAgreement += CloudAgreement.TopOneAgreement(heldCloud, centre) / Folds;
+                set += CloudReferencedCalibrationError.Compute(intersection, heldCloud) / Folds;
+                setAgreement += CloudAgreement.TopOneAgreement(heldCloud, intersection) / Folds;
+            }
+
+            pointScores[map.Name] = (point, pointAgreement);
+            setScores[map.Name + "+cdci"] = (set, setAgreement);
+        }
+
+        string calibrated = CalibratedOutputNames.Name(CalibratedOutput.Calibrated);
+        string intersectionName = CalibratedOutputNames.Name(CalibratedOutput.Intersection);
+        var candidates = new List<AutoCandidate>();
+        candidates.AddRange(maps.Select(m => new AutoCandidate(m.Name, null, null, calibrated, pointScores[m.Name].Score, pointScores[m.Name].Agreement)));
+        var selections = new List<ConfigurationSelection>();
+        if (methods.Any(m => m.Name == CdciCalibrator.Method.Name))
+        {
+            foreach (var extraction in Outputs)
+            {
+                var selection = ConfigurationSelector.Select(data.Cloud, data.Edge, DivergenceCandidates, extraction, EpsilonCandidates, Folds, Seed, cancellationToken);
+                selections.Add(selection);
+                for (int d = 0; d < selection.Divergences.Count; d++)
                 {
-                    candidates.Add(new AutoCandidate(CalibratorNames.Cdci, selection.Divergences[d].Name, selection.Epsilons[e], CalibratedOutputNames.Name(extraction), selection.Scores[d][e], selection.Agreements[d][e]));
+                    for (int e = 0; e < selection.Epsilons.Count; e++)
+                    {
+                        candidates.Add(new AutoCandidate(CdciCalibrator.Method.Name, selection.Divergences[d].Name, selection.Epsilons[e], CalibratedOutputNames.Name(extraction), selection.Scores[d][e], selection.Agreements[d][e]));
+                    }
                 }
             }
         }
 
-        candidates.Add(new AutoCandidate(CalibratorNames.TwoStage, SetDivergence.Name, SetEpsilon, CalibratedOutputNames.Name(CalibratedOutput.Intersection), twoStage, twoStageAgreement));
+        candidates.AddRange(composites.Select(c => new AutoCandidate(c.Name, SetDivergence.Name, SetEpsilon, intersectionName, setScores[c.Name].Score, setScores[c.Name].Agreement)));
+        if (candidates.Count == 0)
+        {
+            throw new ArgumentException("auto has no candidate method.", nameof(data));
+        }
+
         double floor = edgeAgreement - MaxAgreementLoss;
         int best = Choose(candidates, floor);
         var winner = candidates[best];
         var choice = new AutoChoice(best, Criterion(), Reason(candidates, best, floor, edgeAgreement), candidates, floor);
-        if (winner.Method == CalibratorNames.Cdci)
+        if (winner.Method == CdciCalibrator.Method.Name)
         {
             int o = Outputs.ToList().FindIndex(x => CalibratedOutputNames.Name(x) == winner.Output);
             var selection = selections[o];
             var divergence = selection.Divergences.First(x => x.Name == winner.Divergence);
             var threshold = ConformalCalibrator.Calibrate(data.Cloud, data.Edge, winner.Epsilon!.Value, divergence);
             var record = new ThresholdSelection(ThresholdSelection.Auto, winner.Output, [.. selection.Divergences.Select(x => x.Name)], selection.Epsilons, selection.Scores, Folds, Seed);
-            return new TemperedCredalCalibration(Name, k, CalibratedOutputNames.From(Outputs[o]), null, threshold, record, choice, PredictorOptions);
+            return MapCalibration.Fitted(Name, CalibrationMap.Identity(data.Classes), Outputs[o], threshold.N, threshold, record, PredictorOptions, choice);
         }
 
-        var (temperature, stageTwo) = TwoStageCalibrator.FitParts(data.Cloud, logits, k, SetDivergence, SetEpsilon);
-        var output = winner.Method == CalibratorNames.DistilledTs ? CalibratedOutput.Tempered : CalibratedOutput.Intersection;
-        var fixedSet = ThresholdSelection.FixedChoice(SetDivergence.Name, SetEpsilon, CalibratedOutputNames.Name(CalibratedOutput.Intersection));
-        return new TemperedCredalCalibration(Name, k, output, temperature, stageTwo, fixedSet, choice, PredictorOptions);
+        var winnerMap = maps.FirstOrDefault(m => m.Name == winner.Method) ?? BaseMap(composites.First(c => c.Name == winner.Method));
+        var output = winner.Output == calibrated ? CalibratedOutput.Calibrated : CalibratedOutput.Intersection;
+        var (finalMap, stageTwo) = Composite(winnerMap, output).FitParts(data, cancellationToken);
+        var fixedSet = ThresholdSelection.FixedChoice(SetDivergence.Name, SetEpsilon, intersectionName);
+        return MapCalibration.Fitted(Name, finalMap, output, stageTwo.N, stageTwo, fixedSet, PredictorOptions, choice);
     }
 
     /// <summary>The index of the lowest score among the candidates whose agreement reaches <paramref name="floor"/> (ties: the earlier); among all candidates when none does.</summary>
@@ -144,11 +197,23 @@ public sealed class AutoCalibrator : Calibrator
         return best;
     }
 
+    /// <summary>The point map behind a <c>map+cdci</c> entry.</summary>
+    private static CalibrationMethod BaseMap(CalibrationMethod composite) => CalibrationMethods.Get(composite.Name[..^"+cdci".Length]);
+
+    private MapThenCdciCalibrator Composite(CalibrationMethod map, CalibratedOutput output) => new()
+    {
+        MapCalibrator = map.Create(),
+        Divergence = SetDivergence,
+        Epsilon = SetEpsilon,
+        Output = output,
+        PredictorOptions = PredictorOptions,
+    };
+
     private string Criterion() => string.Create(CultureInfo.InvariantCulture, $"{Folds}-fold cross-fitted cloud-referenced ECE (15 bins), folds seeded with {Seed}");
 
     private static string Reason(List<AutoCandidate> candidates, int best, double floor, double edgeAgreement)
     {
-        static string Describe(AutoCandidate c) => c.Method == CalibratorNames.Cdci
+        static string Describe(AutoCandidate c) => c.Method == CdciCalibrator.Method.Name
             ? string.Create(CultureInfo.InvariantCulture, $"cdci ({c.Divergence}, eps {c.Epsilon:R}, {c.Output})")
             : c.Method;
         var eligible = candidates.Where(c => c.Agreement >= floor).ToList();

@@ -60,6 +60,29 @@ public sealed class CalibrationData
     /// <summary>Number of classes <c>K</c>.</summary>
     public int Classes => Edge.Classes;
 
+    /// <summary>The rows <paramref name="rows"/> of every part (cloud, edge, labels, features), in that order.</summary>
+    internal CalibrationData Select(ReadOnlySpan<int> rows)
+    {
+        var labels = Labels.IsEmpty ? null : new int[rows.Length];
+        double[]? features = Features is null ? null : new double[rows.Length * Features.Dimension];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            if (labels is not null)
+            {
+                labels[i] = Labels.Span[rows[i]];
+            }
+
+            if (features is not null)
+            {
+                int d = Features!.Dimension;
+                Features.Values.Span.Slice(rows[i] * d, d).CopyTo(features.AsSpan(i * d, d));
+            }
+        }
+
+        var selected = Features is null ? null : new LastLayerFeatures(features, Features.Dimension, Features.Weights, Features.Bias);
+        return new CalibrationData(Cloud.Select(rows), Edge.Select(rows), labels, selected);
+    }
+
     /// <summary>Throws when the set has fewer than <paramref name="minimum"/> rows, naming the calibrator.</summary>
     internal void RequireRows(int minimum, string calibrator, string why)
     {

@@ -4,12 +4,16 @@ namespace CredalDistill.Calibration;
 /// A calibration method with its settings, not yet fitted. <see cref="Fit"/> learns from a <see cref="CalibrationData"/> set
 /// and returns a <see cref="FittedCalibrator"/> that applies to edge outputs (a row or a batch) and saves to an artifact.
 /// Implementations: <see cref="CdciCalibrator"/>, <see cref="TemperatureScalingCalibrator"/>,
-/// <see cref="DistilledTemperatureCalibrator"/>, <see cref="TwoStageCalibrator"/>, <see cref="AutoCalibrator"/>,
-/// <see cref="LaplaceCalibrator"/>.
+/// <see cref="DistilledTemperatureCalibrator"/>, <see cref="MapThenCdciCalibrator"/>, <see cref="AutoCalibrator"/>,
+/// <see cref="LaplaceCalibrator"/>; by name through the registry, <see cref="CalibrationMethods"/>.
 /// </summary>
 public abstract class Calibrator
 {
-    /// <summary>The stable method name (see <see cref="CalibratorNames"/>; Laplace: <c>laplace-kfac</c>, <c>laplace-diag</c>, <c>laplace-full</c>).</summary>
+    private protected Calibrator()
+    {
+    }
+
+    /// <summary>The stable method name (<see cref="CalibrationMethods"/>).</summary>
     public abstract string Name { get; }
 
     /// <summary>Fits the method on <paramref name="data"/>.</summary>
@@ -24,7 +28,7 @@ public abstract class Calibrator
     }
 
     /// <summary>The method's fit on checked data.</summary>
-    protected abstract FittedCalibrator FitCore(CalibrationData data, CancellationToken cancellationToken);
+    private protected abstract FittedCalibrator FitCore(CalibrationData data, CancellationToken cancellationToken);
 
     /// <inheritdoc />
     public override string ToString() => Name;

@@ -15,17 +15,40 @@ namespace CredalDistill.Calibration;
 /// </summary>
 public sealed class CdciCalibrator : Calibrator
 {
+    /// <summary>The registry entry <c>cdci</c>.</summary>
+    internal static CalibrationMethod Method { get; } = new(
+        "cdci",
+        "CD-CI (the paper): the conformal threshold of D(cloud || edge) around the edge itself, no labels; eps and the divergence may be chosen label-free ('auto').",
+        o => new CdciCalibrator
+        {
+            Divergence = o.Divergence,
+            Epsilon = o.Epsilon,
+            Output = o.Output,
+            Delta = o.Delta,
+            Mondrian = o.Mondrian,
+            DeploymentEdge = o.DeploymentEdge,
+            Folds = o.Folds,
+            Seed = o.Seed,
+            PredictorOptions = o.Predictor,
+        })
+    {
+        GivesSets = true,
+        AutoCandidate = true,
+        PerRowThresholds = true,
+        Options = [MethodOptionNames.Divergence, MethodOptionNames.Epsilon, MethodOptionNames.Output, MethodOptionNames.Delta, MethodOptionNames.Mondrian, MethodOptionNames.DeploymentEdge],
+    };
+
     /// <summary>The score divergence; null chooses it among <see cref="DivergenceCandidates"/>. Default KL.</summary>
-    public IDivergence? Divergence { get; init; } = Divergences.Divergence.KL;
+    public FDivergence? Divergence { get; init; } = Divergences.Divergence.KL;
 
     /// <summary>The miscoverage in (0, 1); null chooses it among <see cref="EpsilonCandidates"/>. Default 0.1.</summary>
     public double? Epsilon { get; init; } = 0.1;
 
     /// <summary>The extracted point distribution (and the output scored by a label-free choice). Default intersection probability.</summary>
-    public CredalOutput Output { get; init; } = CredalOutput.Intersection;
+    public CalibratedOutput Output { get; init; } = CalibratedOutput.Intersection;
 
     /// <summary>Divergence candidates of the label-free choice; null means <see cref="ConfigurationSelector.DefaultDivergences"/>.</summary>
-    public IReadOnlyList<IDivergence>? DivergenceCandidates { get; init; }
+    public IReadOnlyList<FDivergence>? DivergenceCandidates { get; init; }
 
     /// <summary>Eps candidates of the label-free choice; null means <see cref="EpsilonSelector.DefaultCandidates"/>.</summary>
     public IReadOnlyList<double>? EpsilonCandidates { get; init; }
@@ -64,15 +87,20 @@ public sealed class CdciCalibrator : Calibrator
     public CredalPredictorOptions? PredictorOptions { get; init; }
 
     /// <inheritdoc />
-    public override string Name => CalibratorNames.Cdci;
+    public override string Name => Method.Name;
 
     /// <inheritdoc />
-    protected override FittedCalibrator FitCore(CalibrationData data, CancellationToken cancellationToken)
+    private protected override FittedCalibrator FitCore(CalibrationData data, CancellationToken cancellationToken)
     {
         CheckVariants();
         if (DeploymentEdge is { } deployment && deployment.Classes != data.Classes)
         {
             throw new ArgumentException($"the deployment edge outputs have {deployment.Classes} classes; the calibration outputs have {data.Classes}.", nameof(data));
+        }
+
+        if (!CalibratedOutputNames.IsExtraction(Output))
+        {
+            throw new ArgumentException($"cdci extracts {CalibratedOutputNames.Extractions} from its credal sets; got {CalibratedOutputNames.Name(Output)}.", nameof(data));
         }
 
         string output = CalibratedOutputNames.Name(Output);
@@ -104,12 +132,7 @@ public sealed class CdciCalibrator : Calibrator
         RowThreshold? rows = Mondrian ? MondrianCalibrator.Calibrate(data.Cloud, data.Edge, threshold.Epsilon, threshold.Divergence, Delta)
             : DeploymentEdge is { } deploy ? CovariateShiftThreshold.Calibrate(data.Cloud, data.Edge, deploy, threshold.Epsilon, threshold.Divergence, DensityRatioRidge)
             : null;
-        if (rows is not null)
-        {
-            return new TemperedCredalCalibration(Name, data.Classes, CalibratedOutputNames.From(Output), threshold, rows, selection, PredictorOptions);
-        }
-
-        return new TemperedCredalCalibration(Name, data.Classes, CalibratedOutputNames.From(Output), null, threshold, selection, null, PredictorOptions);
+        return MapCalibration.Fitted(Name, CalibrationMap.Identity(data.Classes), Output, threshold.N, threshold, selection, PredictorOptions, rows: rows);
     }
 
     /// <summary>
@@ -118,7 +141,7 @@ public sealed class CdciCalibrator : Calibrator
     /// on the matrices (the PAC threshold when <see cref="Delta"/> is set). Needs a fixed <see cref="Divergence"/> and
     /// <see cref="Epsilon"/> (a label-free selection re-fits on cross-fitting folds of the matrices).
     /// </summary>
-    /// <param name="scores">One score per calibration row (<see cref="ConformalCalibrator.Scores(ProbabilityMatrix, ProbabilityMatrix, IDivergence, Span{double})"/>).</param>
+    /// <param name="scores">One score per calibration row (<see cref="ConformalCalibrator.Scores(ProbabilityMatrix, ProbabilityMatrix, FDivergence, Span{double})"/>).</param>
     /// <param name="classes">Number of classes of the outputs the scores came from.</param>
     /// <exception cref="InvalidOperationException">The divergence or eps is chosen from data.</exception>
     public FittedCalibrator FitScores(ReadOnlySpan<double> scores, int classes)
@@ -135,7 +158,7 @@ public sealed class CdciCalibrator : Calibrator
 
         var threshold = Delta is double delta ? TrainingConditional.Calibrate(scores, classes, eps, delta, d) : ConformalCalibrator.Calibrate(scores, classes, eps, d);
         var selection = ThresholdSelection.FixedChoice(d.Name, eps, CalibratedOutputNames.Name(Output));
-        return new TemperedCredalCalibration(Name, classes, CalibratedOutputNames.From(Output), null, threshold, selection, null, PredictorOptions);
+        return MapCalibration.Fitted(Name, CalibrationMap.Identity(classes), Output, threshold.N, threshold, selection, PredictorOptions);
     }
 
     /// <summary>Refuses the combinations the threshold variants do not define.</summary>

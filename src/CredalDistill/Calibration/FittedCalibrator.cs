@@ -6,45 +6,47 @@ using CredalDistill.Validation;
 namespace CredalDistill.Calibration;
 
 /// <summary>
-/// A fitted calibration method. Every serialisable method has the same shape: temper the edge, <c>c = softmax(z / T)</c>
-/// (<c>T = 1</c> and no tempering for CD-CI), then, for set-valued methods, the credal set <c>{ q : D(q || c) &lt;= gamma }</c>
-/// from which the point output is extracted. The row API is allocation-free; the batch API runs rows in parallel and takes a
-/// <see cref="CancellationToken"/> and an <see cref="IProgress{T}"/> (completed fraction). Row and batch results are equal
-/// (row <c>i</c> of a batch uses Monte Carlo stream <c>i</c>, as the row API with <c>row = i</c>).
+/// A fitted calibration method. Every method that saves to an artifact has the same shape: a calibration map on the edge's
+/// log-probabilities, <c>c = softmax(A log p + b)</c> (<see cref="Map"/>; the identity for CD-CI, a temperature for TS), then,
+/// for set-valued methods, the credal set <c>{ q : D(q || c) &lt;= gamma }</c> from which the point output is extracted. The
+/// row API is allocation-free; the batch API runs rows in parallel and takes a <see cref="CancellationToken"/> and an
+/// <see cref="IProgress{T}"/> (completed fraction). Row and batch results are equal (row <c>i</c> of a batch uses Monte
+/// Carlo stream <c>i</c>, as the row API with <c>row = i</c>).
 /// </summary>
 public abstract class FittedCalibrator
 {
-    /// <summary>The stable method name (see <see cref="CalibratorNames"/>).</summary>
+    private protected FittedCalibrator()
+    {
+    }
+
+    /// <summary>The method's registry name (<see cref="CalibrationMethods"/>).</summary>
     public abstract string Name { get; }
 
     /// <summary>Number of classes <c>K</c>.</summary>
     public abstract int Classes { get; }
 
-    /// <summary>Number of calibration rows behind the conformal threshold (set-valued methods; the second half for
-    /// <c>distilled-ts+cdci</c>) or behind the fit (point-only methods): the artifact's <c>n</c>.</summary>
+    /// <summary>Number of calibration rows behind the conformal threshold (set-valued methods; the second part for
+    /// <c>map+cdci</c>) or behind the fit (point-only methods): the artifact's <c>n</c>.</summary>
     public abstract int N { get; }
 
     /// <summary>Settings and fitted values for display (temperature, divergence, epsilon, gamma, ...).</summary>
     public abstract IReadOnlyList<CalibratorParameter> Parameters { get; }
 
-    /// <summary>The point output of <see cref="Calibrate(EdgeRow, Span{double}, int)"/>.</summary>
+    /// <summary>The point output of <see cref="Calibrate(EdgeRow, Span{double}, int)"/> (a single distribution).</summary>
     public abstract CalibratedOutput Output { get; }
 
-    /// <summary>The temperature <c>T</c>; 1 when the method does not temper.</summary>
-    public double Temperature => TemperatureFit?.Value ?? 1.0;
-
-    /// <summary>The fitted temperature, or null when the method does not temper.</summary>
-    public virtual TemperatureFit? TemperatureFit => null;
+    /// <summary>The calibration map (the centre of the credal sets); null for a method that does not read edge outputs (Laplace).</summary>
+    public virtual CalibrationMap? Map => null;
 
     /// <summary>
-    /// The conformal threshold as fitted in this process; null for point-only methods (<c>ts</c>, <c>distilled-ts</c>) and for a
-    /// calibrator restored from an artifact (which keeps gamma, eps and the divergence: see <see cref="Predictor"/> and
-    /// <see cref="Epsilon"/>). With a <see cref="RowThreshold"/> it is the marginal threshold of all calibration scores, for
-    /// reference only: rows use their own threshold.
+    /// The conformal threshold as fitted in this process (every score, the rank, a warning when unbounded); null for point-only
+    /// methods and for a calibrator restored from an artifact (which keeps gamma, eps and the divergence: see
+    /// <see cref="Predictor"/> and <see cref="Epsilon"/>). With a <see cref="RowThreshold"/> it is the marginal threshold of all
+    /// calibration scores, for reference only: rows use their own threshold.
     /// </summary>
     public virtual ConformalThreshold? Threshold => null;
 
-    /// <summary>The credal predictor around the tempered edge (radius gamma, or each row's own); null for point-only methods.</summary>
+    /// <summary>The credal predictor around the map's output (radius gamma, or each row's own); null for point-only methods.</summary>
     public virtual CredalPredictor? Predictor => null;
 
     /// <summary>The per-row threshold (Mondrian by predicted class, covariate shift), or null when one gamma serves every row.</summary>
@@ -71,6 +73,16 @@ public abstract class FittedCalibrator
     /// <summary>True when the method reads last-layer features (Laplace) instead of edge outputs.</summary>
     public virtual bool RequiresFeatures => false;
 
+    /// <summary>The calibrator an artifact describes, ready to apply to edge outputs.</summary>
+    /// <param name="artifact">A valid artifact (<see cref="CalibrationArtifact.Problem"/> is null).</param>
+    /// <param name="options">Settings of the credal predictor (Monte Carlo samples, parallelism); null for the defaults.</param>
+    /// <exception cref="ArgumentException">The artifact is invalid; the message says why.</exception>
+    public static FittedCalibrator FromArtifact(CalibrationArtifact artifact, CredalPredictorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(artifact);
+        return new MapCalibration(artifact.Validated(), null, options);
+    }
+
     /// <summary>Writes the calibrated distribution of one edge output. Allocation-free.</summary>
     /// <param name="edge">The edge output (probabilities or logits), <see cref="Classes"/> entries.</param>
     /// <param name="destination">Receives <see cref="Classes"/> probabilities.</param>
@@ -90,25 +102,27 @@ public abstract class FittedCalibrator
     public virtual ProbabilityMatrix Calibrate(ProbabilityMatrix edge, ReadOnlyMemory<double> features, CancellationToken cancellationToken = default, IProgress<double>? progress = null)
         => Calibrate(edge, cancellationToken, progress);
 
-    /// <summary>The centre of the credal sets: the tempered edge <c>softmax(z / T)</c> (log-probabilities kept), or <paramref name="edge"/> itself when the method does not temper.</summary>
-    public virtual ProbabilityMatrix Temper(ProbabilityMatrix edge)
+    /// <summary>The centre of the credal sets, the map's output <c>softmax(A log p + b)</c> (log-probabilities kept); <paramref name="edge"/> itself for the identity map.</summary>
+    /// <exception cref="InvalidOperationException">The method does not read edge outputs (Laplace).</exception>
+    public ProbabilityMatrix Centre(ProbabilityMatrix edge)
     {
         CheckEdge(edge);
-        return TemperatureFit is { } t ? TemperedEdge.Apply(TemperedEdge.Logits(edge), Classes, t.Value) : edge;
+        var map = Map ?? throw new InvalidOperationException($"{Name} applies to last-layer features; it has no calibration map of edge outputs.");
+        return map.Apply(edge);
     }
 
     /// <summary>
-    /// Bounds, intersection probability and label set of every row's credal set around the tempered edge
+    /// Bounds, intersection probability and label set of every row's credal set around the map's output
     /// (<see cref="CredalPredictor.Describe"/>).
     /// </summary>
     /// <exception cref="InvalidOperationException">The method is point-only (no threshold).</exception>
     public CredalRows Describe(ProbabilityMatrix edge, LabelSetRule rule = LabelSetRule.IntervalDominance, CancellationToken cancellationToken = default, IProgress<double>? progress = null)
     {
         var predictor = Predictor ?? throw new InvalidOperationException($"{Name} is a point calibration: it has no conformal threshold, so no bounds or label sets.");
-        return predictor.Describe(Temper(edge), rule, cancellationToken, progress);
+        return predictor.Describe(Centre(edge), rule, cancellationToken, progress);
     }
 
-    /// <summary>The calibration artifact (version 2) that restores this calibrator (<see cref="CalibrationArtifact.ToCalibrator"/>).</summary>
+    /// <summary>The calibration artifact (version 2) that restores this calibrator (<see cref="FromArtifact"/>).</summary>
     /// <exception cref="NotSupportedException">The method cannot be saved (Laplace reads features, not edge outputs).</exception>
     public abstract CalibrationArtifact ToArtifact();
 
@@ -116,7 +130,7 @@ public abstract class FittedCalibrator
     public override string ToString() => Name + "(" + string.Join(", ", Parameters.Select(p => p.Name + " = " + p.Value)) + ")";
 
     /// <summary>Checks that <paramref name="edge"/> has <see cref="Classes"/> columns.</summary>
-    protected void CheckEdge(ProbabilityMatrix edge)
+    private protected void CheckEdge(ProbabilityMatrix edge)
     {
         ArgumentNullException.ThrowIfNull(edge);
         Check.SameClasses(Classes, edge.Classes, nameof(edge));

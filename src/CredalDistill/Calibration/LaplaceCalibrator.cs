@@ -13,6 +13,15 @@ namespace CredalDistill.Calibration;
 /// </summary>
 public sealed class LaplaceCalibrator : Calibrator
 {
+    /// <summary>The registry entry <c>laplace-kfac</c>.</summary>
+    internal static CalibrationMethod Kronecker { get; } = Entry(LastLayerLaplaceKind.KroneckerFactored, "Kronecker-factored");
+
+    /// <summary>The registry entry <c>laplace-diag</c>.</summary>
+    internal static CalibrationMethod Diagonal { get; } = Entry(LastLayerLaplaceKind.Diagonal, "diagonal");
+
+    /// <summary>The registry entry <c>laplace-full</c>.</summary>
+    internal static CalibrationMethod Full { get; } = Entry(LastLayerLaplaceKind.Full, "full");
+
     /// <summary>The posterior's covariance structure. Default Kronecker-factored.</summary>
     public LastLayerLaplaceKind Kind { get; init; } = LastLayerLaplaceKind.KroneckerFactored;
 
@@ -27,8 +36,19 @@ public sealed class LaplaceCalibrator : Calibrator
         _ => "laplace-kfac",
     };
 
+    private static CalibrationMethod Entry(LastLayerLaplaceKind kind, string structure) => new(
+        NameOf(kind),
+        $"last-layer Laplace ({structure} GGN posterior, prior precision tuned on the labels, probit predictive); reads last-layer features, so it is not saved.",
+        _ => new LaplaceCalibrator { Kind = kind })
+    {
+        NeedsLabels = true,
+        NeedsFeatures = true,
+        Saves = false,
+        Maps = [],
+    };
+
     /// <inheritdoc />
-    protected override FittedCalibrator FitCore(CalibrationData data, CancellationToken cancellationToken)
+    private protected override FittedCalibrator FitCore(CalibrationData data, CancellationToken cancellationToken)
     {
         if (!data.HasLabels || data.Features is null)
         {
@@ -48,7 +68,7 @@ public sealed class LaplaceCalibrator : Calibrator
 
         public override int N => n;
 
-        public override CalibratedOutput Output => CalibratedOutput.Tempered;
+        public override CalibratedOutput Output => CalibratedOutput.Calibrated;
 
         public override bool RequiresFeatures => true;
 
@@ -77,8 +97,6 @@ public sealed class LaplaceCalibrator : Calibrator
             progress?.Report(1.0);
             return result;
         }
-
-        public override ProbabilityMatrix Temper(ProbabilityMatrix edge) => throw NeedsFeatures();
 
         public override CalibrationArtifact ToArtifact()
             => throw new NotSupportedException($"{name} cannot be saved as a calibration artifact: it applies to last-layer features, not to edge outputs.");

@@ -5,7 +5,7 @@ namespace CredalDistill.Conformal;
 /// <summary>Result of <see cref="ConfigurationSelector.Select"/>: the score of every (divergence, eps) pair and the chosen pair.</summary>
 public sealed class ConfigurationSelection
 {
-    internal ConfigurationSelection(IDivergence[] divergences, double[] epsilons, double[][] scores, double[][] agreements, int divergenceIndex, int epsilonIndex, ConformalThreshold threshold)
+    internal ConfigurationSelection(FDivergence[] divergences, double[] epsilons, double[][] scores, double[][] agreements, int divergenceIndex, int epsilonIndex, ConformalThreshold threshold)
     {
         Divergences = divergences;
         Epsilons = epsilons;
@@ -17,7 +17,7 @@ public sealed class ConfigurationSelection
     }
 
     /// <summary>The candidate divergences, in the order given.</summary>
-    public IReadOnlyList<IDivergence> Divergences { get; }
+    public IReadOnlyList<FDivergence> Divergences { get; }
 
     /// <summary>The candidate miscoverage levels, in the order given.</summary>
     public IReadOnlyList<double> Epsilons { get; }
@@ -35,7 +35,7 @@ public sealed class ConfigurationSelection
     public int ChosenEpsilonIndex { get; }
 
     /// <summary>The chosen divergence.</summary>
-    public IDivergence Divergence => Divergences[ChosenDivergenceIndex];
+    public FDivergence Divergence => Divergences[ChosenDivergenceIndex];
 
     /// <summary>The chosen miscoverage.</summary>
     public double Epsilon => Epsilons[ChosenEpsilonIndex];

@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Credal;
 using CredalDistill.Divergences;
 using CredalDistill.Metrics;
@@ -24,8 +25,8 @@ public static class ConfigurationSelector
     public static ConfigurationSelection Select(
         ProbabilityMatrix cloud,
         ProbabilityMatrix edge,
-        IReadOnlyList<IDivergence>? divergences = null,
-        CredalOutput output = CredalOutput.Intersection,
+        IReadOnlyList<FDivergence>? divergences = null,
+        CalibratedOutput output = CalibratedOutput.Intersection,
         IReadOnlyList<double>? epsilons = null,
         int folds = 2,
         ulong seed = 1,
@@ -46,7 +47,7 @@ public static class ConfigurationSelector
     }
 
     /// <summary>The selection over validated divergence candidates; <paramref name="epsilonsArgument"/> names the eps grid in errors.</summary>
-    internal static ConfigurationSelection SelectCore(ProbabilityMatrix cloud, ProbabilityMatrix edge, IDivergence[] candidates, CredalOutput output, IReadOnlyList<double>? epsilons, string epsilonsArgument, int folds, ulong seed, CancellationToken cancellationToken)
+    internal static ConfigurationSelection SelectCore(ProbabilityMatrix cloud, ProbabilityMatrix edge, FDivergence[] candidates, CalibratedOutput output, IReadOnlyList<double>? epsilons, string epsilonsArgument, int folds, ulong seed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cloud);
         ArgumentNullException.ThrowIfNull(edge);
@@ -92,7 +93,7 @@ public static class ConfigurationSelector
     /// agreement with the cloud. The folds depend only on <c>n</c> and <paramref name="seed"/>, so scores of different
     /// divergences are paired.
     /// </summary>
-    private static (double[] Scores, double[] Agreements) CrossFittedScores(ProbabilityMatrix cloud, ProbabilityMatrix edge, IDivergence divergence, CredalOutput output, double[] grid, int folds, ulong seed, CancellationToken cancellationToken)
+    private static (double[] Scores, double[] Agreements) CrossFittedScores(ProbabilityMatrix cloud, ProbabilityMatrix edge, FDivergence divergence, CalibratedOutput output, double[] grid, int folds, ulong seed, CancellationToken cancellationToken)
     {
         var allScores = ConformalCalibrator.Scores(cloud, edge, divergence);
         var scores = new double[grid.Length];

@@ -8,16 +8,13 @@ namespace CredalDistill.Conformal;
 /// <c>s_i = D(p_cloud_i || p_edge_i)</c> and the threshold <c>gamma = s_(k)</c>, <c>k = ceil((n + 1)(1 - eps))</c>.
 /// </summary>
 /// <remarks>
-/// <c>(n + 1)(1 - eps)</c> is evaluated in floating point, where a decimal <c>eps</c> such as 0.3 is not exact
-/// (e.g. <c>90 * (1 - 0.3) = 63.00000000000001</c>). To give the mathematically intended rank, a product within a
-/// relative <c>1e-9</c> of an integer is taken to be that integer before the ceiling. The same rule is used by
-/// <see cref="MinimumCalibrationSize"/>, so the two always agree.
+/// The rank is computed in exact integer arithmetic from the shortest decimal of <c>eps</c> (<c>0.3</c> is 3/10, not the
+/// nearest double): <c>90 * (1 - 0.3)</c> is exactly 63 and <c>n = 1,234,567,890</c>, <c>eps = 0.05</c> gives
+/// <c>k = 1,172,839,497</c>, for every <c>n</c>. <see cref="MinimumCalibrationSize"/> uses the same arithmetic, so the two
+/// always agree.
 /// </remarks>
 public static class ConformalCalibrator
 {
-    /// <summary>Relative distance to an integer below which a floating-point product is treated as that integer.</summary>
-    public const double IntegerTolerance = 1e-9;
-
     /// <summary>
     /// Writes the conformity scores <c>s_i = D(cloud_i || edge_i)</c> (cloud FIRST, nats) into
     /// <paramref name="destination"/> (length = rows). Scores may be +infinity (e.g. KL with an edge zero).
@@ -28,7 +25,7 @@ public static class ConformalCalibrator
     /// <param name="edge">Edge outputs <c>p(.|x_i)</c>, same shape.</param>
     /// <param name="divergence">The divergence <c>D</c>.</param>
     /// <param name="destination">Receives one score per row.</param>
-    public static void Scores(ProbabilityMatrix cloud, ProbabilityMatrix edge, IDivergence divergence, Span<double> destination)
+    public static void Scores(ProbabilityMatrix cloud, ProbabilityMatrix edge, FDivergence divergence, Span<double> destination)
     {
         ArgumentNullException.ThrowIfNull(cloud);
         ArgumentNullException.ThrowIfNull(edge);
@@ -50,8 +47,8 @@ public static class ConformalCalibrator
         }
     }
 
-    /// <summary>Allocating overload of <see cref="Scores(ProbabilityMatrix, ProbabilityMatrix, IDivergence, Span{double})"/>: <c>s_i = D(cloud_i || edge_i)</c>.</summary>
-    public static double[] Scores(ProbabilityMatrix cloud, ProbabilityMatrix edge, IDivergence divergence)
+    /// <summary>Allocating overload of <see cref="Scores(ProbabilityMatrix, ProbabilityMatrix, FDivergence, Span{double})"/>: <c>s_i = D(cloud_i || edge_i)</c>.</summary>
+    public static double[] Scores(ProbabilityMatrix cloud, ProbabilityMatrix edge, FDivergence divergence)
     {
         ArgumentNullException.ThrowIfNull(cloud);
         var scores = new double[cloud.Rows];
@@ -60,7 +57,7 @@ public static class ConformalCalibrator
     }
 
     /// <summary>
-    /// The conformal rank <c>k = ceil((n + 1)(1 - eps))</c>, computed robustly (see the class remarks); at least 1.
+    /// The conformal rank <c>k = ceil((n + 1)(1 - eps))</c>, computed exactly (see the class remarks); at least 1.
     /// </summary>
     /// <param name="n">Calibration size, <c>n &gt;= 1</c>.</param>
     /// <param name="epsilon">Miscoverage in (0, 1).</param>
@@ -103,7 +100,7 @@ public static class ConformalCalibrator
     /// <param name="edge">Edge outputs on the same inputs, same shape.</param>
     /// <param name="epsilon">Miscoverage in (0, 1).</param>
     /// <param name="divergence">Score divergence; null means KL.</param>
-    public static ConformalThreshold Calibrate(ProbabilityMatrix cloud, ProbabilityMatrix edge, double epsilon, IDivergence? divergence = null)
+    public static ConformalThreshold Calibrate(ProbabilityMatrix cloud, ProbabilityMatrix edge, double epsilon, FDivergence? divergence = null)
     {
         ArgumentNullException.ThrowIfNull(cloud);
         ArgumentNullException.ThrowIfNull(edge);
@@ -117,13 +114,13 @@ public static class ConformalCalibrator
 
     /// <summary>
     /// Builds the threshold from precomputed scores <c>s_i = D(cloud_i || edge_i)</c> (same rule as
-    /// <see cref="Calibrate(ProbabilityMatrix, ProbabilityMatrix, double, IDivergence?)"/>).
+    /// <see cref="Calibrate(ProbabilityMatrix, ProbabilityMatrix, double, FDivergence?)"/>).
     /// </summary>
     /// <param name="scores">At least one score; NaN and -infinity rejected. Not modified.</param>
     /// <param name="classes">Number of classes <c>K &gt;= 2</c> of the outputs the scores came from.</param>
     /// <param name="epsilon">Miscoverage in (0, 1).</param>
     /// <param name="divergence">The divergence the scores were computed with.</param>
-    public static ConformalThreshold Calibrate(ReadOnlySpan<double> scores, int classes, double epsilon, IDivergence divergence)
+    public static ConformalThreshold Calibrate(ReadOnlySpan<double> scores, int classes, double epsilon, FDivergence divergence)
     {
         ArgumentNullException.ThrowIfNull(divergence);
         Check.Classes(classes, nameof(classes));
@@ -141,43 +138,13 @@ public static class ConformalCalibrator
     public static long MinimumCalibrationSize(double epsilon)
     {
         Check.Epsilon(epsilon, nameof(epsilon));
-        double estimate = (1.0 / epsilon) - 1.0;
-        if (!(estimate < 4e18))
-        {
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"epsilon = {Check.Format(epsilon)} is too small: the minimum calibration size 1/eps - 1 does not fit in a 64-bit integer.");
-        }
-
-        long n = Math.Max(1L, RobustCeiling(estimate));
-
-        // Align exactly with the rank rule (the estimate can be off by one in floating point).
-        while (n > 1 && RankCore(n - 1, epsilon) <= n - 1)
-        {
-            n--;
-        }
-
-        while (RankCore(n, epsilon) > n)
-        {
-            n++;
-        }
-
-        return n;
+        return ExactRank.MinimumSize(epsilon)
+            ?? throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"epsilon = {Check.Format(epsilon)} is too small: the minimum calibration size 1/eps - 1 does not fit in a 64-bit integer.");
     }
 
-    /// <summary><c>ceil(x)</c>, except that <c>x</c> within a relative <see cref="IntegerTolerance"/> of an integer gives that integer.</summary>
-    internal static long RobustCeiling(double x)
-    {
-        double nearest = Math.Round(x);
-        if (Math.Abs(x - nearest) <= IntegerTolerance * Math.Max(1.0, Math.Abs(x)))
-        {
-            return (long)nearest;
-        }
+    internal static long RankCore(long n, double epsilon) => ExactRank.Conformal(n, epsilon);
 
-        return (long)Math.Ceiling(x);
-    }
-
-    internal static long RankCore(long n, double epsilon) => Math.Max(1L, RobustCeiling((n + 1.0) * (1.0 - epsilon)));
-
-    private static ConformalThreshold FromValidScores(double[] scores, int classes, double epsilon, IDivergence divergence)
+    private static ConformalThreshold FromValidScores(double[] scores, int classes, double epsilon, FDivergence divergence)
     {
         Array.Sort(scores);
         int n = scores.Length;

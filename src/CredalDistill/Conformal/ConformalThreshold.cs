@@ -16,7 +16,7 @@ namespace CredalDistill.Conformal;
 /// </remarks>
 public sealed class ConformalThreshold
 {
-    internal ConformalThreshold(double gamma, int n, int classes, double epsilon, long rank, IDivergence divergence, ScoreSummary scores, double? delta = null)
+    internal ConformalThreshold(double gamma, int n, int classes, double epsilon, long rank, FDivergence divergence, ScoreSummary scores, double? delta = null)
     {
         Delta = delta;
         Gamma = gamma;
@@ -57,7 +57,7 @@ public sealed class ConformalThreshold
     public double? Delta { get; }
 
     /// <summary>The divergence <c>D</c> of the score <c>D(p_cloud || p_edge)</c>.</summary>
-    public IDivergence Divergence { get; }
+    public FDivergence Divergence { get; }
 
     /// <summary>Summary of the <c>n</c> calibration scores.</summary>
     public ScoreSummary Scores { get; }

@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Credal;
 using CredalDistill.Divergences;
 using CredalDistill.Metrics;
@@ -21,8 +22,8 @@ public static class EpsilonSelector
     public static EpsilonSelection Select(
         ProbabilityMatrix cloud,
         ProbabilityMatrix edge,
-        IDivergence divergence,
-        CredalOutput output = CredalOutput.Intersection,
+        FDivergence divergence,
+        CalibratedOutput output = CalibratedOutput.Intersection,
         IReadOnlyList<double>? candidates = null,
         int folds = 2,
         ulong seed = 1,

@@ -16,7 +16,7 @@ public static class MondrianCalibrator
     /// <param name="epsilon">Miscoverage within each predicted class, in (0, 1).</param>
     /// <param name="divergence">Score divergence; null means KL.</param>
     /// <param name="delta">Null for the marginal rule per class; otherwise the PAC failure probability.</param>
-    public static MondrianThreshold Calibrate(ProbabilityMatrix cloud, ProbabilityMatrix edge, double epsilon, IDivergence? divergence = null, double? delta = null)
+    public static MondrianThreshold Calibrate(ProbabilityMatrix cloud, ProbabilityMatrix edge, double epsilon, FDivergence? divergence = null, double? delta = null)
     {
         ArgumentNullException.ThrowIfNull(cloud);
         ArgumentNullException.ThrowIfNull(edge);
@@ -40,7 +40,7 @@ public static class MondrianCalibrator
     /// <param name="epsilon">Miscoverage within each predicted class.</param>
     /// <param name="divergence">The divergence the scores were computed with.</param>
     /// <param name="delta">Null for the marginal rule per class; otherwise the PAC failure probability.</param>
-    public static MondrianThreshold Calibrate(ReadOnlySpan<double> scores, ReadOnlySpan<int> predictedClasses, int classes, double epsilon, IDivergence divergence, double? delta = null)
+    public static MondrianThreshold Calibrate(ReadOnlySpan<double> scores, ReadOnlySpan<int> predictedClasses, int classes, double epsilon, FDivergence divergence, double? delta = null)
     {
         ArgumentNullException.ThrowIfNull(divergence);
         Check.Classes(classes, nameof(classes));

@@ -15,7 +15,7 @@ public sealed class MondrianThreshold : RowThreshold
     private readonly double[] _gammas;
     private readonly int[] _counts;
 
-    internal MondrianThreshold(double[] gammas, int[] counts, double epsilon, IDivergence divergence, double? delta)
+    internal MondrianThreshold(double[] gammas, int[] counts, double epsilon, FDivergence divergence, double? delta)
     {
         _gammas = gammas;
         _counts = counts;
@@ -32,7 +32,7 @@ public sealed class MondrianThreshold : RowThreshold
     public override double Epsilon { get; }
 
     /// <summary>The score divergence.</summary>
-    public override IDivergence Divergence { get; }
+    public override FDivergence Divergence { get; }
 
     /// <summary>Null for the marginal rule per class; otherwise the PAC failure probability of each class's threshold.</summary>
     public double? Delta { get; }
@@ -75,7 +75,7 @@ public sealed class MondrianThreshold : RowThreshold
     }
 
     /// <summary>A Mondrian threshold from stored per-class values (an artifact); validates shapes and values.</summary>
-    internal static MondrianThreshold Restore(double[] gammas, int[] counts, double epsilon, IDivergence divergence, double? delta)
+    internal static MondrianThreshold Restore(double[] gammas, int[] counts, double epsilon, FDivergence divergence, double? delta)
     {
         if (gammas.Length != counts.Length)
         {

@@ -22,7 +22,7 @@ public abstract class RowThreshold
     public abstract string Rule { get; }
 
     /// <summary>The score divergence <c>D</c>.</summary>
-    public abstract IDivergence Divergence { get; }
+    public abstract FDivergence Divergence { get; }
 
     /// <summary>Target miscoverage <c>eps</c> in (0, 1).</summary>
     public abstract double Epsilon { get; }

@@ -100,10 +100,10 @@ public sealed record ScoreSummary
         return new ScoreSummary(n, infinite, sorted[0], median, mean, finiteMean, sorted[n - 1], InvertedCdf(sorted, 0.9), InvertedCdf(sorted, 0.95), InvertedCdf(sorted, 0.99));
     }
 
-    /// <summary><c>s_(ceil(n q))</c> with the same integer-rounding safeguard as the conformal rank.</summary>
+    /// <summary><c>s_(ceil(n q))</c>, the rank in exact arithmetic like the conformal rank.</summary>
     private static double InvertedCdf(ReadOnlySpan<double> sorted, double q)
     {
-        long k = ConformalCalibrator.RobustCeiling(sorted.Length * q);
+        long k = ExactRank.Ceiling(sorted.Length, q);
         k = Math.Clamp(k, 1, sorted.Length);
         return sorted[(int)k - 1];
     }

@@ -62,7 +62,7 @@ public static class TrainingConditional
     /// <param name="epsilon">Miscoverage in (0, 1).</param>
     /// <param name="delta">Failure probability over calibration draws, in (0, 1).</param>
     /// <param name="divergence">The divergence the scores were computed with.</param>
-    public static ConformalThreshold Calibrate(ReadOnlySpan<double> scores, int classes, double epsilon, double delta, IDivergence divergence)
+    public static ConformalThreshold Calibrate(ReadOnlySpan<double> scores, int classes, double epsilon, double delta, FDivergence divergence)
     {
         ArgumentNullException.ThrowIfNull(divergence);
         Check.Classes(classes, nameof(classes));
@@ -75,8 +75,8 @@ public static class TrainingConditional
         return new ConformalThreshold(gamma, sorted.Length, classes, epsilon, k, divergence, ScoreSummary.FromSorted(sorted), delta);
     }
 
-    /// <summary>The PAC threshold computed from paired outputs: scores <c>D(cloud_i || edge_i)</c>, then <see cref="Calibrate(ReadOnlySpan{double}, int, double, double, IDivergence)"/>.</summary>
-    public static ConformalThreshold Calibrate(ProbabilityMatrix cloud, ProbabilityMatrix edge, double epsilon, double delta, IDivergence? divergence = null)
+    /// <summary>The PAC threshold computed from paired outputs: scores <c>D(cloud_i || edge_i)</c>, then <see cref="Calibrate(ReadOnlySpan{double}, int, double, double, FDivergence)"/>.</summary>
+    public static ConformalThreshold Calibrate(ProbabilityMatrix cloud, ProbabilityMatrix edge, double epsilon, double delta, FDivergence? divergence = null)
     {
         ArgumentNullException.ThrowIfNull(cloud);
         divergence ??= Divergences.Divergence.KL;

@@ -12,11 +12,18 @@ namespace CredalDistill.Conformal;
 /// </summary>
 /// <remarks>
 /// Scores are sorted once with their weights and prefix sums kept, so a row's threshold costs one binary search,
-/// O(log n), and no allocation. As in <see cref="ConformalCalibrator"/>, a cumulative weight within a relative
-/// <see cref="ConformalCalibrator.IntegerTolerance"/> below the target counts as reaching it.
+/// O(log n), and no allocation. Weights are real numbers, so the comparison of a cumulative weight with the target
+/// <c>(1 - eps)(sum w + w_t)</c> is made in floating point: a cumulative weight within <see cref="RoundingBound"/>
+/// (relative) below the target counts as reaching it. That bound covers the rounding of the compensated prefix sums
+/// (at most 2 units in the last place) and of the target (3 more), and nothing else: equal weights then give the exact
+/// rank <c>ceil((n + 1)(1 - eps))</c> whenever <c>(n + 1)(1 - eps)</c> is an integer, and the threshold moves only when
+/// the weighted mass is within rounding of the target (docs/NUMERICS.md).
 /// </remarks>
 public sealed class WeightedScores
 {
+    /// <summary>Relative rounding bound of the cumulative weights and the target: 8 units in the last place (8 * 2^-53).</summary>
+    private const double RoundingBound = 8.0 * 1.1102230246251565e-16;
+
     private readonly double[] _sorted;
     private readonly double[] _weights; // weights in the order of _sorted
     private readonly double[] _cumulative; // _cumulative[j] = sum of the weights of the j + 1 smallest scores
@@ -87,7 +94,7 @@ public sealed class WeightedScores
         }
 
         double target = (1.0 - epsilon) * (TotalWeight + testWeight);
-        target -= ConformalCalibrator.IntegerTolerance * target;
+        target -= RoundingBound * target;
 
         // Smallest j with _cumulative[j] >= target.
         int lo = 0, hi = _cumulative.Length;

@@ -18,11 +18,11 @@ public static class Centroid
     /// <paramref name="standardError"/> (zeros when exact). Returns the largest standard error (0 when exact).
     /// Allocation-free for up to 64 classes.
     /// </summary>
-    public static double Compute(IDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> destination, Span<double> standardError, MonteCarloOptions? options = null)
+    public static double Compute(FDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> destination, Span<double> standardError, MonteCarloOptions? options = null)
         => Compute(divergence, EdgeRow.FromProbabilities(p), gamma, destination, standardError, options);
 
     /// <summary>The centroid of the set around an edge output given as probabilities or logits (see <see cref="EdgeRow"/>).</summary>
-    public static double Compute(IDivergence divergence, EdgeRow edge, double gamma, Span<double> destination, Span<double> standardError, MonteCarloOptions? options = null)
+    public static double Compute(FDivergence divergence, EdgeRow edge, double gamma, Span<double> destination, Span<double> standardError, MonteCarloOptions? options = null)
     {
         var f = CredalBounds.Resolve(divergence);
         Check.Gamma(gamma, nameof(gamma));

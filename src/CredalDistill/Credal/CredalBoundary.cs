@@ -13,7 +13,7 @@ namespace CredalDistill.Credal;
 public static class CredalBoundary
 {
     /// <summary>Returns <c>2 * slices</c> boundary points, row-major <c>(q_0, q_1, q_2)</c>.</summary>
-    public static double[] Trace(IDivergence divergence, ReadOnlySpan<double> p, double gamma, int slices = 200)
+    public static double[] Trace(FDivergence divergence, ReadOnlySpan<double> p, double gamma, int slices = 200)
     {
         ArgumentNullException.ThrowIfNull(divergence);
         if (p.Length != 3)

@@ -31,11 +31,11 @@ public static class CredalBounds
     /// <param name="gamma">The radius <c>gamma &gt;= 0</c> in nats, possibly +infinity.</param>
     /// <param name="lower">Receives <c>lower_k</c>.</param>
     /// <param name="upper">Receives <c>upper_k</c>.</param>
-    public static void Compute(IDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> lower, Span<double> upper)
+    public static void Compute(FDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> lower, Span<double> upper)
         => Compute(divergence, EdgeRow.FromProbabilities(p), gamma, lower, upper);
 
     /// <summary>Writes the bounds of an edge output given as probabilities or logits (see <see cref="EdgeRow"/>).</summary>
-    public static void Compute(IDivergence divergence, EdgeRow edge, double gamma, Span<double> lower, Span<double> upper)
+    public static void Compute(FDivergence divergence, EdgeRow edge, double gamma, Span<double> lower, Span<double> upper)
     {
         var f = Resolve(divergence);
         Check.Gamma(gamma, nameof(gamma));
@@ -54,7 +54,7 @@ public static class CredalBounds
     }
 
     /// <summary>The lower probability of class <paramref name="k"/> alone.</summary>
-    public static double Lower(IDivergence divergence, ReadOnlySpan<double> p, int k, double gamma)
+    public static double Lower(FDivergence divergence, ReadOnlySpan<double> p, int k, double gamma)
     {
         var f = Resolve(divergence);
         Check.Distribution(p, nameof(p));
@@ -66,7 +66,7 @@ public static class CredalBounds
     }
 
     /// <summary>The upper probability of class <paramref name="k"/> alone.</summary>
-    public static double Upper(IDivergence divergence, ReadOnlySpan<double> p, int k, double gamma)
+    public static double Upper(FDivergence divergence, ReadOnlySpan<double> p, int k, double gamma)
     {
         var f = Resolve(divergence);
         Check.Distribution(p, nameof(p));
@@ -92,12 +92,11 @@ public static class CredalBounds
         }
     }
 
-    /// <summary>The built-in f-divergence behind <paramref name="divergence"/> (the exact kernels need its log-domain terms).</summary>
-    internal static FDivergence Resolve(IDivergence divergence)
+    /// <summary>Null-checks <paramref name="divergence"/> (every divergence is one of the library's f-divergences).</summary>
+    internal static FDivergence Resolve(FDivergence divergence)
     {
         ArgumentNullException.ThrowIfNull(divergence);
-        return divergence as FDivergence
-            ?? throw new ArgumentException($"Divergence '{divergence.Name}' is not one of the built-in f-divergences ({Divergence.Names}); the exact kernels need their log-domain forms.", nameof(divergence));
+        return divergence;
     }
 
     /// <summary>Scratch doubles the row kernels need for <paramref name="classes"/> classes.</summary>
@@ -261,13 +260,13 @@ public static class CredalBounds
     }
 
     /// <summary>Lower bound for a class with probability <paramref name="pk"/> and rest mass <paramref name="rest"/> (both from the row, summing to 1).</summary>
-    internal static double LowerOf(IDivergence divergence, double pk, double rest, double gamma)
+    internal static double LowerOf(FDivergence divergence, double pk, double rest, double gamma)
     {
         return Math.Min(BinaryBound.Solve(Resolve(divergence), Math.Log(rest), Math.Log(pk), rest, pk, gamma).S, pk);
     }
 
     /// <summary>Upper bound for a class with probability <paramref name="pk"/> and rest mass <paramref name="rest"/> (both from the row, summing to 1).</summary>
-    internal static double UpperOf(IDivergence divergence, double pk, double rest, double gamma)
+    internal static double UpperOf(FDivergence divergence, double pk, double rest, double gamma)
     {
         return Math.Max(BinaryBound.Solve(Resolve(divergence), Math.Log(pk), Math.Log(rest), pk, rest, gamma).T, pk);
     }

@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Conformal;
 using CredalDistill.Divergences;
 using CredalDistill.Numerics;
@@ -18,7 +19,7 @@ public sealed class CredalPredictor
     private readonly double _gamma;
 
     /// <summary>Creates a predictor for radius <paramref name="gamma"/> (nats) under <paramref name="divergence"/>.</summary>
-    public CredalPredictor(IDivergence divergence, double gamma, CredalPredictorOptions? options = null)
+    public CredalPredictor(FDivergence divergence, double gamma, CredalPredictorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(divergence);
         Check.Gamma(gamma, nameof(gamma));
@@ -47,7 +48,7 @@ public sealed class CredalPredictor
     }
 
     /// <summary>The divergence.</summary>
-    public IDivergence Divergence { get; }
+    public FDivergence Divergence { get; }
 
     /// <summary>The radius in nats (may be +infinity).</summary>
     /// <exception cref="InvalidOperationException">The radius depends on the row (<see cref="RowThreshold"/> is set): use <see cref="GammaFor"/>.</exception>
@@ -94,12 +95,15 @@ public sealed class CredalPredictor
         BoundsAndIntersectionUnchecked(edge, GammaFor(edge), lower, upper, intersection, work);
     }
 
-    /// <summary>Writes one row's extracted distribution. Allocation-free; <paramref name="row"/> selects the Monte Carlo stream.</summary>
-    public void Predict(ReadOnlySpan<double> p, CredalOutput output, Span<double> destination, int row = 0)
+    /// <summary>
+    /// Writes one row's extracted distribution (<c>calibrated</c> is the centre itself). Allocation-free; <paramref name="row"/>
+    /// selects the Monte Carlo stream.
+    /// </summary>
+    public void Predict(ReadOnlySpan<double> p, CalibratedOutput output, Span<double> destination, int row = 0)
         => Predict(EdgeRow.FromProbabilities(p), output, destination, row);
 
     /// <summary>Writes the extracted distribution of an edge output given as probabilities or logits. Allocation-free.</summary>
-    public void Predict(EdgeRow edge, CredalOutput output, Span<double> destination, int row = 0)
+    public void Predict(EdgeRow edge, CalibratedOutput output, Span<double> destination, int row = 0)
     {
         Check.SameLength(edge.Classes, destination.Length, nameof(destination));
         PredictUnchecked(edge, output, destination, row);
@@ -147,7 +151,7 @@ public sealed class CredalPredictor
     /// The extracted distribution of every row. <paramref name="firstRow"/> is the index of the first row in a larger
     /// input processed in chunks: Monte Carlo streams are seeded by that index, so chunks reproduce one pass.
     /// </summary>
-    public ProbabilityMatrix Predict(ProbabilityMatrix edge, CredalOutput output = CredalOutput.Intersection, CancellationToken cancellationToken = default, IProgress<double>? progress = null, int firstRow = 0)
+    public ProbabilityMatrix Predict(ProbabilityMatrix edge, CalibratedOutput output = CalibratedOutput.Intersection, CancellationToken cancellationToken = default, IProgress<double>? progress = null, int firstRow = 0)
     {
         ArgumentNullException.ThrowIfNull(edge);
         ArgumentOutOfRangeException.ThrowIfNegative(firstRow);
@@ -193,7 +197,7 @@ public sealed class CredalPredictor
         return new CredalRows(new IntervalMatrix(lower, upper, edge.Rows, k), ProbabilityMatrix.Wrap(intersection, k), members, rule);
     }
 
-    /// <summary>Volume fraction (inefficiency) of every row's credal set (Monte Carlo streams seeded by <c>firstRow + i</c>, as in <see cref="Predict(ProbabilityMatrix, CredalOutput, CancellationToken, IProgress{double}?, int)"/>).</summary>
+    /// <summary>Volume fraction (inefficiency) of every row's credal set (Monte Carlo streams seeded by <c>firstRow + i</c>, as in <see cref="Predict(ProbabilityMatrix, CalibratedOutput, CancellationToken, IProgress{double}?, int)"/>).</summary>
     public Estimate[] VolumeFractions(ProbabilityMatrix edge, CancellationToken cancellationToken = default, IProgress<double>? progress = null, int firstRow = 0)
     {
         ArgumentNullException.ThrowIfNull(edge);
@@ -245,7 +249,7 @@ public sealed class CredalPredictor
         Credal.LabelSets.IntervalDominance(lower, upper, members);
     }
 
-    private void PredictUnchecked(EdgeRow edge, CredalOutput output, Span<double> destination, int row)
+    private void PredictUnchecked(EdgeRow edge, CalibratedOutput output, Span<double> destination, int row)
     {
         int k = edge.Classes;
         int size = CredalBounds.WorkSize(k) + (2 * k);
@@ -253,17 +257,20 @@ public sealed class CredalPredictor
         Span<double> work = size <= ScratchLease.StackDoubles ? stackalloc double[size] : lease.Rent(size);
         switch (output)
         {
-            case CredalOutput.Intersection:
+            case CalibratedOutput.Intersection:
                 BoundsAndIntersectionUnchecked(edge, GammaFor(edge), work[..k], work.Slice(k, k), destination, work[(2 * k)..]);
                 return;
-            case CredalOutput.MaximumEntropy:
+            case CalibratedOutput.MaximumEntropy:
                 MaximumEntropy.ComputeUnchecked(_f, edge, GammaFor(edge), destination, work);
                 return;
-            case CredalOutput.Centroid:
+            case CalibratedOutput.Centroid:
                 Centroid.ComputeUnchecked(_f, edge, GammaFor(edge), destination, work[..k], Options.MonteCarlo with { Stream = (ulong)row });
                 return;
+            case CalibratedOutput.Calibrated:
+                edge.Probabilities(destination);
+                return;
             default:
-                throw new ArgumentOutOfRangeException(nameof(output), output, "Unknown credal output.");
+                throw new ArgumentOutOfRangeException(nameof(output), output, $"'{CalibratedOutputNames.Name(output)}' is not a single distribution; expected calibrated, intersection, maxent or centroid.");
         }
     }
 

@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Divergences;
 using CredalDistill.Validation;
 
@@ -14,7 +15,7 @@ public sealed class DivergenceBall : ICredalSet
     private readonly CredalPredictor _predictor;
 
     /// <summary>Creates the ball of radius <paramref name="gamma"/> (nats) around <paramref name="center"/>.</summary>
-    public DivergenceBall(IDivergence divergence, ReadOnlySpan<double> center, double gamma, MonteCarloOptions? monteCarlo = null)
+    public DivergenceBall(FDivergence divergence, ReadOnlySpan<double> center, double gamma, MonteCarloOptions? monteCarlo = null)
     {
         ArgumentNullException.ThrowIfNull(divergence);
         Check.Classes(center.Length, nameof(center));
@@ -28,7 +29,7 @@ public sealed class DivergenceBall : ICredalSet
     }
 
     /// <summary>The divergence <c>D</c>.</summary>
-    public IDivergence Divergence { get; }
+    public FDivergence Divergence { get; }
 
     /// <summary>The edge output <c>p</c>.</summary>
     public ReadOnlySpan<double> Center => _center;
@@ -42,7 +43,11 @@ public sealed class DivergenceBall : ICredalSet
     /// <inheritdoc />
     public int Classes => _center.Length;
 
-    /// <summary>Membership <c>D(q || p) &lt;= gamma (1 + 1e-12) + 1e-12</c> (for infinite gamma: the closure of the finite-divergence set), after checking that <paramref name="q"/> is a distribution.</summary>
+    /// <summary>
+    /// Membership <c>D(q || p) &lt;= gamma</c> exactly as defined (for infinite gamma: the closure of the finite-divergence
+    /// set), after checking that <paramref name="q"/> is a distribution. A point computed on the boundary (the member
+    /// attaining a bound) can test outside by rounding; a caller testing such points compares <c>D</c> with its own tolerance.
+    /// </summary>
     public bool Contains(ReadOnlySpan<double> q)
     {
         Check.SameLength(Classes, q.Length, nameof(q));
@@ -53,7 +58,7 @@ public sealed class DivergenceBall : ICredalSet
             return Divergence.AllowsMassOutsideSupport || SupportIncluded(q);
         }
 
-        return Divergence.Compute(q, _center) <= (Gamma * (1.0 + 1e-12)) + 1e-12;
+        return Divergence.Compute(q, _center) <= Gamma;
     }
 
     /// <inheritdoc />
@@ -63,14 +68,14 @@ public sealed class DivergenceBall : ICredalSet
     public void IntersectionProbability(Span<double> destination)
     {
         Check.SameLength(Classes, destination.Length, nameof(destination));
-        _predictor.Predict(Row, CredalOutput.Intersection, destination);
+        _predictor.Predict(Row, CalibratedOutput.Intersection, destination);
     }
 
     /// <inheritdoc />
     public void MaximumEntropy(Span<double> destination)
     {
         Check.SameLength(Classes, destination.Length, nameof(destination));
-        _predictor.Predict(Row, CredalOutput.MaximumEntropy, destination);
+        _predictor.Predict(Row, CalibratedOutput.MaximumEntropy, destination);
     }
 
     /// <inheritdoc />

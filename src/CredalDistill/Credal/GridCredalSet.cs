@@ -17,7 +17,7 @@ public sealed class GridCredalSet : ICredalSet
     private readonly double[] _center;
 
     /// <summary>Enumerates the grid of resolution <paramref name="resolution"/> (1/h must be an integer) inside the ball.</summary>
-    public GridCredalSet(IDivergence divergence, ReadOnlySpan<double> center, double gamma, double resolution = 0.005)
+    public GridCredalSet(FDivergence divergence, ReadOnlySpan<double> center, double gamma, double resolution = 0.005)
     {
         ArgumentNullException.ThrowIfNull(divergence);
         if (center.Length != 3)
@@ -64,7 +64,7 @@ public sealed class GridCredalSet : ICredalSet
     }
 
     /// <summary>The divergence.</summary>
-    public IDivergence Divergence { get; }
+    public FDivergence Divergence { get; }
 
     /// <summary>The radius in nats.</summary>
     public double Gamma { get; }

@@ -31,11 +31,11 @@ public static class LabelSets
     }
 
     /// <summary>Marks the maximal (undominated) labels of the credal set. Allocation-free; O(K^2) one-dimensional minimisations.</summary>
-    public static void Maximality(IDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<bool> members)
+    public static void Maximality(FDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<bool> members)
         => Maximality(divergence, EdgeRow.FromProbabilities(p), gamma, members);
 
     /// <summary>Maximal labels of the set around an edge output given as probabilities or logits (see <see cref="EdgeRow"/>).</summary>
-    public static void Maximality(IDivergence divergence, EdgeRow edge, double gamma, Span<bool> members)
+    public static void Maximality(FDivergence divergence, EdgeRow edge, double gamma, Span<bool> members)
     {
         var f = CredalBounds.Resolve(divergence);
         Check.Gamma(gamma, nameof(gamma));
@@ -47,7 +47,7 @@ public static class LabelSets
     }
 
     /// <summary>True when <c>min_{q in Gamma} (q_j - q_k) &gt; 0</c>: class <paramref name="j"/> dominates class <paramref name="k"/>.</summary>
-    public static bool Dominates(IDivergence divergence, ReadOnlySpan<double> p, double gamma, int j, int k)
+    public static bool Dominates(FDivergence divergence, ReadOnlySpan<double> p, double gamma, int j, int k)
     {
         var f = CredalBounds.Resolve(divergence);
         var edge = EdgeRow.FromProbabilities(p);

@@ -61,7 +61,7 @@ internal static class LagrangeMaximumEntropy
     /// <c>g_k = f'(q_k / p_k)</c>, <c>dD/dlambda = -(sum w g^2 - (sum w g)^2 / sum w)</c>. <c>last</c> holds the latest
     /// <c>x</c> and its normaliser <c>nu</c>, the warm start of the next one.
     /// </summary>
-    private readonly ref struct LagrangeFunction(IDivergence divergence, ReadOnlySpan<double> p, Span<double> q, Span<double> last) : IScalarFunction
+    private readonly ref struct LagrangeFunction(FDivergence divergence, ReadOnlySpan<double> p, Span<double> q, Span<double> last) : IScalarFunction
     {
         private readonly ReadOnlySpan<double> _p = p;
         private readonly Span<double> _q = q;
@@ -107,7 +107,7 @@ internal static class LagrangeMaximumEntropy
     /// Fills <paramref name="q"/> with the stationary point for multiplier <paramref name="lambda"/> and returns <c>D(q || p)</c>;
     /// <paramref name="nu"/> is the normaliser of the previous multiplier (NaN for none) and receives this one's.
     /// </summary>
-    private static double Evaluate(IDivergence divergence, ReadOnlySpan<double> p, double lambda, Span<double> q, ref double nu)
+    private static double Evaluate(FDivergence divergence, ReadOnlySpan<double> p, double lambda, Span<double> q, ref double nu)
     {
         // Normalising constant nu: S(nu) = sum_k q_k(nu) = 1, S increasing. From the previous multiplier's nu the bracket
         // opens with twice the Newton distance (S' is a pass over the classes without solves) instead of a unit step.
@@ -149,7 +149,7 @@ internal static class LagrangeMaximumEntropy
     }
 
     /// <summary><c>S(nu) = sum_k q_k(nu)</c>, where <c>log q_k + lambda f'(q_k / p_k) = nu</c>; writes the <c>q_k</c>.</summary>
-    private readonly ref struct NormaliserFunction(IDivergence divergence, ReadOnlySpan<double> p, double lambda, Span<double> q, Span<double> last) : IScalarFunction
+    private readonly ref struct NormaliserFunction(FDivergence divergence, ReadOnlySpan<double> p, double lambda, Span<double> q, Span<double> last) : IScalarFunction
     {
         private readonly ReadOnlySpan<double> _p = p;
         private readonly Span<double> _q = q;
@@ -191,7 +191,7 @@ internal static class LagrangeMaximumEntropy
     }
 
     /// <summary>Solves <c>x + lambda f'(e^x / p) = nu</c> for <c>x = log q</c> (increasing in x) and returns <c>q</c>.</summary>
-    private static double ClassMass(IDivergence divergence, double pk, double lambda, double nu, double guess)
+    private static double ClassMass(FDivergence divergence, double pk, double lambda, double nu, double guess)
     {
         if (pk <= 0.0)
         {

@@ -21,14 +21,14 @@ namespace CredalDistill.Credal;
 public static class MaximumEntropy
 {
     /// <summary>Writes the maximum-entropy member into <paramref name="destination"/>. Allocation-free.</summary>
-    public static void Compute(IDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> destination)
+    public static void Compute(FDivergence divergence, ReadOnlySpan<double> p, double gamma, Span<double> destination)
         => Compute(divergence, EdgeRow.FromProbabilities(p), gamma, destination);
 
     /// <summary>
     /// Writes the maximum-entropy member of the set around an edge output given as probabilities or logits
     /// (<see cref="EdgeRow"/>); for KL the tempered member is built from <c>log p</c>, so logits stay logits.
     /// </summary>
-    public static void Compute(IDivergence divergence, EdgeRow edge, double gamma, Span<double> destination)
+    public static void Compute(FDivergence divergence, EdgeRow edge, double gamma, Span<double> destination)
     {
         var f = CredalBounds.Resolve(divergence);
         Check.Gamma(gamma, nameof(gamma));

@@ -14,11 +14,11 @@ namespace CredalDistill.Credal;
 public static class VolumeFraction
 {
     /// <summary>Computes the volume fraction of the credal set.</summary>
-    public static Estimate Compute(IDivergence divergence, ReadOnlySpan<double> p, double gamma, MonteCarloOptions? options = null)
+    public static Estimate Compute(FDivergence divergence, ReadOnlySpan<double> p, double gamma, MonteCarloOptions? options = null)
         => Compute(divergence, EdgeRow.FromProbabilities(p), gamma, options);
 
     /// <summary>The volume fraction of the set around an edge output given as probabilities or logits (see <see cref="EdgeRow"/>).</summary>
-    public static Estimate Compute(IDivergence divergence, EdgeRow edge, double gamma, MonteCarloOptions? options = null)
+    public static Estimate Compute(FDivergence divergence, EdgeRow edge, double gamma, MonteCarloOptions? options = null)
     {
         var f = CredalBounds.Resolve(divergence);
         Check.Gamma(gamma, nameof(gamma));

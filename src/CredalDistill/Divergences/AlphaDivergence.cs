@@ -36,10 +36,10 @@ public sealed class AlphaDivergence : FDivergence
     public override double SlopeAtInfinity => Alpha > 1.0 ? double.PositiveInfinity : 0.0;
 
     /// <inheritdoc />
-    protected override double GeneratorAtZero => Alpha > 0.0 ? -_scale : double.PositiveInfinity;
+    private protected override double GeneratorAtZero => Alpha > 0.0 ? -_scale : double.PositiveInfinity;
 
     /// <inheritdoc />
-    public override double Term(double q, double p)
+    internal override double Term(double q, double p)
     {
         if (p <= 0.0)
         {
@@ -55,13 +55,13 @@ public sealed class AlphaDivergence : FDivergence
     }
 
     /// <inheritdoc />
-    protected override double Generator(double u) => (Math.Pow(u, Alpha) - 1.0) * _scale;
+    private protected override double Generator(double u) => (Math.Pow(u, Alpha) - 1.0) * _scale;
 
     /// <inheritdoc />
-    protected override double GeneratorDerivative(double u) => Math.Pow(u, Alpha - 1.0) / (Alpha - 1.0);
+    private protected override double GeneratorDerivative(double u) => Math.Pow(u, Alpha - 1.0) / (Alpha - 1.0);
 
     /// <inheritdoc />
-    protected override double GeneratorSecondDerivative(double u) => Math.Pow(u, Alpha - 2.0);
+    private protected override double GeneratorSecondDerivative(double u) => Math.Pow(u, Alpha - 2.0);
 
     /// <inheritdoc />
     internal override double PhiBelow(double x)

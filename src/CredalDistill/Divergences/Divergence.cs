@@ -12,10 +12,10 @@ public static class Divergence
     public const string Names = "kl, reverse-kl, alpha:<a>, tv, hellinger, chi2";
 
     /// <summary>KL divergence, the default.</summary>
-    public static IDivergence KL => KullbackLeibler.Instance;
+    public static FDivergence KL => KullbackLeibler.Instance;
 
     /// <summary>Parses a divergence name (case-insensitive). Throws <see cref="FormatException"/> naming the valid choices.</summary>
-    public static IDivergence Parse(string name)
+    public static FDivergence Parse(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (TryParse(name, out var divergence, out string? error))
@@ -27,7 +27,7 @@ public static class Divergence
     }
 
     /// <summary>Parses a divergence name; on failure <paramref name="error"/> says why.</summary>
-    public static bool TryParse(string? name, out IDivergence divergence, out string? error)
+    public static bool TryParse(string? name, out FDivergence divergence, out string? error)
     {
         divergence = KullbackLeibler.Instance;
         error = null;

@@ -1,18 +1,26 @@
 namespace CredalDistill.Divergences;
 
 /// <summary>
-/// Base class for an f-divergence defined by its generator: <c>D_f(q || p) = sum_k p_k f(q_k / p_k)</c>.
-/// Derived types give <c>f</c>, <c>f'</c>, <c>f''</c> on <c>u &gt; 0</c>, the limit <c>f(0+)</c> and <c>f'(inf)</c>;
-/// this class applies the zero-probability conventions once.
+/// An f-divergence <c>D_f(q || p) = sum_k p_k f(q_k / p_k)</c> with convex generator <c>f</c>, <c>f(1) = 0</c>, measured in
+/// nats: the score divergence of CD-CI and the shape of its credal sets. The library's six families (KL, reverse KL,
+/// alpha, total variation, squared Hellinger, Pearson chi-square) are the instances; get them by name from
+/// <see cref="Divergence"/> (<c>Divergence.Parse("alpha:0.9")</c>, <see cref="Divergence.KL"/>).
 /// </summary>
 /// <remarks>
-/// The exact kernels work in the log domain (METHOD.md section 3.1a) with the tilted generator
-/// <c>phi(u) = f(u) - f'(1)(u - 1) &gt;= 0</c>, which has the same divergence between distributions and non-negative terms.
-/// Each built-in divergence gives <c>phi(e^x)</c> for <c>x &lt;= 0</c>, <c>phi(e^x) e^-x</c> for <c>x &gt;= 0</c> and
-/// <c>phi'(e^x)</c> in forms that keep relative precision (<c>expm1</c>, <c>log1p</c>); the class is therefore not
-/// derivable outside this library.
+/// <para>
+/// <b>Closed.</b> The exact kernels (bounds, maximum entropy, maximality, the log-domain scores) need more of a divergence
+/// than its generator: <c>phi(e^x)</c> and <c>phi'(e^x)</c> in forms that keep relative precision at both ends
+/// (<c>expm1</c>, <c>log1p</c>), the tilted generator <c>phi(u) = f(u) - f'(1)(u - 1) &gt;= 0</c>, and closed forms where they
+/// exist. So the type is not derivable outside this library (its constructor is private protected): a new divergence is
+/// added inside it, as one sealed class plus one entry in <see cref="Divergence"/> (docs/EXTENDING.md).
+/// </para>
+/// <para>
+/// Zero entries follow the mathematical limits: <c>0 f(q/0) = q f'(inf)</c> with <c>f'(inf) = lim_{u-&gt;inf} f(u)/u</c>
+/// (so a divergence with <c>f'(inf) = +inf</c>, e.g. KL, is <c>+inf</c> when <c>q_k &gt; 0 = p_k</c>) and
+/// <c>p f(0/p) = p f(0+)</c>.
+/// </para>
 /// </remarks>
-public abstract class FDivergence : IDivergence
+public abstract class FDivergence
 {
     /// <summary>Above this a generator factor is treated as overflowing and the term is evaluated from <see cref="LogPhi"/>.</summary>
     private const double LargeFactor = 1e280;
@@ -22,28 +30,29 @@ public abstract class FDivergence : IDivergence
     private protected FDivergence()
     {
     }
-    /// <inheritdoc />
+
+    /// <summary>Canonical name, parseable by <see cref="Divergence.Parse(string)"/> (e.g. <c>kl</c>, <c>alpha:0.9</c>).</summary>
     public abstract string Name { get; }
 
-    /// <inheritdoc />
+    /// <summary><c>f'(inf) = lim_{u-&gt;inf} f(u)/u</c>: the cost per unit of mass put where <c>p_k = 0</c> (may be +infinity).</summary>
     public abstract double SlopeAtInfinity { get; }
 
-    /// <inheritdoc />
+    /// <summary>True when <c>q</c> may put mass where <c>p</c> has none at finite divergence (<see cref="SlopeAtInfinity"/> finite).</summary>
     public bool AllowsMassOutsideSupport => !double.IsPositiveInfinity(SlopeAtInfinity);
 
     /// <summary><c>f(0+) = lim_{u-&gt;0} f(u)</c> (may be +infinity).</summary>
-    protected abstract double GeneratorAtZero { get; }
+    private protected abstract double GeneratorAtZero { get; }
 
     /// <summary>The generator <c>f(u)</c> for <c>u &gt; 0</c>.</summary>
-    protected abstract double Generator(double u);
+    private protected abstract double Generator(double u);
 
     /// <summary><c>f'(u)</c> for <c>u &gt; 0</c> (and its limit at <c>u = 0</c>).</summary>
-    protected abstract double GeneratorDerivative(double u);
+    private protected abstract double GeneratorDerivative(double u);
 
     /// <summary><c>f''(u)</c> for <c>u &gt; 0</c>.</summary>
-    protected abstract double GeneratorSecondDerivative(double u);
+    private protected abstract double GeneratorSecondDerivative(double u);
 
-    /// <inheritdoc />
+    /// <summary>The divergence <c>D(q || p) = sum_k p_k f(q_k / p_k)</c> in nats; <c>+inf</c> where the limits say so.</summary>
     public double Compute(ReadOnlySpan<double> q, ReadOnlySpan<double> p)
     {
         if (q.Length != p.Length)
@@ -61,8 +70,8 @@ public abstract class FDivergence : IDivergence
         return sum > 0.0 ? sum : 0.0;
     }
 
-    /// <inheritdoc />
-    public virtual double Term(double q, double p)
+    /// <summary>One term <c>p f(q / p)</c>, with the limits for <c>p = 0</c> or <c>q = 0</c>.</summary>
+    internal virtual double Term(double q, double p)
     {
         if (p <= 0.0)
         {
@@ -72,8 +81,8 @@ public abstract class FDivergence : IDivergence
         return q <= 0.0 ? p * GeneratorAtZero : p * Generator(q / p);
     }
 
-    /// <inheritdoc />
-    public double TermDerivative(double q, double p)
+    /// <summary><c>d/dq [p f(q/p)] = f'(q/p)</c>; for <c>p = 0</c> it is <see cref="SlopeAtInfinity"/>.</summary>
+    internal double TermDerivative(double q, double p)
     {
         if (p <= 0.0)
         {
@@ -83,8 +92,8 @@ public abstract class FDivergence : IDivergence
         return GeneratorDerivative(q / p);
     }
 
-    /// <inheritdoc />
-    public double TermSecondDerivative(double q, double p)
+    /// <summary><c>d^2/dq^2 [p f(q/p)] = f''(q/p) / p</c>; zero for <c>p = 0</c>.</summary>
+    internal double TermSecondDerivative(double q, double p)
     {
         if (p <= 0.0)
         {

@@ -18,10 +18,10 @@ public sealed class KullbackLeibler : FDivergence
     public override double SlopeAtInfinity => double.PositiveInfinity;
 
     /// <inheritdoc />
-    protected override double GeneratorAtZero => 0.0;
+    private protected override double GeneratorAtZero => 0.0;
 
     /// <inheritdoc />
-    public override double Term(double q, double p)
+    internal override double Term(double q, double p)
     {
         if (q <= 0.0)
         {
@@ -32,13 +32,13 @@ public sealed class KullbackLeibler : FDivergence
     }
 
     /// <inheritdoc />
-    protected override double Generator(double u) => u * Math.Log(u);
+    private protected override double Generator(double u) => u * Math.Log(u);
 
     /// <inheritdoc />
-    protected override double GeneratorDerivative(double u) => u <= 0.0 ? double.NegativeInfinity : Math.Log(u) + 1.0;
+    private protected override double GeneratorDerivative(double u) => u <= 0.0 ? double.NegativeInfinity : Math.Log(u) + 1.0;
 
     /// <inheritdoc />
-    protected override double GeneratorSecondDerivative(double u) => 1.0 / u;
+    private protected override double GeneratorSecondDerivative(double u) => 1.0 / u;
 
     /// <inheritdoc />
     internal override double PhiBelow(double x)

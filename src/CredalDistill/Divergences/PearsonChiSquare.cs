@@ -18,10 +18,10 @@ public sealed class PearsonChiSquare : FDivergence
     public override double SlopeAtInfinity => double.PositiveInfinity;
 
     /// <inheritdoc />
-    protected override double GeneratorAtZero => 1.0;
+    private protected override double GeneratorAtZero => 1.0;
 
     /// <inheritdoc />
-    public override double Term(double q, double p)
+    internal override double Term(double q, double p)
     {
         if (p <= 0.0)
         {
@@ -33,17 +33,17 @@ public sealed class PearsonChiSquare : FDivergence
     }
 
     /// <inheritdoc />
-    protected override double Generator(double u)
+    private protected override double Generator(double u)
     {
         double d = u - 1.0;
         return d * d;
     }
 
     /// <inheritdoc />
-    protected override double GeneratorDerivative(double u) => 2.0 * (u - 1.0);
+    private protected override double GeneratorDerivative(double u) => 2.0 * (u - 1.0);
 
     /// <inheritdoc />
-    protected override double GeneratorSecondDerivative(double u) => 2.0;
+    private protected override double GeneratorSecondDerivative(double u) => 2.0;
 
     /// <inheritdoc />
     internal override double PhiBelow(double x)

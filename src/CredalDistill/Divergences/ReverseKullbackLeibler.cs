@@ -18,10 +18,10 @@ public sealed class ReverseKullbackLeibler : FDivergence
     public override double SlopeAtInfinity => 0.0;
 
     /// <inheritdoc />
-    protected override double GeneratorAtZero => double.PositiveInfinity;
+    private protected override double GeneratorAtZero => double.PositiveInfinity;
 
     /// <inheritdoc />
-    public override double Term(double q, double p)
+    internal override double Term(double q, double p)
     {
         if (p <= 0.0)
         {
@@ -32,13 +32,13 @@ public sealed class ReverseKullbackLeibler : FDivergence
     }
 
     /// <inheritdoc />
-    protected override double Generator(double u) => -Math.Log(u);
+    private protected override double Generator(double u) => -Math.Log(u);
 
     /// <inheritdoc />
-    protected override double GeneratorDerivative(double u) => -1.0 / u;
+    private protected override double GeneratorDerivative(double u) => -1.0 / u;
 
     /// <inheritdoc />
-    protected override double GeneratorSecondDerivative(double u) => 1.0 / (u * u);
+    private protected override double GeneratorSecondDerivative(double u) => 1.0 / (u * u);
 
     /// <inheritdoc />
     internal override double PhiBelow(double x) => LogMath.ExpM1(x) - x;

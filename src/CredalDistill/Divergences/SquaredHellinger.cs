@@ -18,27 +18,27 @@ public sealed class SquaredHellinger : FDivergence
     public override double SlopeAtInfinity => 1.0;
 
     /// <inheritdoc />
-    protected override double GeneratorAtZero => 1.0;
+    private protected override double GeneratorAtZero => 1.0;
 
     /// <inheritdoc />
-    public override double Term(double q, double p)
+    internal override double Term(double q, double p)
     {
         double d = Math.Sqrt(Math.Max(q, 0.0)) - Math.Sqrt(Math.Max(p, 0.0));
         return d * d;
     }
 
     /// <inheritdoc />
-    protected override double Generator(double u)
+    private protected override double Generator(double u)
     {
         double d = Math.Sqrt(u) - 1.0;
         return d * d;
     }
 
     /// <inheritdoc />
-    protected override double GeneratorDerivative(double u) => u <= 0.0 ? double.NegativeInfinity : 1.0 - (1.0 / Math.Sqrt(u));
+    private protected override double GeneratorDerivative(double u) => u <= 0.0 ? double.NegativeInfinity : 1.0 - (1.0 / Math.Sqrt(u));
 
     /// <inheritdoc />
-    protected override double GeneratorSecondDerivative(double u) => 0.5 / (u * Math.Sqrt(u));
+    private protected override double GeneratorSecondDerivative(double u) => 0.5 / (u * Math.Sqrt(u));
 
     /// <inheritdoc />
     internal override double PhiBelow(double x)

@@ -18,19 +18,19 @@ public sealed class TotalVariation : FDivergence
     public override double SlopeAtInfinity => 0.5;
 
     /// <inheritdoc />
-    protected override double GeneratorAtZero => 0.5;
+    private protected override double GeneratorAtZero => 0.5;
 
     /// <inheritdoc />
-    public override double Term(double q, double p) => 0.5 * Math.Abs(q - p);
+    internal override double Term(double q, double p) => 0.5 * Math.Abs(q - p);
 
     /// <inheritdoc />
-    protected override double Generator(double u) => 0.5 * Math.Abs(u - 1.0);
+    private protected override double Generator(double u) => 0.5 * Math.Abs(u - 1.0);
 
     /// <inheritdoc />
-    protected override double GeneratorDerivative(double u) => u > 1.0 ? 0.5 : (u < 1.0 ? -0.5 : 0.0);
+    private protected override double GeneratorDerivative(double u) => u > 1.0 ? 0.5 : (u < 1.0 ? -0.5 : 0.0);
 
     /// <inheritdoc />
-    protected override double GeneratorSecondDerivative(double u) => 0.0;
+    private protected override double GeneratorSecondDerivative(double u) => 0.0;
 
     /// <inheritdoc />
     internal override double PhiBelow(double x) => -0.5 * LogMath.ExpM1(x);

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace CredalDistill.IO;
 
-/// <summary>The JSON shape of a calibration artifact, version 1 or 2 (members in file order; all nullable so that Load can say what is missing).</summary>
+/// <summary>The JSON shape of a calibration artifact, version 1 or 2 (<c>map</c> and the per-row threshold fields optional) (members in file order; all nullable so that Load can say what is missing).</summary>
 internal sealed class CalibrationArtifactDocument
 {
     [JsonPropertyName("format")]
@@ -45,6 +45,10 @@ internal sealed class CalibrationArtifactDocument
 
     [JsonPropertyName("temperature")]
     public TemperatureDocument? Temperature { get; set; }
+
+    [JsonPropertyName("map")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public MapDocument? Map { get; set; }
 
     [JsonPropertyName("selection")]
     public SelectionDocument? Selection { get; set; }
@@ -89,6 +93,28 @@ internal sealed class CalibrationArtifactDocument
 
         [JsonPropertyName("n")]
         public int? N { get; set; }
+    }
+
+    /// <summary>The <c>map</c> object of a vector or matrix map (a temperature map is the <c>temperature</c> object).</summary>
+    internal sealed class MapDocument
+    {
+        [JsonPropertyName("shape")]
+        public string? Shape { get; set; }
+
+        [JsonPropertyName("weights")]
+        public double[]? Weights { get; set; }
+
+        [JsonPropertyName("bias")]
+        public double[]? Bias { get; set; }
+
+        [JsonPropertyName("objective")]
+        public string? Objective { get; set; }
+
+        [JsonPropertyName("n")]
+        public int? N { get; set; }
+
+        [JsonPropertyName("regularization")]
+        public double? Regularization { get; set; }
     }
 
     /// <summary>The <c>selection</c> object.</summary>

@@ -1,7 +1,7 @@
 namespace CredalDistill.IO;
 
 /// <summary>
-/// A calibration artifact file was refused by <see cref="CalibrationArtifact.Load(string)"/>: not JSON, wrong
+/// A calibration artifact file was refused by <see cref="CalibrationArtifact.Load(string, byte[])"/>: not JSON, wrong
 /// <c>format</c> or <c>version</c>, a missing, unknown or invalid field, inconsistent values, or a checksum
 /// mismatch. It derives from <see cref="DataFormatException"/>, so the CLI maps it to exit code 3.
 /// </summary>

@@ -9,9 +9,6 @@ namespace CredalDistill.IO;
 /// <summary>Conversion and checks of the version-2 objects of a calibration artifact: <c>temperature</c>, <c>selection</c>, <c>auto</c>, the Mondrian <c>thresholds</c>, <c>shift</c>.</summary>
 internal static class CalibrationArtifactParts
 {
-    public static TemperatureDocument? ToDocument(TemperatureFit? t)
-        => t is null ? null : new TemperatureDocument { Value = t.Value, Objective = t.Objective, N = t.N };
-
     public static SelectionDocument? ToDocument(ThresholdSelection? s)
         => s is null ? null : new SelectionDocument
         {
@@ -35,28 +32,70 @@ internal static class CalibrationArtifactParts
             Candidates = [.. a.Candidates.Select(c => new CandidateDocument { Method = c.Method, Divergence = c.Divergence, Epsilon = c.Epsilon, Output = c.Output, Score = c.Score, Agreement = c.Agreement })],
         };
 
-    public static TemperatureFit? FromDocument(TemperatureDocument? d, string path)
+    /// <summary>The map: the <c>temperature</c> object, the <c>map</c> object (vector or matrix), or the identity when both are null.</summary>
+    public static CalibrationMap MapFromDocument(TemperatureDocument? t, MapDocument? m, int classes, string path)
     {
-        if (d is null)
+        if (t is not null && m is not null)
         {
-            return null;
+            throw Fail(path, "fields 'temperature' and 'map' exclude each other (a temperature map is the 'temperature' object)");
         }
 
-        double value = Required(d.Value, "temperature.value", path);
-        if (!(value > 0.0) || !double.IsFinite(value))
+        if (t is not null)
         {
-            throw Fail(path, $"field 'temperature.value' must be a finite number > 0; got {CsvText.Format(value)}");
+            double value = Required(t.Value, "temperature.value", path);
+            if (!(value > 0.0) || !double.IsFinite(value))
+            {
+                throw Fail(path, $"field 'temperature.value' must be a finite number > 0; got {CsvText.Format(value)}");
+            }
+
+            var objective = Objective(Required(t.Objective, "temperature.objective", path), "temperature.objective", path);
+            int n = Required(t.N, "temperature.n", path);
+            return n >= 1 ? CalibrationMap.FromTemperature(value, classes, objective, n) : throw Fail(path, $"field 'temperature.n' must be at least 1; got {n}");
         }
 
-        string objective = Required(d.Objective, "temperature.objective", path);
-        if (!TemperatureFit.IsObjective(objective))
+        if (m is null)
         {
-            throw Fail(path, $"field 'temperature.objective' is '{objective}'; expected nll, ece or distilled-kl");
+            return CalibrationMap.Identity(classes);
         }
 
-        int n = Required(d.N, "temperature.n", path);
-        return n >= 1 ? new TemperatureFit(value, objective, n) : throw Fail(path, $"field 'temperature.n' must be at least 1; got {n}");
+        string shapeName = Required(m.Shape, "map.shape", path);
+        if (!MapShapes.TryParse(shapeName, out MapShape shape) || shape is not (MapShape.Vector or MapShape.Matrix))
+        {
+            throw Fail(path, $"field 'map.shape' is '{shapeName}'; expected vector or matrix");
+        }
+
+        var weights = Required(m.Weights, "map.weights", path);
+        var bias = Required(m.Bias, "map.bias", path);
+        int expected = shape == MapShape.Vector ? classes : classes * classes;
+        if (weights.Length != expected || bias.Length != classes)
+        {
+            throw Fail(path, $"fields 'map.weights' and 'map.bias' must have {expected} and {classes} entries (K = {classes}, {shapeName} map); got {weights.Length} and {bias.Length}");
+        }
+
+        if (weights.Concat(bias).Any(v => !double.IsFinite(v)))
+        {
+            throw Fail(path, "fields 'map.weights' and 'map.bias' must be finite numbers");
+        }
+
+        var fitted = Objective(Required(m.Objective, "map.objective", path), "map.objective", path);
+        int rows = Required(m.N, "map.n", path);
+        if (rows < 1)
+        {
+            throw Fail(path, $"field 'map.n' must be at least 1; got {rows}");
+        }
+
+        if (m.Regularization is double r && !(r >= 0.0 && double.IsFinite(r)))
+        {
+            throw Fail(path, $"field 'map.regularization' must be a finite number >= 0 or null; got {CsvText.Format(r)}");
+        }
+
+        return shape == MapShape.Vector
+            ? CalibrationMap.FromVector(weights, bias, fitted, rows, m.Regularization)
+            : CalibrationMap.FromMatrix(weights, bias, fitted, rows, m.Regularization);
     }
+
+    private static MapObjective Objective(string name, string field, string path)
+        => MapShapes.TryParse(name, out MapObjective objective) ? objective : throw Fail(path, $"field '{field}' is '{name}'; expected nll, ece or distilled-kl");
 
     public static ThresholdSelection? FromDocument(SelectionDocument? d, string path)
     {
@@ -72,7 +111,7 @@ internal static class CalibrationArtifactParts
         }
 
         string output = Required(d.Output, "selection.output", path);
-        if (!CalibratedOutputNames.TryParse(output, out var parsed) || parsed == CalibratedOutput.Tempered)
+        if (!CalibratedOutputNames.TryParse(output, out var parsed) || !CalibratedOutputNames.IsExtraction(parsed))
         {
             throw Fail(path, $"field 'selection.output' is '{output}'; expected intersection, maxent or centroid");
         }
@@ -140,15 +179,15 @@ internal static class CalibrationArtifactParts
         {
             var c = candidates[i] ?? throw Fail(path, $"field 'auto.candidates[{i}]' must be an object");
             string method = Required(c.Method, $"auto.candidates[{i}].method", path);
-            if (method is not (CalibratorNames.Cdci or CalibratorNames.DistilledTs or CalibratorNames.TwoStage))
+            if (!CalibrationMethods.TryGet(method, out var candidate) || !candidate.AutoCandidate)
             {
-                throw Fail(path, $"field 'auto.candidates[{i}].method' is '{method}'; expected cdci, distilled-ts or distilled-ts+cdci");
+                throw Fail(path, $"field 'auto.candidates[{i}].method' is '{method}'; expected one of {string.Join(", ", CalibrationMethods.All.Where(x => x.AutoCandidate).Select(x => x.Name))}");
             }
 
             string output = Required(c.Output, $"auto.candidates[{i}].output", path);
-            if (!CalibratedOutputNames.TryParse(output, out _))
+            if (!CalibratedOutputNames.TryParse(output, out var candidateOutput) || !CalibratedOutputNames.IsDistribution(candidateOutput))
             {
-                throw Fail(path, $"field 'auto.candidates[{i}].output' is '{output}'; expected tempered, intersection, maxent or centroid");
+                throw Fail(path, $"field 'auto.candidates[{i}].output' is '{output}'; expected calibrated, {CalibratedOutputNames.Extractions}");
             }
 
             double score = Required(c.Score, $"auto.candidates[{i}].score", path);
@@ -206,7 +245,7 @@ internal static class CalibrationArtifactParts
         };
 
     /// <summary>The per-row threshold of the Mondrian arrays or the <c>shift</c> object (at most one may be present), or null.</summary>
-    public static RowThreshold? FromDocument(double?[]? thresholds, int[]? counts, ShiftDocument? shift, IDivergence divergence, double epsilon, double? delta, int classes, int n, string path)
+    public static RowThreshold? FromDocument(double?[]? thresholds, int[]? counts, ShiftDocument? shift, FDivergence divergence, double epsilon, double? delta, int classes, int n, string path)
     {
         if ((thresholds is null) != (counts is null))
         {

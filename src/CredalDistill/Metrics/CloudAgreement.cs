@@ -18,7 +18,7 @@ public static class CloudAgreement
     /// <param name="cloud">Cloud outputs, <c>n x K</c>, <c>n &gt;= 1</c>.</param>
     /// <param name="output">Outputs to compare, same shape.</param>
     /// <param name="divergence">The divergence; null means KL.</param>
-    public static double MeanDivergence(ProbabilityMatrix cloud, ProbabilityMatrix output, IDivergence? divergence = null)
+    public static double MeanDivergence(ProbabilityMatrix cloud, ProbabilityMatrix output, FDivergence? divergence = null)
     {
         Validate(cloud, output);
         divergence ??= Divergence.KL;

@@ -36,7 +36,7 @@ public static class Coverage
     /// <param name="edge">Edge outputs on the same inputs, same shape.</param>
     /// <param name="gamma">Threshold <c>gamma &gt;= 0</c> (nats), +infinity allowed.</param>
     /// <param name="divergence">The divergence <c>D</c>; null means KL.</param>
-    public static double Compute(ProbabilityMatrix cloud, ProbabilityMatrix edge, double gamma, IDivergence? divergence = null)
+    public static double Compute(ProbabilityMatrix cloud, ProbabilityMatrix edge, double gamma, FDivergence? divergence = null)
     {
         ArgumentNullException.ThrowIfNull(cloud);
         Check.Gamma(gamma, nameof(gamma));

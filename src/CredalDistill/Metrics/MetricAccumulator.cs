@@ -4,7 +4,7 @@ namespace CredalDistill.Metrics;
 
 /// <summary>
 /// Accuracy, NLL, Brier score and equal-width ECE over rows that arrive in chunks (a streamed file): each metric is a
-/// sum over rows (<c>NLL = -(1/n) sum_i log max(p_{i,y_i}, 1e-12)</c>, <c>Brier = (1/n) sum_i sum_k (p_ik - [k = y_i])^2</c>)
+/// sum over rows (<c>NLL = -(1/n) sum_i log p_{i,y_i}</c>, exact: the kept log-probabilities of a matrix built from logits), <c>Brier = (1/n) sum_i sum_k (p_ik - [k = y_i])^2</c>)
 /// or a per-bin sum of confidences and hits (<c>ECE = sum_b (n_b/n) |acc_b - conf_b|</c>), accumulated in row order,
 /// so the result equals the one-pass functions (<see cref="Accuracy"/>, <see cref="NegativeLogLikelihood"/>,
 /// <see cref="BrierScore"/>, <see cref="ExpectedCalibrationError"/>) bit for bit, with memory independent of n.
@@ -65,11 +65,14 @@ public sealed class MetricAccumulator
     public void Add(ProbabilityMatrix probabilities, ReadOnlySpan<int> labels)
     {
         MetricInput.Validate(probabilities, labels);
-        Add(probabilities.Data, labels);
+        Add(probabilities.Data, labels, probabilities.HasLogProbabilities ? probabilities : null);
     }
 
     /// <summary>Adds row-major probability rows (<c>labels.Length x Classes</c>) with their labels.</summary>
-    public void Add(ReadOnlySpan<double> probabilities, ReadOnlySpan<int> labels)
+    public void Add(ReadOnlySpan<double> probabilities, ReadOnlySpan<int> labels) => Add(probabilities, labels, null);
+
+    /// <summary>Adds the rows; the NLL reads the log-probabilities of <paramref name="logs"/> when given.</summary>
+    private void Add(ReadOnlySpan<double> probabilities, ReadOnlySpan<int> labels, ProbabilityMatrix? logs)
     {
         int k = Classes;
         Check.SameLength(labels.Length * k, probabilities.Length, nameof(probabilities));
@@ -86,7 +89,7 @@ public sealed class MetricAccumulator
             int top = MetricInput.ArgMax(row);
             double hit = top == y ? 1.0 : 0.0;
             _correct += top == y ? 1 : 0;
-            _nll -= Math.Log(Math.Max(row[y], NegativeLogLikelihood.ProbabilityFloor));
+            _nll += logs is null ? -Math.Log(row[y]) : NegativeLogLikelihood.Row(logs, i, y);
             for (int j = 0; j < k; j++)
             {
                 double d = row[j] - (y == j ? 1.0 : 0.0);

@@ -54,7 +54,12 @@ public sealed class AdaptiveThreshold
         get
         {
             int n = _sorted.Length;
-            long rank = Math.Max(1L, ConformalCalibrator.RobustCeiling((n + 1.0) * (1.0 - Level)));
+            if (!(Level > 0.0))
+            {
+                return double.PositiveInfinity;
+            }
+
+            long rank = Level >= 1.0 ? 1L : ExactRank.Conformal(n, Level);
             if (rank > n)
             {
                 return double.PositiveInfinity;

@@ -52,4 +52,27 @@ internal static class LogMath
         double max = Math.Max(x, y);
         return double.IsNegativeInfinity(max) ? max : max + Log1P(Math.Exp(Math.Min(x, y) - max));
     }
+
+    /// <summary><c>log sum_k exp(x_k)</c>, shifted by the maximum (entries may be -inf; all -inf gives -inf).</summary>
+    public static double LogSumExp(ReadOnlySpan<double> x)
+    {
+        double max = double.NegativeInfinity;
+        foreach (double v in x)
+        {
+            max = Math.Max(max, v);
+        }
+
+        if (!double.IsFinite(max))
+        {
+            return max;
+        }
+
+        double sum = 0.0;
+        foreach (double v in x)
+        {
+            sum += Math.Exp(v - max);
+        }
+
+        return max + Math.Log(sum);
+    }
 }

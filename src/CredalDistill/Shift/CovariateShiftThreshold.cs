@@ -14,7 +14,7 @@ namespace CredalDistill.Shift;
 /// </summary>
 public sealed class CovariateShiftThreshold : RowThreshold
 {
-    internal CovariateShiftThreshold(LogisticDensityRatio ratio, WeightedScores scores, double epsilon, IDivergence divergence, int deploymentRows)
+    internal CovariateShiftThreshold(LogisticDensityRatio ratio, WeightedScores scores, double epsilon, FDivergence divergence, int deploymentRows)
     {
         Ratio = ratio;
         Scores = scores;
@@ -36,7 +36,7 @@ public sealed class CovariateShiftThreshold : RowThreshold
     public override double Epsilon { get; }
 
     /// <inheritdoc />
-    public override IDivergence Divergence { get; }
+    public override FDivergence Divergence { get; }
 
     /// <summary>Number of unlabeled deployment rows the ratio was fitted on.</summary>
     public int DeploymentRows { get; }
@@ -54,7 +54,7 @@ public sealed class CovariateShiftThreshold : RowThreshold
     /// <param name="epsilon">Miscoverage in (0, 1).</param>
     /// <param name="divergence">Score divergence; null means KL.</param>
     /// <param name="ridge">L2 penalty of the ratio's logistic regression.</param>
-    public static CovariateShiftThreshold Calibrate(ProbabilityMatrix cloud, ProbabilityMatrix edge, ProbabilityMatrix deploymentEdge, double epsilon, IDivergence? divergence = null, double ridge = LogisticDensityRatio.DefaultRidge)
+    public static CovariateShiftThreshold Calibrate(ProbabilityMatrix cloud, ProbabilityMatrix edge, ProbabilityMatrix deploymentEdge, double epsilon, FDivergence? divergence = null, double ridge = LogisticDensityRatio.DefaultRidge)
     {
         ArgumentNullException.ThrowIfNull(cloud);
         ArgumentNullException.ThrowIfNull(edge);

@@ -86,7 +86,7 @@ public sealed class ExportAccuracyTests(ITestOutputHelper output)
 
     private void Check(string divergenceName, double gamma, int k, bool maxEntropy)
     {
-        IDivergence divergence = Divergence.Parse(divergenceName);
+        FDivergence divergence = Divergence.Parse(divergenceName);
         var rows = Rows(k, seed: 17 + k);
         var input = rows.SelectMany(r => r.Logits.Select(v => (float)v)).ToArray();
         var options = new CalibratedExportOptions { Output = maxEntropy ? ExportOutput.MaximumEntropy : ExportOutput.Intersection };

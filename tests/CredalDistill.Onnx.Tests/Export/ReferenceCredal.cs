@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Credal;
 using CredalDistill.Divergences;
 
@@ -11,7 +12,7 @@ namespace CredalDistill.Onnx.Tests.Export;
 /// </summary>
 public sealed record ReferenceCredal(double[] P, double[] Lower, double[] Upper, double[] Probabilities, bool[] LabelSet)
 {
-    public static ReferenceCredal Library(IDivergence divergence, double gamma, double[] logits, bool maxEntropy)
+    public static ReferenceCredal Library(FDivergence divergence, double gamma, double[] logits, bool maxEntropy)
     {
         int k = logits.Length;
         double[] p = ProbabilityMatrix.FromLogits(logits, k).ToArray();
@@ -19,12 +20,12 @@ public sealed record ReferenceCredal(double[] P, double[] Lower, double[] Upper,
         var (lower, upper, q, set) = (new double[k], new double[k], new double[k], new bool[k]);
         var row = EdgeRow.FromLogits(logits);
         predictor.Bounds(row, lower, upper);
-        predictor.Predict(row, maxEntropy ? CredalOutput.MaximumEntropy : CredalOutput.Intersection, q);
+        predictor.Predict(row, maxEntropy ? CalibratedOutput.MaximumEntropy : CalibratedOutput.Intersection, q);
         predictor.LabelSet(row, LabelSetRule.IntervalDominance, set);
         return new ReferenceCredal(p, lower, upper, q, set);
     }
 
-    public static ReferenceCredal LogDomain(IDivergence divergence, double gamma, double[] z, bool maxEntropy = false)
+    public static ReferenceCredal LogDomain(FDivergence divergence, double gamma, double[] z, bool maxEntropy = false)
     {
         int k = z.Length;
         double m = z.Max();
@@ -90,7 +91,7 @@ public sealed record ReferenceCredal(double[] P, double[] Lower, double[] Upper,
         return a.Select(x => (beta * x) - lz).ToArray();
     }
 
-    private static (double Lower, double Upper) Bounds(IDivergence divergence, double gamma, double a, double b)
+    private static (double Lower, double Upper) Bounds(FDivergence divergence, double gamma, double a, double b)
     {
         double p = Math.Exp(a);
         if (gamma == 0)
@@ -118,7 +119,7 @@ public sealed record ReferenceCredal(double[] P, double[] Lower, double[] Upper,
         return (Math.Exp(LogT(Search(divergence, gamma, a, b, vp, Math.Min(vp, 0) - 800))), Math.Exp(LogT(Search(divergence, gamma, a, b, vp, Math.Max(vp, 0) + 800))));
     }
 
-    private static double Search(IDivergence divergence, double gamma, double a, double b, double inside, double outside)
+    private static double Search(FDivergence divergence, double gamma, double a, double b, double inside, double outside)
     {
         for (int i = 0; i < 400; i++)
         {
@@ -138,7 +139,7 @@ public sealed record ReferenceCredal(double[] P, double[] Lower, double[] Upper,
 
     private static double LogT(double v) => -(Math.Max(-v, 0) + Math.Log(1 + Math.Exp(-Math.Abs(v))));
 
-    private static double Binary(IDivergence divergence, double a, double b, double lt, double l1t) => divergence switch
+    private static double Binary(FDivergence divergence, double a, double b, double lt, double l1t) => divergence switch
     {
         KullbackLeibler => (Math.Exp(lt) * (lt - a)) + (Math.Exp(l1t) * (l1t - b)),
         ReverseKullbackLeibler => (Math.Exp(a) * (a - lt)) + (Math.Exp(b) * (b - l1t)),

@@ -33,12 +33,12 @@ internal static class CalibrationFixture
     public static Calibrator Create(string name) => name switch
     {
         "cdci-kl" => new CdciCalibrator(),
-        "cdci-tv-maxent" => new CdciCalibrator { Divergence = Divergence.Parse("tv"), Epsilon = 0.2, Output = CredalOutput.MaximumEntropy },
-        "cdci-hellinger-centroid" => new CdciCalibrator { Divergence = Divergence.Parse("hellinger"), Output = CredalOutput.Centroid, PredictorOptions = new() { MonteCarlo = MonteCarloOptions.Default with { Samples = 200 } } },
+        "cdci-tv-maxent" => new CdciCalibrator { Divergence = Divergence.Parse("tv"), Epsilon = 0.2, Output = CalibratedOutput.MaximumEntropy },
+        "cdci-hellinger-centroid" => new CdciCalibrator { Divergence = Divergence.Parse("hellinger"), Output = CalibratedOutput.Centroid, PredictorOptions = new() { MonteCarlo = MonteCarloOptions.Default with { Samples = 200 } } },
         "cdci-auto-eps" => new CdciCalibrator { Epsilon = null, EpsilonCandidates = [0.05, 0.1, 0.3] },
         "cdci-auto-both" => new CdciCalibrator { Divergence = null, Epsilon = null, DivergenceCandidates = [Divergence.KL, Divergence.Parse("chi2")], EpsilonCandidates = [0.1, 0.3] },
         "cdci-mondrian" => new CdciCalibrator { Mondrian = true, Epsilon = 0.2 },
-        "cdci-mondrian-pac-maxent" => new CdciCalibrator { Mondrian = true, Epsilon = 0.3, Delta = 0.2, Output = CredalOutput.MaximumEntropy },
+        "cdci-mondrian-pac-maxent" => new CdciCalibrator { Mondrian = true, Epsilon = 0.3, Delta = 0.2, Output = CalibratedOutput.MaximumEntropy },
         "cdci-shift" => new CdciCalibrator { DeploymentEdge = Test(rows: 60, seed: 5).Edge },
         "ts-nll" => new TemperatureScalingCalibrator(),
         "ts-ece" => new TemperatureScalingCalibrator { Objective = TemperatureObjective.ExpectedCalibrationError },

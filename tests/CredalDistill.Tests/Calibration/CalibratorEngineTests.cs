@@ -35,7 +35,7 @@ public sealed class CalibratorEngineTests
         var d = Divergence.Parse(divergence);
         var expected = ConformalCalibrator.Calibrate(data.Cloud, data.Edge, epsilon, d);
         var (test, _) = CalibrationFixture.Test();
-        foreach (var output in new[] { CredalOutput.Intersection, CredalOutput.MaximumEntropy, CredalOutput.Centroid })
+        foreach (var output in new[] { CalibratedOutput.Intersection, CalibratedOutput.MaximumEntropy, CalibratedOutput.Centroid })
         {
             var fitted = new CdciCalibrator { Divergence = d, Epsilon = epsilon, Output = output }.Fit(data);
             Assert.Equal(expected.Gamma, fitted.Threshold!.Gamma);
@@ -50,10 +50,10 @@ public sealed class CalibratorEngineTests
     public void Cdci_auto_equals_the_configuration_selector_and_records_the_grid()
     {
         var data = CalibrationFixture.Data();
-        IDivergence[] divergences = [Divergence.KL, Divergence.Parse("hellinger")];
+        FDivergence[] divergences = [Divergence.KL, Divergence.Parse("hellinger")];
         double[] epsilons = [0.05, 0.1, 0.3];
-        var expected = ConfigurationSelector.Select(data.Cloud, data.Edge, divergences, CredalOutput.MaximumEntropy, epsilons);
-        var fitted = new CdciCalibrator { Divergence = null, Epsilon = null, DivergenceCandidates = divergences, EpsilonCandidates = epsilons, Output = CredalOutput.MaximumEntropy }.Fit(data);
+        var expected = ConfigurationSelector.Select(data.Cloud, data.Edge, divergences, CalibratedOutput.MaximumEntropy, epsilons);
+        var fitted = new CdciCalibrator { Divergence = null, Epsilon = null, DivergenceCandidates = divergences, EpsilonCandidates = epsilons, Output = CalibratedOutput.MaximumEntropy }.Fit(data);
         Assert.Equal(expected.Threshold.Gamma, fitted.Predictor!.Gamma);
         Assert.Equal(expected.Divergence.Name, fitted.Predictor.Divergence.Name);
         var s = fitted.Selection!;
@@ -123,7 +123,7 @@ public sealed class CalibratorEngineTests
     public void Auto_picks_the_lowest_cross_fitted_score_and_records_every_candidate()
     {
         var data = CalibrationFixture.Data(rows: 120);
-        IDivergence[] divergences = [Divergence.KL, Divergence.Parse("tv")];
+        FDivergence[] divergences = [Divergence.KL, Divergence.Parse("tv")];
         double[] epsilons = [0.05, 0.2];
         var fitted = new AutoCalibrator { DivergenceCandidates = divergences, EpsilonCandidates = epsilons }.Fit(data);
         var auto = fitted.Auto!;
@@ -138,8 +138,8 @@ public sealed class CalibratorEngineTests
         Assert.Contains("lowest score", auto.Reason);
 
         // The CD-CI candidates' scores are the configuration selector's, on the same folds.
-        var intersection = ConfigurationSelector.Select(data.Cloud, data.Edge, divergences, CredalOutput.Intersection, epsilons);
-        var maxent = ConfigurationSelector.Select(data.Cloud, data.Edge, divergences, CredalOutput.MaximumEntropy, epsilons);
+        var intersection = ConfigurationSelector.Select(data.Cloud, data.Edge, divergences, CalibratedOutput.Intersection, epsilons);
+        var maxent = ConfigurationSelector.Select(data.Cloud, data.Edge, divergences, CalibratedOutput.MaximumEntropy, epsilons);
         Assert.Equal(intersection.Scores[1][0], auto.Candidates.Single(c => c is { Method: "cdci", Divergence: "tv", Epsilon: 0.05, Output: "intersection" }).Score);
         Assert.Equal(maxent.Scores[0][1], auto.Candidates.Single(c => c is { Method: "cdci", Divergence: "kl", Epsilon: 0.2, Output: "maxent" }).Score);
         Assert.Equal(maxent.Agreements[1][0], auto.Candidates.Single(c => c is { Method: "cdci", Divergence: "tv", Epsilon: 0.05, Output: "maxent" }).Agreement);
@@ -179,7 +179,7 @@ public sealed class CalibratorEngineTests
         // The maximum-entropy member of a huge reverse-KL ball is near uniform: "calibrated" at 1/K confidence by the ECE
         // alone, but its arg-max no longer follows the cloud. Without the agreement floor it wins; with it, it is excluded.
         var data = CalibrationFixture.Data(rows: 200, classes: 8);
-        var settings = new AutoCalibrator { DivergenceCandidates = [Divergence.Parse("reverse-kl")], EpsilonCandidates = [0.01], Outputs = [CredalOutput.MaximumEntropy] };
+        var settings = new AutoCalibrator { DivergenceCandidates = [Divergence.Parse("reverse-kl")], EpsilonCandidates = [0.01], Outputs = [CalibratedOutput.MaximumEntropy] };
         var unguarded = settings.Fit(data).Auto!;
         var degenerate = unguarded.Candidates[1];
         Assert.Equal("maxent", degenerate.Output);
@@ -187,7 +187,7 @@ public sealed class CalibratorEngineTests
         Assert.False(unguarded.IsEligible(degenerate));
         Assert.NotEqual(1, unguarded.Chosen);
         Assert.Contains("excluded for top-1 agreement", unguarded.Reason);
-        var off = new AutoCalibrator { DivergenceCandidates = [Divergence.Parse("reverse-kl")], EpsilonCandidates = [0.01], Outputs = [CredalOutput.MaximumEntropy], MaxAgreementLoss = 1.0 }.Fit(data).Auto!;
+        var off = new AutoCalibrator { DivergenceCandidates = [Divergence.Parse("reverse-kl")], EpsilonCandidates = [0.01], Outputs = [CalibratedOutput.MaximumEntropy], MaxAgreementLoss = 1.0 }.Fit(data).Auto!;
         Assert.Equal(off.Candidates.Min(c => c.Score), off.Winner.Score);
     }
 
@@ -223,7 +223,7 @@ public sealed class CalibratorEngineTests
         var twoStage = new TwoStageCalibrator().Fit(data);
         Assert.Equal(twoStage.Temperature, fitted.Temperature);
         Assert.Equal(twoStage.Predictor!.Gamma, fitted.Predictor!.Gamma);
-        Assert.Equal(winner.Method == "distilled-ts" ? CalibratedOutput.Tempered : CalibratedOutput.Intersection, fitted.Output);
+        Assert.Equal(winner.Method == "distilled-ts" ? CalibratedOutput.Calibrated : CalibratedOutput.Intersection, fitted.Output);
     }
 
     [Fact]

@@ -152,7 +152,7 @@ public sealed class RowThresholdCalibratorTests : IDisposable
             distinct += gamma != previous ? 1 : 0;
             previous = gamma;
             var ip = new double[edge.Classes];
-            new CredalPredictor(Divergence.KL, gamma).Predict(edge.AsEdgeRow(i), CredalOutput.Intersection, ip);
+            new CredalPredictor(Divergence.KL, gamma).Predict(edge.AsEdgeRow(i), CalibratedOutput.Intersection, ip);
             Assert.Equal(ip, calibrated.Row(i).ToArray());
         }
 

@@ -26,7 +26,7 @@ public class ConfigurationSelectorTests
     public void Each_divergence_row_equals_the_epsilon_selector_on_the_same_folds_and_the_minimum_wins()
     {
         var (cloud, edge) = OverConfident(600, 4, seed: 8);
-        IDivergence[] divergences = [KullbackLeibler.Instance, TotalVariation.Instance, Divergence.Parse("chi2"), Divergence.Parse("alpha:1.2")];
+        FDivergence[] divergences = [KullbackLeibler.Instance, TotalVariation.Instance, Divergence.Parse("chi2"), Divergence.Parse("alpha:1.2")];
         double[] eps = [0.05, 0.1, 0.2, 0.3];
         var joint = ConfigurationSelector.Select(cloud, edge, divergences, epsilons: eps, seed: 4);
 

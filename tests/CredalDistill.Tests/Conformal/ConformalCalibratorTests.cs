@@ -21,6 +21,49 @@ public class ConformalCalibratorTests
         Assert.Equal(expected, ConformalCalibrator.Rank(n, eps));
     }
 
+    // Fleet-scale n: a relative tolerance gave 1,172,839,496 here (anti-conservative by one rank); n = 149, eps = 0.18
+    // is the case where 150 * (1 - 0.18) is 123 in decimal but 122.99999999999999 or 123.00000000000001 in binary.
+    [Theory]
+    [InlineData(1_234_567_890, 0.05, 1_172_839_497L)]
+    [InlineData(149, 0.18, 123L)]
+    [InlineData(2_147_483_646, 0.1, 1_932_735_283L)] // 2^31 * 0.9 = 1,932,735,283.2
+    [InlineData(2_147_483_646, 1e-15, 2_147_483_647L)] // (2^31 - 1) + 1 > n: unbounded
+    public void Rank_is_exact_at_fleet_scale(int n, double eps, long expected)
+    {
+        Assert.Equal(expected, ConformalCalibrator.Rank(n, eps));
+    }
+
+    // Reference: System.Decimal holds (n + 1)(1 - eps) exactly for n < 2^31 and eps with at most 15 significant digits
+    // (at most 25 digits), an arithmetic independent of the BigInteger path under test.
+    [Fact]
+    public void Rank_equals_the_decimal_reference_for_every_n_below_2_pow_31_and_15_digit_eps()
+    {
+        var rng = new Random(20261204);
+        int checkedCases = 0;
+        for (int trial = 0; trial < 20_000; trial++)
+        {
+            int n = trial % 4 == 0 ? rng.Next(1, 1000) : rng.Next(1, int.MaxValue);
+            int digits = rng.Next(1, 16); // significant digits of eps
+            int scale = digits + rng.Next(0, 6); // 10^-scale resolution
+            long mantissa = NextLong(rng, (long)Math.Pow(10, digits - 1), (long)Math.Pow(10, digits)); // exactly `digits` digits
+            decimal epsDecimal = mantissa / (decimal)Math.Pow(10, scale);
+            if (!(epsDecimal > 0m && epsDecimal < 1m))
+            {
+                continue; // only eps in (0, 1) is valid; counted below
+            }
+
+            double eps = double.Parse(epsDecimal.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture); // correctly rounded
+            Assert.Equal(epsDecimal, decimal.Parse(eps.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture));
+            long expected = Math.Max(1L, (long)Math.Ceiling((n + 1m) * (1m - epsDecimal)));
+            Assert.Equal(expected, ConformalCalibrator.Rank(n, eps));
+            checkedCases++;
+        }
+
+        Assert.True(checkedCases > 15_000, $"only {checkedCases} cases had eps in (0, 1)");
+    }
+
+    private static long NextLong(Random rng, long min, long max) => min + (long)(rng.NextDouble() * (max - min));
+
     [Fact]
     public void Threshold_n9_eps01_is_the_maximum()
     {

@@ -56,7 +56,7 @@ public class BoundTableTests
         var random = new Random(3);
         var logits = Enumerable.Range(0, 4000).Select(_ => 3.0 * random.NextDouble()).ToArray();
         var matrix = ProbabilityMatrix.FromLogits(logits, 10);
-        foreach (var d in new IDivergence[] { KullbackLeibler.Instance, SquaredHellinger.Instance, new AlphaDivergence(0.9) })
+        foreach (var d in new FDivergence[] { KullbackLeibler.Instance, SquaredHellinger.Instance, new AlphaDivergence(0.9) })
         {
             var serial = new CredalPredictor(d, 0.21, new CredalPredictorOptions { MaxDegreeOfParallelism = 1 }).Bounds(matrix);
             var parallel = new CredalPredictor(d, 0.21, new CredalPredictorOptions { MaxDegreeOfParallelism = 4 }).Bounds(matrix);

@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Credal;
 using CredalDistill.Divergences;
 using CredalDistill.Tests.Support;
@@ -126,7 +127,7 @@ public class ExtremeBoundsPropertyTests
         var d = new AlphaDivergence(2.0);
         var predictor = new CredalPredictor(d, 5.2768906476161044e-8);
         var maxEnt = new double[z.Length];
-        predictor.Predict(EdgeRow.FromLogits(z), CredalOutput.MaximumEntropy, maxEnt);
+        predictor.Predict(EdgeRow.FromLogits(z), CalibratedOutput.MaximumEntropy, maxEnt);
         Outputs(predictor, EdgeRow.FromLogits(z), out var lower, out var upper, out _);
         for (int k = 0; k < z.Length; k++)
         {
@@ -149,7 +150,7 @@ public class ExtremeBoundsPropertyTests
         => Math.Abs(a - b) <= (relative * Math.Max(Math.Min(Math.Abs(a), 1.0 - Math.Abs(a)), 0.0)) + (2 * Eps * Math.Abs(a)) + 1e-300;
 
     /// <summary>All invariants on every class, and the reference on up to <paramref name="sampled"/> classes.</summary>
-    internal static void CheckRow(ExtremeRow row, IDivergence d, double gamma, int sampled)
+    internal static void CheckRow(ExtremeRow row, FDivergence d, double gamma, int sampled)
     {
         int n = row.Classes;
         string context = $"{d.Name}, gamma {gamma:R}, {row}";
@@ -165,7 +166,7 @@ public class ExtremeBoundsPropertyTests
         bool checkMaxEnt = n <= 1000 || d is KullbackLeibler or TotalVariation;
         if (checkMaxEnt)
         {
-            predictor.Predict(edge, CredalOutput.MaximumEntropy, maxEnt);
+            predictor.Predict(edge, CalibratedOutput.MaximumEntropy, maxEnt);
         }
         else
         {

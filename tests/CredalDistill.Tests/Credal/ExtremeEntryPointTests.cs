@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Conformal;
 using CredalDistill.Credal;
 using CredalDistill.Divergences;
@@ -110,12 +111,12 @@ public class ExtremeEntryPointTests
 
         // KL through every output and rule; two more divergences through the bounds, the intersection and interval dominance
         // (their Lagrange max-entropy and maximality cost tens of seconds at this K in a Debug build).
-        foreach (var d in new IDivergence[] { KullbackLeibler.Instance, SquaredHellinger.Instance, new AlphaDivergence(-0.5) })
+        foreach (var d in new FDivergence[] { KullbackLeibler.Instance, SquaredHellinger.Instance, new AlphaDivergence(-0.5) })
         {
             bool kl = d is KullbackLeibler;
             var predictor = new CredalPredictor(d, 0.5);
             var q = new double[K];
-            foreach (var output in kl ? new[] { CredalOutput.Intersection, CredalOutput.MaximumEntropy } : [CredalOutput.Intersection])
+            foreach (var output in kl ? new[] { CalibratedOutput.Intersection, CalibratedOutput.MaximumEntropy } : [CalibratedOutput.Intersection])
             {
                 predictor.Predict(EdgeRow.FromLogits(logits.AsSpan(0, K)), output, q);
                 Assert.Equal(1.0, q.Sum(), 9);
@@ -130,7 +131,7 @@ public class ExtremeEntryPointTests
                 Assert.True(members[17], $"{d.Name} {rule}: the top class is in its label set");
             }
 
-            var batch = predictor.Predict(matrix, CredalOutput.Intersection);
+            var batch = predictor.Predict(matrix, CalibratedOutput.Intersection);
             Assert.Equal(2, batch.Rows);
             var intervals = predictor.Bounds(matrix);
             Assert.Equal(K, intervals.Classes);

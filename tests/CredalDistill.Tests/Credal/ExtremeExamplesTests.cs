@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Credal;
 using CredalDistill.Divergences;
 using CredalDistill.Tests.Support;
@@ -78,7 +79,7 @@ public class ExtremeExamplesTests
         }
 
         var q2 = new double[3];
-        predictor.Predict(edge, CredalOutput.Intersection, q2);
+        predictor.Predict(edge, CalibratedOutput.Intersection, q2);
         Assert.Equal(q, q2);
     }
 

@@ -132,7 +132,7 @@ public class HigherDimensionTests
     public void Max_entropy_satisfies_the_lagrange_conditions()
     {
         // Optimality of argmax H(q) s.t. D(q||p) <= gamma (active): log q_k + lambda f'(q_k / p_k) is the same for all k.
-        IDivergence[] lagrange = [ReverseKullbackLeibler.Instance, SquaredHellinger.Instance, PearsonChiSquare.Instance, new AlphaDivergence(0.9), new AlphaDivergence(1.2), new AlphaDivergence(-0.5)];
+        FDivergence[] lagrange = [ReverseKullbackLeibler.Instance, SquaredHellinger.Instance, PearsonChiSquare.Instance, new AlphaDivergence(0.9), new AlphaDivergence(1.2), new AlphaDivergence(-0.5)];
         int checkedCases = 0;
         Gen.Select(Generators.Distribution(3, 12), Gen.Double[0.001, 0.5], Gen.Int[0, lagrange.Length - 1]).Sample((raw, gamma, which) =>
         {

@@ -100,7 +100,7 @@ public sealed class CalibrationArtifactVersionTests : IDisposable
         {
             Assert.Contains("\"divergence\": null", text);
             Assert.Contains("\"scores\": null", text);
-            Assert.Equal(CalibratedOutput.Tempered, a.Output);
+            Assert.Equal(CalibratedOutput.Calibrated, a.Output);
             Assert.Throws<InvalidOperationException>(a.CreateDivergence);
         }
 

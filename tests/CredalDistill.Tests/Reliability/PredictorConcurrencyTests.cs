@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Credal;
 using CredalDistill.Divergences;
 
@@ -33,7 +34,7 @@ public sealed class PredictorConcurrencyTests
         const int k = 4;
         var edge = Edge(64, k, seed: 11);
         var predictor = new CredalPredictor(Divergence.Parse(divergence), 0.3, new CredalPredictorOptions { MonteCarlo = new MonteCarloOptions { Samples = 64, BurnIn = 50, Seed = 7 } });
-        CredalOutput[] outputs = [CredalOutput.Intersection, CredalOutput.MaximumEntropy, CredalOutput.Centroid];
+        CalibratedOutput[] outputs = [CalibratedOutput.Intersection, CalibratedOutput.MaximumEntropy, CalibratedOutput.Centroid];
 
         // Single-threaded references: span API row by row, and batch bounds and label sets.
         var reference = outputs.ToDictionary(o => o, o =>

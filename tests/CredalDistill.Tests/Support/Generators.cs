@@ -7,7 +7,7 @@ namespace CredalDistill.Tests.Support;
 internal static class Generators
 {
     /// <summary>Every supported divergence, including alpha on both sides of 1 and below 0.</summary>
-    public static readonly IDivergence[] AllDivergences =
+    public static readonly FDivergence[] AllDivergences =
     [
         KullbackLeibler.Instance,
         ReverseKullbackLeibler.Instance,
@@ -31,7 +31,7 @@ internal static class Generators
         return data;
     }
 
-    public static IDivergence ByName(string name) => Divergence.Parse(name);
+    public static FDivergence ByName(string name) => Divergence.Parse(name);
 
     /// <summary>
     /// A distribution over K classes: softmax of scaled Gaussian logits (from flat to very peaked), with an
@@ -52,7 +52,7 @@ internal static class Generators
             Gen.Double[1e-4, 1.0],
             Gen.Double[1.0, 25.0]);
 
-    public static Gen<IDivergence> AnyDivergence => Gen.Int[0, AllDivergences.Length - 1].Select(i => AllDivergences[i]);
+    public static Gen<FDivergence> AnyDivergence => Gen.Int[0, AllDivergences.Length - 1].Select(i => AllDivergences[i]);
 
     private static double[] Make(double[] z, double scale, int[] zeroMask)
     {

@@ -1,13 +1,17 @@
-namespace CredalDistill.Baselines;
+namespace CredalDistill.Calibration;
 
 /// <summary>
 /// Exact minimiser of the convex objectives shared by NLL temperature scaling and distilled temperature scaling.
-/// With inverse temperature <c>u = 1/T</c> and per-row targets <c>e_i = sum_k t_ik z_ik</c> (one-hot labels for
-/// NLL, cloud probabilities for distillation):
-/// <c>F(u) = (1/n) sum_i [logsumexp(u z_i) - u e_i]</c>,
-/// <c>F'(u) = (1/n) sum_i [E_{softmax(u z_i)}[z_i] - e_i]</c>,
-/// <c>F''(u) = (1/n) sum_i Var_{softmax(u z_i)}[z_i] &gt;= 0</c>.
-/// The root of <c>F'</c> is found by safeguarded Newton inside a shrinking bracket on <c>u in [1/TMax, 1/TMin]</c>.
+/// With inverse temperature <c>u = 1/T</c>, log-probability rows <c>l_i</c> (or logits: every term is invariant to a
+/// row constant) and per-row targets <c>e_i = sum_k t_ik l_ik</c> (one-hot labels for NLL, cloud probabilities for
+/// distillation):
+/// <c>F(u) = (1/n) sum_i [logsumexp(u l_i) - u e_i]</c>,
+/// <c>F'(u) = (1/n) sum_i [E_{softmax(u l_i)}[l_i] - e_i]</c>,
+/// <c>F''(u) = (1/n) sum_i Var_{softmax(u l_i)}[l_i] &gt;= 0</c>.
+/// A class with <c>l_ik = -inf</c> (probability exactly 0) has weight 0 at every <c>u &gt; 0</c> and is skipped; the
+/// callers refuse a target that puts mass on such a class (the objective is then +inf at every temperature).
+/// The root of <c>F'</c> is found by safeguarded Newton inside a shrinking bracket on <c>u in [1/TMax, 1/TMin]</c>, to a
+/// bracket of relative width 1e-15 (the resolution of <c>u</c> in double).
 /// </summary>
 internal static class TemperatureSolver
 {
@@ -79,7 +83,8 @@ internal static class TemperatureSolver
     }
 
     /// <summary>
-    /// <c>F(u)</c>, <c>F'(u)</c> and <c>F''(u)</c> in one pass (see the class remarks). Rows are assumed finite.
+    /// <c>F(u)</c>, <c>F'(u)</c> and <c>F''(u)</c> in one pass (see the class remarks). Entries are finite or -inf, at
+    /// least one finite per row.
     /// </summary>
     public static void Evaluate(ReadOnlySpan<double> logits, int classes, ReadOnlySpan<double> targets, double u, out double value, out double derivative, out double curvature)
     {
@@ -100,6 +105,11 @@ internal static class TemperatureSolver
             double first = 0.0;
             for (int k = 0; k < classes; k++)
             {
+                if (double.IsNegativeInfinity(z[k]))
+                {
+                    continue;
+                }
+
                 double w = Math.Exp(u * (z[k] - max));
                 sum += w;
                 first += w * (z[k] - max);
@@ -109,6 +119,11 @@ internal static class TemperatureSolver
             double variance = 0.0;
             for (int k = 0; k < classes; k++)
             {
+                if (double.IsNegativeInfinity(z[k]))
+                {
+                    continue;
+                }
+
                 double d = z[k] - max - mean;
                 variance += Math.Exp(u * (z[k] - max)) * d * d;
             }
