@@ -1,3 +1,4 @@
+using CredalDistill.IO;
 using CredalDistill.Calibration;
 using System.Diagnostics;
 using CredalDistill.Baselines;
@@ -38,9 +39,9 @@ public static class CostProbe
             [EdgeModel] = task.EdgeMicroseconds,
         };
         var probs = new double[k];
-        var ts = new TemperatureScaling(1.5);
+        var ts = FittedCalibrator.FromArtifact(new CalibrationArtifact { Method = "distilled-ts", Output = CalibratedOutput.Calibrated, Classes = k, N = 1, Map = CalibrationMap.FromTemperature(1.5, k, MapObjective.DistilledKullbackLeibler, 1) });
         double Time(int n, Action<int> body) => CostProbe.Time(n, body, cancellationToken);
-        costs[MethodKey.DistilledTs.CostFamily.Id] = Time(rows, i => ts.Apply(logits.AsSpan(i * k, k), probs));
+        costs[MethodKey.DistilledTs.CostFamily.Id] = Time(rows, i => ts.Calibrate(EdgeRow.FromLogits(logits.AsSpan(i * k, k)), probs));
         var labels = task.Labels[..Math.Min(1000, task.Count)];
         var laplaceFeatures = task.EdgeFeatures.AsSpan(0, labels.Length * d).ToArray();
         foreach (var kind in new[] { LastLayerLaplaceKind.Diagonal, LastLayerLaplaceKind.KroneckerFactored, LastLayerLaplaceKind.Full })
@@ -55,11 +56,11 @@ public static class CostProbe
             var divergence = Divergence.Parse(name);
             var threshold = ConformalCalibrator.Calibrate(task.Cloud.Select(cal), task.Edge.Select(cal), 0.1, divergence);
             var predictor = new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1, MonteCarlo = new MonteCarloOptions { Samples = options.CentroidSamples, BurnIn = 100, Seed = 1 } });
-            string Family(MethodOutput output) => MethodKey.Cdci(name, 0.1, output).CostFamily.Id;
-            costs[Family(MethodOutput.Intersection)] = Time(rows, i => predictor.Predict(edge.AsEdgeRow(i), CalibratedOutput.Intersection, probs));
+            string Family(CalibratedOutput output) => MethodKey.Cdci(name, 0.1, output).CostFamily.Id;
+            costs[Family(CalibratedOutput.Intersection)] = Time(rows, i => predictor.Predict(edge.AsEdgeRow(i), CalibratedOutput.Intersection, probs));
             int heavyRows = divergence is KullbackLeibler or TotalVariation ? rows : Math.Min(rows, 100);
-            costs[Family(MethodOutput.MaximumEntropy)] = Time(heavyRows, i => predictor.Predict(edge.AsEdgeRow(i), CalibratedOutput.MaximumEntropy, probs));
-            costs[Family(MethodOutput.Centroid)] = Time(Math.Min(rows, k == 3 ? 200 : 20), i => predictor.Predict(edge.AsEdgeRow(i), CalibratedOutput.Centroid, probs, i));
+            costs[Family(CalibratedOutput.MaximumEntropy)] = Time(heavyRows, i => predictor.Predict(edge.AsEdgeRow(i), CalibratedOutput.MaximumEntropy, probs));
+            costs[Family(CalibratedOutput.Centroid)] = Time(Math.Min(rows, k == 3 ? 200 : 20), i => predictor.Predict(edge.AsEdgeRow(i), CalibratedOutput.Centroid, probs, i));
         }
 
         return costs;

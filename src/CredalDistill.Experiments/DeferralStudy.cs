@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using System.Collections.Concurrent;
 using CredalDistill.Baselines;
 using CredalDistill.Conformal;
@@ -46,12 +47,12 @@ public sealed class DeferralStudy(ExperimentOptions options)
             var plan = _plans.Plan(task, split);
             var threshold = ConformalCalibrator.Calibrate(task.Cloud.Select(plan.Calibration), task.Edge.Select(plan.Calibration), Epsilon, Divergence.KL);
             var predictor = new CredalPredictor(threshold);
-            var temperature = DistilledTemperatureScaling.Fit(task.Cloud.Select(plan.Calibration), ExperimentRunner.Rows(task.EdgeLogits, k, plan.Calibration), k).Temperature;
+            var distilled = ExperimentRunner.Fit("distilled-ts", new CalibrationData(task.Cloud.Select(plan.Calibration), task.Edge.Select(plan.Calibration)), null, cancellationToken);
             var test = plan.Test;
             int m = test.Length;
             var edgeCorrect = test.Select(i => task.Edge.ArgMax(i) == task.Labels[i]).ToArray();
             var cloudCorrect = test.Select(i => task.Cloud.ArgMax(i) == task.Labels[i]).ToArray();
-            var tempered = ProbabilityMatrix.FromLogits(ExperimentRunner.Rows(task.EdgeLogits, k, test), k, "tempered edge", temperature);
+            var tempered = distilled.Calibrate(task.Edge.Select(test), cancellationToken);
             var width = new CredalDeferral(predictor, DeferralRule.TopIntervalWidth);
             var rival = new CredalDeferral(predictor, DeferralRule.RivalUpper);
             var size = new CredalDeferral(predictor, DeferralRule.LabelSetSize);

@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -24,9 +25,9 @@ public static class Demo
     /// <summary>Rows of the demo table, in order.</summary>
     public static IReadOnlyList<MethodKey> Rows(string divergence, double epsilon) =>
     [
-        MethodKey.Edge, MethodKey.Cloud, MethodKey.CloudTs(TemperatureObjective.ExpectedCalibrationError), MethodKey.EdgeTs(TemperatureObjective.ExpectedCalibrationError),
+        MethodKey.Edge, MethodKey.Cloud, MethodKey.CloudTs(MapObjective.ExpectedCalibrationError), MethodKey.EdgeTs(MapObjective.ExpectedCalibrationError),
         MethodKey.DistilledTs, MethodKey.LastLayerLaplace(LastLayerLaplaceKind.Diagonal),
-        MethodKey.Cdci(divergence, epsilon, MethodOutput.Intersection), MethodKey.Cdci(divergence, epsilon, MethodOutput.MaximumEntropy), MethodKey.Cdci(divergence, epsilon, MethodOutput.Centroid),
+        MethodKey.Cdci(divergence, epsilon, CalibratedOutput.Intersection), MethodKey.Cdci(divergence, epsilon, CalibratedOutput.MaximumEntropy), MethodKey.Cdci(divergence, epsilon, CalibratedOutput.Centroid),
         .. ExperimentRunner.AutoRows,
     ];
 

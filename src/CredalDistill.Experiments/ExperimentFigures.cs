@@ -33,9 +33,9 @@ public static class ExperimentFigures
         double eps = options.Epsilons.Contains(0.1) ? 0.1 : options.Epsilons[0];
         MethodKey[] keys =
         [
-            MethodKey.Edge, MethodKey.CloudTs(TemperatureObjective.ExpectedCalibrationError), MethodKey.EdgeTs(TemperatureObjective.ExpectedCalibrationError),
+            MethodKey.Edge, MethodKey.CloudTs(MapObjective.ExpectedCalibrationError), MethodKey.EdgeTs(MapObjective.ExpectedCalibrationError),
             MethodKey.DistilledTs, MethodKey.LastLayerLaplace(LastLayerLaplaceKind.Diagonal),
-            MethodKey.Cdci(divergenceName, eps, MethodOutput.Intersection), MethodKey.Cdci(divergenceName, eps, MethodOutput.MaximumEntropy),
+            MethodKey.Cdci(divergenceName, eps, CalibratedOutput.Intersection), MethodKey.Cdci(divergenceName, eps, CalibratedOutput.MaximumEntropy),
         ];
         var outputs = keys.Where(runner.SplitZeroOutputs.ContainsKey).Select(key => (Key: key, Output: runner.SplitZeroOutputs[key])).ToList();
         foreach (var (key, output) in outputs)
@@ -98,7 +98,7 @@ public static class ExperimentFigures
                 var err = new double[eps.Length];
                 for (int i = 0; i < eps.Length; i++)
                 {
-                    var s = result[MethodKey.Cdci(div, eps[i], MethodOutput.Intersection)];
+                    var s = result[MethodKey.Cdci(div, eps[i], CalibratedOutput.Intersection)];
                     y[i] = s is not null && s.Metrics.TryGetValue(metric, out var m) ? scale * m.Mean : double.NaN;
                     err[i] = s is not null && s.Metrics.TryGetValue(metric, out var m2) ? scale * m2.Std : 0.0;
                 }

@@ -9,10 +9,10 @@ using CredalDistill.Metrics;
 namespace CredalDistill.Experiments;
 
 /// <summary>
-/// Runs every method on every split of one task and returns per-split records keyed by <see cref="MethodKey"/>. CD-CI (fixed
-/// and label-free settings) and last-layer Laplace are fitted through the library's <see cref="Calibrator"/> API; the
-/// temperature methods through <see cref="TemperatureScaling"/> and <see cref="DistilledTemperatureScaling"/> on the raw
-/// logits (see <see cref="Tempered"/>). This class only wires data to them and scores the outputs.
+/// Runs every method on every split of one task and returns per-split records keyed by <see cref="MethodKey"/>. Every method
+/// is created by name from the library's registry (<see cref="CalibrationMethods"/>) and fitted and applied through the public
+/// <see cref="Calibrator"/> / <see cref="FittedCalibrator"/> API, the code a user runs (<see cref="Fit"/>). This class only
+/// wires data to them and scores the outputs.
 /// </summary>
 public sealed class ExperimentRunner(ExperimentOptions options)
 {
@@ -37,7 +37,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
     public IReadOnlyDictionary<MethodKey, ProbabilityMatrix> SplitZeroOutputs => _splitZero;
 
     /// <summary>The CD-CI row of the <paramref name="bits"/>-bit quantized edge (<see cref="QuantizedDivergence"/>, <see cref="QuantizedEpsilon"/>, IP); null: the float edge's row with the same settings.</summary>
-    public static MethodKey QuantizedCdci(int? bits) => MethodKey.Cdci(QuantizedDivergence, QuantizedEpsilon, MethodOutput.Intersection) with { Bits = bits };
+    public static MethodKey QuantizedCdci(int? bits) => MethodKey.Cdci(QuantizedDivergence, QuantizedEpsilon, CalibratedOutput.Intersection) with { Bits = bits };
 
     /// <summary>Runs all splits (in parallel) and returns the records, ordered by split then method id.</summary>
     /// <param name="task">The task's model outputs.</param>
@@ -101,39 +101,35 @@ public sealed class ExperimentRunner(ExperimentOptions options)
             }
         }
 
-        // A temperature fit applied to the test logits (its temperature recorded).
-        void Point(MethodKey method, TemperatureCalibrator fit, double[] testLogits) =>
-            Add(method, fit.Apply(testLogits, k), r => r.Values["temperature"] = fit.Temperature);
-
-        // Edge and cloud as they are; cloud temperature-scaled on the labeled set.
-        Add(MethodKey.Edge, edgeTest);
-        Add(MethodKey.Cloud, cloudTest);
-        var cloudLogitsLab = Rows(task.CloudLogits, k, plan.Labeled);
-        var cloudLogitsTest = Rows(task.CloudLogits, k, plan.Test);
-        foreach (var objective in TemperatureObjectives)
-        {
-            Point(MethodKey.CloudTs(objective), Tempered(objective, cloudLogitsLab, k, labeledLabels), cloudLogitsTest);
-        }
-
-        // Edge baselines: TS and Laplace on the labeled set, distilled TS on the unlabeled calibration set.
-        var edgeLogitsLab = Rows(task.EdgeLogits, k, plan.Labeled);
-        var edgeLogitsTest = Rows(task.EdgeLogits, k, plan.Test);
-        foreach (var objective in TemperatureObjectives)
-        {
-            Point(MethodKey.EdgeTs(objective), Tempered(objective, edgeLogitsLab, k, labeledLabels), edgeLogitsTest);
-        }
-
-        Point(MethodKey.DistilledTs, DistilledTemperatureScaling.Fit(cloudCal, Rows(task.EdgeLogits, k, plan.Calibration), k), edgeLogitsTest);
+        // A point map applied to the test outputs (its temperature recorded).
+        void Point(MethodKey method, FittedCalibrator fitted, ProbabilityMatrix test) =>
+            Add(method, fitted.Calibrate(test, cancellationToken), r => r.Values["temperature"] = fitted.Map!.Temperature);
 
         int d = task.LastLayer.Features;
         var features = new LastLayerFeatures(Rows(task.EdgeFeatures, d, plan.Labeled), d, task.LastLayer.Weight.ToArray(), task.LastLayer.Bias.ToArray());
         var labeled = new CalibrationData(cloudLab, edgeLab, labeledLabels, features);
         var unlabeled = new CalibrationData(cloudCal, edgeCal);
 
+        // Edge and cloud as they are; the cloud temperature-scaled on the labeled set (ts on the cloud's own outputs).
+        Add(MethodKey.Edge, edgeTest);
+        Add(MethodKey.Cloud, cloudTest);
+        foreach (var objective in TemperatureObjectives)
+        {
+            Point(MethodKey.CloudTs(objective), Fit("ts", new CalibrationData(cloudLab, cloudLab, labeledLabels), new MethodOptions { Objective = objective }, cancellationToken), cloudTest);
+        }
+
+        // Edge baselines: TS and Laplace on the labeled set, distilled TS on the unlabeled calibration set.
+        foreach (var objective in TemperatureObjectives)
+        {
+            Point(MethodKey.EdgeTs(objective), Fit("ts", labeled, new MethodOptions { Objective = objective }, cancellationToken), edgeTest);
+        }
+
+        Point(MethodKey.DistilledTs, Fit("distilled-ts", unlabeled, null, cancellationToken), edgeTest);
+
         var featTest = Rows(task.EdgeFeatures, d, plan.Test);
         foreach (var kind in new[] { LastLayerLaplaceKind.Diagonal, LastLayerLaplaceKind.KroneckerFactored, LastLayerLaplaceKind.Full })
         {
-            var laplace = new LaplaceCalibrator { Kind = kind }.Fit(labeled, cancellationToken);
+            var laplace = Fit(LaplaceCalibrator.NameOf(kind), labeled, null, cancellationToken);
             Add(MethodKey.LastLayerLaplace(kind), laplace.Calibrate(edgeTest, featTest, cancellationToken), r => r.Values["prior-precision"] = PriorPrecision(laplace));
         }
 
@@ -169,18 +165,18 @@ public sealed class ExperimentRunner(ExperimentOptions options)
             var testScores = ConformalCalibrator.Scores(cloudTest, edgeTest, divergence);
             foreach (double eps in options.Epsilons)
             {
-                FittedCalibrator Fit(MethodOutput output) =>
-                    new CdciCalibrator { Divergence = divergence, Epsilon = eps, Output = MethodKey.Cdci(name, eps, output).Extraction!.Value, PredictorOptions = predictorOptions }.Fit(unlabeled, cancellationToken);
+                FittedCalibrator FitCdci(CalibratedOutput output) =>
+                    Fit("cdci", unlabeled, new MethodOptions { Divergence = divergence, Epsilon = eps, Output = output, Predictor = predictorOptions }, cancellationToken);
 
-                void Extract(MethodOutput output, ProbabilityMatrix edge, int[]? labels = null, ProbabilityMatrix? cloud = null) =>
-                    Add(MethodKey.Cdci(name, eps, output), Predict(Fit(output), edge, cancellationToken), labelsOverride: labels, cloudOverride: cloud);
+                void Extract(CalibratedOutput output, ProbabilityMatrix edge, int[]? labels = null, ProbabilityMatrix? cloud = null) =>
+                    Add(MethodKey.Cdci(name, eps, output), Predict(FitCdci(output), edge, cancellationToken), labelsOverride: labels, cloudOverride: cloud);
 
                 // Bounds once; the intersection probability and the interval-dominance sets both derive from them.
-                var ipFit = Fit(MethodOutput.Intersection);
+                var ipFit = FitCdci(CalibratedOutput.Intersection);
                 var threshold = ipFit.Threshold!;
                 var described = ipFit.Describe(edgeTest, LabelSetRule.IntervalDominance, cancellationToken);
                 var ip = ProbabilityMatrix.FromProbabilities(described.Intersection.Data, k, "intersection probability");
-                Add(MethodKey.Cdci(name, eps, MethodOutput.Intersection), ip, r =>
+                Add(MethodKey.Cdci(name, eps, CalibratedOutput.Intersection), ip, r =>
                 {
                     r.Values["gamma"] = threshold.Gamma;
                     r.Values["coverage"] = Coverage.FromScores(testScores, threshold.Gamma);
@@ -194,25 +190,25 @@ public sealed class ExperimentRunner(ExperimentOptions options)
                 bool cheapMaxEnt = divergence is KullbackLeibler or TotalVariation;
                 if (cheapMaxEnt)
                 {
-                    Extract(MethodOutput.MaximumEntropy, edgeTest);
+                    Extract(CalibratedOutput.MaximumEntropy, edgeTest);
                 }
                 else if (heavy)
                 {
-                    Extract(MethodOutput.MaximumEntropy, edgeHeavy, heavyLabels, cloudHeavy);
+                    Extract(CalibratedOutput.MaximumEntropy, edgeHeavy, heavyLabels, cloudHeavy);
                 }
 
                 if (heavy && k == 3)
                 {
-                    Extract(MethodOutput.Centroid, edgeHeavy, heavyLabels, cloudHeavy);
+                    Extract(CalibratedOutput.Centroid, edgeHeavy, heavyLabels, cloudHeavy);
                 }
                 else if (heavy)
                 {
-                    Extract(MethodOutput.Centroid, edgeMc, mcLabels, cloudMc);
+                    Extract(CalibratedOutput.Centroid, edgeMc, mcLabels, cloudMc);
                 }
 
                 if (heavy && divergence is KullbackLeibler)
                 {
-                    var record = new MethodRecord { Method = MethodKey.Cdci(name, eps, MethodOutput.Maximality), Split = split };
+                    var record = new MethodRecord { Method = MethodKey.Cdci(name, eps, CalibratedOutput.LabelSet), Split = split };
                     SetMetrics(record, ipFit.Predictor!.LabelSets(edgeHeavy, LabelSetRule.Maximality), heavyLabels, cloudHeavy, k, "set");
                     records.Add(record);
                 }
@@ -224,14 +220,14 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         var sequential = new CredalPredictorOptions { MaxDegreeOfParallelism = 1 };
         foreach (var key in AutoRows)
         {
-            var auto = new CdciCalibrator
+            var auto = Fit("cdci", unlabeled, new MethodOptions
             {
                 Divergence = key.Divergence is { } fixedDivergence ? Divergence.Parse(fixedDivergence) : null,
                 Epsilon = null,
-                Output = key.Extraction!.Value,
+                Output = key.Output!.Value,
                 Seed = options.Seed + (ulong)split,
-                PredictorOptions = sequential,
-            }.Fit(unlabeled, cancellationToken);
+                Predictor = sequential,
+            }, cancellationToken);
             Add(key, auto.Calibrate(edgeTest, cancellationToken), r =>
             {
                 r.Values["epsilon"] = auto.Epsilon!.Value;
@@ -250,7 +246,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
             var qCal = probabilities.Select(plan.Calibration);
             Add(MethodKey.QuantizedEdge(bits), qTest);
             var divergence = Divergence.Parse(QuantizedDivergence);
-            var fitted = new CdciCalibrator { Divergence = divergence, Epsilon = QuantizedEpsilon, PredictorOptions = sequential }.Fit(new CalibrationData(cloudCal, qCal), cancellationToken);
+            var fitted = Fit("cdci", new CalibrationData(cloudCal, qCal), new MethodOptions { Divergence = divergence, Epsilon = QuantizedEpsilon, Predictor = sequential }, cancellationToken);
             var qScores = ConformalCalibrator.Scores(cloudTest, qTest, divergence);
             Add(QuantizedCdci(bits), fitted.Calibrate(qTest, cancellationToken), r =>
             {
@@ -263,16 +259,11 @@ public sealed class ExperimentRunner(ExperimentOptions options)
     }
 
     /// <summary>The objectives of the labeled temperature-scaling rows, in table order.</summary>
-    private static readonly TemperatureObjective[] TemperatureObjectives = [TemperatureObjective.ExpectedCalibrationError, TemperatureObjective.NegativeLogLikelihood];
+    private static readonly MapObjective[] TemperatureObjectives = [MapObjective.ExpectedCalibrationError, MapObjective.NegativeLogLikelihood];
 
-    /// <summary>
-    /// Temperature scaling with labels on the raw logits. The temperature methods (TS, distilled TS, the two-stage T) are fitted
-    /// on the raw logits, as the published numbers always were: <see cref="TemperatureScalingCalibrator"/> and the other
-    /// <see cref="Calibrator"/>s temper the kept log-softmax rows instead, the same function of <c>T</c> but rounded differently
-    /// (temperatures and metrics then differ in the last digits).
-    /// </summary>
-    internal static TemperatureScaling Tempered(TemperatureObjective objective, double[] logits, int classes, int[] labels) =>
-        objective == TemperatureObjective.ExpectedCalibrationError ? TemperatureScaling.FitEce(logits, classes, labels) : TemperatureScaling.FitNll(logits, classes, labels);
+    /// <summary>The registry method <paramref name="method"/> created with <paramref name="settings"/> and fitted on <paramref name="data"/>: the path of <c>credal calibrate</c>.</summary>
+    internal static FittedCalibrator Fit(string method, CalibrationData data, MethodOptions? settings, CancellationToken cancellationToken)
+        => CalibrationMethods.Get(method).Create(settings).Fit(data, cancellationToken);
 
     /// <summary>Records <c>chose:{divergence}</c> = 1 for the divergence a label-free selection chose and 0 for the other candidates.</summary>
     internal static void ChosenDivergence(MethodRecord record, FittedCalibrator fitted)

@@ -22,11 +22,11 @@ public sealed record MethodKey
     /// <summary>Fixed miscoverage eps (null when chosen without labels, and in a cost family).</summary>
     public double? Epsilon { get; init; }
 
-    /// <summary>The credal output (credal methods only).</summary>
-    public MethodOutput? Output { get; init; }
+    /// <summary>The credal output (credal methods only): the extraction, or <see cref="CalibratedOutput.LabelSet"/> for the maximality label-set row.</summary>
+    public CalibratedOutput? Output { get; init; }
 
     /// <summary>What the temperature minimises (<see cref="MethodKind.CloudTs"/>, <see cref="MethodKind.EdgeTs"/>; null in a cost family).</summary>
-    public TemperatureObjective? Objective { get; init; }
+    public MapObjective? Objective { get; init; }
 
     /// <summary>The posterior structure of <see cref="MethodKind.Laplace"/>.</summary>
     public LastLayerLaplaceKind? Laplace { get; init; }
@@ -56,22 +56,22 @@ public sealed record MethodKey
     public static MethodKey QuantizedEdge(int bits) => new() { Kind = MethodKind.Edge, Bits = bits };
 
     /// <summary>Temperature scaling of the cloud with labels.</summary>
-    public static MethodKey CloudTs(TemperatureObjective objective) => new() { Kind = MethodKind.CloudTs, Objective = objective };
+    public static MethodKey CloudTs(MapObjective objective) => new() { Kind = MethodKind.CloudTs, Objective = objective };
 
     /// <summary>Temperature scaling of the edge with labels.</summary>
-    public static MethodKey EdgeTs(TemperatureObjective objective) => new() { Kind = MethodKind.EdgeTs, Objective = objective };
+    public static MethodKey EdgeTs(MapObjective objective) => new() { Kind = MethodKind.EdgeTs, Objective = objective };
 
     /// <summary>Last-layer Laplace of kind <paramref name="kind"/>.</summary>
     public static MethodKey LastLayerLaplace(LastLayerLaplaceKind kind) => new() { Kind = MethodKind.Laplace, Laplace = kind };
 
     /// <summary>CD-CI with a fixed divergence and eps.</summary>
-    public static MethodKey Cdci(string divergence, double epsilon, MethodOutput output) => new() { Kind = MethodKind.Cdci, Divergence = divergence, Epsilon = epsilon, Output = output };
+    public static MethodKey Cdci(string divergence, double epsilon, CalibratedOutput output) => new() { Kind = MethodKind.Cdci, Divergence = divergence, Epsilon = epsilon, Output = output };
 
     /// <summary>CD-CI with eps chosen without labels for <paramref name="divergence"/>, or divergence and eps jointly when it is null.</summary>
-    public static MethodKey CdciAuto(string? divergence, MethodOutput output = MethodOutput.Intersection) => new() { Kind = MethodKind.CdciAuto, Divergence = divergence, Output = output };
+    public static MethodKey CdciAuto(string? divergence, CalibratedOutput output = CalibratedOutput.Intersection) => new() { Kind = MethodKind.CdciAuto, Divergence = divergence, Output = output };
 
     /// <summary>Distilled temperature, then CD-CI around the tempered edge.</summary>
-    public static MethodKey TwoStage(string divergence, double epsilon, MethodOutput output = MethodOutput.Intersection) => new() { Kind = MethodKind.TwoStage, Divergence = divergence, Epsilon = epsilon, Output = output };
+    public static MethodKey TwoStage(string divergence, double epsilon, CalibratedOutput output = CalibratedOutput.Intersection) => new() { Kind = MethodKind.TwoStage, Divergence = divergence, Epsilon = epsilon, Output = output };
 
     /// <summary>True for a CD-CI row with fixed settings on the float edge (the rows of the CD-CI grid).</summary>
     public bool IsCdciGrid => Kind == MethodKind.Cdci && Bits is null;
@@ -101,10 +101,10 @@ public sealed record MethodKey
     /// <summary>Short name of the extraction: IP, max-entropy, centroid, maximality.</summary>
     public string ExtractionDisplay => Output switch
     {
-        MethodOutput.Intersection => "IP",
-        MethodOutput.MaximumEntropy => "max-entropy",
-        MethodOutput.Centroid => "centroid",
-        MethodOutput.Maximality => "maximality",
+        CalibratedOutput.Intersection => "IP",
+        CalibratedOutput.MaximumEntropy => "max-entropy",
+        CalibratedOutput.Centroid => "centroid",
+        CalibratedOutput.LabelSet => "maximality",
         _ => string.Empty,
     };
 
@@ -118,17 +118,8 @@ public sealed record MethodKey
         MethodKind.CloudTs => Cloud,
         MethodKind.EdgeTs or MethodKind.DistilledTs => new MethodKey { Kind = MethodKind.EdgeTs },
         MethodKind.Cdci => this with { Epsilon = null, Alias = null },
-        MethodKind.CdciAuto => new MethodKey { Kind = MethodKind.Cdci, Divergence = "kl", Output = MethodOutput.Intersection },
+        MethodKind.CdciAuto => new MethodKey { Kind = MethodKind.Cdci, Divergence = "kl", Output = CalibratedOutput.Intersection },
         _ => this with { Alias = null },
-    };
-
-    /// <summary>The library's credal output for <see cref="Output"/> (null for maximality and point methods).</summary>
-    public CalibratedOutput? Extraction => Output switch
-    {
-        MethodOutput.Intersection => CalibratedOutput.Intersection,
-        MethodOutput.MaximumEntropy => CalibratedOutput.MaximumEntropy,
-        MethodOutput.Centroid => CalibratedOutput.Centroid,
-        _ => null,
     };
 
     /// <summary>Formats an eps as it appears in ids and names (e.g. 0.1).</summary>
@@ -141,16 +132,16 @@ public sealed record MethodKey
     {
         string rule = Output switch
         {
-            MethodOutput.Intersection => "intersection",
-            MethodOutput.MaximumEntropy => "maxent",
-            MethodOutput.Centroid => "centroid",
-            MethodOutput.Maximality => "maximality",
+            CalibratedOutput.Intersection => "intersection",
+            CalibratedOutput.MaximumEntropy => "maxent",
+            CalibratedOutput.Centroid => "centroid",
+            CalibratedOutput.LabelSet => "maximality",
             _ => string.Empty,
         };
         string objective = Objective switch
         {
-            TemperatureObjective.ExpectedCalibrationError => "-ece",
-            TemperatureObjective.NegativeLogLikelihood => "-nll",
+            MapObjective.ExpectedCalibrationError => "-ece",
+            MapObjective.NegativeLogLikelihood => "-nll",
             _ => string.Empty,
         };
         string quantized = Bits is int b ? $"q{b}/" : string.Empty;
@@ -162,16 +153,16 @@ public sealed record MethodKey
             MethodKind.Cloud => "cloud",
             MethodKind.CloudTs => "cloud-ts" + objective,
             MethodKind.EdgeTs => "edge-ts" + objective,
-            MethodKind.DistilledTs => CalibratorNames.DistilledTs,
+            MethodKind.DistilledTs => "distilled-ts",
             MethodKind.Laplace => LaplaceCalibrator.NameOf(Laplace ?? LastLayerLaplaceKind.KroneckerFactored),
             MethodKind.Cdci => $"{quantized}cdci/{Divergence}/{eps}{rule}",
             MethodKind.CdciAuto => $"cdci-auto/{Divergence ?? "joint"}/{rule}",
-            MethodKind.TwoStage => $"{CalibratorNames.TwoStage}/{Divergence}/{eps}{rule}",
+            MethodKind.TwoStage => $"{"distilled-ts+cdci"}/{Divergence}/{eps}{rule}",
             _ => Kind.ToString(),
         };
     }
 
-    private string ObjectiveDisplay => Objective == TemperatureObjective.ExpectedCalibrationError ? "ECE grid" : "NLL";
+    private string ObjectiveDisplay => Objective == MapObjective.ExpectedCalibrationError ? "ECE grid" : "NLL";
 
     private string LaplaceDisplay => Laplace switch
     {

@@ -22,7 +22,7 @@ public sealed class RegimeRunner(ExperimentOptions options)
     public static MethodKey Edge { get; } = MethodKey.Edge;
 
     /// <summary>Temperature scaling with labels, exact NLL fit on the labeled set (<c>ts</c>).</summary>
-    public static MethodKey Ts { get; } = MethodKey.EdgeTs(TemperatureObjective.NegativeLogLikelihood) with { Alias = CalibratorNames.Ts };
+    public static MethodKey Ts { get; } = MethodKey.EdgeTs(MapObjective.NegativeLogLikelihood) with { Alias = "ts" };
 
     /// <summary>Distilled temperature scaling, mean KL(cloud || edge_T) on the calibration set (<c>distilled-ts</c>).</summary>
     public static MethodKey DistilledTs { get; } = MethodKey.DistilledTs;
@@ -31,13 +31,13 @@ public sealed class RegimeRunner(ExperimentOptions options)
     public static MethodKey LaplaceKfac { get; } = MethodKey.LastLayerLaplace(LastLayerLaplaceKind.KroneckerFactored);
 
     /// <summary>CD-CI at the paper default: KL, eps 0.1, intersection probability (<c>cdci-paper</c>).</summary>
-    public static MethodKey CdciPaper { get; } = MethodKey.Cdci("kl", PaperEpsilon, MethodOutput.Intersection) with { Alias = "cdci-paper" };
+    public static MethodKey CdciPaper { get; } = MethodKey.Cdci("kl", PaperEpsilon, CalibratedOutput.Intersection) with { Alias = "cdci-paper" };
 
     /// <summary>CD-CI with the label-free divergence + eps choice of <see cref="ConfigurationSelector"/>, intersection probability (<c>cdci-auto</c>).</summary>
     public static MethodKey CdciAuto { get; } = MethodKey.CdciAuto(null) with { Alias = "cdci-auto" };
 
-    /// <summary>METHOD.md 3.4: distilled T on one half of the calibration set, the KL threshold (eps 0.1) around the tempered edge on the other; intersection probability (<c>distilled-ts+cdci</c>).</summary>
-    public static MethodKey TwoStage { get; } = MethodKey.TwoStage("kl", PaperEpsilon) with { Alias = CalibratorNames.TwoStage };
+    /// <summary>Distilled T on one half of the calibration set, the KL threshold (eps 0.1) around the tempered edge on the other; intersection probability (<c>distilled-ts+cdci</c>).</summary>
+    public static MethodKey TwoStage { get; } = MethodKey.TwoStage("kl", PaperEpsilon) with { Alias = "distilled-ts+cdci" };
 
     /// <summary>The methods, in table order.</summary>
     public static IReadOnlyList<MethodKey> Methods { get; } = [Edge, Ts, DistilledTs, LaplaceKfac, CdciPaper, CdciAuto, TwoStage];
@@ -49,17 +49,6 @@ public sealed class RegimeRunner(ExperimentOptions options)
 
     /// <summary>The split plan of <paramref name="split"/>: the same as <see cref="ExperimentRunner.Plan"/> for the task.</summary>
     public SplitPlan Plan(TaskOutputs task, int split) => _plans.Plan(task, split);
-
-    /// <summary>
-    /// The two disjoint halves of the calibration set used by <see cref="TwoStage"/>: the first <c>n / 2</c> indices
-    /// fit the temperature, the rest the conformal threshold (the calibration indices are already in random order).
-    /// </summary>
-    public static (int[] Temperature, int[] Threshold) TwoStageHalves(int[] calibration)
-    {
-        ArgumentNullException.ThrowIfNull(calibration);
-        int half = calibration.Length / 2;
-        return (calibration[..half], calibration[half..]);
-    }
 
     /// <summary>Runs every (edge, split) pair in parallel and returns one result per edge, in input order.</summary>
     /// <param name="edges">Each edge's name and outputs (same task outputs with that edge).</param>
@@ -149,34 +138,29 @@ public sealed class RegimeRunner(ExperimentOptions options)
         var unlabeled = new CalibrationData(cloudCal, edgeCal);
 
         Add(Edge, edgeTest);
-        // The temperature methods on the raw logits (see ExperimentRunner.Tempered).
-        var edgeLogitsTest = ExperimentRunner.Rows(task.EdgeLogits, k, plan.Test);
-        var ts = ExperimentRunner.Tempered(TemperatureObjective.NegativeLogLikelihood, ExperimentRunner.Rows(task.EdgeLogits, k, plan.Labeled), k, labeledLabels);
-        Add(Ts, ts.Apply(edgeLogitsTest, k)).Values["temperature"] = ts.Temperature;
-        var dts = DistilledTemperatureScaling.Fit(cloudCal, ExperimentRunner.Rows(task.EdgeLogits, k, plan.Calibration), k);
-        Add(DistilledTs, dts.Apply(edgeLogitsTest, k)).Values["temperature"] = dts.Temperature;
+        var ts = ExperimentRunner.Fit("ts", labeled, null, cancellationToken);
+        Add(Ts, ts.Calibrate(edgeTest, cancellationToken)).Values["temperature"] = ts.Map!.Temperature;
+        var dts = ExperimentRunner.Fit("distilled-ts", unlabeled, null, cancellationToken);
+        Add(DistilledTs, dts.Calibrate(edgeTest, cancellationToken)).Values["temperature"] = dts.Map!.Temperature;
 
-        var laplace = new LaplaceCalibrator { Kind = LastLayerLaplaceKind.KroneckerFactored }.Fit(labeled, cancellationToken);
+        var laplace = ExperimentRunner.Fit("laplace-kfac", labeled, null, cancellationToken);
         Add(LaplaceKfac, laplace.Calibrate(edgeTest, ExperimentRunner.Rows(task.EdgeFeatures, d, plan.Test), cancellationToken)).Values["prior-precision"] = ExperimentRunner.PriorPrecision(laplace);
 
-        Credal(CdciPaper, new CdciCalibrator { Divergence = Divergence.Parse(CdciPaper.Divergence!), Epsilon = PaperEpsilon }.Fit(unlabeled, cancellationToken).Threshold!, edgeTest);
+        Credal(CdciPaper, ExperimentRunner.Fit("cdci", unlabeled, new MethodOptions { Divergence = Divergence.Parse(CdciPaper.Divergence!), Epsilon = PaperEpsilon }, cancellationToken).Threshold!, edgeTest);
 
         // The label-free choice, once per (edge, split), with the same seed as the main experiment's joint auto row.
         long selecting = System.Diagnostics.Stopwatch.GetTimestamp();
-        var joint = new CdciCalibrator { Divergence = null, Epsilon = null, Seed = options.Seed + (ulong)split }.Fit(unlabeled, cancellationToken);
+        var joint = ExperimentRunner.Fit("cdci", unlabeled, new MethodOptions { Divergence = null, Epsilon = null, Seed = options.Seed + (ulong)split }, cancellationToken);
         double selectionSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(selecting).TotalSeconds;
         var auto = Credal(CdciAuto, joint.Threshold!, edgeTest);
         auto.Values["selection-seconds"] = selectionSeconds;
         ExperimentRunner.ChosenDivergence(auto, joint);
 
-        // Two-stage (the halves and steps of TwoStageCalibrator, on the raw logits): T from the first half of the calibration
-        // set only, the threshold around the tempered edge from the other only.
-        var (temperatureHalf, thresholdHalf) = TwoStageHalves(plan.Calibration);
-        double t = DistilledTemperatureScaling.Fit(task.Cloud.Select(temperatureHalf), ExperimentRunner.Rows(task.EdgeLogits, k, temperatureHalf), k).Temperature;
-        var temperedHalf = ProbabilityMatrix.FromLogits(ExperimentRunner.Rows(task.EdgeLogits, k, thresholdHalf), k, "tempered edge", t);
-        var stageTwo = ConformalCalibrator.Calibrate(task.Cloud.Select(thresholdHalf), temperedHalf, PaperEpsilon, Divergence.Parse(TwoStage.Divergence!));
-        var twoStage = Credal(TwoStage, stageTwo, ProbabilityMatrix.FromLogits(edgeLogitsTest, k, "tempered edge", t));
-        twoStage.Values["temperature"] = t;
+        // Two-stage: distilled T from the first half of the calibration set only, the threshold around the tempered edge
+        // from the other half only (MapThenCdciCalibrator, through the registry).
+        var stages = ExperimentRunner.Fit(TwoStage.Id, unlabeled, new MethodOptions { Divergence = Divergence.Parse(TwoStage.Divergence!), Epsilon = PaperEpsilon }, cancellationToken);
+        var twoStage = Credal(TwoStage, stages.Threshold!, stages.Centre(edgeTest));
+        twoStage.Values["temperature"] = stages.Map!.Temperature;
         records[0].Values["split-seconds"] = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         return records;
     }

@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using System.Globalization;
 using System.Text;
 using CredalDistill.Baselines;
@@ -12,19 +13,19 @@ public static class ResultsMarkdown
     /// <summary>The single-model baselines the best CD-CI setting is compared with in the conclusions.</summary>
     private static readonly MethodKey[] Rivals =
     [
-        MethodKey.DistilledTs, MethodKey.EdgeTs(TemperatureObjective.ExpectedCalibrationError),
+        MethodKey.DistilledTs, MethodKey.EdgeTs(MapObjective.ExpectedCalibrationError),
         MethodKey.LastLayerLaplace(LastLayerLaplaceKind.Diagonal), MethodKey.LastLayerLaplace(LastLayerLaplaceKind.KroneckerFactored), MethodKey.LastLayerLaplace(LastLayerLaplaceKind.Full),
     ];
 
     /// <summary>The paper's default CD-CI setting: KL, eps 0.1, intersection probability.</summary>
-    public static readonly MethodKey PaperDefault = MethodKey.Cdci("kl", 0.1, MethodOutput.Intersection);
+    public static readonly MethodKey PaperDefault = MethodKey.Cdci("kl", 0.1, CalibratedOutput.Intersection);
 
     /// <summary>Headline rows, in order; CD-CI best and auto rows are added after them.</summary>
     public static readonly MethodKey[] Headline =
     [
         MethodKey.Edge, MethodKey.Cloud,
-        MethodKey.CloudTs(TemperatureObjective.ExpectedCalibrationError), MethodKey.CloudTs(TemperatureObjective.NegativeLogLikelihood),
-        MethodKey.EdgeTs(TemperatureObjective.ExpectedCalibrationError), MethodKey.EdgeTs(TemperatureObjective.NegativeLogLikelihood),
+        MethodKey.CloudTs(MapObjective.ExpectedCalibrationError), MethodKey.CloudTs(MapObjective.NegativeLogLikelihood),
+        MethodKey.EdgeTs(MapObjective.ExpectedCalibrationError), MethodKey.EdgeTs(MapObjective.NegativeLogLikelihood),
         MethodKey.DistilledTs,
         MethodKey.LastLayerLaplace(LastLayerLaplaceKind.Diagonal), MethodKey.LastLayerLaplace(LastLayerLaplaceKind.KroneckerFactored), MethodKey.LastLayerLaplace(LastLayerLaplaceKind.Full),
         PaperDefault,
@@ -73,7 +74,7 @@ public static class ResultsMarkdown
         sb.AppendLine($"{task.Inputs} bundled test images; {task.TestInputs} test inputs per split. Edge model latency {Cost(task, CostProbe.EdgeModel)} µs/image, cloud {CostOf(task, MethodKey.Cloud)} µs/image (single image, ONNX Runtime).");
         sb.AppendLine();
 
-        var cdci = task.Methods.Values.Where(m => m.Method.IsCdciGrid && m.Method.Output != MethodOutput.Maximality && m.Metrics.ContainsKey("ece")).ToList();
+        var cdci = task.Methods.Values.Where(m => m.Method.IsCdciGrid && m.Method.Output != CalibratedOutput.LabelSet && m.Metrics.ContainsKey("ece")).ToList();
         var best = cdci.OrderBy(m => m.Mean("ece")).FirstOrDefault();
         var bestFull = cdci.Where(m => FullyEvaluated(m, task, options.Splits)).OrderBy(m => m.Mean("ece")).FirstOrDefault();
 
@@ -115,7 +116,7 @@ public static class ResultsMarkdown
         {
             foreach (double eps in options.Epsilons)
             {
-                foreach (var output in new[] { MethodOutput.Intersection, MethodOutput.MaximumEntropy, MethodOutput.Centroid })
+                foreach (var output in new[] { CalibratedOutput.Intersection, CalibratedOutput.MaximumEntropy, CalibratedOutput.Centroid })
                 {
                     var key = MethodKey.Cdci(div, eps, output);
                     if (!task.Methods.TryGetValue(key, out var s))
@@ -123,7 +124,7 @@ public static class ResultsMarkdown
                         continue;
                     }
 
-                    var ip = task.Methods[key with { Output = MethodOutput.Intersection }];
+                    var ip = task.Methods[key with { Output = CalibratedOutput.Intersection }];
                     string ineff = task.Classes == 3 ? $" {Num(ip, "inefficiency", "F4")} |" : string.Empty;
                     sb.AppendLine($"| {div} | {eps.ToString(Inv)} | {key.ExtractionDisplay} | {s.Metrics["ece"].Count} | {Inputs(s)} | {Pct(s, "accuracy")} | {Pct(s, "ece")} | {Num(s, "nll")} | {Num(s, "brier")} | {Num(ip, "coverage")} | {Num(ip, "set-size", "F2")} | {Num(ip, "set-coverage")} |{ineff}");
                 }
@@ -137,7 +138,7 @@ public static class ResultsMarkdown
             sb.AppendLine($"Reference for the rows with {Inputs(prefix)} inputs: the raw edge on the same first {Inputs(prefix)} test inputs of each split has accuracy {Pct(prefix, "accuracy")} % and ECE {Pct(prefix, "ece")} % (whole test set: ECE {(edgeWhole is null ? "–" : Pct(edgeWhole, "ece"))} %). The 15-bin ECE is biased upwards on small samples, so compare those rows with this reference, not with the whole-test-set rows.");
         }
 
-        var maximality = task.Methods.Values.Where(m => m.Method.IsCdciGrid && m.Method.Output == MethodOutput.Maximality).OrderBy(m => m.Method.Id, StringComparer.Ordinal).ToList();
+        var maximality = task.Methods.Values.Where(m => m.Method.IsCdciGrid && m.Method.Output == CalibratedOutput.LabelSet).OrderBy(m => m.Method.Id, StringComparer.Ordinal).ToList();
         if (maximality.Count > 0)
         {
             sb.AppendLine();
@@ -148,7 +149,7 @@ public static class ResultsMarkdown
             foreach (var m in maximality)
             {
                 double eps = m.Method.Epsilon!.Value;
-                var ip = task.Methods[m.Method with { Output = MethodOutput.Intersection }];
+                var ip = task.Methods[m.Method with { Output = CalibratedOutput.Intersection }];
                 sb.AppendLine($"| {eps.ToString(Inv)} | {Num(m, "set-size", "F2")} | {Num(m, "set-coverage")} | {Num(ip, "set-size", "F2")} | {Num(ip, "set-coverage")} |");
             }
         }
@@ -171,7 +172,7 @@ public static class ResultsMarkdown
         sb.AppendLine("| choice | eps | ECE (%) | accuracy (%) |");
         sb.AppendLine("|---|---|---|---|");
         sb.AppendLine($"| eps auto (label-free, per split) | {Num(auto, "epsilon", "F3")} | {Pct(auto, "ece")} | {Pct(auto, "accuracy")} |");
-        var fixedEps = options.Epsilons.Select(e => task[MethodKey.Cdci(ExperimentRunner.EpsilonAuto.Divergence!, e, MethodOutput.Intersection)]).Where(s => s is not null).Select(s => s!).ToList();
+        var fixedEps = options.Epsilons.Select(e => task[MethodKey.Cdci(ExperimentRunner.EpsilonAuto.Divergence!, e, CalibratedOutput.Intersection)]).Where(s => s is not null).Select(s => s!).ToList();
         if (fixedEps.Count > 0)
         {
             var hindsight = fixedEps.OrderBy(s => s.Mean("ece")).First();
@@ -186,7 +187,7 @@ public static class ResultsMarkdown
         if (task[ExperimentRunner.JointAuto] is { } joint)
         {
             sb.AppendLine($"| divergence + eps auto (label-free, per split) | {Num(joint, "epsilon", "F3")} | {Pct(joint, "ece")} | {Pct(joint, "accuracy")} |");
-            var ipGrid = task.Methods.Values.Where(m => m.Method.IsCdciGrid && m.Method.Output == MethodOutput.Intersection && FullyEvaluated(m, task, options.Splits)).ToList();
+            var ipGrid = task.Methods.Values.Where(m => m.Method.IsCdciGrid && m.Method.Output == CalibratedOutput.Intersection && FullyEvaluated(m, task, options.Splits)).ToList();
             if (ipGrid.Count > 0)
             {
                 var hindsight = ipGrid.OrderBy(m => m.Mean("ece")).First();
@@ -310,7 +311,7 @@ public static class ResultsMarkdown
         }
 
         var sweep = options.Epsilons.Order()
-            .Select(e => (Eps: e, Row: task[MethodKey.Cdci("kl", e, MethodOutput.Intersection)]))
+            .Select(e => (Eps: e, Row: task[MethodKey.Cdci("kl", e, CalibratedOutput.Intersection)]))
             .Where(x => x.Row is not null && x.Row.Metrics.ContainsKey("ece"))
             .Select(x => (x.Eps, Ece: x.Row!.Mean("ece")))
             .ToList();

@@ -97,9 +97,9 @@ public sealed class CalibrationMethodTests : IDisposable
     }
 
     [Theory]
-    [InlineData("nll", TemperatureObjective.NegativeLogLikelihood)]
-    [InlineData("ece", TemperatureObjective.ExpectedCalibrationError)]
-    public void Ts_needs_labels_and_round_trips(string objective, TemperatureObjective expectedObjective)
+    [InlineData("nll", MapObjective.NegativeLogLikelihood)]
+    [InlineData("ece", MapObjective.ExpectedCalibrationError)]
+    public void Ts_needs_labels_and_round_trips(string objective, MapObjective expectedObjective)
     {
         var missing = Calibrate("ts.json", "--method", "ts");
         Assert.Equal(2, missing.ExitCode);

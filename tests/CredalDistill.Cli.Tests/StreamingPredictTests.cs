@@ -21,17 +21,17 @@ public sealed class StreamingPredictTests : IDisposable
     }
 
     [Theory]
-    [InlineData(PredictOutput.Intersection, "csv")]
-    [InlineData(PredictOutput.Bounds, "npy")]
-    [InlineData(PredictOutput.All, "csv")]
-    [InlineData(PredictOutput.All, "parquet")]
-    [InlineData(PredictOutput.Labels, "parquet")]
-    [InlineData(PredictOutput.Centroid, "parquet")]
-    [InlineData(PredictOutput.Tempered, "npy")]
-    public void Chunked_output_equals_the_whole_table(PredictOutput output, string extension)
+    [InlineData(CalibratedOutput.Intersection, "csv")]
+    [InlineData(CalibratedOutput.Bounds, "npy")]
+    [InlineData(CalibratedOutput.All, "csv")]
+    [InlineData(CalibratedOutput.All, "parquet")]
+    [InlineData(CalibratedOutput.LabelSet, "parquet")]
+    [InlineData(CalibratedOutput.Centroid, "parquet")]
+    [InlineData(CalibratedOutput.Calibrated, "npy")]
+    public void Chunked_output_equals_the_whole_table(CalibratedOutput output, string extension)
     {
-        int k = output == PredictOutput.Centroid ? 4 : 3;
-        int n = output == PredictOutput.Centroid ? 12 : 50;
+        int k = output == CalibratedOutput.Centroid ? 4 : 3;
+        int n = output == CalibratedOutput.Centroid ? 12 : 50;
         var (_, edge, _) = TempDirectory.Synthetic(n, k, seed: 9);
         string input = _dir.WriteMatrix($"edge{k}.{(extension == "npy" ? "csv" : "npy")}", edge, k);
         var predictor = Predictor(k);
@@ -55,7 +55,7 @@ public sealed class StreamingPredictTests : IDisposable
         const int chunk = 64;
         using var source = new CountingReader(rows);
         using var chunks = new ProbabilityMatrixReader(source, chunkRows: chunk);
-        var (written, _) = PredictionService.Stream(Predictor(2), chunks, _dir["out.npy"], PredictOutput.Intersection, LabelSetRule.IntervalDominance);
+        var (written, _) = PredictionService.Stream(Predictor(2), chunks, _dir["out.npy"], CalibratedOutput.Intersection, LabelSetRule.IntervalDominance);
         Assert.Equal(rows, written);
         Assert.Equal(rows, source.RowsRead);
         Assert.Equal(chunk * 2, source.LargestRequest);
@@ -69,7 +69,7 @@ public sealed class StreamingPredictTests : IDisposable
         string input = _dir["edge.csv"];
         File.WriteAllText(input, "a,b\n" + string.Join('\n', lines) + "\n");
         using var chunks = new ProbabilityMatrixReader(MatrixFiles.OpenReader(input), chunkRows: 8);
-        var ex = Assert.Throws<DataFormatException>(() => PredictionService.Stream(Predictor(2), chunks, _dir["out.parquet"], PredictOutput.Intersection, LabelSetRule.IntervalDominance));
+        var ex = Assert.Throws<DataFormatException>(() => PredictionService.Stream(Predictor(2), chunks, _dir["out.parquet"], CalibratedOutput.Intersection, LabelSetRule.IntervalDominance));
         Assert.Equal(31, ex.Row);
         Assert.Equal(["edge.csv"], Directory.GetFiles(_dir.Root).Select(Path.GetFileName));
     }

@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Experiments.Data;
 
 namespace CredalDistill.Experiments.Tests;
@@ -33,7 +34,7 @@ public sealed class DemoTests : IDisposable
         Assert.NotEqual(a[0].Task[MethodKey.Edge]!.Mean("ece"), c[0].Task[MethodKey.Edge]!.Mean("ece"));
         Assert.True(File.Exists(Path.Combine(Path.Combine(_dir, "a"), "report.json")));
         Assert.True(File.Exists(Path.Combine(Path.Combine(_dir, "a"), "figures", "simplex-fmnist3-kl.png")));
-        double coverage = a[0].Task[MethodKey.Cdci("kl", 0.1, MethodOutput.Intersection)]!.Mean("coverage");
+        double coverage = a[0].Task[MethodKey.Cdci("kl", 0.1, CalibratedOutput.Intersection)]!.Mean("coverage");
         Assert.InRange(coverage, 0.85, 1.0);
     }
 }

@@ -42,9 +42,9 @@ public sealed class ExperimentRunnerTests
             Assert.Equal(ExpectedCalibrationError.Compute(task.Cloud.Select(plan.Test), labels), records.Single(r => r.Split == split && r.Method == MethodKey.Cloud).Values["ece"], 12);
             foreach (var r in records.Where(r => r.Split == split && r.Values.ContainsKey("test-inputs")))
             {
-                bool heavy = r.Method.Output == MethodOutput.Centroid
+                bool heavy = r.Method.Output == CalibratedOutput.Centroid
                     || r.Method == MethodKey.EdgePrefix(120)
-                    || (r.Method.Output == MethodOutput.MaximumEntropy && r.Method.Divergence!.Contains("alpha", StringComparison.Ordinal));
+                    || (r.Method.Output == CalibratedOutput.MaximumEntropy && r.Method.Divergence!.Contains("alpha", StringComparison.Ordinal));
                 Assert.Equal(heavy ? Small.HeavyTestRows : testSize, r.Values["test-inputs"]);
             }
         }
@@ -56,9 +56,9 @@ public sealed class ExperimentRunnerTests
         Assert.Equal(ExpectedCalibrationError.Compute(task.Edge.Select(first), first.Select(i => task.Labels[i]).ToArray()), prefix.Values["ece"], 12);
 
         // The expensive extractions run on the first HeavySplits splits only; the cheap ones on all.
-        Assert.Equal(1, records.Count(r => r.Method == MethodKey.Cdci("alpha:0.9", 0.1, MethodOutput.Centroid)));
-        Assert.Equal(Small.Splits, records.Count(r => r.Method == MethodKey.Cdci("alpha:0.9", 0.1, MethodOutput.Intersection)));
-        Assert.Equal(Small.Splits, records.Count(r => r.Method == MethodKey.Cdci("kl", 0.1, MethodOutput.MaximumEntropy)));
+        Assert.Equal(1, records.Count(r => r.Method == MethodKey.Cdci("alpha:0.9", 0.1, CalibratedOutput.Centroid)));
+        Assert.Equal(Small.Splits, records.Count(r => r.Method == MethodKey.Cdci("alpha:0.9", 0.1, CalibratedOutput.Intersection)));
+        Assert.Equal(Small.Splits, records.Count(r => r.Method == MethodKey.Cdci("kl", 0.1, CalibratedOutput.MaximumEntropy)));
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class ExperimentRunnerTests
         var records = new ExperimentRunner(Small).Run(task);
         foreach (string div in Small.Divergences)
         {
-            double Mean(double eps, string metric) => records.Where(r => r.Method == MethodKey.Cdci(div, eps, MethodOutput.Intersection) && r.Values.ContainsKey(metric)).Average(r => r.Values[metric]);
+            double Mean(double eps, string metric) => records.Where(r => r.Method == MethodKey.Cdci(div, eps, CalibratedOutput.Intersection) && r.Values.ContainsKey(metric)).Average(r => r.Values[metric]);
             Assert.InRange(Mean(0.1, "coverage"), 0.75, 1.0);
             Assert.InRange(Mean(0.3, "coverage"), 0.5, 0.9);
             Assert.True(Mean(0.1, "set-size") >= Mean(0.3, "set-size"), div);
@@ -88,7 +88,7 @@ public sealed class ExperimentRunnerTests
         int[] labels = [.. prefix.Select(i => task.Labels[i])];
         foreach (string div in options.Divergences)
         {
-            var centroid = records.Single(r => r.Method == MethodKey.Cdci(div, 0.2, MethodOutput.Centroid));
+            var centroid = records.Single(r => r.Method == MethodKey.Cdci(div, 0.2, CalibratedOutput.Centroid));
             Assert.Equal(options.MonteCarloTestRows, records.Single(r => r.Method == MethodKey.EdgePrefix(options.MonteCarloTestRows)).Values["test-inputs"]);
             Assert.Equal(options.MonteCarloTestRows, centroid.Values["test-inputs"]);
 

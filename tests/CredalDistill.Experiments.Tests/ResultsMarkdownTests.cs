@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 namespace CredalDistill.Experiments.Tests;
 
 public sealed class ResultsMarkdownTests
@@ -15,7 +16,7 @@ public sealed class ResultsMarkdownTests
             r.Values["brier"] = 0.2;
             r.Values["confidence"] = confidence ?? accuracy + ece;
             r.Values["test-inputs"] = inputs;
-            if (id.Output == MethodOutput.Intersection)
+            if (id.Output == CalibratedOutput.Intersection)
             {
                 r.Values["coverage"] = 0.9;
                 r.Values["gamma"] = 0.125;
@@ -46,14 +47,14 @@ public sealed class ResultsMarkdownTests
         var task = Task(
             Method(MethodKey.Edge, 0.030, 0.90, 2, 8000),
             Method(MethodKey.DistilledTs, 0.020, 0.90, 2, 8000),
-            Method(MethodKey.Cdci("kl", 0.1, MethodOutput.Intersection), 0.080, 0.90, 2, 8000),
-            Method(MethodKey.Cdci("chi2", 0.2, MethodOutput.Intersection), 0.015, 0.90, 2, 8000),
-            Method(MethodKey.Cdci("kl", 0.2, MethodOutput.Intersection), 0.025, 0.90, 2, 8000),
+            Method(MethodKey.Cdci("kl", 0.1, CalibratedOutput.Intersection), 0.080, 0.90, 2, 8000),
+            Method(MethodKey.Cdci("chi2", 0.2, CalibratedOutput.Intersection), 0.015, 0.90, 2, 8000),
+            Method(MethodKey.Cdci("kl", 0.2, CalibratedOutput.Intersection), 0.025, 0.90, 2, 8000),
             // Lowest ECE, but on a 200-input prefix: must not be called the best over the whole test set.
-            Method(MethodKey.Cdci("kl", 0.2, MethodOutput.Centroid), 0.005, 0.91, 2, 200),
+            Method(MethodKey.Cdci("kl", 0.2, CalibratedOutput.Centroid), 0.005, 0.91, 2, 200),
             Method(MethodKey.EdgePrefix(200), 0.045, 0.90, 2, 200),
             // Worse than the edge, but only on one split: must not be in the loser count.
-            Method(MethodKey.Cdci("kl", 0.1, MethodOutput.MaximumEntropy), 0.200, 0.90, 1, 8000));
+            Method(MethodKey.Cdci("kl", 0.1, CalibratedOutput.MaximumEntropy), 0.200, 0.90, 1, 8000));
         string md = ResultsMarkdown.Render(Options, [task], "credal experiment", TimeSpan.FromMinutes(1));
 
         Assert.Contains("CD-CI chi2, eps 0.2, IP — best CD-CI in hindsight (all splits and test inputs)", md);
@@ -95,8 +96,8 @@ public sealed class ResultsMarkdownTests
         // Edge over-confident by 5 points; the paper default overshoots to 4 points under-confident; eps 0.2 has the lowest ECE.
         var overshoot = Task(
             Method(MethodKey.Edge, 0.05, 0.90, 2, 8000, confidence: 0.95),
-            Method(MethodKey.Cdci("kl", 0.1, MethodOutput.Intersection), 0.06, 0.89, 2, 8000, confidence: 0.85),
-            Method(MethodKey.Cdci("kl", 0.2, MethodOutput.Intersection), 0.02, 0.90, 2, 8000, confidence: 0.91));
+            Method(MethodKey.Cdci("kl", 0.1, CalibratedOutput.Intersection), 0.06, 0.89, 2, 8000, confidence: 0.85),
+            Method(MethodKey.Cdci("kl", 0.2, CalibratedOutput.Intersection), 0.02, 0.90, 2, 8000, confidence: 0.91));
         string md = ResultsMarkdown.Render(Options, [overshoot], "c", TimeSpan.FromMinutes(1), machine: "m");
         Assert.Contains("* Why: the raw edge's mean confidence is 95.00 % at 90.00 % accuracy (over-confident by 5.00 points); the paper default's is 85.00 % at 89.00 % (under-confident by 4.00 points). CD-CI moved the mean confidence down by 10.00 points (threshold gamma 0.1250 ± 0.0000 nats), past the accuracy: it overshoots (METHOD.md's 'known behaviour'", md);
         Assert.Contains("ECE by eps (KL, IP): 0.1: 6.00 %, 0.2: 2.00 %; lowest at eps 0.2 (a smaller ball than the paper default's).", md);
@@ -104,8 +105,8 @@ public sealed class ResultsMarkdownTests
         // Edge over-confident by 5 points; the paper default keeps 1 point of it: the gap narrowed, the paper default is best.
         var narrowed = Task(
             Method(MethodKey.Edge, 0.05, 0.90, 2, 8000, confidence: 0.95),
-            Method(MethodKey.Cdci("kl", 0.1, MethodOutput.Intersection), 0.01, 0.90, 2, 8000, confidence: 0.91),
-            Method(MethodKey.Cdci("kl", 0.2, MethodOutput.Intersection), 0.03, 0.90, 2, 8000, confidence: 0.93));
+            Method(MethodKey.Cdci("kl", 0.1, CalibratedOutput.Intersection), 0.01, 0.90, 2, 8000, confidence: 0.91),
+            Method(MethodKey.Cdci("kl", 0.2, CalibratedOutput.Intersection), 0.03, 0.90, 2, 8000, confidence: 0.93));
         md = ResultsMarkdown.Render(Options, [narrowed], "c", TimeSpan.FromMinutes(1), machine: "m");
         Assert.Contains("CD-CI moved the mean confidence down by 4.00 points (threshold gamma 0.1250 ± 0.0000 nats), which narrowed the gap.", md);
         Assert.Contains("lowest at eps 0.1 (the paper default).", md);

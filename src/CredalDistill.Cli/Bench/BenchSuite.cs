@@ -1,6 +1,5 @@
 using CredalDistill.Experiments.Data;
 using System.Diagnostics;
-using CredalDistill.Baselines;
 using CredalDistill.Calibration;
 using CredalDistill.Cli.Formats;
 using CredalDistill.Cli.Services;
@@ -165,9 +164,9 @@ internal sealed class BenchSuite
         int next = 0;
         if (name == "kl")
         {
-            var ts = new TemperatureScaling(Temperature);
+            var ts = FittedCalibrator.FromArtifact(new IO.CalibrationArtifact { Method = "distilled-ts", Output = CalibratedOutput.Calibrated, Classes = k, N = 1, Map = CalibrationMap.FromTemperature(Temperature, k, MapObjective.DistilledKullbackLeibler, 1) });
             var logits = inputs.Logits;
-            yield return new BenchCase("temperature scaling", string.Empty, k, true, () => ts.Apply(logits[next++ & mask], q));
+            yield return new BenchCase("temperature scaling", string.Empty, k, true, () => ts.Calibrate(EdgeRow.FromLogits(logits[next++ & mask]), q));
         }
 
         yield return new BenchCase("bounds + IP", name, k, true, () => predictor.BoundsAndIntersection(EdgeRow.FromProbabilities(rows[next++ & mask]), lower, upper, q));
@@ -300,7 +299,7 @@ internal sealed class BenchSuite
                 var watch = Stopwatch.StartNew();
                 using (var reader = new ProbabilityMatrixReader(MatrixFiles.OpenReader(input, K)))
                 {
-                    PredictionService.Stream(calibrator, reader, output, PredictOutput.Intersection, LabelSetRule.IntervalDominance, cancellationToken: cancellationToken);
+                    PredictionService.Stream(calibrator, reader, output, CalibratedOutput.Intersection, LabelSetRule.IntervalDominance, cancellationToken: cancellationToken);
                 }
 
                 results.Add(new BenchEndToEnd(formats[f], rows, K, watch.Elapsed.TotalSeconds));

@@ -11,9 +11,6 @@ namespace CredalDistill.Cli.Commands;
 /// <summary><c>credal calibrate</c>: fits a calibration method on paired cloud/edge outputs and saves it as an artifact (version 2).</summary>
 public sealed class CalibrateCommand : Command<CalibrateSettings>
 {
-    /// <summary>Rows the label-free selections need for their 2-fold cross-fitting.</summary>
-    private const int SelectionRows = 4;
-
     /// <inheritdoc />
     public override int Execute(CommandContext context, CalibrateSettings settings, CancellationToken cancellationToken)
     {
@@ -38,8 +35,8 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
             var edge = loader.ReadEdge(settings.Edge, cloud.Classes, settings.Cloud);
             int[]? labels = settings.Labels is null ? null : loader.ReadLabels(settings.Labels, cloud.Classes);
             var deployment = settings.DeploymentEdge is null ? null : loader.ReadEdge(settings.DeploymentEdge, cloud.Classes, settings.Cloud);
-            var (calibrator, step, minimum) = Create(settings, deployment);
-            fitted = consoles.Progress.Run(step, () => CalibrationService.Fit(calibrator, cloud, edge, labels, paths, minimum, cancellationToken));
+            var (calibrator, step) = Create(settings, deployment);
+            fitted = consoles.Progress.Run(step, () => CalibrationService.Fit(calibrator, cloud, edge, labels, paths, cancellationToken));
         }
 
         if (fitted.Auto is { } auto)
@@ -69,45 +66,34 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
         return ExitCodes.Success;
     }
 
-    /// <summary>The core calibrator the options select, the progress label of its fit and the rows it needs.</summary>
+    /// <summary>The registry's calibrator for the options and the progress label of its fit.</summary>
     /// <param name="settings">The options.</param>
     /// <param name="deployment">The <c>--deployment-edge</c> outputs, or null.</param>
-    private static (Calibrator Calibrator, string Step, (int, string)? MinimumRows) Create(CalibrateSettings settings, ProbabilityMatrix? deployment)
+    /// <exception cref="UsageException">The method refuses a setting (e.g. 'auto' eps for a map, then CD-CI).</exception>
+    private static (Calibrator Calibrator, string Step) Create(CalibrateSettings settings, ProbabilityMatrix? deployment)
     {
-        var output = settings.SelectFor switch
+        var entry = settings.Entry;
+        Calibrator calibrator;
+        try
         {
-            "maxent" => CalibratedOutput.MaximumEntropy,
-            "centroid" => CalibratedOutput.Centroid,
-            _ => CalibratedOutput.Intersection,
-        };
-        switch (settings.Method.Trim().ToLowerInvariant())
-        {
-            case CalibratorNames.Ts:
-                var objective = settings.TsObjective.Trim().Equals("ece", StringComparison.OrdinalIgnoreCase) ? TemperatureObjective.ExpectedCalibrationError : TemperatureObjective.NegativeLogLikelihood;
-                return (new TemperatureScalingCalibrator { Objective = objective }, "fitting the temperature (labels)", null);
-            case CalibratorNames.DistilledTs:
-                return (new DistilledTemperatureCalibrator(), "fitting the distilled temperature", null);
-            case CalibratorNames.TwoStage:
-                return (new TwoStageCalibrator { Divergence = Divergences.Divergence.Parse(settings.Divergence), Epsilon = settings.Epsilon, Output = output }, "distilled temperature, then the threshold", (2, "--method distilled-ts+cdci"));
-            case CalibratorNames.Auto:
-                return (new AutoCalibrator { SetDivergence = Divergences.Divergence.Parse(settings.Divergence), SetEpsilon = settings.Epsilon }, "choosing the method (label-free)", (SelectionRows, "--method auto"));
-            default:
-                var cdci = new CdciCalibrator
-                {
-                    Divergence = settings.AutoDivergence ? null : Divergences.Divergence.Parse(settings.Divergence),
-                    Epsilon = settings.AutoEpsilon ? null : settings.Epsilon,
-                    Output = output,
-                    Delta = settings.PacDelta,
-                    Mondrian = settings.Mondrian,
-                    DeploymentEdge = deployment,
-                };
-                if (!settings.AutoDivergence && !settings.AutoEpsilon)
-                {
-                    return (cdci, settings.Mondrian ? "calibrating (Mondrian thresholds)" : deployment is null ? "calibrating" : "calibrating (density ratio, weighted scores)", null);
-                }
-
-                string what = settings.AutoDivergence ? (settings.AutoEpsilon ? "divergence and epsilon" : "divergence") : "epsilon";
-                return (cdci, $"choosing the {what} (label-free)", (SelectionRows, settings.AutoDivergence ? "--divergence auto" : "--epsilon auto"));
+            calibrator = entry.Create(settings.ToMethodOptions(deployment));
         }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException($"--method {entry.Name}: {ex.Message.Split(" (Parameter", 2)[0]}");
+        }
+
+        string step = calibrator switch
+        {
+            AutoCalibrator => "choosing the method (label-free)",
+            CdciCalibrator { Divergence: null, Epsilon: null } => "choosing the divergence and epsilon (label-free)",
+            CdciCalibrator { Divergence: null } => "choosing the divergence (label-free)",
+            CdciCalibrator { Epsilon: null } => "choosing the epsilon (label-free)",
+            CdciCalibrator when settings.Mondrian => "calibrating (Mondrian thresholds)",
+            CdciCalibrator when deployment is not null => "calibrating (density ratio, weighted scores)",
+            CdciCalibrator => "calibrating",
+            _ => $"fitting {entry.Name}" + (entry.NeedsLabels ? " (labels)" : string.Empty),
+        };
+        return (calibrator, step);
     }
 }

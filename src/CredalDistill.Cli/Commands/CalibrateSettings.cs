@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using System.Globalization;
 using System.ComponentModel;
 using CredalDistill.Divergences;
@@ -19,15 +20,15 @@ public sealed class CalibrateSettings : InputSettings
     [Description("Edge model outputs on the same inputs, same order and shape.")]
     public string Edge { get; set; } = string.Empty;
 
-    /// <summary><c>--method</c>.</summary>
+    /// <summary><c>--method</c>: its help lists the registry's methods (<see cref="CalibrationMethods"/>).</summary>
     [CommandOption("--method <METHOD>")]
-    [Description("Calibration method: " + Services.OptionNames.Methods + ". cdci: conformal threshold around the edge (the paper). distilled-ts: temperature fitted to the cloud, no labels, point output only. ts: temperature fitted to --labels by NLL (or --ts-objective ece), point output only. distilled-ts+cdci: distilled temperature on the first half of the rows, then the threshold around the tempered edge on the second half. auto: chosen without labels among distilled-ts, cdci (divergence x eps x intersection/maxent) and distilled-ts+cdci by 2-fold cross-fitted cloud-referenced ECE; bounds and label sets always come from a CD-CI threshold.")]
+    [RegistryDescription("Calibration method: {method-summaries}")]
     [DefaultValue("cdci")]
     public string Method { get; set; } = "cdci";
 
     /// <summary><c>--labels</c>.</summary>
     [CommandOption("--labels <FILE>")]
-    [Description("True labels of the calibration inputs (.csv or .npy), one class index per row: required by --method ts, not used by the other methods.")]
+    [Description("True labels of the calibration inputs (.csv or .npy), one class index per row: required by the methods that fit to labels (ts), not used by the others.")]
     public string? Labels { get; set; }
 
     /// <summary><c>--ts-objective</c>.</summary>
@@ -88,38 +89,48 @@ public sealed class CalibrateSettings : InputSettings
     [Description("Secret key file (raw bytes, at least 16): sign the artifact with HMAC-SHA256, verified by predict/evaluate --sign-key.")]
     public string? SignKey { get; set; }
 
+    /// <summary>The <c>--method</c> entry of the registry (valid after <see cref="Validate"/>).</summary>
+    public CalibrationMethod Entry => CalibrationMethods.Get(Method.Trim().ToLowerInvariant());
+
+    /// <summary>Every method-specific option: its flag, the registry setting it sets, and whether it was given.</summary>
+    private IEnumerable<(string Flag, string Setting, bool Given)> MethodSpecific()
+    {
+        yield return ("--pac-delta", MethodOptionNames.Delta, PacDelta is not null);
+        yield return ("--mondrian", MethodOptionNames.Mondrian, Mondrian);
+        yield return ("--deployment-edge", MethodOptionNames.DeploymentEdge, DeploymentEdge is not null);
+        yield return ("--ts-objective", MethodOptionNames.Objective, !string.Equals(TsObjective.Trim(), "nll", StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
         string method = Method.Trim().ToLowerInvariant();
-        if (method is not ("cdci" or "distilled-ts" or "ts" or "distilled-ts+cdci" or "auto"))
+        if (!CalibrationMethods.TryGet(method, out var entry) || !entry.Saves)
         {
-            return ValidationResult.Error($"--method '{Method}' is not valid; choose one of: {Services.OptionNames.Methods}");
+            return ValidationResult.Error($"--method '{Method}' is not valid; choose one of: {CalibrationMethods.Names}");
         }
 
-        if (method == "ts" && string.IsNullOrWhiteSpace(Labels))
+        if (entry.NeedsLabels && string.IsNullOrWhiteSpace(Labels))
         {
-            return ValidationResult.Error("--method ts needs --labels FILE (the true labels of the calibration inputs)");
+            return ValidationResult.Error($"--method {method} needs --labels FILE (the true labels of the calibration inputs)");
         }
 
-        if (method != "ts" && Labels is not null)
+        if (!entry.NeedsLabels && Labels is not null)
         {
-            return ValidationResult.Error($"--labels is only used by --method ts (got --method {method})");
+            return ValidationResult.Error($"--labels is only used by methods that fit to labels ({string.Join(", ", CalibrationMethods.Saved.Where(m => m.NeedsLabels).Select(m => m.Name))}); got --method {method}");
+        }
+
+        foreach (var (flag, setting, given) in MethodSpecific())
+        {
+            if (given && !entry.Reads(setting))
+            {
+                return ValidationResult.Error($"{flag} applies to --method {string.Join(" or ", CalibrationMethods.Saved.Where(m => m.Reads(setting)).Select(m => m.Name))} (got --method {method})");
+            }
         }
 
         if (PacDelta is double delta && !(delta > 0.0 && delta < 1.0))
         {
             return ValidationResult.Error($"--pac-delta must be a number strictly between 0 and 1 (got {delta.ToString(CultureInfo.InvariantCulture)})");
-        }
-
-        if (PacDelta is not null && method != "cdci")
-        {
-            return ValidationResult.Error($"--pac-delta applies to --method cdci (got --method {method})");
-        }
-
-        if ((Mondrian || DeploymentEdge is not null) && method != "cdci")
-        {
-            return ValidationResult.Error($"{(Mondrian ? "--mondrian" : "--deployment-edge")} applies to --method cdci (got --method {method})");
         }
 
         if (Mondrian && DeploymentEdge is not null)
@@ -137,14 +148,9 @@ public sealed class CalibrateSettings : InputSettings
             return ValidationResult.Error(deploymentError);
         }
 
-        if (TsObjective.Trim().ToLowerInvariant() is not ("nll" or "ece"))
+        if (!MapShapes.TryParse(TsObjective.Trim().ToLowerInvariant(), out MapObjective objective) || objective == MapObjective.DistilledKullbackLeibler)
         {
             return ValidationResult.Error($"--ts-objective must be nll or ece (got '{TsObjective}')");
-        }
-
-        if (method is "distilled-ts+cdci" or "auto" && (AutoEpsilon || AutoDivergence))
-        {
-            return ValidationResult.Error($"--method {method} takes a fixed --epsilon and --divergence (the threshold around the tempered edge); 'auto' values are for --method cdci");
         }
 
         if (Labels is not null && CheckMatrixPath("--labels", Labels) is string labelsError)
@@ -157,9 +163,9 @@ public sealed class CalibrateSettings : InputSettings
             return ValidationResult.Error($"--epsilon must be a number strictly between 0 and 1, or auto (got '{EpsilonText}')");
         }
 
-        if (SelectFor is not ("intersection" or "maxent" or "centroid"))
+        if (!CalibratedOutputNames.TryParse(SelectFor, out var output) || !CalibratedOutputNames.IsExtraction(output))
         {
-            return ValidationResult.Error($"--select-for must be intersection, maxent or centroid (got '{SelectFor}')");
+            return ValidationResult.Error($"--select-for must be one of {CalibratedOutputNames.Extractions} (got '{SelectFor}')");
         }
 
         if (!AutoDivergence && !Divergences.Divergence.TryParse(Divergence, out _, out string? error))
@@ -175,4 +181,19 @@ public sealed class CalibrateSettings : InputSettings
 
         return string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out needs a file name") : ValidationResult.Success();
     }
+
+    /// <summary>
+    /// The registry settings these options give (<paramref name="deployment"/>: the loaded <c>--deployment-edge</c>);
+    /// 'auto' for --epsilon or --divergence leaves it null (chosen without labels).
+    /// </summary>
+    public MethodOptions ToMethodOptions(ProbabilityMatrix? deployment) => new()
+    {
+        Divergence = AutoDivergence ? null : Divergences.Divergence.Parse(Divergence),
+        Epsilon = AutoEpsilon ? null : Epsilon,
+        Output = CalibratedOutputNames.TryParse(SelectFor, out var output) ? output : CalibratedOutput.Intersection,
+        Objective = MapShapes.TryParse(TsObjective.Trim().ToLowerInvariant(), out MapObjective objective) ? objective : MapObjective.NegativeLogLikelihood,
+        Delta = PacDelta,
+        Mondrian = Mondrian,
+        DeploymentEdge = deployment,
+    };
 }

@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using System.Globalization;
 using CredalDistill.Cli.Services;
 using CredalDistill.Deferral;
@@ -17,7 +18,7 @@ public sealed class DeferCommand : Command<DeferSettings>
         ArgumentNullException.ThrowIfNull(settings);
         var consoles = (CliConsoles)context.Data!;
         var artifact = CalibrationArtifact.Load(settings.Calibration, SigningKey.Read(settings.SignKey));
-        var calibrator = artifact.ToCalibrator();
+        var calibrator = FittedCalibrator.FromArtifact(artifact);
         var predictor = calibrator.Predictor ?? throw new UsageException($"{Path.GetFileName(settings.Calibration)} is a {artifact.Method} artifact (a point calibration): the deferral rules need a conformal threshold; calibrate with --method cdci, distilled-ts+cdci or auto");
         var rule = settings.Rule.Trim().ToLowerInvariant() switch
         {
@@ -28,7 +29,7 @@ public sealed class DeferCommand : Command<DeferSettings>
         };
         var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
         var edge = loader.ReadEdge(settings.Edge, artifact.Classes, settings.Calibration);
-        var centre = calibrator.Temper(edge);
+        var centre = calibrator.Centre(edge);
         var deferral = new CredalDeferral(predictor, rule, settings.Level ?? 0.5);
         var table = new double[centre.Rows * 2];
         int deferred = consoles.Progress.Run("deciding", p =>

@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Divergences;
 using CredalDistill.Experiments;
 using Spectre.Console;
@@ -24,7 +25,7 @@ public sealed class DemoCommand : Command<DemoSettings>
         foreach (var demo in results)
         {
             var task = demo.Task;
-            var ip = task[MethodKey.Cdci(divergence, settings.Epsilon, MethodOutput.Intersection)];
+            var ip = task[MethodKey.Cdci(divergence, settings.Epsilon, CalibratedOutput.Intersection)];
             consoles.Out.MarkupLineInterpolated($"[bold]{task.Task}[/] (K = {task.Classes}): {task.Inputs} images, 1000 unlabeled calibration, 1000 labeled, {task.TestInputs} test; edge {demo.EdgeMicroseconds:F0} µs/image, cloud {demo.CloudMicroseconds:F0} µs/image.");
             if (ip is not null)
             {

@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using System.Text.Json;
 using CredalDistill.Cli.Reporting;
 using CredalDistill.Cli.Services;
@@ -44,12 +45,12 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
         var sums = new EvaluationSums[artifacts.Length];
         for (int a = 0; a < artifacts.Length; a++)
         {
-            if (artifacts[a].HasThreshold && artifacts[a].Unbounded)
+            if (artifacts[a].Threshold is { Unbounded: true })
             {
                 consoles.Warn($"{Path.GetFileName(settings.Calibration[a])} has an unbounded threshold: every credal set is the whole simplex.");
             }
 
-            sums[a] = new EvaluationSums(artifacts[a].ToCalibrator(settings.ToPredictorOptions()), settings.Calibration[a], classes);
+            sums[a] = new EvaluationSums(FittedCalibrator.FromArtifact(artifacts[a], settings.ToPredictorOptions()), settings.Calibration[a], classes);
         }
 
         long rows = consoles.Progress.Run(

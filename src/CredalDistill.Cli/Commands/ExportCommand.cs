@@ -1,5 +1,5 @@
 using System.Globalization;
-using CredalDistill.Divergences;
+using CredalDistill.Calibration;
 using CredalDistill.IO;
 using CredalDistill.Onnx.Export;
 using Spectre.Console;
@@ -20,41 +20,36 @@ public sealed class ExportCommand : Command<ExportSettings>
         ArgumentNullException.ThrowIfNull(settings);
         var consoles = (CliConsoles)context.Data!;
         var artifact = CalibrationArtifact.Load(settings.Calibration);
-        if (!artifact.HasThreshold || artifact.Temperature is not null)
+        if (CalibratedModelExporter.Refusal(artifact, settings.OutputKind) is string refusal)
         {
-            throw new UsageException($"{Path.GetFileName(settings.Calibration)} (method {artifact.Method}) {(artifact.HasThreshold ? "tempers the edge" : "has no threshold")}; export supports CD-CI artifacts around the untempered edge (method cdci, or auto when it chose cdci)");
+            throw new UsageException($"{Path.GetFileName(settings.Calibration)} (method {artifact.Method}): {refusal}");
         }
 
-        if (artifact.RowThreshold is Shift.CovariateShiftThreshold)
-        {
-            throw new UsageException($"{Path.GetFileName(settings.Calibration)} has a covariate-shift threshold (a weighted quantile per row), which has no ONNX form; export supports one threshold (marginal or PAC) or Mondrian thresholds (recalibrate without --deployment-edge)");
-        }
-
-        if (settings.MaximumEntropy && artifact.CreateDivergence() is not KullbackLeibler)
-        {
-            throw new UsageException($"--output maxent is exported for the KL divergence only; {Path.GetFileName(settings.Calibration)} uses '{artifact.Divergence}' (use --output intersection)");
-        }
-
-        if (artifact.RowThreshold is Conformal.MondrianThreshold mondrian)
+        if (artifact.Threshold?.Rows is Conformal.MondrianThreshold mondrian)
         {
             foreach (string warning in mondrian.Warnings())
             {
                 consoles.Warn(warning);
             }
         }
-        else if (artifact.Unbounded)
+        else if (artifact.Threshold is { Unbounded: true })
         {
             consoles.Warn($"{Path.GetFileName(settings.Calibration)} has an unbounded threshold: the exported bounds are 0 and 1 and the probabilities uniform.");
         }
 
-        var options = new CalibratedExportOptions
-        {
-            LogitsOutputName = settings.LogitsOutput,
-            Output = settings.MaximumEntropy ? ExportOutput.MaximumEntropy : ExportOutput.Intersection,
-        };
+        var options = new CalibratedExportOptions { LogitsOutputName = settings.LogitsOutput, Output = settings.OutputKind };
         var summary = CalibratedModelExporter.ExportFile(settings.Model, artifact, settings.Out, options);
+        string output = CalibratedOutputNames.Name(settings.OutputKind ?? artifact.Output);
         static string G(double v) => double.IsPositiveInfinity(v) ? "+inf" : v.ToString("G6", CultureInfo.InvariantCulture);
-        string gamma = summary.ClassGammas is { } perClass ? "[" + string.Join(", ", perClass.Select(G)) + "] by predicted class (Mondrian)" : G(artifact.Threshold);
+        string map = artifact.Map.IsIdentity ? string.Empty : $"map {artifact.Map}, ";
+        if (summary.Divergence is null)
+        {
+            consoles.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {settings.Out}: {artifact.Method}, {map}K = {summary.Classes}, opset {summary.Opset}, {summary.NodesAdded} operators added; output probabilities ({output})"));
+            return ExitCodes.Success;
+        }
+
+        string gamma = summary.ClassGammas is { } perClass ? "[" + string.Join(", ", perClass.Select(G)) + "] by predicted class (Mondrian)" : G(summary.Gamma);
         string solver = summary.BoundIterations > 0 ? $"{summary.BoundIterations} bisection steps per bound" : "closed-form bounds";
         if (summary.TemperatureIterations > 0)
         {
@@ -62,7 +57,7 @@ public sealed class ExportCommand : Command<ExportSettings>
         }
 
         consoles.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wrote {settings.Out}: {artifact.Divergence}, gamma = {gamma} nats, K = {summary.Classes}, opset {summary.Opset}, {summary.NodesAdded} operators added ({solver}); outputs probabilities ({settings.Output.Trim().ToLowerInvariant()}), lower, upper, label_set"));
+            $"wrote {settings.Out}: {artifact.Method}, {map}{summary.Divergence}, gamma = {gamma} nats, K = {summary.Classes}, opset {summary.Opset}, {summary.NodesAdded} operators added ({solver}); outputs probabilities ({output}), lower, upper, label_set"));
         return ExitCodes.Success;
     }
 }

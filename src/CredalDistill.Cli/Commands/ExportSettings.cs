@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -30,20 +31,18 @@ public sealed class ExportSettings : CommonSettings
 
     /// <summary><c>--output</c>.</summary>
     [CommandOption("--output <KIND>")]
-    [Description("The distribution written to 'probabilities': intersection (any divergence) or maxent (KL only).")]
-    [DefaultValue("intersection")]
-    public string Output { get; set; } = "intersection";
+    [Description("The distribution written to 'probabilities': calibrated (the calibration map's output; alias tempered), intersection (any divergence) or maxent (KL only). Default: the artifact's own output. A point calibration (ts, distilled-ts, ...) exports calibrated only.")]
+    public string? Output { get; set; }
 
-    /// <summary>Parses <see cref="Output"/>; true for <c>maxent</c>.</summary>
-    public bool MaximumEntropy => Output.Trim().Equals("maxent", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The parsed <see cref="Output"/>, or null for the artifact's own output.</summary>
+    public CalibratedOutput? OutputKind => Output is null ? null : CalibratedOutputNames.TryParse(Output, out var kind) ? kind : null;
 
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
-        string output = Output.Trim().ToLowerInvariant();
-        if (output is not ("intersection" or "maxent"))
+        if (Output is not null && OutputKind is not (CalibratedOutput.Calibrated or CalibratedOutput.Intersection or CalibratedOutput.MaximumEntropy))
         {
-            return ValidationResult.Error($"--output '{Output}' is not valid for export; choose one of: intersection, maxent");
+            return ValidationResult.Error($"--output '{Output}' is not valid for export; choose one of: calibrated, intersection, maxent");
         }
 
         if (string.IsNullOrWhiteSpace(LogitsOutput))

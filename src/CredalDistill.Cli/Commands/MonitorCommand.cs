@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using System.Globalization;
 using System.Text.Json;
 using CredalDistill.Cli.Services;
@@ -18,11 +19,11 @@ public sealed class MonitorCommand : Command<MonitorSettings>
         var consoles = (CliConsoles)context.Data!;
         byte[]? key = SigningKey.Read(settings.SignKey);
         var artifact = CalibrationArtifact.Load(settings.Calibration, key);
-        var calibrator = artifact.ToCalibrator();
+        var calibrator = FittedCalibrator.FromArtifact(artifact);
         double? step = null;
         if (settings.RefreshOut is not null)
         {
-            step = settings.Step ?? (0.05 * (artifact.HasThreshold && double.IsFinite(artifact.Threshold) && artifact.Threshold > 0 ? artifact.Threshold : 1.0));
+            step = settings.Step ?? (0.05 * (artifact.Threshold is { Gamma: > 0 and < double.PositiveInfinity } t ? t.Gamma : 1.0));
         }
 
         var report = consoles.Progress.Run($"monitoring {Path.GetFileName(settings.Pairs)}", p => MonitorService.Run(calibrator, settings.Pairs, settings.Logits, settings.Alpha, step, (row, monitor) =>
@@ -36,9 +37,19 @@ public sealed class MonitorCommand : Command<MonitorSettings>
 
         if (settings.RefreshOut is not null)
         {
-            var refreshed = new CalibrationArtifact(artifact.Method, artifact.Output, artifact.N, artifact.Classes, artifact.Divergence, artifact.Epsilon, report.RefreshedThreshold ?? 0.0, artifact.Scores, artifact.Temperature, artifact.Selection, artifact.Auto);
+            var refreshed = new CalibrationArtifact
+            {
+                Method = artifact.Method,
+                Output = artifact.Output,
+                Classes = artifact.Classes,
+                N = artifact.N,
+                Map = artifact.Map,
+                Threshold = artifact.Threshold! with { Gamma = report.RefreshedThreshold ?? 0.0 },
+                Selection = artifact.Selection,
+                Auto = artifact.Auto,
+            };
             refreshed.Save(settings.RefreshOut, key);
-            consoles.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {settings.RefreshOut}: threshold {report.RefreshedThreshold:G6} nats after tracking {report.Rows} audited rows (was {artifact.Threshold:G6}; {report.RefreshedErrors} miscovered while tracking). Its coverage is the long-run guarantee of adaptive conformal inference, not the split-conformal one."));
+            consoles.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {settings.RefreshOut}: threshold {report.RefreshedThreshold:G6} nats after tracking {report.Rows} audited rows (was {artifact.Threshold!.Gamma:G6}; {report.RefreshedErrors} miscovered while tracking). Its coverage is the long-run guarantee of adaptive conformal inference, not the split-conformal one."));
         }
 
         consoles.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Rows} audited rows, coverage {report.Coverage:P2} (anytime-valid {1 - report.Alpha:P0} confidence sequence [{report.Lower:P2}, {report.Upper:P2}]), target {report.Target:P0}: {(report.Alarm ? $"ALARM raised at row {report.AlarmRow}" : "no alarm")}"));

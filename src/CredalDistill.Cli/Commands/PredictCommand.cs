@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using System.Globalization;
 using CredalDistill.Cli.Services;
 using CredalDistill.IO;
@@ -18,21 +19,21 @@ public sealed class PredictCommand : Command<PredictSettings>
         OptionNames.TryParseLabelRule(settings.LabelRule, out var rule);
         var artifact = CalibrationArtifact.Load(settings.Calibration, Services.SigningKey.Read(settings.SignKey));
         string name = Path.GetFileName(settings.Calibration);
-        var output = settings.Output is null ? OptionNames.FromCalibrated(artifact.Output) : Parse(settings.Output);
-        if (output != PredictOutput.Tempered && !artifact.HasThreshold)
+        var output = settings.Output is null ? artifact.Output : Parse(settings.Output);
+        if (output != CalibratedOutput.Calibrated && !artifact.HasThreshold)
         {
-            throw new UsageException($"{name} is a point calibration (method {artifact.Method}): it has no credal sets, so --output {settings.Output} is not available; use --output tempered");
+            throw new UsageException($"{name} is a point calibration (method {artifact.Method}): it has no credal sets, so --output {settings.Output} is not available; use --output calibrated");
         }
 
         var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
         using var edge = loader.OpenEdgeChunks(settings.Edge, artifact.Classes, settings.Calibration);
-        if (artifact.HasThreshold && artifact.Unbounded && output != PredictOutput.Tempered)
+        if (artifact.Threshold is { Unbounded: true } && output != CalibratedOutput.Calibrated)
         {
             consoles.Warn($"{name} has an unbounded threshold: every credal set is the whole simplex (on the edge's support for KL-like divergences).");
         }
 
-        var calibrator = artifact.ToCalibrator(settings.ToPredictorOptions());
-        string kind = OptionNames.Name(output);
+        var calibrator = FittedCalibrator.FromArtifact(artifact, settings.ToPredictorOptions());
+        string kind = CalibratedOutputNames.Name(output);
         var (rows, columns) = consoles.Progress.Run(
             $"{kind}: {Path.GetFileName(settings.Edge)} -> {Path.GetFileName(settings.Out)}",
             p => PredictionService.Stream(calibrator, edge, settings.Out, output, rule, p, cancellationToken),
@@ -41,9 +42,9 @@ public sealed class PredictCommand : Command<PredictSettings>
         return ExitCodes.Success;
     }
 
-    private static PredictOutput Parse(string value)
+    private static CalibratedOutput Parse(string value)
     {
-        OptionNames.TryParseOutput(value, out var output);
+        CalibratedOutputNames.TryParse(value, out var output);
         return output;
     }
 }

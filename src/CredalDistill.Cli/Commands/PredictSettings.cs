@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using System.ComponentModel;
 using CredalDistill.Cli.Services;
 using Spectre.Console;
@@ -25,7 +26,7 @@ public sealed class PredictSettings : PredictorSettings
 
     /// <summary><c>--output</c>.</summary>
     [CommandOption("--output <KIND>")]
-    [Description("What to write: " + OptionNames.Outputs + ". Default: the artifact's output (intersection for cdci, tempered for ts and distilled-ts). tempered/intersection/maxent/centroid: columns p_0..p_{K-1}; bounds: lower_k then upper_k; labels: column set (labels joined by |); all: lower_k, upper_k, ip_k, maxent_k, set. Credal outputs are computed around the tempered edge; a point artifact (ts, distilled-ts) has only tempered.")]
+    [RegistryDescription("What to write: {outputs}. Default: the artifact's output (intersection for cdci, calibrated for a point calibration such as ts or distilled-ts). calibrated (alias tempered: the calibration map's output, the centre of the credal sets)/intersection/maxent/centroid: columns p_0..p_{K-1}; bounds: lower_k then upper_k; labels: column set (labels joined by |); all: lower_k, upper_k, ip_k, maxent_k, set. Credal outputs are computed around the map's output; a point artifact has only calibrated.")]
     public string? Output { get; set; }
 
     /// <summary><c>--label-rule</c>.</summary>
@@ -42,10 +43,10 @@ public sealed class PredictSettings : PredictorSettings
             return ValidationResult.Error(samplesError);
         }
 
-        var output = PredictOutput.Intersection;
-        if (Output is not null && !OptionNames.TryParseOutput(Output, out output))
+        var output = CalibratedOutput.Intersection;
+        if (Output is not null && !CalibratedOutputNames.TryParse(Output, out output))
         {
-            return ValidationResult.Error($"--output '{Output}' is not valid; choose one of: {OptionNames.Outputs}");
+            return ValidationResult.Error($"--output '{Output}' is not valid; choose one of: {CalibratedOutputNames.All}");
         }
 
         if (!OptionNames.TryParseLabelRule(LabelRule, out _))
@@ -59,7 +60,7 @@ public sealed class PredictSettings : PredictorSettings
             return ValidationResult.Error(bad);
         }
 
-        if (OptionNames.HasText(output) && Path.GetExtension(Out).Equals(".npy", StringComparison.OrdinalIgnoreCase))
+        if (CalibratedOutputNames.HasText(output) && Path.GetExtension(Out).Equals(".npy", StringComparison.OrdinalIgnoreCase))
         {
             return ValidationResult.Error($"--output {Output} has the text column 'set' and cannot be written to .npy; use a .csv or .parquet --out file");
         }

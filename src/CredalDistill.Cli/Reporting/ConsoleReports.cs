@@ -77,10 +77,10 @@ public static class ConsoleReports
         void Row(string name, string value) => grid.AddRow(new Markup($"[bold]{Markup.Escape(name)}[/]"), new Text(value));
         Row("method", calibrator.Name + (calibrator.Auto is { } auto ? $" (chose {auto.Winner.Method})" : string.Empty));
         Row("output", CalibratedOutputNames.Name(calibrator.Output));
-        if (calibrator.TemperatureFit is { } t)
+        if (calibrator.Map is { IsIdentity: false } map)
         {
-            Row("temperature", Number(t.Value));
-            Row("temperature fit", string.Create(CultureInfo.InvariantCulture, $"{t.Objective} on {t.N} rows"));
+            Row("map", map.Shape == MapShape.Temperature ? "temperature " + Number(map.Temperature) : string.Create(CultureInfo.InvariantCulture, $"{MapShapes.Name(map.Shape)} scaling ({map.Weights.Length + map.Bias.Length} parameters{(map.Regularization is double r ? ", regularization " + Number(r) : string.Empty)})"));
+            Row("map fit", string.Create(CultureInfo.InvariantCulture, $"{(map.Objective is { } o ? MapShapes.Name(o) : "given")} on {map.FitRows} rows"));
         }
 
         if (calibrator.Threshold is ConformalThreshold threshold)

@@ -16,10 +16,9 @@ public static class CalibrationService
     /// <param name="edge">Edge outputs on the same inputs.</param>
     /// <param name="labels">True labels (needed by <c>ts</c>), or null.</param>
     /// <param name="paths">The cloud, edge and labels files, for messages.</param>
-    /// <param name="minimumRows">Rows the method needs (4 for the label-free selections' cross-fitting), with the option that needs them.</param>
     /// <param name="cancellationToken">Interrupts the fit.</param>
-    /// <exception cref="DataFormatException">The files disagree or are too small for the method.</exception>
-    public static FittedCalibrator Fit(Calibrator calibrator, ProbabilityMatrix cloud, ProbabilityMatrix edge, int[]? labels, (string Cloud, string Edge, string? Labels) paths, (int Rows, string Option)? minimumRows = null, CancellationToken cancellationToken = default)
+    /// <exception cref="DataFormatException">The files disagree, are too small for the method, or hold values the method cannot fit (the method's message, against the edge file).</exception>
+    public static FittedCalibrator Fit(Calibrator calibrator, ProbabilityMatrix cloud, ProbabilityMatrix edge, int[]? labels, (string Cloud, string Edge, string? Labels) paths, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(calibrator);
         ArgumentNullException.ThrowIfNull(cloud);
@@ -35,12 +34,16 @@ public static class CalibrationService
             InputLoader.CheckRows(paths.Labels ?? "labels", labels.Length, paths.Edge, edge.Rows);
         }
 
-        if (minimumRows is var (rows, option) && edge.Rows < rows)
+        var data = new CalibrationData(cloud, edge, labels);
+        try
         {
-            throw new DataFormatException(paths.Edge, $"{option} needs at least {rows} calibration rows for its cross-fitting; got {edge.Rows}");
+            return calibrator.Fit(data, cancellationToken);
         }
-
-        return calibrator.Fit(new CalibrationData(cloud, edge, labels), cancellationToken);
+        catch (ArgumentException ex) when (ex.ParamName == "data")
+        {
+            // What the data cannot give the method: too few rows for its splits, an edge zero under a log, ...
+            throw new DataFormatException(paths.Edge, ex.Message.Split(" (Parameter", 2)[0].TrimEnd('.'), innerException: ex);
+        }
     }
 
     /// <summary>

@@ -44,9 +44,9 @@ public sealed class EvaluationSums
         _classCovered = new long[classes];
         Method("edge");
         Method("cloud");
-        if (calibrator.TemperatureFit is not null)
+        if (CentreName(calibrator) is string centre)
         {
-            Method("tempered");
+            Method(centre);
         }
 
         if (calibrator.Predictor is not null)
@@ -56,6 +56,17 @@ public sealed class EvaluationSums
             Method("cdci-centroid");
         }
     }
+
+    /// <summary>
+    /// The report's name of the calibration map's output: <c>tempered</c> for a temperature, <c>calibrated</c> for a vector or
+    /// matrix map, null for the identity (the centre is the edge itself).
+    /// </summary>
+    internal static string? CentreName(FittedCalibrator calibrator) => calibrator.Map switch
+    {
+        null or { IsIdentity: true } => null,
+        { Shape: MapShape.Temperature } => "tempered",
+        _ => CalibratedOutputNames.Name(CalibratedOutput.Calibrated),
+    };
 
     /// <summary>Adds a chunk of rows: edge, cloud and labels of the same rows, the first being row <paramref name="firstRow"/> of the test set.</summary>
     /// <param name="edge">Edge outputs.</param>
@@ -72,10 +83,10 @@ public sealed class EvaluationSums
         int k = edge.Classes;
         Sums("edge").Add(edge, labels);
         Sums("cloud").Add(cloud, labels);
-        var centre = _calibrator.Temper(edge);
-        if (_calibrator.TemperatureFit is not null)
+        var centre = _calibrator.Centre(edge);
+        if (CentreName(_calibrator) is string name)
         {
-            Sums("tempered").Add(centre, labels);
+            Sums(name).Add(centre, labels);
         }
 
         _rows += n;
@@ -144,7 +155,7 @@ public sealed class EvaluationSums
             Artifact = _artifact,
             Method = _calibrator.Name,
             Output = CalibratedOutputNames.Name(_calibrator.Output),
-            Temperature = _calibrator.TemperatureFit?.Value,
+            Temperature = _calibrator.Map is { Shape: MapShape.Temperature } t ? t.Temperature : null,
             N = checked((int)_rows),
             Classes = _classes,
             Methods = _methods.ToDictionary(m => m.Name, m => MethodMetrics.From(m.Sums), StringComparer.Ordinal),

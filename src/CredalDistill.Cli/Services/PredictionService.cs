@@ -17,20 +17,20 @@ public static class PredictionService
     /// <summary>Computes the table for <paramref name="output"/>.</summary>
     /// <param name="calibrator">The fitted calibrator.</param>
     /// <param name="edge">Edge outputs.</param>
-    /// <param name="output">What to compute; anything but <see cref="PredictOutput.Tempered"/> needs a set-valued calibrator.</param>
+    /// <param name="output">What to compute; anything but <see cref="CalibratedOutput.Calibrated"/> needs a set-valued calibrator.</param>
     /// <param name="rule">Label-set rule for <c>labels</c> and <c>all</c>.</param>
     /// <param name="progress">Receives the completed fraction.</param>
     /// <param name="cancellationToken">Interrupts the computation.</param>
     /// <param name="firstRow">Index of <paramref name="edge"/>'s first row in the whole input (seeds the Monte Carlo streams, so chunks give the results of one pass).</param>
     /// <exception cref="InvalidOperationException">A credal output was asked of a point calibration.</exception>
-    public static PredictionTable Compute(FittedCalibrator calibrator, ProbabilityMatrix edge, PredictOutput output, LabelSetRule rule, IProgress<double>? progress = null, CancellationToken cancellationToken = default, int firstRow = 0)
+    public static PredictionTable Compute(FittedCalibrator calibrator, ProbabilityMatrix edge, CalibratedOutput output, LabelSetRule rule, IProgress<double>? progress = null, CancellationToken cancellationToken = default, int firstRow = 0)
     {
         ArgumentNullException.ThrowIfNull(calibrator);
         ArgumentNullException.ThrowIfNull(edge);
         int n = edge.Rows;
         int k = edge.Classes;
-        var centre = calibrator.Temper(edge);
-        if (output == PredictOutput.Tempered)
+        var centre = calibrator.Centre(edge);
+        if (output == CalibratedOutput.Calibrated)
         {
             progress?.Report(1.0);
             return new PredictionTable(n, Names("p", k), centre.ToArray(), null);
@@ -39,20 +39,20 @@ public static class PredictionService
         var predictor = calibrator.Predictor ?? throw new InvalidOperationException($"{calibrator.Name} is a point calibration; it has no credal sets.");
         switch (output)
         {
-            case PredictOutput.Intersection:
-            case PredictOutput.MaximumEntropy:
-            case PredictOutput.Centroid:
+            case CalibratedOutput.Intersection:
+            case CalibratedOutput.MaximumEntropy:
+            case CalibratedOutput.Centroid:
             {
                 var kind = output switch
                 {
-                    PredictOutput.MaximumEntropy => CalibratedOutput.MaximumEntropy,
-                    PredictOutput.Centroid => CalibratedOutput.Centroid,
+                    CalibratedOutput.MaximumEntropy => CalibratedOutput.MaximumEntropy,
+                    CalibratedOutput.Centroid => CalibratedOutput.Centroid,
                     _ => CalibratedOutput.Intersection,
                 };
                 return new PredictionTable(n, Names("p", k), predictor.Predict(centre, kind, cancellationToken, progress, firstRow).ToArray(), null);
             }
 
-            case PredictOutput.Bounds:
+            case CalibratedOutput.Bounds:
             {
                 var bounds = predictor.Bounds(centre, cancellationToken, progress);
                 var values = new double[n * 2 * k];
@@ -65,13 +65,13 @@ public static class PredictionService
                 return new PredictionTable(n, [.. Names("lower", k), .. Names("upper", k)], values, null);
             }
 
-            case PredictOutput.Labels:
+            case CalibratedOutput.LabelSet:
             {
                 var flags = predictor.LabelSets(centre, rule, cancellationToken, progress);
                 return new PredictionTable(n, [], [], [.. Enumerable.Range(0, n).Select(i => Join(flags.AsSpan(i * k, k)))]);
             }
 
-            case PredictOutput.All:
+            case CalibratedOutput.All:
             {
                 var parts = ProgressSlice.Split(progress, 2);
                 var sets = predictor.Describe(centre, rule, cancellationToken, parts[0]);
@@ -109,7 +109,7 @@ public static class PredictionService
     /// <param name="cancellationToken">Interrupts the computation; nothing is written then.</param>
     /// <returns>The shape of the table written.</returns>
     /// <exception cref="DataFormatException">A bad row (file, line/row, column) or no data rows.</exception>
-    public static (long Rows, int Columns) Stream(FittedCalibrator calibrator, ProbabilityMatrixReader edge, string outPath, PredictOutput output, LabelSetRule rule, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+    public static (long Rows, int Columns) Stream(FittedCalibrator calibrator, ProbabilityMatrixReader edge, string outPath, CalibratedOutput output, LabelSetRule rule, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(edge);
         MatrixWriter? writer = null;

@@ -1,3 +1,5 @@
+using CredalDistill.Calibration;
+
 namespace CredalDistill.Onnx.Export;
 
 /// <summary>Settings of <see cref="CalibratedModelExporter"/>. The defaults reach float32 accuracy.</summary>
@@ -6,8 +8,12 @@ public sealed class CalibratedExportOptions
     /// <summary>Name of the edge model's logits output (float32 <c>[N, K]</c>). Default <c>logits</c>.</summary>
     public string LogitsOutputName { get; init; } = "logits";
 
-    /// <summary>The distribution written to <c>probabilities</c>. Default <see cref="ExportOutput.Intersection"/>.</summary>
-    public ExportOutput Output { get; init; } = ExportOutput.Intersection;
+    /// <summary>
+    /// The distribution written to <c>probabilities</c>: <see cref="CalibratedOutput.Calibrated"/> (the map's output, the
+    /// centre), <see cref="CalibratedOutput.Intersection"/> or <see cref="CalibratedOutput.MaximumEntropy"/> (KL). Default null:
+    /// the artifact's own output.
+    /// </summary>
+    public CalibratedOutput? Output { get; init; }
 
     /// <summary>
     /// Unrolled bisection steps for the bounds, in the logit <c>v</c> of <c>t = sigmoid(v)</c> on a bracket of width

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CredalDistill.Calibration;
 using CredalDistill.Divergences;
 using CredalDistill.IO;
 using Google.Protobuf;
@@ -7,9 +8,13 @@ using Onnx;
 namespace CredalDistill.Onnx.Export;
 
 /// <summary>
-/// <c>credal export</c>: appends the CD-CI run-time step to an edge ONNX model as standard operators (default domain,
-/// opset of the model, at least 13; float32; no custom operators), so that any ONNX Runtime runs the calibrated edge.
-/// The model's inputs and outputs are kept; four outputs are added on its logits <c>z</c> (float32 <c>[N, K]</c>):
+/// <c>credal export</c>: appends a calibration artifact's run-time step to an edge ONNX model as standard operators
+/// (default domain, opset of the model, at least 13; float32; no custom operators), so that any ONNX Runtime runs the
+/// calibrated edge. The model's inputs and outputs are kept. First the artifact's calibration map on the logits <c>z</c>
+/// (float32 <c>[N, K]</c>): the identity (CD-CI), <c>z / T</c> (a temperature), or on the log-softmax <c>l</c>,
+/// <c>w * l + b</c> (vector scaling: Mul, Add) or <c>l W^T + b</c> (matrix scaling: MatMul, Add); its softmax is the
+/// output <c>calibrated</c>, the centre <c>c</c> of the credal set. A point calibration (no threshold) adds only
+/// <c>probabilities</c> = <c>softmax</c> of the mapped logits. With a threshold, four outputs are added around <c>c</c>:
 /// <list type="bullet">
 /// <item><c>lower</c>, <c>upper</c> (float32 <c>[N, K]</c>): the exact class bounds of
 /// <c>{ q : D(q || p) &lt;= gamma }</c> by the binary reduction (METHOD.md 3.1) in the log domain (3.1a):
@@ -20,13 +25,18 @@ namespace CredalDistill.Onnx.Export;
 /// <c>p -/+ sqrt(gamma p (1 - p))</c>, clipped to [0, 1]; <c>gamma = 0</c> gives <c>p</c>, <c>gamma = +inf</c> gives [0, 1].</item>
 /// <item><c>probabilities</c> (float32 <c>[N, K]</c>): the intersection probability <c>l + beta (u - l)</c>,
 /// <c>beta = (1 - sum l) / sum (u - l)</c> (<c>p</c> when <c>sum (u - l) = 0</c>), or for KL the maximum-entropy member
-/// <c>q ∝ p^(1/T)</c> with <c>KL(q || p) = gamma</c> by bisection in <c>1/T</c>, clipped to the bounds (a float32 rounding).</item>
+/// <c>q ∝ p^(1/T)</c> with <c>KL(q || p) = gamma</c> by bisection in <c>1/T</c>, clipped to the bounds (a float32 rounding),
+/// or the centre itself (<c>calibrated</c>).</item>
 /// <item><c>label_set</c> (bool <c>[N, K]</c>): interval dominance <c>upper_k &gt;= max_j lower_j</c>.</item>
 /// </list>
 /// With Mondrian thresholds (<see cref="Conformal.MondrianThreshold"/>) each row's radius is
 /// <c>gamma[argmax z]</c>, gathered from the per-class thresholds in the graph (ArgMax, Gather); the same formulas run with
 /// that <c>[N, 1]</c> radius, rows of an unbounded class (IsInf) get <c>[0, 1]</c> and, for max-entropy, the uniform
-/// distribution, and rows of a class with <c>gamma = 0</c> get <c>p</c> (as the single-threshold graph does). A covariate-shift threshold is refused (its weighted quantile is not exported).
+/// distribution, and rows of a class with <c>gamma = 0</c> get <c>p</c> (as the single-threshold graph does).
+/// <para>
+/// One refusal rule, <see cref="Refusal"/>, decides what has no ONNX form (a covariate-shift threshold, the centroid, the
+/// maximum-entropy member of a divergence other than KL, a method that reads features); the CLI reports it.
+/// </para>
 /// </summary>
 public static class CalibratedModelExporter
 {
@@ -85,7 +95,7 @@ public static class CalibratedModelExporter
 
     /// <summary>Appends the calibration to <paramref name="model"/> in place (see the type's summary).</summary>
     /// <param name="model">The edge model.</param>
-    /// <param name="artifact">A CD-CI calibration artifact.</param>
+    /// <param name="artifact">A calibration artifact with an ONNX form (<see cref="Refusal"/> is null).</param>
     /// <param name="options">Logits output name, output kind, iteration counts.</param>
     /// <param name="source">The model's file name for messages.</param>
     /// <exception cref="OnnxExportException">The model or the combination cannot be exported; the model is unchanged.</exception>
@@ -96,17 +106,31 @@ public static class CalibratedModelExporter
         options ??= new CalibratedExportOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BoundIterations, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.TemperatureIterations, 1);
-        var divergence = artifact.CreateDivergence();
-        var (graph, opset, logits) = Validate(model, artifact, options, divergence, source);
-
+        var (graph, opset, logits) = Validate(model, artifact, options, source);
+        var output = options.Output ?? artifact.Output;
         int k = artifact.Classes;
-        double gamma = artifact.Threshold;
         var g = new GraphBuilder(graph, Prefix, opset);
+        var batch = logits.Type.TensorType.Shape?.Dim.Count == 2 ? logits.Type.TensorType.Shape.Dim[0].Clone() : new TensorShapeProto.Types.Dimension { DimParam = "N" };
+        string centre = MapLogits(g, artifact.Map, logits.Name);
+        SetMetadata(model, "credal.method", artifact.Method);
+        SetMetadata(model, "credal.map", artifact.Map.ToString());
+        SetMetadata(model, "credal.output", CalibratedOutputNames.Name(output));
+        SetMetadata(model, "credal.artifact_sha256", artifact.Sha256 ?? string.Empty);
+        if (artifact.Threshold is not { } threshold)
+        {
+            string softmax = g.Exp(g.Sub(centre, g.LogSumExp(centre, 1, keepDims: true)));
+            g.Identity(softmax, ProbabilitiesOutput);
+            graph.Output.Add(ValueInfo(ProbabilitiesOutput, TensorProto.Types.DataType.Float, batch, k));
+            return new ExportSummary(k, artifact.Method, null, double.NaN, opset, 0, 0, g.NodesAdded);
+        }
+
+        var divergence = threshold.Divergence;
+        double gamma = threshold.Gamma;
         string zero = g.Scalar(0f);
         string one = g.Scalar(1f);
 
-        // log p_k = zs_k - lse, zs = z - max z; log(1 - p_k) = logsumexp_{j != k} zs_j - lse.
-        string zs = g.Sub(logits.Name, g.ReduceMax(logits.Name, 1, keepDims: true));
+        // log p_k = zs_k - lse, zs = z - max z; log(1 - p_k) = logsumexp_{j != k} zs_j - lse (z: the centre's logits).
+        string zs = g.Sub(centre, g.ReduceMax(centre, 1, keepDims: true));
         string lse = g.LogSumExp(zs, 1, keepDims: true);
         string a = g.Sub(zs, lse);
         var mask = new float[k * k];
@@ -121,13 +145,13 @@ public static class CalibratedModelExporter
 
         int boundIterations = 0;
         string lower, upper;
-        var mondrian = artifact.RowThreshold as Conformal.MondrianThreshold;
+        var mondrian = threshold.Rows as Conformal.MondrianThreshold;
         string? gammaRow = null, unbounded = null, pinned = null;
         if (mondrian is not null)
         {
             // Each row's radius: gamma of its predicted class, [N, 1]; +inf for an unbounded class.
             var perClass = Enumerable.Range(0, k).Select(c => (float)mondrian.Gamma(c)).ToArray();
-            gammaRow = g.Gather(g.Tensor(perClass, [k]), g.ArgMax(logits.Name, 1));
+            gammaRow = g.Gather(g.Tensor(perClass, [k]), g.ArgMax(centre, 1));
             unbounded = g.IsInf(gammaRow);
             pinned = g.Op("Equal", [gammaRow, zero]);
         }
@@ -184,13 +208,17 @@ public static class CalibratedModelExporter
 
         string probabilities;
         int temperatureIterations = 0;
-        if (options.Output == ExportOutput.MaximumEntropy && gammaRow is not null)
+        if (output == CalibratedOutput.Calibrated)
+        {
+            probabilities = p;
+        }
+        else if (output == CalibratedOutput.MaximumEntropy && gammaRow is not null)
         {
             temperatureIterations = options.TemperatureIterations;
             string tempered = g.Where(unbounded!, g.Add(g.Mul(p, zero), g.Scalar(1f / k)), g.Where(pinned!, p, TemperedKl(g, a, gammaRow, temperatureIterations)));
             probabilities = g.Min(g.Max(tempered, lower), upper);
         }
-        else if (options.Output == ExportOutput.MaximumEntropy && gamma > 0.0)
+        else if (output == CalibratedOutput.MaximumEntropy && gamma > 0.0)
         {
             if (double.IsPositiveInfinity(gamma))
             {
@@ -209,7 +237,6 @@ public static class CalibratedModelExporter
         }
 
         string labels = g.Op("GreaterOrEqual", [upper, g.ReduceMax(lower, 1, keepDims: true)]);
-        var batch = logits.Type.TensorType.Shape?.Dim.Count == 2 ? logits.Type.TensorType.Shape.Dim[0].Clone() : new TensorShapeProto.Types.Dimension { DimParam = "N" };
         string[] values = [probabilities, lower, upper, labels];
         for (int i = 0; i < AddedOutputs.Length; i++)
         {
@@ -220,17 +247,92 @@ public static class CalibratedModelExporter
 
         static string Text(double value) => double.IsPositiveInfinity(value) ? "inf" : value.ToString("R", CultureInfo.InvariantCulture);
         double[]? classGammas = mondrian is null ? null : [.. Enumerable.Range(0, k).Select(mondrian.Gamma)];
-        SetMetadata(model, "credal.divergence", artifact.Divergence);
+        SetMetadata(model, "credal.divergence", divergence.Name);
         SetMetadata(model, "credal.gamma_nats", classGammas is null ? Text(gamma) : string.Join(",", classGammas.Select(Text)));
         SetMetadata(model, "credal.threshold_rule", mondrian?.Rule ?? Conformal.RowThreshold.Marginal);
-        SetMetadata(model, "credal.epsilon", artifact.Epsilon.ToString("R", CultureInfo.InvariantCulture));
-        SetMetadata(model, "credal.output", options.Output == ExportOutput.Intersection ? "intersection" : "maxent");
-        SetMetadata(model, "credal.artifact_sha256", artifact.Sha256 ?? string.Empty);
-        return new ExportSummary(k, artifact.Divergence, gamma, opset, boundIterations, temperatureIterations, g.NodesAdded, classGammas);
+        SetMetadata(model, "credal.epsilon", threshold.Epsilon.ToString("R", CultureInfo.InvariantCulture));
+        return new ExportSummary(k, artifact.Method, divergence.Name, gamma, opset, boundIterations, temperatureIterations, g.NodesAdded, classGammas);
     }
 
-    private static (GraphProto Graph, long Opset, ValueInfoProto Logits) Validate(ModelProto model, CalibrationArtifact artifact, CalibratedExportOptions options, FDivergence divergence, string source)
+    /// <summary>
+    /// Null when <paramref name="artifact"/> has an ONNX form with the point output <paramref name="output"/> (null: the
+    /// artifact's own); otherwise why not. The one refusal rule of the export: a covariate-shift threshold (a weighted
+    /// quantile per row), the centroid (Monte Carlo above three classes), and the maximum-entropy member of a divergence
+    /// other than KL have no ONNX form; every calibration map does.
+    /// </summary>
+    public static string? Refusal(CalibrationArtifact artifact, CalibratedOutput? output = null)
     {
+        ArgumentNullException.ThrowIfNull(artifact);
+        var chosen = output ?? artifact.Output;
+        if (artifact.Threshold is not { } threshold)
+        {
+            return chosen == CalibratedOutput.Calibrated
+                ? null
+                : $"the {artifact.Method} artifact is a point calibration (no credal set): it exports its calibrated output only (--output calibrated)";
+        }
+
+        if (threshold.Rows is { } rows && rows is not Conformal.MondrianThreshold)
+        {
+            return "the artifact has a covariate-shift threshold (a weighted quantile per row), which has no ONNX form; export supports one threshold or Mondrian thresholds by predicted class";
+        }
+
+        if (chosen is not (CalibratedOutput.Calibrated or CalibratedOutput.Intersection or CalibratedOutput.MaximumEntropy))
+        {
+            return $"the output '{CalibratedOutputNames.Name(chosen)}' has no ONNX form; export writes calibrated, intersection or maxent (KL) to 'probabilities' (choose one with --output)";
+        }
+
+        if (chosen == CalibratedOutput.MaximumEntropy && threshold.Divergence is not KullbackLeibler)
+        {
+            return $"the max-entropy output is exported for the KL divergence only; the artifact uses '{threshold.Divergence.Name}' (use --output intersection)";
+        }
+
+        return BinaryDivergenceGraph.Supports(threshold.Divergence) || threshold.Divergence is TotalVariation or PearsonChiSquare
+            ? null
+            : $"divergence '{threshold.Divergence.Name}' has no ONNX form";
+    }
+
+    /// <summary>
+    /// The calibration map on the logits: the logits themselves (identity), <c>z / T</c> (temperature, shift-invariant),
+    /// or on the log-softmax <c>l = z - logsumexp z</c>: <c>w * l + b</c> (vector) or <c>l W^T + b</c> (matrix).
+    /// </summary>
+    private static string MapLogits(GraphBuilder g, CalibrationMap map, string logits)
+    {
+        int k = map.Classes;
+        switch (map.Shape)
+        {
+            case MapShape.Identity:
+                return logits;
+            case MapShape.Temperature:
+                return g.Div(logits, g.Scalar((float)map.Temperature));
+        }
+
+        string l = g.Sub(logits, g.LogSumExp(logits, 1, keepDims: true));
+        string bias = g.Tensor([.. map.Bias.ToArray().Select(v => (float)v)], [k]);
+        if (map.Shape == MapShape.Vector)
+        {
+            return g.Add(g.Mul(l, g.Tensor([.. map.Weights.ToArray().Select(v => (float)v)], [k])), bias);
+        }
+
+        // Row j of W gives output class j: z'_j = sum_m W_jm l_m, i.e. l (N x K) times W^T (K x K).
+        var transposed = new float[k * k];
+        for (int j = 0; j < k; j++)
+        {
+            for (int m = 0; m < k; m++)
+            {
+                transposed[(m * k) + j] = (float)map.Weights[(j * k) + m];
+            }
+        }
+
+        return g.Add(g.Op("MatMul", [l, g.Tensor(transposed, [k, k])]), bias);
+    }
+
+    private static (GraphProto Graph, long Opset, ValueInfoProto Logits) Validate(ModelProto model, CalibrationArtifact artifact, CalibratedExportOptions options, string source)
+    {
+        if (Refusal(artifact, options.Output) is string refusal)
+        {
+            throw new OnnxExportException(source, refusal);
+        }
+
         var graph = model.Graph ?? throw new OnnxExportException(source, "not an ONNX model: no graph");
         var opsetImport = model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")
             ?? throw new OnnxExportException(source, "the model imports no default-domain (ai.onnx) opset");
@@ -278,21 +380,6 @@ public static class CalibratedModelExporter
         if (taken.Any(t => t.StartsWith(Prefix, StringComparison.Ordinal)) || graph.Node.Any(n => n.Name.StartsWith(Prefix, StringComparison.Ordinal)))
         {
             throw new OnnxExportException(source, $"the model already has names starting with '{Prefix}' (was it exported already?)");
-        }
-
-        if (artifact.RowThreshold is { } rows && rows is not Conformal.MondrianThreshold)
-        {
-            throw new OnnxExportException(source, "the artifact has a covariate-shift threshold (a weighted quantile per row), which has no ONNX form; export supports one threshold or Mondrian thresholds by predicted class");
-        }
-
-        if (options.Output == ExportOutput.MaximumEntropy && divergence is not KullbackLeibler)
-        {
-            throw new OnnxExportException(source, $"the max-entropy output is exported for the KL divergence only; the artifact uses '{artifact.Divergence}' (use --output intersection)");
-        }
-
-        if (!(BinaryDivergenceGraph.Supports(divergence) || divergence is TotalVariation or PearsonChiSquare))
-        {
-            throw new OnnxExportException(source, $"divergence '{artifact.Divergence}' has no ONNX form");
         }
 
         return (graph, opsetImport.Version, logits);

@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Baselines;
 using CredalDistill.Metrics;
 
@@ -18,7 +19,7 @@ public class TemperatureScalingTests
     {
         var (z, y) = Tempered.Value;
         var ts = TemperatureScaling.FitNll(z, K, y);
-        Assert.Equal(TemperatureObjective.NegativeLogLikelihood, ts.Objective);
+        Assert.Equal(MapObjective.NegativeLogLikelihood, ts.Objective);
         Assert.InRange(ts.Temperature, 1.9, 2.1);
         Assert.Equal(NegativeLogLikelihood.Compute(ts.Apply(z, K), y), ts.ObjectiveValue, 10);
     }
@@ -40,7 +41,7 @@ public class TemperatureScalingTests
     {
         var (z, y) = Tempered.Value;
         var ts = TemperatureScaling.FitEce(z, K, y);
-        Assert.Equal(TemperatureObjective.ExpectedCalibrationError, ts.Objective);
+        Assert.Equal(MapObjective.ExpectedCalibrationError, ts.Objective);
         int index = (int)Math.Round(ts.Temperature * 10);
         Assert.Equal(index / 10.0, ts.Temperature); // bitwise a grid value
         Assert.InRange(index, 1, 40);

@@ -41,7 +41,7 @@ internal static class CalibrationFixture
         "cdci-mondrian-pac-maxent" => new CdciCalibrator { Mondrian = true, Epsilon = 0.3, Delta = 0.2, Output = CalibratedOutput.MaximumEntropy },
         "cdci-shift" => new CdciCalibrator { DeploymentEdge = Test(rows: 60, seed: 5).Edge },
         "ts-nll" => new TemperatureScalingCalibrator(),
-        "ts-ece" => new TemperatureScalingCalibrator { Objective = TemperatureObjective.ExpectedCalibrationError },
+        "ts-ece" => new TemperatureScalingCalibrator { Objective = MapObjective.ExpectedCalibrationError },
         "distilled-ts" => new DistilledTemperatureCalibrator(),
         "distilled-ts+cdci" => new TwoStageCalibrator(),
         "auto" => new AutoCalibrator { DivergenceCandidates = [Divergence.KL, Divergence.Parse("tv")], EpsilonCandidates = [0.05, 0.2] },

@@ -77,7 +77,7 @@ public sealed class CalibratorEngineTests
         var data = CalibrationFixture.Data(edgeLogits: logits);
         var z = logits ? EdgeLogits(data.Edge) : TemperatureScaling.LogitsFromProbabilities(data.Edge);
         var nll = new TemperatureScalingCalibrator().Fit(data);
-        var ece = new TemperatureScalingCalibrator { Objective = TemperatureObjective.ExpectedCalibrationError }.Fit(data);
+        var ece = new TemperatureScalingCalibrator { Objective = MapObjective.ExpectedCalibrationError }.Fit(data);
         var distilled = new DistilledTemperatureCalibrator().Fit(data);
         Assert.Equal(TemperatureScaling.FitNll(z, data.Classes, data.Labels.Span).Temperature, nll.Temperature);
         Assert.Equal(TemperatureScaling.FitEce(z, data.Classes, data.Labels.Span).Temperature, ece.Temperature);
