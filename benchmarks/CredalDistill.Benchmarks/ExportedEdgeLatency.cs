@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using BenchmarkDotNet.Attributes;
 using CredalDistill.Experiments.Data;
 using CredalDistill.IO;
@@ -37,10 +38,18 @@ public class ExportedEdgeLatency
         string data = FashionMnist.FindDataDirectory();
         string path = Path.Combine(Path.GetDirectoryName(data)!, "models", $"{Task}-edge.onnx");
         var task = FashionMnistTask.Parse(Task);
-        var artifact = new CalibrationArtifact("kl", 0.1, 1000, task.Classes, 0.5, new ArtifactScoreSummary(0, 0.1, 2));
+        var artifact = new CalibrationArtifact
+        {
+            Method = "cdci",
+            Output = CalibratedOutput.Intersection,
+            Classes = task.Classes,
+            N = 1000,
+            Map = CalibrationMap.Identity(task.Classes),
+            Threshold = new ArtifactThreshold { Divergence = Divergences.Divergence.KL, Epsilon = 0.1, Gamma = 0.5, Scores = new ArtifactScoreSummary(0, 0.1, 2) },
+        };
         edge = Open(File.ReadAllBytes(path));
-        intersection = Open(Exported(path, artifact, ExportOutput.Intersection));
-        maxEntropy = Open(Exported(path, artifact, ExportOutput.MaximumEntropy));
+        intersection = Open(Exported(path, artifact, CalibratedOutput.Intersection));
+        maxEntropy = Open(Exported(path, artifact, CalibratedOutput.MaximumEntropy));
         FashionMnistDataset d = FashionMnist.LoadTest(task, data);
         var images = d.Images.AsSpan(0, Batch * FashionMnistDataset.PixelsPerImage).ToArray();
         input = [NamedOnnxValue.CreateFromTensor("input", new DenseTensor<float>(images, [Batch, 1, 28, 28]))];
@@ -67,7 +76,7 @@ public class ExportedEdgeLatency
     [Benchmark]
     public int ExportedMaxEntropy() => Run(maxEntropy!, ["probabilities", "lower", "upper", "label_set"]);
 
-    private static byte[] Exported(string path, CalibrationArtifact artifact, ExportOutput output)
+    private static byte[] Exported(string path, CalibrationArtifact artifact, CalibratedOutput output)
     {
         var model = CalibratedModelExporter.Read(path);
         CalibratedModelExporter.Append(model, artifact, new CalibratedExportOptions { Output = output });

@@ -150,12 +150,17 @@ public sealed class ProbabilityMatrix
         var probabilities = new double[log.Length];
         for (int i = 0; i < log.Length; i += classes)
         {
-            var p = probabilities.AsSpan(i, classes);
-            VectorLogMath.ExpAffine(log.AsSpan(i, classes), 1.0, 0.0, p);
-            ClassMasses.Normalize(p);
+            FromLogProbabilities(log.AsSpan(i, classes), probabilities.AsSpan(i, classes));
         }
 
         return new(probabilities, log.Length / classes, classes, log);
+    }
+
+    /// <summary>The probabilities of one log-probability row: <c>exp(log p_k)</c> divided by their compensated sum (the row rule of <see cref="WrapLogProbabilities"/>).</summary>
+    internal static void FromLogProbabilities(ReadOnlySpan<double> log, Span<double> p)
+    {
+        VectorLogMath.ExpAffine(log, 1.0, 0.0, p);
+        ClassMasses.Normalize(p);
     }
 
     /// <summary>Takes ownership of an already-validated array (internal fast path).</summary>

@@ -75,8 +75,8 @@ public sealed class CalibrationMethodTests : IDisposable
         var artifact = CalibrationArtifact.Load(_dir["dts.json"]);
         var expected = new DistilledTemperatureCalibrator().Fit(new CalibrationData(_calCloud, _calEdge));
         Assert.Equal(("distilled-ts", CalibratedOutput.Calibrated, false), (artifact.Method, artifact.Output, artifact.HasThreshold));
-        Assert.Equal(expected.TemperatureFit, artifact.Temperature);
-        Assert.Equal(DistilledTemperatureScaling.Fit(_calCloud, _calEdge).Temperature, artifact.Temperature!.Value);
+        Assert.Equal((expected.Map!.Temperature, expected.Map.Objective, expected.Map.FitRows), (artifact.Map.Temperature, artifact.Map.Objective, artifact.Map.FitRows));
+        Assert.Equal(MapShape.Temperature, artifact.Map.Shape);
 
         // predict writes the tempered edge probabilities by default.
         AssertOk(Predict("dts.json", "dts.csv"));
@@ -86,7 +86,7 @@ public sealed class CalibrationMethodTests : IDisposable
 
         var root = Evaluate("dts-report.json", "dts.json");
         Assert.Equal("distilled-ts", root.GetProperty("method").GetString());
-        Assert.Equal(artifact.Temperature.Value, root.GetProperty("temperature").GetDouble());
+        Assert.Equal(artifact.Map.Temperature, root.GetProperty("temperature").GetDouble());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("threshold").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("coverage").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("labelSets").ValueKind);
@@ -109,8 +109,8 @@ public sealed class CalibrationMethodTests : IDisposable
         AssertOk(Calibrate("ts.json", "--method", "ts", "--labels", _dir["cal_labels.csv"], "--ts-objective", objective));
         var artifact = CalibrationArtifact.Load(_dir["ts.json"]);
         var expected = new TemperatureScalingCalibrator { Objective = expectedObjective }.Fit(new CalibrationData(_calCloud, _calEdge, _calLabels));
-        Assert.Equal(("ts", objective), (artifact.Method, artifact.Temperature!.Objective));
-        Assert.Equal(expected.Temperature, artifact.Temperature.Value);
+        Assert.Equal(("ts", objective), (artifact.Method, MapShapes.Name(artifact.Map.Objective!.Value)));
+        Assert.Equal(expected.Map!.Temperature, artifact.Map.Temperature);
 
         AssertOk(Predict("ts.json", "ts.npy", "--output", "tempered"));
         Assert.Equal(expected.Calibrate(_testEdge).ToArray(), MatrixFile.Read(_dir["ts.npy"]).Data);
@@ -137,10 +137,10 @@ public sealed class CalibrationMethodTests : IDisposable
     {
         AssertOk(Calibrate("two.json", "--method", "distilled-ts+cdci", "--epsilon", "0.2", "--divergence", "hellinger"));
         var artifact = CalibrationArtifact.Load(_dir["two.json"]);
-        var expected = new TwoStageCalibrator { Divergence = Divergences.Divergence.Parse("hellinger"), Epsilon = 0.2 }.Fit(new CalibrationData(_calCloud, _calEdge));
+        var expected = new MapThenCdciCalibrator { Divergence = Divergences.Divergence.Parse("hellinger"), Epsilon = 0.2 }.Fit(new CalibrationData(_calCloud, _calEdge));
         Assert.Equal("distilled-ts+cdci", artifact.Method);
-        Assert.Equal(expected.TemperatureFit, artifact.Temperature);
-        Assert.Equal(expected.Predictor!.Gamma, artifact.Threshold);
+        Assert.Equal((expected.Map!.Temperature, expected.Map.Objective, expected.Map.FitRows), (artifact.Map.Temperature, artifact.Map.Objective, artifact.Map.FitRows));
+        Assert.Equal(expected.Predictor!.Gamma, artifact.Threshold!.Gamma);
         Assert.Equal(60, artifact.N);
         Assert.Equal("fixed", artifact.Selection!.Mode);
 
@@ -157,7 +157,7 @@ public sealed class CalibrationMethodTests : IDisposable
         }
 
         var root = Evaluate("two-report.json", "two.json");
-        var centre = expected.Temper(_testEdge);
+        var centre = expected.Centre(_testEdge);
         Assert.Equal(Coverage.Compute(_testCloud, centre, expected.Predictor.Gamma, expected.Predictor.Divergence), root.GetProperty("coverage").GetDouble());
         Assert.Equal(["edge", "cloud", "tempered", "cdci-intersection", "cdci-maxent", "cdci-centroid"], root.GetProperty("methods").EnumerateObject().Select(p => p.Name));
         AssertMetrics(root.GetProperty("methods").GetProperty("cdci-intersection"), sets.Intersection, _testLabels);
@@ -177,7 +177,7 @@ public sealed class CalibrationMethodTests : IDisposable
         Assert.Equal(expected.Auto!.Candidates, auto.Candidates);
         Assert.Equal(auto.Candidates.Where(auto.IsEligible).Min(c => c.Score), auto.Winner.Score);
         Assert.True(artifact.HasThreshold);
-        Assert.Equal(expected.Predictor!.Gamma, artifact.Threshold);
+        Assert.Equal(expected.Predictor!.Gamma, artifact.Threshold!.Gamma);
         Assert.Contains(auto.Winner.Method, run.Stdout);
 
         AssertOk(Predict("auto.json", "auto.csv"));
@@ -196,7 +196,7 @@ public sealed class CalibrationMethodTests : IDisposable
         var s = artifact.Selection!;
         Assert.Equal(("auto", "maxent", 7, 9, 2), (s.Mode, s.Output, s.Divergences.Count, s.Epsilons.Count, s.Folds!.Value));
         Assert.Equal(CalibratedOutput.MaximumEntropy, artifact.Output);
-        Assert.Contains(artifact.Divergence, s.Divergences);
+        Assert.Contains(artifact.Threshold!.Divergence.Name, s.Divergences);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class DeferAndMonitorTests : IDisposable
     {
         string cal = Calibrate();
         var artifact = CalibrationArtifact.Load(cal);
-        var predictor = new CredalPredictor(Divergence.Parse(artifact.Divergence), artifact.Threshold);
+        var predictor = new CredalPredictor(artifact.Threshold!.Divergence, artifact.Threshold.Gamma);
         var (_, edge, _) = TempDirectory.Synthetic(120, 4, 9);
         string output = _dir[$"decisions-{rule}.csv"];
         var args = new List<string> { "defer", "--calibration", cal, "--edge", _dir.WriteMatrix("edge.csv", edge, 4), "--rule", rule, "--out", output };
@@ -140,7 +140,7 @@ public sealed class DeferAndMonitorTests : IDisposable
         string refreshed = _dir["new.json"];
         var run = CliRun.Invoke("monitor", "--calibration", cal, "--pairs", Pairs("shifted.csv", 3000, 6, 0.8), "--refresh-out", refreshed);
         Assert.Equal(4, run.ExitCode);
-        Assert.True(CalibrationArtifact.Load(refreshed).Threshold > CalibrationArtifact.Load(cal).Threshold);
+        Assert.True(CalibrationArtifact.Load(refreshed).Threshold!.Gamma > CalibrationArtifact.Load(cal).Threshold!.Gamma);
 
         string bad = _dir.WriteMatrix("bad.csv", [0.5, 0.5, 0, 0, 0.7, 0.7, 0, 0], 8);
         var refused = CliRun.Invoke("monitor", "--calibration", cal, "--pairs", bad);

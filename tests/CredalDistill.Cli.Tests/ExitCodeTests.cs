@@ -207,7 +207,7 @@ public sealed class ExitCodeTests : IDisposable
         Assert.Contains("WARNING", run.Stderr);
         Assert.Contains("unbounded", run.Stderr);
         Assert.Contains("+inf", run.Stdout);
-        Assert.True(CredalDistill.IO.CalibrationArtifact.Load(_dir["c5.json"]).Unbounded);
+        Assert.True(CredalDistill.IO.CalibrationArtifact.Load(_dir["c5.json"]).Threshold!.Unbounded);
 
         run = CliRun.Invoke("predict", "--calibration", _dir["c5.json"], "--edge", e, "--out", _dir["p5.csv"], "--output", "bounds");
         Assert.Equal(0, run.ExitCode);

@@ -21,7 +21,7 @@ public sealed class ExportCommandTests : IDisposable
     private string Artifact(string divergence, double gamma = 0.4, int k = 3)
     {
         string path = _dir[$"cal-{divergence.Replace(':', '_')}-{k}.json"];
-        new CalibrationArtifact(divergence, 0.1, 200, k, gamma, new ArtifactScoreSummary(0, 0.1, 2)).Save(path);
+        CalibrationArtifact.Cdci(Divergences.Divergence.Parse(divergence), 0.1, 200, k, gamma, new ArtifactScoreSummary(0, 0.1, 2)).Save(path);
         return path;
     }
 

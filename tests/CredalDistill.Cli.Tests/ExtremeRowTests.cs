@@ -44,7 +44,7 @@ public sealed class ExtremeRowTests : IDisposable
     public void Predict_all_gives_the_exact_bounds_and_intersection(string name, bool logits, double[] row, double[] lower, double[] upper, double[] intersection)
     {
         string cal = _dir[$"{name}.json"];
-        new CalibrationArtifact("kl", 0.1, 1000, 3, Gamma, ArtifactScoreSummary.FromScores([0.1, Gamma, 2.0])).Save(cal);
+        CalibrationArtifact.Cdci(Divergences.Divergence.Parse("kl"), 0.1, 1000, 3, Gamma, ArtifactScoreSummary.FromScores([0.1, Gamma, 2.0])).Save(cal);
         string edge = _dir.WriteMatrix($"{name}.csv", row, 3);
         string output = _dir[$"{name}_out.csv"];
         var args = new List<string> { "predict", "--calibration", cal, "--edge", edge, "--out", output, "--output", "all" };

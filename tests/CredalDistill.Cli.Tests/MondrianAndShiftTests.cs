@@ -90,7 +90,7 @@ public sealed class MondrianAndShiftTests : IDisposable
         AssertOk(Calibrate("m.json", "--mondrian", "--epsilon", "0.1"));
         var expected = MondrianCalibrator.Calibrate(_calCloud, _calEdge, 0.1, Divergence.KL);
         var artifact = CalibrationArtifact.Load(_dir["m.json"]);
-        var stored = Assert.IsType<MondrianThreshold>(artifact.RowThreshold);
+        var stored = Assert.IsType<MondrianThreshold>(artifact.Threshold!.Rows);
         using (var doc = JsonDocument.Parse(File.ReadAllBytes(_dir["m.json"])))
         {
             var thresholds = doc.RootElement.GetProperty("thresholds");
@@ -145,7 +145,7 @@ public sealed class MondrianAndShiftTests : IDisposable
         Assert.Contains("covariate shift", run.Stdout, StringComparison.Ordinal);
         var expected = CovariateShiftThreshold.Calibrate(_calCloud, _calEdge, _deployEdge, 0.1, Divergence.KL);
         var artifact = CalibrationArtifact.Load(_dir["s.json"]);
-        var stored = Assert.IsType<CovariateShiftThreshold>(artifact.RowThreshold);
+        var stored = Assert.IsType<CovariateShiftThreshold>(artifact.Threshold!.Rows);
         Assert.Equal(expected.Ratio.Coefficients, stored.Ratio.Coefficients);
         Assert.Equal(_deployEdge.Rows, stored.DeploymentRows);
         for (int i = 0; i < _testEdge.Rows; i++)

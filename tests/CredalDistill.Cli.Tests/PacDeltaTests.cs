@@ -25,15 +25,15 @@ public sealed class PacDeltaTests : IDisposable
         long k = TrainingConditional.Rank(500, 0.1, 0.05);
         Assert.True(k > ConformalCalibrator.Rank(500, 0.1));
         var artifact = CalibrationArtifact.Load(cal);
-        Assert.Equal(0.05, artifact.Delta);
-        Assert.Equal(scores[k - 1], artifact.Threshold, 12);
+        Assert.Equal(0.05, artifact.Threshold!.Delta);
+        Assert.Equal(scores[k - 1], artifact.Threshold.Gamma, 12);
         Assert.Contains("\"delta\": 0.05", File.ReadAllText(cal), StringComparison.Ordinal);
-        Assert.Contains(artifact.ToCalibrator().Parameters, p => p.Name == "delta (PAC)");
+        Assert.Contains(CredalDistill.Calibration.FittedCalibrator.FromArtifact(artifact).Parameters, p => p.Name == "delta (PAC)");
 
         // The marginal artifact has no delta key; predict accepts the PAC artifact like any other.
         string plain = _dir["plain.json"];
         Assert.Equal(0, CliRun.Invoke("calibrate", "--cloud", cloudPath, "--edge", edgePath, "--out", plain).ExitCode);
-        Assert.Null(CalibrationArtifact.Load(plain).Delta);
+        Assert.Null(CalibrationArtifact.Load(plain).Threshold!.Delta);
         Assert.DoesNotContain("\"delta\"", File.ReadAllText(plain), StringComparison.Ordinal);
         Assert.Equal(0, CliRun.Invoke("predict", "--calibration", cal, "--edge", edgePath, "--out", _dir["p.csv"], "--output", "bounds").ExitCode);
     }

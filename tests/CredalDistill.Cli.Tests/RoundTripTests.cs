@@ -52,11 +52,11 @@ public sealed class RoundTripTests : IDisposable
         var divergence = Divergence.Parse(divergenceName);
         var expected = ConformalCalibrator.Calibrate(f.CalCloudM, f.CalEdgeM, epsilon, divergence);
         var artifact = CalibrationArtifact.Load(cal);
-        Assert.Equal(expected.Gamma, artifact.Threshold);
+        Assert.Equal(expected.Gamma, artifact.Threshold!.Gamma);
         Assert.Equal(expected.N, artifact.N);
         Assert.Equal(k, artifact.Classes);
-        Assert.Equal(epsilon, artifact.Epsilon);
-        Assert.Equal(divergence.Name, artifact.Divergence);
+        Assert.Equal(epsilon, artifact.Threshold!.Epsilon);
+        Assert.Equal(divergence.Name, artifact.Threshold!.Divergence.Name);
         Assert.Contains(ConsoleNumber(expected.Gamma), run.Stdout);
         Assert.Contains(ConsoleNumber(expected.GammaBits), run.Stdout);
         Assert.Contains(expected.Rank.ToString(System.Globalization.CultureInfo.InvariantCulture), run.Stdout);
@@ -171,8 +171,8 @@ public sealed class RoundTripTests : IDisposable
         AssertOk(CliRun.Invoke("calibrate", "--cloud", cloudNpy, "--edge", edgeNpy, "--out", _dir["npy.json"]));
         var a = CalibrationArtifact.Load(_dir["csv.json"]);
         var b = CalibrationArtifact.Load(_dir["npy.json"]);
-        Assert.Equal(a.Threshold, b.Threshold);
-        Assert.Equal(a.Scores!.Median, b.Scores!.Median);
+        Assert.Equal(a.Threshold!.Gamma, b.Threshold!.Gamma);
+        Assert.Equal(a.Threshold.Scores.Median, b.Threshold.Scores.Median);
 
         foreach (string output in new[] { "intersection", "centroid", "bounds" })
         {
@@ -196,9 +196,9 @@ public sealed class RoundTripTests : IDisposable
         AssertOk(CliRun.Invoke("predict", "--calibration", cal, "--edge", f.TestEdge, "--out", path, "--output", "centroid", "--mc-samples", "100"));
         var artifact = CalibrationArtifact.Load(cal);
         var options = new CredalPredictorOptions { MonteCarlo = MonteCarloOptions.Default with { Samples = 100 } };
-        var reference = new CredalPredictor(artifact.CreateDivergence(), artifact.Threshold, options).Predict(f.TestEdgeM, CalibratedOutput.Centroid);
+        var reference = new CredalPredictor(artifact.Threshold!.Divergence, artifact.Threshold.Gamma, options).Predict(f.TestEdgeM, CalibratedOutput.Centroid);
         AssertClose(reference.Data, TableFile.Read(path), f.TestEdgeM.Rows, 4, j => $"p_{j}");
-        var defaults = new CredalPredictor(artifact.CreateDivergence(), artifact.Threshold).Predict(f.TestEdgeM, CalibratedOutput.Centroid);
+        var defaults = new CredalPredictor(artifact.Threshold.Divergence, artifact.Threshold.Gamma).Predict(f.TestEdgeM, CalibratedOutput.Centroid);
         Assert.NotEqual(defaults.Data.ToArray(), reference.Data.ToArray());
     }
 
@@ -214,7 +214,7 @@ public sealed class RoundTripTests : IDisposable
         AssertOk(CliRun.Invoke("calibrate", "--cloud", cl, "--edge", el, "--logits", "--out", _dir["logits.json"]));
         var expected = ConformalCalibrator.Calibrate(
             MatrixFile.ReadProbabilities(cl, logits: true), MatrixFile.ReadProbabilities(el, logits: true), 0.1);
-        Assert.Equal(expected.Gamma, CalibrationArtifact.Load(_dir["logits.json"]).Threshold);
+        Assert.Equal(expected.Gamma, CalibrationArtifact.Load(_dir["logits.json"]).Threshold!.Gamma);
 
         // Without --logits the same file is rejected as data (rows do not sum to 1).
         var run = CliRun.Invoke("calibrate", "--cloud", cl, "--edge", el, "--out", _dir["nologits.json"]);
@@ -230,7 +230,7 @@ public sealed class RoundTripTests : IDisposable
         Assert.Equal(3, CliRun.Invoke("calibrate", "--cloud", f.CalCloud, "--edge", e, "--out", _dir["r.json"]).ExitCode);
         AssertOk(CliRun.Invoke("calibrate", "--cloud", f.CalCloud, "--edge", e, "--renormalize", "--out", _dir["r.json"]));
         var expected = ConformalCalibrator.Calibrate(f.CalCloudM, MatrixFile.ReadProbabilities(e, renormalize: true), 0.1);
-        Assert.Equal(expected.Gamma, CalibrationArtifact.Load(_dir["r.json"]).Threshold);
+        Assert.Equal(expected.Gamma, CalibrationArtifact.Load(_dir["r.json"]).Threshold!.Gamma);
     }
 
     private static string[] Names(string prefix, int k) => [.. Enumerable.Range(0, k).Select(j => $"{prefix}_{j}")];
@@ -259,8 +259,8 @@ public sealed class RoundTripTests : IDisposable
         AssertOk(run);
         var selection = EpsilonSelector.Select(f.CalCloudM, f.CalEdgeM, KullbackLeibler.Instance, CalibratedOutput.Intersection);
         var artifact = CalibrationArtifact.Load(cal);
-        Assert.Equal(selection.Epsilon, artifact.Epsilon);
-        Assert.Equal(selection.Threshold.Gamma, artifact.Threshold);
+        Assert.Equal(selection.Epsilon, artifact.Threshold!.Epsilon);
+        Assert.Equal(selection.Threshold.Gamma, artifact.Threshold!.Gamma);
         Assert.Contains("chosen", run.Stdout);
     }
 
@@ -273,9 +273,9 @@ public sealed class RoundTripTests : IDisposable
         AssertOk(run);
         var joint = ConfigurationSelector.Select(f.CalCloudM, f.CalEdgeM);
         var artifact = CalibrationArtifact.Load(cal);
-        Assert.Equal(joint.Divergence.Name, artifact.Divergence);
-        Assert.Equal(joint.Epsilon, artifact.Epsilon);
-        Assert.Equal(joint.Threshold.Gamma, artifact.Threshold);
+        Assert.Equal(joint.Divergence.Name, artifact.Threshold!.Divergence.Name);
+        Assert.Equal(joint.Epsilon, artifact.Threshold!.Epsilon);
+        Assert.Equal(joint.Threshold.Gamma, artifact.Threshold!.Gamma);
         Assert.Contains("hellinger", run.Stdout);
         Assert.Contains(" *", run.Stdout);
 
@@ -284,7 +284,7 @@ public sealed class RoundTripTests : IDisposable
         AssertOk(run);
         var divOnly = ConfigurationSelector.Select(f.CalCloudM, f.CalEdgeM, epsilons: [0.2]);
         artifact = CalibrationArtifact.Load(fixedEps);
-        Assert.Equal(0.2, artifact.Epsilon);
-        Assert.Equal(divOnly.Divergence.Name, artifact.Divergence);
+        Assert.Equal(0.2, artifact.Threshold!.Epsilon);
+        Assert.Equal(divOnly.Divergence.Name, artifact.Threshold!.Divergence.Name);
     }
 }

@@ -81,7 +81,7 @@ public sealed class StreamingEvaluateTests : IDisposable
         var expected = new CdciCalibrator { Divergence = Divergences.Divergence.Parse("hellinger"), Epsilon = 0.05 }
             .Fit(new CalibrationData(ProbabilityMatrix.FromProbabilities(cloud, 3), ProbabilityMatrix.FromProbabilities(edge, 3)));
         var artifact = CalibrationArtifact.Load(_dir["cal.json"]);
-        Assert.Equal(expected.Threshold!.Gamma, artifact.Threshold);
+        Assert.Equal(expected.Threshold!.Gamma, artifact.Threshold!.Gamma);
         Assert.Equal(333, artifact.N);
 
         var eval = CliRun.Invoke("evaluate", "--calibration", _dir["cal.json"], "--edge", _dir["e.parquet"], "--cloud", _dir["c.parquet"], "--labels", _dir.WriteLabels("l.csv", new int[333]));
@@ -101,6 +101,6 @@ public sealed class StreamingEvaluateTests : IDisposable
         var actual = calibrator.FitScores(Conformal.ConformalCalibrator.Scores(cloudM, edgeM, calibrator.Divergence!), 4).ToArtifact();
         Assert.Equal(expected.Threshold, actual.Threshold);
         Assert.Equal(expected.N, actual.N);
-        Assert.Equal(expected.Scores!.Median, actual.Scores!.Median);
+        Assert.Equal(expected.Threshold!.Scores.Median, actual.Threshold!.Scores.Median);
     }
 }

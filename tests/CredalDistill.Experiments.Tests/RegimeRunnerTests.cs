@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using System.Text.Json;
 using CredalDistill.Baselines;
 using CredalDistill.Conformal;
@@ -39,8 +40,9 @@ public sealed class RegimeRunnerTests
             Assert.Equal(plan.Test, runner.Plan(task, split).Test);
             var labels = plan.Test.Select(i => task.Labels[i]).ToArray();
             var labeled = plan.Labeled.Select(i => task.Labels[i]).ToArray();
-            var ts = TemperatureScaling.FitNll(Rows(task.EdgeLogits, 3, plan.Labeled), 3, labeled);
-            eceTs += ExpectedCalibrationError.Compute(ts.Apply(Rows(task.EdgeLogits, 3, plan.Test), 3), labels) / Small.Splits;
+            var labeledEdge = task.Edge.Select(plan.Labeled);
+            var ts = new TemperatureScalingCalibrator().Fit(new CalibrationData(labeledEdge, labeledEdge, labeled));
+            eceTs += ExpectedCalibrationError.Compute(ts.Calibrate(task.Edge.Select(plan.Test)), labels) / Small.Splits;
             accEdge += Accuracy.Compute(task.Edge.Select(plan.Test), labels) / Small.Splits;
             double gamma = ConformalCalibrator.Calibrate(task.Cloud.Select(plan.Calibration), task.Edge.Select(plan.Calibration), RegimeRunner.PaperEpsilon, KullbackLeibler.Instance).Gamma;
             coveragePaper += Coverage.Compute(task.Cloud.Select(plan.Test), task.Edge.Select(plan.Test), gamma, KullbackLeibler.Instance) / Small.Splits;
@@ -69,24 +71,27 @@ public sealed class RegimeRunnerTests
         var runner = new RegimeRunner(Small);
         var record = runner.RunSplit(task, 1).Single(r => r.Method == RegimeRunner.TwoStage);
         var plan = runner.Plan(task, 1);
-        var (temperatureHalf, thresholdHalf) = RegimeRunner.TwoStageHalves(plan.Calibration);
+        var (first, second) = MapThenCdciCalibrator.Halves(plan.Calibration.Length);
+        int[] temperatureHalf = [.. first.Select(i => plan.Calibration[i])];
+        int[] thresholdHalf = [.. second.Select(i => plan.Calibration[i])];
 
         Assert.Empty(temperatureHalf.Intersect(thresholdHalf));
         Assert.Equal(plan.Calibration.Order(), temperatureHalf.Concat(thresholdHalf).Order());
         Assert.Equal(plan.Calibration.Length / 2, temperatureHalf.Length);
 
-        double t = DistilledTemperatureScaling.Fit(task.Cloud.Select(temperatureHalf), Rows(task.EdgeLogits, 3, temperatureHalf), 3).Temperature;
-        double tOther = DistilledTemperatureScaling.Fit(task.Cloud.Select(thresholdHalf), Rows(task.EdgeLogits, 3, thresholdHalf), 3).Temperature;
+        double Distilled(int[] rows) => new DistilledTemperatureCalibrator().Fit(new CalibrationData(task.Cloud.Select(rows), task.Edge.Select(rows))).Map!.Temperature;
+        double t = Distilled(temperatureHalf);
+        double tOther = Distilled(thresholdHalf);
         Assert.Equal(t, record.Values["temperature"]);
         Assert.NotEqual(tOther, record.Values["temperature"]);
 
-        var tempered = ProbabilityMatrix.FromLogits(Rows(task.EdgeLogits, 3, thresholdHalf), 3, "z", t);
+        var tempered = CalibrationMap.FromTemperature(t, 3).Apply(task.Edge.Select(thresholdHalf));
         double gamma = ConformalCalibrator.Calibrate(task.Cloud.Select(thresholdHalf), tempered, 0.1, KullbackLeibler.Instance).Gamma;
         Assert.Equal(gamma, record.Values["gamma"]);
-        var temperedOther = ProbabilityMatrix.FromLogits(Rows(task.EdgeLogits, 3, temperatureHalf), 3, "z", t);
+        var temperedOther = CalibrationMap.FromTemperature(t, 3).Apply(task.Edge.Select(temperatureHalf));
         Assert.NotEqual(ConformalCalibrator.Calibrate(task.Cloud.Select(temperatureHalf), temperedOther, 0.1, KullbackLeibler.Instance).Gamma, record.Values["gamma"]);
 
-        var testTempered = ProbabilityMatrix.FromLogits(Rows(task.EdgeLogits, 3, plan.Test), 3, "z", t);
+        var testTempered = CalibrationMap.FromTemperature(t, 3).Apply(task.Edge.Select(plan.Test));
         Assert.Equal(Coverage.Compute(task.Cloud.Select(plan.Test), testTempered, gamma, KullbackLeibler.Instance), record.Values["coverage"], 12);
     }
 

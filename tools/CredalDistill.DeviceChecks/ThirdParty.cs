@@ -1,3 +1,5 @@
+using CredalDistill.Divergences;
+using CredalDistill.Calibration;
 using System.Globalization;
 using System.Text.Json;
 using CredalDistill.IO;
@@ -57,7 +59,15 @@ internal static class ThirdParty
         File.WriteAllText(Path.Combine(dir, "inputs.json"), JsonSerializer.Serialize(new { shape = new[] { Rows, Features }, x }));
         foreach (var c in Cases.DistinctBy(c => c.File))
         {
-            new CalibrationArtifact(c.Divergence, 0.1, 500, Classes, c.Gamma, new ArtifactScoreSummary(0.0, c.Gamma / 2, c.Gamma * 3)).Save(Path.Combine(dir, c.File));
+            new CalibrationArtifact
+            {
+                Method = "cdci",
+                Output = CalibratedOutput.Intersection,
+                Classes = Classes,
+                N = 500,
+                Map = CalibrationMap.Identity(Classes),
+                Threshold = new ArtifactThreshold { Divergence = Divergence.Parse(c.Divergence), Epsilon = 0.1, Gamma = c.Gamma, Scores = new ArtifactScoreSummary(0.0, c.Gamma / 2, c.Gamma * 3) },
+            }.Save(Path.Combine(dir, c.File));
         }
 
         Console.WriteLine($"wrote {dir}: model.onnx (x [N, {Features}] -> logits [N, {Classes}]), inputs.json ({Rows} rows), {Cases.DistinctBy(c => c.File).Count()} artifacts");
@@ -75,7 +85,7 @@ internal static class ThirdParty
         {
             var artifact = CalibrationArtifact.Load(Path.Combine(dir, c.File));
             var rows = Enumerable.Range(0, Rows)
-                .Select(r => ExpectedRow.Compute(artifact.CreateDivergence(), artifact.Threshold, logits.AsSpan(r * Classes, Classes), c.Output == "maxent"))
+                .Select(r => ExpectedRow.Compute(artifact.Threshold!.Divergence, artifact.Threshold.Gamma, logits.AsSpan(r * Classes, Classes), c.Output == "maxent"))
                 .ToArray();
             cases.Add(new
             {

@@ -58,13 +58,14 @@ internal static class WebFixtures
         foreach (string e in eps)
         {
             var artifact = CalibrationArtifact.Load(Path.Combine(dir, $"cal-eps{e}.json"));
-            var rows = indices.Select((_, r) => ExpectedRow.Compute(artifact.CreateDivergence(), artifact.Threshold, logits.AsSpan(r * k, k), maxEntropy: false)).ToArray();
+            var threshold = artifact.Threshold!;
+            var rows = indices.Select((_, r) => ExpectedRow.Compute(threshold.Divergence, threshold.Gamma, logits.AsSpan(r * k, k), maxEntropy: false)).ToArray();
             edgeProbabilities ??= rows.Select(r => r.Edge).ToArray();
             thresholds[e] = new
             {
-                epsilon = artifact.Epsilon,
-                divergence = artifact.Divergence,
-                gamma = artifact.Unbounded ? (double?)null : artifact.Threshold,
+                epsilon = threshold.Epsilon,
+                divergence = threshold.Divergence.Name,
+                gamma = threshold.Unbounded ? (double?)null : threshold.Gamma,
                 rows = rows.Select(r => new { probabilities = r.Probabilities, lower = r.Lower, upper = r.Upper, label_set = r.LabelSet }),
             };
         }
@@ -72,9 +73,9 @@ internal static class WebFixtures
         File.WriteAllText(Path.Combine(dir, "expected.json"), JsonSerializer.Serialize(new { images = indices, edge = edgeProbabilities, thresholds }));
         var manifest = eps.Select(e => CalibrationArtifact.Load(Path.Combine(dir, $"cal-eps{e}.json"))).Select((a, i) => new
         {
-            epsilon = a.Epsilon,
-            divergence = a.Divergence,
-            gamma = a.Unbounded ? (double?)null : a.Threshold,
+            epsilon = a.Threshold!.Epsilon,
+            divergence = a.Threshold.Divergence.Name,
+            gamma = a.Threshold.Unbounded ? (double?)null : a.Threshold.Gamma,
             n = a.N,
             model = $"models/fmnist3-edge-eps{eps[i]}.onnx",
         });

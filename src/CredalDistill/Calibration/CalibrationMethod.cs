@@ -82,7 +82,7 @@ public sealed class CalibrationMethod
 
         if (!Maps.Contains(artifact.Map.Shape))
         {
-            return $"method '{Name}' holds a {string.Join(" or ", Maps.Select(MapShapes.Name))} map; this artifact's map is {MapShapes.Name(artifact.Map.Shape)}";
+            return $"method '{Name}' holds a map of shape {string.Join(" or ", Maps.Select(MapShapes.Name))}; this artifact's map is {MapShapes.Name(artifact.Map.Shape)}";
         }
 
         if (!artifact.Map.IsIdentity && artifact.Map.Objective is null)

@@ -147,7 +147,13 @@ internal sealed class MapCalibration : FittedCalibrator
         using var lease = new ScratchLease();
         Span<double> centre = k <= ScratchLease.StackDoubles ? stackalloc double[k] : lease.Rent(k);
         Map.ApplyCore(edge, centre, -1);
-        Point(EdgeRow.Trusted(centre, true), destination, row);
+        if (Output == CalibratedOutput.Calibrated)
+        {
+            ProbabilityMatrix.FromLogProbabilities(centre, destination); // as the batch's centre matrix
+            return;
+        }
+
+        Predictor!.Predict(EdgeRow.Trusted(centre, true), Output, destination, row);
     }
 
     public override ProbabilityMatrix Calibrate(ProbabilityMatrix edge, CancellationToken cancellationToken = default, IProgress<double>? progress = null)

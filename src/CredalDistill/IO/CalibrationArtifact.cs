@@ -11,7 +11,7 @@ namespace CredalDistill.IO;
 /// (<see cref="Save(string, byte[])"/>, <see cref="Load(string, byte[])"/>; <c>docs/FILE-FORMATS.md</c>); a fitted
 /// calibrator comes from <see cref="FittedCalibrator.FromArtifact"/>.
 /// </summary>
-public sealed class CalibrationArtifact
+public sealed record CalibrationArtifact
 {
     /// <summary>Value of the <c>format</c> field.</summary>
     public const string FormatName = "credal-distill/calibration";
@@ -24,6 +24,25 @@ public sealed class CalibrationArtifact
 
     /// <summary>Shortest accepted signing key, in bytes.</summary>
     public const int MinimumKeyLength = 16;
+
+    /// <summary>Creates an empty artifact (every required member is set by the initializer).</summary>
+    public CalibrationArtifact()
+    {
+    }
+
+    /// <summary>A copy (<c>with</c>): the parts are kept, the file facts (version read, checksum, signature) are not.</summary>
+    private CalibrationArtifact(CalibrationArtifact original)
+    {
+        Method = original.Method;
+        Output = original.Output;
+        _classes = original._classes;
+        _n = original._n;
+        Map = original.Map;
+        Threshold = original.Threshold;
+        Selection = original.Selection;
+        Auto = original.Auto;
+        _created = original._created;
+    }
 
     private readonly int _classes;
     private readonly int _n;
@@ -75,6 +94,29 @@ public sealed class CalibrationArtifact
         get => _created;
         init => _created = value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc);
     }
+
+    /// <summary>
+    /// A CD-CI artifact (method <c>cdci</c>, the identity map, output intersection) for a threshold computed elsewhere, e.g.
+    /// by a database engine over a fleet's telemetry or restored from another system.
+    /// </summary>
+    /// <param name="divergence">The score divergence.</param>
+    /// <param name="epsilon">The miscoverage in (0, 1).</param>
+    /// <param name="n">Calibration rows behind the threshold.</param>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="gamma">The threshold in nats (+infinity when unbounded).</param>
+    /// <param name="scores">Summary of the calibration scores.</param>
+    /// <param name="createdUtc">Creation time; null: now.</param>
+    public static CalibrationArtifact Cdci(Divergences.FDivergence divergence, double epsilon, int n, int classes, double gamma, ArtifactScoreSummary scores, DateTime? createdUtc = null) => new CalibrationArtifact
+    {
+        Method = "cdci",
+        Output = CalibratedOutput.Intersection,
+        Classes = classes,
+        N = n,
+        Map = CalibrationMap.Identity(classes),
+        Threshold = new ArtifactThreshold { Divergence = divergence, Epsilon = epsilon, Gamma = gamma, Scores = scores },
+        Selection = ThresholdSelection.FixedChoice(divergence.Name, epsilon, "intersection"),
+        CreatedUtc = createdUtc ?? DateTime.UtcNow,
+    }.Validated();
 
     /// <summary>True when the artifact holds a conformal threshold.</summary>
     public bool HasThreshold => Threshold is not null;

@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Divergences;
 using CredalDistill.Onnx.Export;
 using Xunit.Abstractions;
@@ -25,7 +26,7 @@ public sealed class BundledEdgeExportTests(BundledModels models, ITestOutputHelp
         int k = data.Classes;
         var images = data.Images.AsSpan(0, n * 784).ToArray();
         var original = CalibratedModelExporter.Read(models.PathOf(name));
-        var options = new CalibratedExportOptions { Output = maxEntropy ? ExportOutput.MaximumEntropy : ExportOutput.Intersection };
+        var options = new CalibratedExportOptions { Output = maxEntropy ? CalibratedOutput.MaximumEntropy : CalibratedOutput.Intersection };
         using var model = new ExportedModel(original, ExportedModel.Artifact(divergence, gamma, k), options);
         Assert.Equal(["logits", "features", "probabilities", "lower", "upper", "label_set"], model.OutputNames);
         var o = model.Run("input", images, [n, 1, 28, 28]);

@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Divergences;
 using CredalDistill.Onnx.Export;
 using Xunit.Abstractions;
@@ -89,7 +90,7 @@ public sealed class ExportAccuracyTests(ITestOutputHelper output)
         FDivergence divergence = Divergence.Parse(divergenceName);
         var rows = Rows(k, seed: 17 + k);
         var input = rows.SelectMany(r => r.Logits.Select(v => (float)v)).ToArray();
-        var options = new CalibratedExportOptions { Output = maxEntropy ? ExportOutput.MaximumEntropy : ExportOutput.Intersection };
+        var options = new CalibratedExportOptions { Output = maxEntropy ? CalibratedOutput.MaximumEntropy : CalibratedOutput.Intersection };
         using var model = new ExportedModel(LinearLogitsModel.Identity(k), ExportedModel.Artifact(divergenceName, gamma, k), options);
         var o = model.Run("x", input, [rows.Count, k]);
         double maxError = 0;

@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Onnx.Export;
 
 namespace CredalDistill.Onnx.Tests.Export;
@@ -23,7 +24,7 @@ public sealed class ExportGraphTests
     {
         var model = LinearLogitsModel.Identity(5);
         int before = model.Graph.Node.Count;
-        var options = new CalibratedExportOptions { Output = maxEntropy ? ExportOutput.MaximumEntropy : ExportOutput.Intersection };
+        var options = new CalibratedExportOptions { Output = maxEntropy ? CalibratedOutput.MaximumEntropy : CalibratedOutput.Intersection };
         var summary = CalibratedModelExporter.Append(model, ExportedModel.Artifact(divergence, 0.3, 5), options);
         var added = model.Graph.Node.Skip(before).ToList();
         Assert.Equal(summary.NodesAdded, added.Count);

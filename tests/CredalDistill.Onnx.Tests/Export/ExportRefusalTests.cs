@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Onnx.Export;
 using Onnx;
 
@@ -47,7 +48,7 @@ public sealed class ExportRefusalTests
     public void Max_entropy_is_refused_for_divergences_other_than_kl()
     {
         var ex = Assert.Throws<OnnxExportException>(() => CalibratedModelExporter.Append(
-            LinearLogitsModel.Identity(3), ExportedModel.Artifact("hellinger", 0.5, 3), new CalibratedExportOptions { Output = ExportOutput.MaximumEntropy }));
+            LinearLogitsModel.Identity(3), ExportedModel.Artifact("hellinger", 0.5, 3), new CalibratedExportOptions { Output = CalibratedOutput.MaximumEntropy }));
         Assert.Contains("KL divergence only", ex.Message);
     }
 

@@ -24,7 +24,7 @@ public sealed class ExportedModel : IDisposable
     public IReadOnlyList<string> OutputNames => session.OutputNames;
 
     public static CalibrationArtifact Artifact(string divergence, double gamma, int k)
-        => new(divergence, 0.1, 100, k, gamma, new ArtifactScoreSummary(0.0, 0.1, 1.0, 0.2));
+        => CalibrationArtifact.Cdci(Divergences.Divergence.Parse(divergence), 0.1, 100, k, gamma, new ArtifactScoreSummary(0.0, 0.1, 1.0, 0.2));
 
     /// <summary>Runs the model on <paramref name="rows"/> inputs of shape <paramref name="shape"/>; returns every output as doubles (bool as 0/1).</summary>
     public Dictionary<string, double[]> Run(string inputName, float[] input, int[] shape)

@@ -1,3 +1,4 @@
+using CredalDistill.Calibration;
 using CredalDistill.Conformal;
 using CredalDistill.Divergences;
 using CredalDistill.IO;
@@ -36,7 +37,7 @@ public sealed class MondrianExportTests(ITestOutputHelper output)
         var mondrian = MondrianCalibrator.Calibrate(scores.ToArray(), classes.ToArray(), Gammas.Length, 0.1, d);
         Assert.Equal(Gammas, Enumerable.Range(0, Gammas.Length).Select(mondrian.Gamma));
         var marginal = ConformalCalibrator.Calibrate(scores.ToArray(), Gammas.Length, 0.1, d);
-        return new CalibrationArtifact(divergence, 0.1, scores.Count, Gammas.Length, marginal.Gamma, new ArtifactScoreSummary(0.0, 0.64, 3.0)) { RowThreshold = mondrian };
+        return WithRows(CalibrationArtifact.Cdci(Divergences.Divergence.Parse(divergence), 0.1, scores.Count, Gammas.Length, marginal.Gamma, new ArtifactScoreSummary(0.0, 0.64, 3.0)), mondrian);
     }
 
     [Theory]
@@ -47,7 +48,7 @@ public sealed class MondrianExportTests(ITestOutputHelper output)
         var divergence = Divergence.Parse(name);
         var rows = ExportAccuracyTests.Rows(k, seed: 41);
         var input = rows.SelectMany(r => r.Logits.Select(v => (float)v)).ToArray();
-        var options = new CalibratedExportOptions { Output = maxEntropy ? ExportOutput.MaximumEntropy : ExportOutput.Intersection };
+        var options = new CalibratedExportOptions { Output = maxEntropy ? CalibratedOutput.MaximumEntropy : CalibratedOutput.Intersection };
         using var model = new ExportedModel(LinearLogitsModel.Identity(k), Artifact(name), options);
         Assert.Equal(Gammas, model.Summary.ClassGammas);
         var o = model.Run("x", input, [rows.Count, k]);
@@ -81,7 +82,7 @@ public sealed class MondrianExportTests(ITestOutputHelper output)
     {
         var model = LinearLogitsModel.Identity(Gammas.Length);
         int before = model.Graph.Node.Count;
-        CalibratedModelExporter.Append(model, Artifact("kl"), new CalibratedExportOptions { Output = ExportOutput.MaximumEntropy });
+        CalibratedModelExporter.Append(model, Artifact("kl"), new CalibratedExportOptions { Output = CalibratedOutput.MaximumEntropy });
         string[] perRow = ["ArgMax", "Gather", "IsInf", "Equal"];
         var ops = model.Graph.Node.Skip(before).Select(n => n.OpType).ToHashSet();
         Assert.All(perRow, op => Assert.Contains(op, ops));
@@ -107,8 +108,10 @@ public sealed class MondrianExportTests(ITestOutputHelper output)
         }
 
         var shift = Shift.CovariateShiftThreshold.Calibrate(ProbabilityMatrix.FromProbabilities(Rows(50), 3), ProbabilityMatrix.FromProbabilities(Rows(50), 3), ProbabilityMatrix.FromProbabilities(Rows(40), 3), 0.1);
-        var artifact = new CalibrationArtifact("kl", 0.1, 50, 3, 0.5, new ArtifactScoreSummary(0.0, 0.1, 1.0)) { RowThreshold = shift };
+        var artifact = WithRows(CalibrationArtifact.Cdci(Divergences.Divergence.Parse("kl"), 0.1, 50, 3, 0.5, new ArtifactScoreSummary(0.0, 0.1, 1.0)), shift);
         var ex = Assert.Throws<OnnxExportException>(() => CalibratedModelExporter.Append(LinearLogitsModel.Identity(3), artifact));
         Assert.Contains("covariate-shift", ex.Message, StringComparison.Ordinal);
     }
+
+    private static CalibrationArtifact WithRows(CalibrationArtifact artifact, Conformal.RowThreshold rows) => artifact with { Threshold = artifact.Threshold! with { Rows = rows } };
 }

@@ -43,7 +43,7 @@ internal static class CalibrationFixture
         "ts-nll" => new TemperatureScalingCalibrator(),
         "ts-ece" => new TemperatureScalingCalibrator { Objective = MapObjective.ExpectedCalibrationError },
         "distilled-ts" => new DistilledTemperatureCalibrator(),
-        "distilled-ts+cdci" => new TwoStageCalibrator(),
+        "distilled-ts+cdci" => new MapThenCdciCalibrator(),
         "auto" => new AutoCalibrator { DivergenceCandidates = [Divergence.KL, Divergence.Parse("tv")], EpsilonCandidates = [0.05, 0.2] },
         "laplace-kfac" => new LaplaceCalibrator(),
         "laplace-diag" => new LaplaceCalibrator { Kind = LastLayerLaplaceKind.Diagonal },

@@ -22,14 +22,14 @@ public sealed class CalibratorContractTests : IDisposable
         Assert.Equal(calibrator.Name, fitted.Name);
         Assert.Equal(CalibrationFixture.Classes, fitted.Classes);
         Assert.NotEmpty(fitted.Parameters);
-        Assert.True(fitted.Temperature > 0.0);
+        Assert.Equal(fitted.RequiresFeatures, fitted.Map is null);
         Assert.Equal(fitted.IsSetValued, fitted.Predictor is not null);
         Assert.Equal(fitted.IsSetValued, fitted.Threshold is not null);
         Assert.Equal(fitted.IsSetValued, fitted.Epsilon is not null);
         if (fitted.Threshold is { } threshold)
         {
             // With a per-row threshold (Mondrian, covariate shift) the marginal threshold is kept for reference only.
-            Assert.Equal(threshold.Gamma, fitted.RowThreshold is null ? fitted.Predictor!.Gamma : fitted.ToArtifact().Threshold);
+            Assert.Equal(threshold.Gamma, fitted.RowThreshold is null ? fitted.Predictor!.Gamma : fitted.ToArtifact().Threshold!.Gamma);
             Assert.Equal(threshold.N, fitted.N);
         }
     }
@@ -81,11 +81,14 @@ public sealed class CalibratorContractTests : IDisposable
         fitted.ToArtifact().Save(path);
         var loaded = CalibrationArtifact.Load(path);
         Assert.Equal(CalibrationArtifact.CurrentVersion, loaded.Version);
-        var restored = loaded.ToCalibrator(fitted.Predictor?.Options);
+        var restored = FittedCalibrator.FromArtifact(loaded, fitted.Predictor?.Options);
         Assert.Equal(fitted.Name, restored.Name);
         Assert.Equal(fitted.Output, restored.Output);
-        Assert.Equal(fitted.Temperature, restored.Temperature);
-        Assert.Equal(fitted.TemperatureFit, restored.TemperatureFit);
+        Assert.Equal(fitted.Map!.Shape, restored.Map!.Shape);
+        Assert.Equal(fitted.Map.Temperature, restored.Map.Temperature);
+        Assert.Equal(fitted.Map.Weights.ToArray(), restored.Map.Weights.ToArray());
+        Assert.Equal(fitted.Map.Bias.ToArray(), restored.Map.Bias.ToArray());
+        Assert.Equal((fitted.Map.Objective, fitted.Map.FitRows, fitted.Map.Regularization), (restored.Map.Objective, restored.Map.FitRows, restored.Map.Regularization));
         Assert.Equal(fitted.Epsilon, restored.Epsilon);
         Assert.Equal(fitted.N, restored.N);
         for (int i = 0; i < edge.Rows && fitted.IsSetValued; i++)

@@ -127,7 +127,7 @@ public sealed class RowThresholdCalibratorTests : IDisposable
         // About 15 rows a class cannot support eps = 0.1 with delta = 0.1: unbounded, with a warning naming the class.
         Assert.NotEmpty(mondrian.Warnings());
         Assert.Contains("class", mondrian.Warnings()[0], StringComparison.Ordinal);
-        Assert.Equal(0.1, fitted.ToArtifact().Delta);
+        Assert.Equal(0.1, fitted.ToArtifact().Threshold!.Delta);
     }
 
     [Fact]
@@ -172,7 +172,7 @@ public sealed class RowThresholdCalibratorTests : IDisposable
             fitted.ToArtifact().Save(path);
             string json = File.ReadAllText(path);
             Assert.Contains(calibrator.Mondrian ? "\"thresholds\"" : "\"shift\"", json, StringComparison.Ordinal);
-            var restored = CalibrationArtifact.Load(path).ToCalibrator();
+            var restored = FittedCalibrator.FromArtifact(CalibrationArtifact.Load(path));
             Assert.Equal(fitted.Calibrate(edge).ToArray(), restored.Calibrate(edge).ToArray());
             Assert.Equal(fitted.Describe(edge).LabelSets, restored.Describe(edge).LabelSets);
         }

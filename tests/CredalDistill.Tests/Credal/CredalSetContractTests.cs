@@ -48,7 +48,10 @@ public abstract class CredalSetContractTests
             }
         }
 
-        Assert.True(set.Contains(me), "max-entropy member must be in the set");
+        // The max-entropy member is on the boundary, so rounding may put it a hair outside; by convexity in q, the point a
+        // fraction 1e-9 of the way to the centre p has divergence <= (1 - 1e-9) gamma, far above rounding, and must be inside.
+        var inward = me.Select((m, i) => ((1.0 - 1e-9) * m) + (1e-9 * p[i])).ToArray();
+        Assert.True(set.Contains(inward), "max-entropy member must be in the set (to a relative 1e-9)");
         Assert.True(set.Contains(c), "centroid of a convex set is in the set");
         for (int i = 0; i < k; i++)
         {

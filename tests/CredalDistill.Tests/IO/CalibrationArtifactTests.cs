@@ -13,7 +13,7 @@ public sealed class CalibrationArtifactTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private static CalibrationArtifact Sample(double threshold = 0.123456789012345) =>
-        new("alpha:0.9", 0.1, 1000, 10, threshold, new ArtifactScoreSummary(0.001, 0.05, 2.5, 0.2), Created);
+        CalibrationArtifact.Cdci(Divergences.Divergence.Parse("alpha:0.9"), 0.1, 1000, 10, threshold, new ArtifactScoreSummary(0.001, 0.05, 2.5, 0.2), Created);
 
     private string Saved(CalibrationArtifact? a = null)
     {
@@ -29,20 +29,20 @@ public sealed class CalibrationArtifactTests : IDisposable
         string p = _dir.File("gamma.json");
         string hash = a.Save(p);
         var b = CalibrationArtifact.Load(p);
-        Assert.Equal("alpha:0.9", b.Divergence);
-        Assert.Equal(0.1, b.Epsilon);
+        Assert.Equal("alpha:0.9", b.Threshold!.Divergence.Name);
+        Assert.Equal(0.1, b.Threshold!.Epsilon);
         Assert.Equal(1000, b.N);
         Assert.Equal(10, b.Classes);
-        Assert.Equal(0.123456789012345, b.Threshold);
-        Assert.False(b.Unbounded);
-        Assert.Equal(0.001, b.Scores!.Min);
-        Assert.Equal(0.05, b.Scores.Median);
-        Assert.Equal(2.5, b.Scores.Max);
-        Assert.Equal(0.2, b.Scores.Mean);
+        Assert.Equal(0.123456789012345, b.Threshold!.Gamma);
+        Assert.False(b.Threshold!.Unbounded);
+        Assert.Equal(0.001, b.Threshold!.Scores.Min);
+        Assert.Equal(0.05, b.Threshold!.Scores.Median);
+        Assert.Equal(2.5, b.Threshold!.Scores.Max);
+        Assert.Equal(0.2, b.Threshold!.Scores.Mean);
         Assert.Equal(Created, b.CreatedUtc);
         Assert.Equal(DateTimeKind.Utc, b.CreatedUtc.Kind);
         Assert.Equal(hash, b.Sha256);
-        Assert.Equal("alpha:0.9", b.CreateDivergence().Name);
+        Assert.Equal("alpha:0.9", b.Threshold!.Divergence.Name);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class CalibrationArtifactTests : IDisposable
     [Fact]
     public void Unbounded_threshold_is_json_null()
     {
-        var a = new CalibrationArtifact("kl", 0.01, 5, 3, double.PositiveInfinity, new ArtifactScoreSummary(0, 1, double.PositiveInfinity), Created);
+        var a = CalibrationArtifact.Cdci(Divergences.Divergence.Parse("kl"), 0.01, 5, 3, double.PositiveInfinity, new ArtifactScoreSummary(0, 1, double.PositiveInfinity), Created);
         string p = Saved(a);
         using (var doc = JsonDocument.Parse(File.ReadAllBytes(p)))
         {
@@ -85,10 +85,10 @@ public sealed class CalibrationArtifactTests : IDisposable
         }
 
         var b = CalibrationArtifact.Load(p);
-        Assert.True(b.Unbounded);
-        Assert.Equal(double.PositiveInfinity, b.Threshold);
-        Assert.Equal(double.PositiveInfinity, b.Scores!.Max);
-        Assert.Null(b.Scores.Mean);
+        Assert.True(b.Threshold!.Unbounded);
+        Assert.Equal(double.PositiveInfinity, b.Threshold!.Gamma);
+        Assert.Equal(double.PositiveInfinity, b.Threshold!.Scores.Max);
+        Assert.Null(b.Threshold!.Scores.Mean);
     }
 
     [Fact]
@@ -137,10 +137,10 @@ public sealed class CalibrationArtifactTests : IDisposable
     [InlineData("\"thresholdUnits\": \"nats\"", "\"thresholdUnits\": \"bits\"", "gamma.json: field 'thresholdUnits' must be \"nats\"; got \"bits\"")]
     [InlineData("\"min\": 0.001", "\"min\": 3", "gamma.json: field scores: expected min <= median <= max")]
     [InlineData("\"createdUtc\": \"2026-11-28T03:15:00.123Z\"", "\"createdUtc\": \"yesterday\"", "gamma.json: field 'createdUtc' is not an ISO 8601 timestamp: \"yesterday\"")]
-    [InlineData("\"method\": \"cdci\"", "\"method\": \"platt\"", "gamma.json: unknown method 'platt'; expected one of cdci, distilled-ts, ts, distilled-ts+cdci, auto")]
-    [InlineData("\"output\": \"intersection\"", "\"output\": \"mode\"", "gamma.json: field 'output' is 'mode'; expected tempered, intersection, maxent or centroid")]
+    [InlineData("\"method\": \"cdci\"", "\"method\": \"platt\"", "gamma.json: unknown method 'platt'; expected one of cdci, distilled-ts, distilled-ts+cdci, ts, auto")]
+    [InlineData("\"output\": \"intersection\"", "\"output\": \"mode\"", "gamma.json: field 'output' is 'mode'; expected calibrated, intersection, maxent, centroid")]
     [InlineData("\"mode\": \"fixed\",", "", "gamma.json: missing or null field 'selection.mode'")]
-    [InlineData("\"method\": \"cdci\"", "\"method\": \"ts\"", "gamma.json: method 'ts' is a point calibration; it has no divergence or threshold")]
+    [InlineData("\"method\": \"cdci\"", "\"method\": \"ts\"", "gamma.json: method 'ts' holds a map of shape temperature; this artifact's map is identity")]
     public void Invalid_values_are_refused_even_with_a_valid_hash(string find, string replace, string message)
     {
         string p = Saved();
@@ -175,11 +175,11 @@ public sealed class CalibrationArtifactTests : IDisposable
     public void Constructor_validates_values()
     {
         var s = new ArtifactScoreSummary(0, 0.1, 1);
-        Assert.Throws<ArgumentException>(() => new CalibrationArtifact("nope", 0.1, 10, 3, 0.5, s));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new CalibrationArtifact("kl", 0, 10, 3, 0.5, s));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new CalibrationArtifact("kl", 0.1, 0, 3, 0.5, s));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new CalibrationArtifact("kl", 0.1, 10, 1, 0.5, s));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new CalibrationArtifact("kl", 0.1, 10, 3, double.NaN, s));
+        Assert.Throws<FormatException>(() => Divergences.Divergence.Parse("nope"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CalibrationArtifact.Cdci(Divergences.Divergence.Parse("kl"), 0, 10, 3, 0.5, s));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CalibrationArtifact.Cdci(Divergences.Divergence.Parse("kl"), 0.1, 0, 3, 0.5, s));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CalibrationArtifact.Cdci(Divergences.Divergence.Parse("kl"), 0.1, 10, 1, 0.5, s));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CalibrationArtifact.Cdci(Divergences.Divergence.Parse("kl"), 0.1, 10, 3, double.NaN, s));
         Assert.Throws<ArgumentException>(() => new ArtifactScoreSummary(1, 0, 2));
     }
 

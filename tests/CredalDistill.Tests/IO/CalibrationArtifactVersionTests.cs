@@ -51,21 +51,21 @@ public sealed class CalibrationArtifactVersionTests : IDisposable
         Assert.Equal(1, a.Version);
         Assert.Equal("cdci", a.Method);
         Assert.Equal(CalibratedOutput.Intersection, a.Output);
-        Assert.Equal("hellinger", a.Divergence);
-        Assert.Equal(0.05, a.Epsilon);
-        Assert.Equal(0.0123, a.Threshold);
-        Assert.Null(a.Temperature);
+        Assert.Equal("hellinger", a.Threshold!.Divergence.Name);
+        Assert.Equal(0.05, a.Threshold.Epsilon);
+        Assert.Equal(0.0123, a.Threshold.Gamma);
+        Assert.True(a.Map.IsIdentity);
         Assert.Null(a.Selection);
         Assert.Null(a.Auto);
-        var fitted = a.ToCalibrator();
+        var fitted = FittedCalibrator.FromArtifact(a);
         Assert.Equal(0.0123, fitted.Predictor!.Gamma);
-        Assert.Equal(1.0, fitted.Temperature);
+        Assert.True(fitted.Map!.IsIdentity);
 
         // Saving it again writes version 2 with the same conformal keys.
         string p = _dir.File("v2.json");
         a.Save(p);
         var b = CalibrationArtifact.Load(p);
-        Assert.Equal((2, "cdci", "hellinger", 0.05, 500, 0.0123), (b.Version, b.Method, b.Divergence, b.Epsilon, b.N, b.Threshold));
+        Assert.Equal((2, "cdci", "hellinger", 0.05, 500, 0.0123), (b.Version, b.Method, b.Threshold!.Divergence.Name, b.Threshold.Epsilon, b.N, b.Threshold.Gamma));
     }
 
     [Fact]
@@ -89,7 +89,10 @@ public sealed class CalibrationArtifactVersionTests : IDisposable
         string text = File.ReadAllText(p);
         var a = CalibrationArtifact.Load(p);
         Assert.Equal(method, a.Method);
-        Assert.Equal(fitted.TemperatureFit, a.Temperature);
+        Assert.Equal(fitted.Map!.Shape, a.Map.Shape);
+        Assert.Equal(fitted.Map.Temperature, a.Map.Temperature); // bit for bit
+        Assert.Equal(fitted.Map.Objective, a.Map.Objective);
+        Assert.Equal(fitted.Map.FitRows, a.Map.FitRows);
         Assert.Equal(fitted.IsSetValued, a.HasThreshold);
         if (mode is not null)
         {
@@ -101,7 +104,6 @@ public sealed class CalibrationArtifactVersionTests : IDisposable
             Assert.Contains("\"divergence\": null", text);
             Assert.Contains("\"scores\": null", text);
             Assert.Equal(CalibratedOutput.Calibrated, a.Output);
-            Assert.Throws<InvalidOperationException>(a.CreateDivergence);
         }
 
         if (method == "auto")
@@ -119,16 +121,19 @@ public sealed class CalibrationArtifactVersionTests : IDisposable
 
     [Theory]
     [InlineData("distilled-ts", "\"epsilon\": null", "\"epsilon\": 0.1", "x.json: field 'epsilon' must be null when 'divergence' is null (a point calibration has no threshold)")]
-    [InlineData("distilled-ts", "\"objective\": \"distilled-kl\"", "\"objective\": \"nll\"", "x.json: method 'distilled-ts' needs a temperature with objective distilled-kl")]
+    [InlineData("distilled-ts", "\"objective\": \"distilled-kl\"", "\"objective\": \"nll\"", "x.json: method 'distilled-ts' fits its map by distilled-kl; this artifact's map objective is nll")]
     [InlineData("distilled-ts", "\"objective\": \"distilled-kl\"", "\"objective\": \"platt\"", "x.json: field 'temperature.objective' is 'platt'; expected nll, ece or distilled-kl")]
     [InlineData("distilled-ts", "\"n\": 80\n  },", "\"n\": 0\n  },", "x.json: field 'temperature.n' must be at least 1; got 0")]
-    [InlineData("distilled-ts", "\"output\": \"tempered\"", "\"output\": \"intersection\"", "x.json: method 'distilled-ts' has no credal set; its output must be 'tempered'")]
+    [InlineData("distilled-ts", "\"output\": \"calibrated\"", "\"output\": \"intersection\"", "x.json: method 'distilled-ts' has no credal set; its output must be 'calibrated'")]
+    [InlineData("distilled-ts", "\"output\": \"calibrated\"", "\"output\": \"tempered\"", null)]
+    [InlineData("distilled-ts", "\"temperature\": {", "\"temperature\": null, \"x\": {", "x.json: unknown field 'x'")]
+    [InlineData("cdci-kl", "\"temperature\": null", "\"temperature\": {\"value\": 2, \"objective\": \"distilled-kl\", \"n\": 5}", "x.json: method 'cdci' holds a map of shape identity; this artifact's map is temperature")]
     [InlineData("distilled-ts+cdci", "\"value\": ", "\"valeur\": ", "x.json line 20: unknown field 'temperature.valeur'")]
     [InlineData("distilled-ts+cdci", "\"folds\": null", "\"folds\": 2", "x.json: a fixed 'selection' has one divergence, one epsilon and null scores, folds and seed")]
     [InlineData("auto", "\"chosenIndex\": ", "\"chosenIndex\": 1000, \"x\": ", "x.json line 39: unknown field 'auto.x'")]
     [InlineData("auto", "\"criterion\": ", "\"criterion\": null, \"ignored\": ", "x.json line 40: unknown field 'auto.ignored'")]
     [InlineData("cdci-auto-both", "\"folds\": 2", "\"folds\": 1", "x.json: field 'selection.folds' must be at least 2; got 1")]
-    public void Bad_version_2_content_is_refused_with_a_clear_message(string calibrator, string find, string replace, string message)
+    public void Bad_version_2_content_is_refused_with_a_clear_message(string calibrator, string find, string replace, string? message)
     {
         var fitted = CalibrationFixture.Create(calibrator).Fit(CalibrationFixture.Data());
         string p = _dir.File("x.json");
@@ -136,6 +141,12 @@ public sealed class CalibrationArtifactVersionTests : IDisposable
         string text = File.ReadAllText(p);
         Assert.Contains(find, text);
         string edited = WithHash("x.json", System.Text.RegularExpressions.Regex.Replace(text, "\"sha256\": \"[0-9a-f]{64}\"", "\"sha256\": \"" + new string('0', 64) + "\"").Replace(find, replace, StringComparison.Ordinal));
+        if (message is null)
+        {
+            Assert.Equal(CalibratedOutput.Calibrated, CalibrationArtifact.Load(edited).Output); // 'tempered' is read as 'calibrated'
+            return;
+        }
+
         var ex = Assert.Throws<CalibrationArtifactException>(() => CalibrationArtifact.Load(edited));
         Assert.Equal(message, ex.Message);
     }

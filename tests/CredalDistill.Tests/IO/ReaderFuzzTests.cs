@@ -124,11 +124,11 @@ public sealed class ReaderFuzzTests(ITestOutputHelper output) : IDisposable
                 ];
             default:
                 string a = _dir.File("seed.json");
-                new CalibrationArtifact("kl", 0.1, 1000, 10, 0.25, new ArtifactScoreSummary(0.01, 0.1, 2.5, 0.2), new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc)).Save(a);
+                CalibrationArtifact.Cdci(Divergences.Divergence.Parse("kl"), 0.1, 1000, 10, 0.25, new ArtifactScoreSummary(0.01, 0.1, 2.5, 0.2), new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc)).Save(a);
                 string b = _dir.File("seed2.json");
-                new CalibrationArtifact("alpha:0.5", 0.05, 20, 3, 1.5, new ArtifactScoreSummary(0, 0.5, 3), new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc)).Save(b);
+                CalibrationArtifact.Cdci(Divergences.Divergence.Parse("alpha:0.5"), 0.05, 20, 3, 1.5, new ArtifactScoreSummary(0, 0.5, 3), new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc)).Save(b);
                 string c = _dir.File("seed3.json");
-                new CalibrationArtifact("tv", 0.2, 50, 4, 0.1, new ArtifactScoreSummary(0, 0.05, 0.5), new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc)).Save(c, new byte[32]);
+                CalibrationArtifact.Cdci(Divergences.Divergence.Parse("tv"), 0.2, 50, 4, 0.1, new ArtifactScoreSummary(0, 0.05, 0.5), new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc)).Save(c, new byte[32]);
                 return [File.ReadAllBytes(a), File.ReadAllBytes(b), File.ReadAllBytes(c)];
         }
     }

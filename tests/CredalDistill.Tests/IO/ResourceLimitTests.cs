@@ -65,7 +65,7 @@ public sealed class ResourceLimitTests : IDisposable
         Assert.Equal($"k.csv line 1: 10000000 columns; at most {InputLimits.MaxColumns} are supported", Assert.Throws<DataFormatException>(() => MatrixFile.Read(c)).Message);
 
         string a = _dir.File("k.json");
-        new CalibrationArtifact("kl", 0.1, 100, 10_000_000, 0.5, new ArtifactScoreSummary(0.1, 0.2, 0.3, 0.2)).Save(a);
+        CalibrationArtifact.Cdci(Divergences.Divergence.Parse("kl"), 0.1, 100, 10_000_000, 0.5, new ArtifactScoreSummary(0.1, 0.2, 0.3, 0.2)).Save(a);
         var ex = Assert.Throws<CalibrationArtifactException>(() => CalibrationArtifact.Load(a));
         Assert.Contains($"field 'classes' is 10000000; at most {InputLimits.MaxColumns} classes are supported", ex.Message);
     }

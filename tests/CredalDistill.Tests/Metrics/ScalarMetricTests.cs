@@ -23,14 +23,21 @@ public class ScalarMetricTests
     }
 
     [Fact]
-    public void Nll_clamps_zero_probability_at_the_floor()
+    public void Nll_is_exact_no_floor_and_no_cap()
     {
+        // A zero probability on the true label costs +inf, the value of the definition.
         var p = ProbabilityMatrix.FromProbabilities([1.0, 0.0, 0.5, 0.5], 2);
-        // row 0: -log(1e-12) = 12 ln 10; row 1: ln 2
-        double expected = ((12.0 * Math.Log(10.0)) + Math.Log(2.0)) / 2.0;
-        double nll = NegativeLogLikelihood.Compute(p, [1, 0]);
-        Assert.True(double.IsFinite(nll));
-        Assert.Equal(expected, nll, 12);
+        Assert.Equal(double.PositiveInfinity, NegativeLogLikelihood.Compute(p, [1, 0]));
+
+        // A confidently wrong row given as logits: log p_y = -100 exactly, so its NLL is 100 (the old 27.6-nat cap is gone);
+        // with log p_y = -800 the probability underflows to 0, and the kept log-probability still gives 800.
+        var logits = ProbabilityMatrix.FromLogits([100.0, 0.0, 800.0, 0.0], 2);
+        Assert.Equal(100.0, NegativeLogLikelihood.Compute(logits.Select([0]), [1]), 12);
+        Assert.Equal(800.0, NegativeLogLikelihood.Compute(logits.Select([1]), [1]), 12);
+        Assert.Equal(450.0, NegativeLogLikelihood.Compute(logits, [1, 1]), 12);
+        var sums = new MetricAccumulator(2);
+        sums.Add(logits, [1, 1]);
+        Assert.Equal(450.0, sums.Nll, 12);
     }
 
     [Fact]
