@@ -54,7 +54,7 @@ public static class CostProbe
         foreach (string name in options.Divergences)
         {
             var divergence = Divergence.Parse(name);
-            var threshold = ConformalCalibrator.Calibrate(task.Cloud.Select(cal), task.Edge.Select(cal), 0.1, divergence);
+            var threshold = SplitConformal.Calibrate(task.Cloud.Select(cal), task.Edge.Select(cal), 0.1, divergence);
             var predictor = new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1, MonteCarlo = new MonteCarloOptions { Samples = options.CentroidSamples, BurnIn = 100, Seed = 1 } });
             string Family(CalibratedOutput output) => MethodKey.Cdci(name, 0.1, output).CostFamily.Id;
             costs[Family(CalibratedOutput.Intersection)] = Time(rows, i => predictor.Predict(edge.AsEdgeRow(i), CalibratedOutput.Intersection, probs));

@@ -45,7 +45,7 @@ public sealed class DeferralStudy(ExperimentOptions options)
         Parallel.For(0, options.Splits, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, split =>
         {
             var plan = _plans.Plan(task, split);
-            var threshold = ConformalCalibrator.Calibrate(task.Cloud.Select(plan.Calibration), task.Edge.Select(plan.Calibration), Epsilon, Divergence.KL);
+            var threshold = SplitConformal.Calibrate(task.Cloud.Select(plan.Calibration), task.Edge.Select(plan.Calibration), Epsilon, Divergence.KL);
             var predictor = new CredalPredictor(threshold);
             var distilled = ExperimentRunner.Fit("distilled-ts", new CalibrationData(task.Cloud.Select(plan.Calibration), task.Edge.Select(plan.Calibration)), null, cancellationToken);
             var test = plan.Test;

@@ -51,7 +51,7 @@ public static class ExperimentFigures
         cancellationToken.ThrowIfCancellationRequested();
         if (k == 3)
         {
-            var threshold = ConformalCalibrator.Calibrate(task.Cloud.Select(plan.Calibration), task.Edge.Select(plan.Calibration), eps, divergence);
+            var threshold = SplitConformal.Calibrate(task.Cloud.Select(plan.Calibration), task.Edge.Select(plan.Calibration), eps, divergence);
             files.Add(Simplex(task, plan, threshold, new CredalPredictor(threshold), directory));
         }
 

@@ -162,7 +162,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         foreach (string name in options.Divergences)
         {
             var divergence = Divergence.Parse(name);
-            var testScores = ConformalCalibrator.Scores(cloudTest, edgeTest, divergence);
+            var testScores = SplitConformal.Scores(cloudTest, edgeTest, divergence);
             foreach (double eps in options.Epsilons)
             {
                 FittedCalibrator FitCdci(CalibratedOutput output) =>
@@ -247,7 +247,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
             Add(MethodKey.QuantizedEdge(bits), qTest);
             var divergence = Divergence.Parse(QuantizedDivergence);
             var fitted = Fit("cdci", new CalibrationData(cloudCal, qCal), new MethodOptions { Divergence = divergence, Epsilon = QuantizedEpsilon, Predictor = sequential }, cancellationToken);
-            var qScores = ConformalCalibrator.Scores(cloudTest, qTest, divergence);
+            var qScores = SplitConformal.Scores(cloudTest, qTest, divergence);
             Add(QuantizedCdci(bits), fitted.Calibrate(qTest, cancellationToken), r =>
             {
                 r.Values["gamma"] = fitted.Threshold!.Gamma;

@@ -45,7 +45,7 @@ public static class GuaranteeAtScale
         var results = new List<CoverageCheck>();
         foreach (string name in divergences)
         {
-            var all = ConformalCalibrator.Scores(cloud, edge, Divergence.Parse(name));
+            var all = SplitConformal.Scores(cloud, edge, Divergence.Parse(name));
             var sortedAll = all.Order().ToArray();
             int ties = 0;
             for (int i = 0; i < sortedAll.Length; i++)
@@ -72,7 +72,7 @@ public static class GuaranteeAtScale
 
                 for (int e = 0; e < epsilons.Count; e++)
                 {
-                    double gamma = ConformalCalibrator.Threshold(cal, epsilons[e]);
+                    double gamma = SplitConformal.Threshold(cal, epsilons[e]);
                     int covered = 0;
                     foreach (int i in plan.Test)
                     {
@@ -98,7 +98,7 @@ public static class GuaranteeAtScale
         ArgumentNullException.ThrowIfNull(coverages);
         int n = calibrationSize;
         int m = pool - n;
-        long k = ConformalCalibrator.Rank(n, epsilon);
+        long k = SplitConformal.Rank(n, epsilon);
         double mean = coverages.Average();
         double std = Math.Sqrt(coverages.Sum(c => (c - mean) * (c - mean)) / (coverages.Length - 1));
         double se = std / Math.Sqrt(coverages.Length);

@@ -39,9 +39,9 @@ public sealed class MonitoringStudy(ExperimentOptions options)
         ArgumentNullException.ThrowIfNull(task);
         var plan = _plans.Plan(task, 0);
         var kl = Divergence.KL;
-        var scores = ConformalCalibrator.Scores(task.Cloud, task.Edge, kl);
+        var scores = SplitConformal.Scores(task.Cloud, task.Edge, kl);
         var calScores = plan.Calibration.Select(i => scores[i]).ToArray();
-        double gamma = ConformalCalibrator.Threshold(calScores, Epsilon);
+        double gamma = SplitConformal.Threshold(calScores, Epsilon);
         var pool = plan.Test;
         int length = Math.Min(StreamLength, pool.Length);
 
@@ -64,7 +64,7 @@ public sealed class MonitoringStudy(ExperimentOptions options)
         double[]? traceCoverage = null, traceLower = null, traceUpper = null;
         for (int sh = 0; sh < shifted.Count; sh++)
         {
-            var shiftedScores = ConformalCalibrator.Scores(shifted[sh].Cloud, shifted[sh].Edge, kl);
+            var shiftedScores = SplitConformal.Scores(shifted[sh].Cloud, shifted[sh].Edge, kl);
             double shiftedCoverage = pool.Count(i => shiftedScores[i] <= gamma) / (double)pool.Length;
             int detected = 0, early = 0;
             var delays = new List<double>();

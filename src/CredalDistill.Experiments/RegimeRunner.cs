@@ -122,7 +122,7 @@ public sealed class RegimeRunner(ExperimentOptions options)
             var record = Add(method, ProbabilityMatrix.FromProbabilities(described.Intersection.Data, k, "intersection probability"));
             record.Values["gamma"] = threshold.Gamma;
             record.Values["epsilon"] = threshold.Epsilon;
-            record.Values["coverage"] = Coverage.FromScores(ConformalCalibrator.Scores(cloudTest, center, threshold.Divergence), threshold.Gamma);
+            record.Values["coverage"] = Coverage.FromScores(SplitConformal.Scores(cloudTest, center, threshold.Divergence), threshold.Gamma);
             ExperimentRunner.SetMetrics(record, described.LabelSets, testLabels, cloudTest, k, "set");
             if (k == 3)
             {

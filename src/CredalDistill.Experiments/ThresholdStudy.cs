@@ -33,17 +33,17 @@ public sealed class ThresholdStudy(ExperimentOptions options)
         ArgumentNullException.ThrowIfNull(task);
         int k = task.Classes;
         var kl = Divergence.KL;
-        var allScores = ConformalCalibrator.Scores(task.Cloud, task.Edge, kl);
-        var shiftedScores = shifted.Select(s => ConformalCalibrator.Scores(s.Cloud, s.Edge, kl)).ToArray();
+        var allScores = SplitConformal.Scores(task.Cloud, task.Edge, kl);
+        var shiftedScores = shifted.Select(s => SplitConformal.Scores(s.Cloud, s.Edge, kl)).ToArray();
         var perSplit = new ConcurrentBag<(int Split, VariantSplit[] Variants, ShiftSplit[] Shifts)>();
         Parallel.For(0, options.Splits, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, split =>
         {
             var plan = _plans.Plan(task, split);
             var calScores = plan.Calibration.Select(i => allScores[i]).ToArray();
             var calPredicted = plan.Calibration.Select(task.Edge.ArgMax).ToArray();
-            var marginal = ConformalCalibrator.Calibrate(calScores, k, Epsilon, kl);
+            var marginal = SplitConformal.Calibrate(calScores, k, Epsilon, kl);
             var pac = TrainingConditional.Calibrate(calScores, k, Epsilon, Delta, kl);
-            var mondrian = MondrianCalibrator.Calibrate(calScores, calPredicted, k, Epsilon, kl);
+            var mondrian = MondrianThreshold.Calibrate(calScores, calPredicted, k, Epsilon, kl);
             var variants = new VariantSplit[3];
             variants[0] = Evaluate(task, plan.Test, allScores, _ => marginal.Gamma);
             variants[1] = Evaluate(task, plan.Test, allScores, _ => pac.Gamma);

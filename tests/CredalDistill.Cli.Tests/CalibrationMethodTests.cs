@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using System.Text.Json;
 using CredalDistill.Baselines;
 using CredalDistill.Calibration;
@@ -128,7 +129,7 @@ public sealed class CalibrationMethodTests : IDisposable
         var run = Predict("dts.json", "x.csv", "--output", output);
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("dts.json is a point calibration (method distilled-ts)", run.Stderr);
-        Assert.Contains("use --output tempered", run.Stderr);
+        Assert.Contains("use --output calibrated", run.Stderr);
         Assert.False(File.Exists(_dir["x.csv"]));
     }
 
@@ -250,7 +251,7 @@ public sealed class CalibrationMethodTests : IDisposable
         _dir.WriteMatrix("tiny_edge.csv", ce, K);
         var run = CliRun.Invoke("calibrate", "--cloud", _dir["tiny_cloud.csv"], "--edge", _dir["tiny_edge.csv"], "--method", "auto", "--out", _dir["tiny.json"]);
         Assert.Equal(3, run.ExitCode);
-        Assert.Contains("tiny_edge.csv: --method auto needs at least 4 calibration rows for its cross-fitting; got 3", run.Stderr);
+        Assert.Contains("tiny_edge.csv: auto needs at least 4 calibration rows (2-fold cross-fitting with two halves per fold); got 3", run.Stderr);
     }
 
     [Fact]
@@ -267,11 +268,24 @@ public sealed class CalibrationMethodTests : IDisposable
     }
 
     [Fact]
-    public void Export_refuses_tempering_artifacts()
+    public void Export_takes_map_artifacts_and_refuses_what_has_no_onnx_form()
     {
+        File.WriteAllBytes(_dir["edge.onnx"], Onnx.Export.LinearLogitsModel.Identity(K).ToByteArray());
         AssertOk(Calibrate("two.json", "--method", "distilled-ts+cdci"));
         var run = CliRun.Invoke("export", "--model", _dir["edge.onnx"], "--calibration", _dir["two.json"], "--out", _dir["out.onnx"]);
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains("two.json (method distilled-ts+cdci) tempers the edge; export supports CD-CI artifacts", run.Stderr);
+        AssertOk(run);
+        Assert.Contains("distilled-ts+cdci, map temperature", run.Stdout);
+        AssertOk(Calibrate("dts.json", "--method", "distilled-ts"));
+        AssertOk(CliRun.Invoke("export", "--model", _dir["edge.onnx"], "--calibration", _dir["dts.json"], "--out", _dir["dts.onnx"]));
+
+        // A point calibration has no bounds; the centroid has no ONNX form: one refusal rule, reported as a usage error.
+        var point = CliRun.Invoke("export", "--model", _dir["edge.onnx"], "--calibration", _dir["dts.json"], "--output", "intersection", "--out", _dir["x.onnx"]);
+        Assert.Equal(2, point.ExitCode);
+        Assert.Contains("dts.json (method distilled-ts): the distilled-ts artifact is a point calibration", point.Stderr);
+        AssertOk(Calibrate("centroid.json", "--select-for", "centroid"));
+        var centroid = CliRun.Invoke("export", "--model", _dir["edge.onnx"], "--calibration", _dir["centroid.json"], "--out", _dir["y.onnx"]);
+        Assert.Equal(2, centroid.ExitCode);
+        Assert.Contains("the output 'centroid' has no ONNX form", centroid.Stderr);
+        Assert.False(File.Exists(_dir["x.onnx"]) || File.Exists(_dir["y.onnx"]));
     }
 }

@@ -49,7 +49,7 @@ public sealed class ExportCommandTests : IDisposable
         }
 
         Assert.Matches(@"--logits-output <NAME>\s+logits", run.Stdout);
-        Assert.Matches(@"--output <KIND>\s+intersection", run.Stdout);
+        Assert.Matches(@"--output <KIND>\s+The distribution written to 'probabilities'", run.Stdout);
         Assert.Contains("export", CliRun.Invoke("--help").Stdout);
     }
 

@@ -88,7 +88,7 @@ public sealed class MondrianAndShiftTests : IDisposable
     public void Mondrian_artifact_holds_one_threshold_per_class_and_rows_use_their_own()
     {
         AssertOk(Calibrate("m.json", "--mondrian", "--epsilon", "0.1"));
-        var expected = MondrianCalibrator.Calibrate(_calCloud, _calEdge, 0.1, Divergence.KL);
+        var expected = MondrianThreshold.Calibrate(_calCloud, _calEdge, 0.1, Divergence.KL);
         var artifact = CalibrationArtifact.Load(_dir["m.json"]);
         var stored = Assert.IsType<MondrianThreshold>(artifact.Threshold!.Rows);
         using (var doc = JsonDocument.Parse(File.ReadAllBytes(_dir["m.json"])))
@@ -108,7 +108,7 @@ public sealed class MondrianAndShiftTests : IDisposable
         // evaluate: coverage with each row's own threshold, and per predicted class.
         var report = Evaluate("m.json");
         Assert.Equal("mondrian", report.GetProperty("thresholdRule").GetString());
-        var scores = ConformalCalibrator.Scores(_testCloud, _testEdge, Divergence.KL);
+        var scores = SplitConformal.Scores(_testCloud, _testEdge, Divergence.KL);
         var predicted = Enumerable.Range(0, _testEdge.Rows).Select(_testEdge.ArgMax).ToArray();
         Assert.Equal(Enumerable.Range(0, scores.Length).Count(i => scores[i] <= expected.Gamma(predicted[i])) / (double)scores.Length, report.GetProperty("coverage").GetDouble(), 12);
         var classes = report.GetProperty("classCoverage");
@@ -156,7 +156,7 @@ public sealed class MondrianAndShiftTests : IDisposable
         AssertBoundsUseTheRowThreshold("s.json", expected.GammaFor);
         var report = Evaluate("s.json");
         Assert.Equal("shift", report.GetProperty("thresholdRule").GetString());
-        var scores = ConformalCalibrator.Scores(_testCloud, _testEdge, Divergence.KL);
+        var scores = SplitConformal.Scores(_testCloud, _testEdge, Divergence.KL);
         Assert.Equal(Enumerable.Range(0, scores.Length).Count(i => scores[i] <= expected.GammaFor(_testEdge.AsEdgeRow(i))) / (double)scores.Length, report.GetProperty("coverage").GetDouble(), 12);
         Assert.Equal(_deployEdge.Rows, report.GetProperty("shift").GetProperty("deploymentRows").GetInt32());
 
@@ -189,8 +189,8 @@ public sealed class MondrianAndShiftTests : IDisposable
         using (var doc = JsonDocument.Parse(File.ReadAllBytes(json)))
         {
             Assert.Equal("mondrian", doc.RootElement.GetProperty("thresholdRule").GetString());
-            var expected = MondrianCalibrator.Calibrate(_calCloud, _calEdge, 0.1, Divergence.KL);
-            var scores = ConformalCalibrator.Scores(_testCloud, _testEdge, Divergence.KL);
+            var expected = MondrianThreshold.Calibrate(_calCloud, _calEdge, 0.1, Divergence.KL);
+            var scores = SplitConformal.Scores(_testCloud, _testEdge, Divergence.KL);
             Assert.Equal(Enumerable.Range(0, scores.Length).Count(i => scores[i] <= expected.GammaFor(_testEdge.AsEdgeRow(i))), doc.RootElement.GetProperty("covered").GetInt64());
         }
 
@@ -206,7 +206,7 @@ public sealed class MondrianAndShiftTests : IDisposable
         AssertOk(Calibrate("m.json", "--mondrian", "--epsilon", "0.1"));
         AssertOk(CliRun.Invoke("defer", "--calibration", _dir["m.json"], "--edge", _dir["test_edge.csv"], "--rule", "width", "--level", "0.2", "--out", _dir["d.csv"]));
         var decisions = TableFile.Read(_dir["d.csv"]);
-        var deferral = new Deferral.CredalDeferral(new CredalPredictor(MondrianCalibrator.Calibrate(_calCloud, _calEdge, 0.1, Divergence.KL)), Deferral.DeferralRule.TopIntervalWidth, 0.2);
+        var deferral = new Deferral.CredalDeferral(new CredalPredictor(MondrianThreshold.Calibrate(_calCloud, _calEdge, 0.1, Divergence.KL)), Deferral.DeferralRule.TopIntervalWidth, 0.2);
         for (int i = 0; i < _testEdge.Rows; i++)
         {
             double score = deferral.Score(_testEdge.AsEdgeRow(i));

@@ -20,10 +20,10 @@ public sealed class PacDeltaTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("PAC", run.Stdout, StringComparison.Ordinal);
 
-        var scores = ConformalCalibrator.Scores(ProbabilityMatrix.FromProbabilities(cloud, 4), ProbabilityMatrix.FromProbabilities(edge, 4), Divergence.KL);
+        var scores = SplitConformal.Scores(ProbabilityMatrix.FromProbabilities(cloud, 4), ProbabilityMatrix.FromProbabilities(edge, 4), Divergence.KL);
         Array.Sort(scores);
         long k = TrainingConditional.Rank(500, 0.1, 0.05);
-        Assert.True(k > ConformalCalibrator.Rank(500, 0.1));
+        Assert.True(k > SplitConformal.Rank(500, 0.1));
         var artifact = CalibrationArtifact.Load(cal);
         Assert.Equal(0.05, artifact.Threshold!.Delta);
         Assert.Equal(scores[k - 1], artifact.Threshold.Gamma, 12);

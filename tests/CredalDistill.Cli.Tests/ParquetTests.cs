@@ -23,7 +23,7 @@ public sealed class ParquetTests : IDisposable
             writer.Commit();
         }
 
-        using var reader = MatrixFiles.OpenReader(path, 3);
+        using var reader = MatrixReader.Open(path, 3);
         Assert.Equal(100, reader.TotalRows);
         Assert.Equal(["p_0", "p_1", "p_2"], reader.Header);
         var block = new double[13 * 3];
@@ -42,7 +42,7 @@ public sealed class ParquetTests : IDisposable
     public async Task Text_column_is_a_string_column()
     {
         string path = _dir["t.parquet"];
-        using (var writer = MatrixFiles.CreateWriter(path, ["lower_0"], "set"))
+        using (var writer = MatrixWriter.Create(path, ["lower_0"], "set"))
         {
             writer.WriteRows(2, [0.25, 0.5], ["0|1", "1"]);
             writer.Commit();
@@ -62,11 +62,11 @@ public sealed class ParquetTests : IDisposable
         var a = new DataField<double?>("a");
         var b = new DataField<float>("b");
         string ok = await Write("ok.parquet", new ParquetSchema(a, b), [0.25, 0.5], [0.75f, 0.5f]);
-        var m = MatrixFiles.Read(ok);
+        var m = MatrixFile.Read(ok);
         Assert.Equal([0.25, 0.75, 0.5, 0.5], m.Data);
 
         string bad = await Write("null.parquet", new ParquetSchema(a, b), [0.25, null], [0.75f, 0.5f]);
-        var ex = Assert.Throws<DataFormatException>(() => MatrixFiles.Read(bad));
+        var ex = Assert.Throws<DataFormatException>(() => MatrixFile.Read(bad));
         Assert.Equal(2, ex.Row);
         Assert.Equal(1, ex.Column);
         Assert.Contains("null", ex.Message, StringComparison.Ordinal);
@@ -86,12 +86,12 @@ public sealed class ParquetTests : IDisposable
             await group.WriteAsync(text, ["a"]);
         }
 
-        var ex = Assert.Throws<DataFormatException>(() => MatrixFiles.OpenReader(path));
+        var ex = Assert.Throws<DataFormatException>(() => MatrixReader.Open(path));
         Assert.Equal(2, ex.Column);
         Assert.Contains("'name'", ex.Message, StringComparison.Ordinal);
 
         File.WriteAllText(_dir["g.parquet"], "this is not parquet at all, just text");
-        var garbage = Assert.Throws<DataFormatException>(() => MatrixFiles.OpenReader(_dir["g.parquet"]));
+        var garbage = Assert.Throws<DataFormatException>(() => MatrixReader.Open(_dir["g.parquet"]));
         Assert.Contains("g.parquet", garbage.Message, StringComparison.Ordinal);
         Assert.Contains("Parquet", garbage.Message, StringComparison.Ordinal);
     }

@@ -50,7 +50,7 @@ public sealed class RoundTripTests : IDisposable
 
         // Threshold equals the calibrator's.
         var divergence = Divergence.Parse(divergenceName);
-        var expected = ConformalCalibrator.Calibrate(f.CalCloudM, f.CalEdgeM, epsilon, divergence);
+        var expected = SplitConformal.Calibrate(f.CalCloudM, f.CalEdgeM, epsilon, divergence);
         var artifact = CalibrationArtifact.Load(cal);
         Assert.Equal(expected.Gamma, artifact.Threshold!.Gamma);
         Assert.Equal(expected.N, artifact.N);
@@ -212,7 +212,7 @@ public sealed class RoundTripTests : IDisposable
         string cl = _dir.WriteMatrix("cloud_logits.csv", cloudLogits, 3);
         string el = _dir.WriteMatrix("edge_logits.csv", edgeLogits, 3);
         AssertOk(CliRun.Invoke("calibrate", "--cloud", cl, "--edge", el, "--logits", "--out", _dir["logits.json"]));
-        var expected = ConformalCalibrator.Calibrate(
+        var expected = SplitConformal.Calibrate(
             MatrixFile.ReadProbabilities(cl, logits: true), MatrixFile.ReadProbabilities(el, logits: true), 0.1);
         Assert.Equal(expected.Gamma, CalibrationArtifact.Load(_dir["logits.json"]).Threshold!.Gamma);
 
@@ -229,7 +229,7 @@ public sealed class RoundTripTests : IDisposable
         string e = _dir.WriteMatrix("edge_scaled.csv", scaled, 3);
         Assert.Equal(3, CliRun.Invoke("calibrate", "--cloud", f.CalCloud, "--edge", e, "--out", _dir["r.json"]).ExitCode);
         AssertOk(CliRun.Invoke("calibrate", "--cloud", f.CalCloud, "--edge", e, "--renormalize", "--out", _dir["r.json"]));
-        var expected = ConformalCalibrator.Calibrate(f.CalCloudM, MatrixFile.ReadProbabilities(e, renormalize: true), 0.1);
+        var expected = SplitConformal.Calibrate(f.CalCloudM, MatrixFile.ReadProbabilities(e, renormalize: true), 0.1);
         Assert.Equal(expected.Gamma, CalibrationArtifact.Load(_dir["r.json"]).Threshold!.Gamma);
     }
 

@@ -31,8 +31,8 @@ public sealed class StreamingEvaluateTests : IDisposable
         string expected = Json(EvaluationService.Evaluate(fitted, "cal.json", edgeM, cloudM, labels));
 
         var sums = new EvaluationSums(fitted, "cal.json", k);
-        using var edgeChunks = new ProbabilityMatrixReader(MatrixFiles.OpenReader(_dir.WriteMatrix("e.csv", edge, k)), chunkRows: chunk);
-        using var cloudChunks = new ProbabilityMatrixReader(MatrixFiles.OpenReader(_dir.WriteMatrix("c.npy", cloud, k)), chunkRows: chunk);
+        using var edgeChunks = new ProbabilityMatrixReader(MatrixReader.Open(_dir.WriteMatrix("e.csv", edge, k)), chunkRows: chunk);
+        using var cloudChunks = new ProbabilityMatrixReader(MatrixReader.Open(_dir.WriteMatrix("c.npy", cloud, k)), chunkRows: chunk);
         var files = new EvaluateSettings { Edge = "e.csv", Cloud = "c.npy", Labels = "l.csv", Calibration = ["cal.json"] };
         using var labelChunks = LabelReader.Open(_dir.WriteLabels(k == 3 ? "l.csv" : "l.npy", labels), k);
         long rows = EvaluationService.Stream([sums], edgeChunks, cloudChunks, labelChunks, files, null, CancellationToken.None);
@@ -45,8 +45,8 @@ public sealed class StreamingEvaluateTests : IDisposable
     {
         var (cloud, edge, labels) = TempDirectory.Synthetic(30, 3, seed: 33);
         var fitted = new CdciCalibrator().Fit(new CalibrationData(ProbabilityMatrix.FromProbabilities(cloud, 3), ProbabilityMatrix.FromProbabilities(edge, 3)));
-        using var edgeChunks = new ProbabilityMatrixReader(MatrixFiles.OpenReader(_dir.WriteMatrix("e.csv", edge, 3)), chunkRows: 8);
-        using var cloudChunks = new ProbabilityMatrixReader(MatrixFiles.OpenReader(_dir.WriteMatrix("c.csv", cloud[..(27 * 3)], 3)), chunkRows: 8);
+        using var edgeChunks = new ProbabilityMatrixReader(MatrixReader.Open(_dir.WriteMatrix("e.csv", edge, 3)), chunkRows: 8);
+        using var cloudChunks = new ProbabilityMatrixReader(MatrixReader.Open(_dir.WriteMatrix("c.csv", cloud[..(27 * 3)], 3)), chunkRows: 8);
         var files = new EvaluateSettings { Edge = "e.csv", Cloud = "c.csv", Labels = "l.csv", Calibration = ["cal.json"] };
         using var labelChunks = LabelReader.Open(_dir.WriteLabels("l.csv", labels), 3);
         var ex = Assert.Throws<DataFormatException>(() => EvaluationService.Stream([new EvaluationSums(fitted, "cal.json", 3)], edgeChunks, cloudChunks, labelChunks, files, null, CancellationToken.None));
@@ -60,8 +60,8 @@ public sealed class StreamingEvaluateTests : IDisposable
     {
         var (cloud, edge, labels) = TempDirectory.Synthetic(30, 3, seed: 35);
         var fitted = new CdciCalibrator().Fit(new CalibrationData(ProbabilityMatrix.FromProbabilities(cloud, 3), ProbabilityMatrix.FromProbabilities(edge, 3)));
-        using var edgeChunks = new ProbabilityMatrixReader(MatrixFiles.OpenReader(_dir.WriteMatrix("e.csv", edge, 3)), chunkRows: 8);
-        using var cloudChunks = new ProbabilityMatrixReader(MatrixFiles.OpenReader(_dir.WriteMatrix("c.csv", cloud, 3)), chunkRows: 8);
+        using var edgeChunks = new ProbabilityMatrixReader(MatrixReader.Open(_dir.WriteMatrix("e.csv", edge, 3)), chunkRows: 8);
+        using var cloudChunks = new ProbabilityMatrixReader(MatrixReader.Open(_dir.WriteMatrix("c.csv", cloud, 3)), chunkRows: 8);
         var files = new EvaluateSettings { Edge = "e.csv", Cloud = "c.csv", Labels = "l.csv", Calibration = ["cal.json"] };
         using var labelChunks = LabelReader.Open(_dir.WriteLabels("l.csv", labels.Concat(labels).Take(count).ToArray()), 3);
         var ex = Assert.Throws<DataFormatException>(() => EvaluationService.Stream([new EvaluationSums(fitted, "cal.json", 3)], edgeChunks, cloudChunks, labelChunks, files, null, CancellationToken.None));
@@ -74,8 +74,8 @@ public sealed class StreamingEvaluateTests : IDisposable
     {
         var (cloud, edge, _) = TempDirectory.Synthetic(333, 3, seed: 34);
         string[] header = ["p_0", "p_1", "p_2"];
-        MatrixFiles.Write(_dir["c.parquet"], cloud, 333, header);
-        MatrixFiles.Write(_dir["e.parquet"], edge, 333, header);
+        MatrixFile.Write(_dir["c.parquet"], cloud, 333, 3, header);
+        MatrixFile.Write(_dir["e.parquet"], edge, 333, 3, header);
         var run = CliRun.Invoke("calibrate", "--cloud", _dir["c.parquet"], "--edge", _dir["e.parquet"], "--epsilon", "0.05", "--divergence", "hellinger", "--out", _dir["cal.json"]);
         Assert.True(run.ExitCode == 0, run.ToString());
         var expected = new CdciCalibrator { Divergence = Divergences.Divergence.Parse("hellinger"), Epsilon = 0.05 }
@@ -98,8 +98,8 @@ public sealed class StreamingEvaluateTests : IDisposable
         var edgeM = ProbabilityMatrix.FromProbabilities(edge, 4);
         var calibrator = new CdciCalibrator { Divergence = Divergences.Divergence.Parse("reverse-kl"), Epsilon = 0.1, Delta = delta };
         var expected = calibrator.Fit(new CalibrationData(cloudM, edgeM)).ToArtifact();
-        var actual = calibrator.FitScores(Conformal.ConformalCalibrator.Scores(cloudM, edgeM, calibrator.Divergence!), 4).ToArtifact();
-        Assert.Equal(expected.Threshold, actual.Threshold);
+        var actual = calibrator.FitScores(Conformal.SplitConformal.Scores(cloudM, edgeM, calibrator.Divergence!), 4).ToArtifact();
+        Assert.Equal((expected.Threshold!.Gamma, expected.Threshold.Epsilon, expected.Threshold.Delta), (actual.Threshold!.Gamma, actual.Threshold.Epsilon, actual.Threshold.Delta));
         Assert.Equal(expected.N, actual.N);
         Assert.Equal(expected.Threshold!.Scores.Median, actual.Threshold!.Scores.Median);
     }

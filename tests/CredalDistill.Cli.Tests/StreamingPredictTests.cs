@@ -39,7 +39,7 @@ public sealed class StreamingPredictTests : IDisposable
         PredictionService.Compute(predictor, MatrixFile.ReadProbabilities(input), output, LabelSetRule.IntervalDominance).Write(expected);
 
         string actual = _dir[$"actual.{extension}"];
-        using (var chunks = new ProbabilityMatrixReader(MatrixFiles.OpenReader(input), chunkRows: 7))
+        using (var chunks = new ProbabilityMatrixReader(MatrixReader.Open(input), chunkRows: 7))
         {
             var (rows, _) = PredictionService.Stream(predictor, chunks, actual, output, LabelSetRule.IntervalDominance);
             Assert.Equal(n, rows);
@@ -68,7 +68,7 @@ public sealed class StreamingPredictTests : IDisposable
         var lines = Enumerable.Range(0, 40).Select(i => i == 30 ? "0.5,0.7" : "0.5,0.5");
         string input = _dir["edge.csv"];
         File.WriteAllText(input, "a,b\n" + string.Join('\n', lines) + "\n");
-        using var chunks = new ProbabilityMatrixReader(MatrixFiles.OpenReader(input), chunkRows: 8);
+        using var chunks = new ProbabilityMatrixReader(MatrixReader.Open(input), chunkRows: 8);
         var ex = Assert.Throws<DataFormatException>(() => PredictionService.Stream(Predictor(2), chunks, _dir["out.parquet"], CalibratedOutput.Intersection, LabelSetRule.IntervalDominance));
         Assert.Equal(31, ex.Row);
         Assert.Equal(["edge.csv"], Directory.GetFiles(_dir.Root).Select(Path.GetFileName));
@@ -80,14 +80,14 @@ public sealed class StreamingPredictTests : IDisposable
         var (cloud, edge, _) = TempDirectory.Synthetic(80, 3, seed: 21);
         string cal = _dir["cal.json"];
         Assert.Equal(0, CliRun.Invoke("calibrate", "--cloud", _dir.WriteMatrix("c.csv", cloud, 3), "--edge", _dir.WriteMatrix("e.csv", edge, 3), "--epsilon", "0.1", "--out", cal).ExitCode);
-        MatrixFiles.Write(_dir["e.parquet"], edge, 80, ["p_0", "p_1", "p_2"]);
+        MatrixFile.Write(_dir["e.parquet"], edge, 80, 3, ["p_0", "p_1", "p_2"]);
         _dir.WriteMatrix("e.npy", edge, 3);
         double[]? reference = null;
         foreach (var (input, output) in new[] { ("e.csv", "o.npy"), ("e.npy", "o.parquet"), ("e.parquet", "o.csv") })
         {
             var run = CliRun.Invoke("predict", "--calibration", cal, "--edge", _dir[input], "--out", _dir[output], "--output", "bounds");
             Assert.True(run.ExitCode == 0, run.ToString());
-            var m = MatrixFiles.Read(_dir[output], 6);
+            var m = MatrixFile.Read(_dir[output], 6);
             reference ??= m.Data;
             Assert.Equal(reference, m.Data);
         }

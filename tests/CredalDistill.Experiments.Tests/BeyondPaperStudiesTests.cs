@@ -21,14 +21,14 @@ public sealed class BeyondPaperStudiesTests
     {
         var result = new ThresholdStudy(Small).Run(Task, [Shifted], [new ImageShift("noise", 0.1)]);
         var plans = new ExperimentRunner(Small);
-        var scores = ConformalCalibrator.Scores(Task.Cloud, Task.Edge, Divergence.KL);
-        var shiftedScores = ConformalCalibrator.Scores(Shifted.Cloud, Shifted.Edge, Divergence.KL);
+        var scores = SplitConformal.Scores(Task.Cloud, Task.Edge, Divergence.KL);
+        var shiftedScores = SplitConformal.Scores(Shifted.Cloud, Shifted.Edge, Divergence.KL);
         double marginal = 0, pac = 0, clean = 0;
         for (int s = 0; s < Small.Splits; s++)
         {
             var plan = plans.Plan(Task, s);
             var cal = plan.Calibration.Select(i => scores[i]).ToArray();
-            double gamma = ConformalCalibrator.Threshold(cal, 0.1);
+            double gamma = SplitConformal.Threshold(cal, 0.1);
             double gammaPac = TrainingConditional.Calibrate(cal, 3, 0.1, 0.1, Divergence.KL).Gamma;
             Assert.True(gammaPac >= gamma);
             marginal += plan.Test.Count(i => scores[i] <= gamma) / (double)plan.Test.Length;
@@ -56,7 +56,7 @@ public sealed class BeyondPaperStudiesTests
             var plan = plans.Plan(Task, s);
             edge += plan.Test.Count(i => Task.Edge.ArgMax(i) == Task.Labels[i]) / (double)plan.Test.Length;
             cloud += plan.Test.Count(i => Task.Cloud.ArgMax(i) == Task.Labels[i]) / (double)plan.Test.Length;
-            var predictor = new CredalPredictor(ConformalCalibrator.Calibrate(Task.Cloud.Select(plan.Calibration), Task.Edge.Select(plan.Calibration), 0.1, Divergence.KL));
+            var predictor = new CredalPredictor(SplitConformal.Calibrate(Task.Cloud.Select(plan.Calibration), Task.Edge.Select(plan.Calibration), 0.1, Divergence.KL));
             var members = new bool[3];
             setRate += plan.Test.Count(i =>
             {
@@ -81,8 +81,8 @@ public sealed class BeyondPaperStudiesTests
         // The "shifted" outputs are a second draw of the same generator: a stream with no real shift.
         var result = new MonitoringStudy(Small).Run(Task, [Shifted], [new ImageShift("noise", 0.1)]);
         var plan = new ExperimentRunner(Small).Plan(Task, 0);
-        var scores = ConformalCalibrator.Scores(Task.Cloud, Task.Edge, Divergence.KL);
-        double gamma = ConformalCalibrator.Threshold(plan.Calibration.Select(i => scores[i]).ToArray(), 0.1);
+        var scores = SplitConformal.Scores(Task.Cloud, Task.Edge, Divergence.KL);
+        double gamma = SplitConformal.Threshold(plan.Calibration.Select(i => scores[i]).ToArray(), 0.1);
         Assert.Equal(gamma, result.Gamma);
         Assert.Equal(plan.Test.Count(i => scores[i] <= gamma) / (double)plan.Test.Length, result.CleanCoverage, 12);
         var shift = Assert.Single(result.Shifts);

@@ -94,7 +94,7 @@ public sealed class ExperimentRunnerTests
 
             // The same centroids rebuilt here: threshold on the split's calibration rows, seeded Monte Carlo as documented.
             var divergence = Divergence.Parse(div);
-            var threshold = ConformalCalibrator.Calibrate(task.Cloud.Select(plan.Calibration), task.Edge.Select(plan.Calibration), 0.2, divergence);
+            var threshold = SplitConformal.Calibrate(task.Cloud.Select(plan.Calibration), task.Edge.Select(plan.Calibration), 0.2, divergence);
             var predictor = new CredalPredictor(threshold, new CredalPredictorOptions { MaxDegreeOfParallelism = 1, MonteCarlo = new MonteCarloOptions { Samples = options.CentroidSamples, BurnIn = 100, Seed = options.Seed } });
             var centroids = predictor.Predict(task.Edge.Select(prefix), CalibratedOutput.Centroid);
             Assert.Equal(Accuracy.Compute(centroids, labels), centroid.Values["accuracy"], 12);

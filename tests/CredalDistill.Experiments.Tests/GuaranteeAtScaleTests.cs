@@ -11,7 +11,7 @@ public sealed class GuaranteeAtScaleTests
     {
         foreach (var (pool, n, eps) in new[] { (1000, 200, 0.1), (3000, 1000, 0.05), (500, 100, 0.2) })
         {
-            long k = Conformal.ConformalCalibrator.Rank(n, eps);
+            long k = Conformal.SplitConformal.Rank(n, eps);
             var pmf = GuaranteeAtScale.ReferencePmf(pool, n, k);
             Assert.Equal(1.0, pmf.Sum(), 9);
             double mean = pmf.Select((p, t) => p * t / (pool - n)).Sum();
@@ -36,11 +36,11 @@ public sealed class GuaranteeAtScaleTests
         var task = SyntheticTask.Create(FashionMnistTask.Fmnist3, 1000, seed: 5);
         var at01 = GuaranteeAtScale.Run("synthetic", task.Cloud, task.Edge, 200, 300, [0.1], ["kl"], seed: 17).Single();
         var coverages = new double[300];
-        var scores = Conformal.ConformalCalibrator.Scores(task.Cloud, task.Edge, Divergences.KullbackLeibler.Instance);
+        var scores = Conformal.SplitConformal.Scores(task.Cloud, task.Edge, Divergences.KullbackLeibler.Instance);
         for (int s = 0; s < coverages.Length; s++)
         {
             var plan = SplitPlan.Create(1000, 200, 0, 17, s);
-            double gamma = Conformal.ConformalCalibrator.Threshold(plan.Calibration.Select(i => scores[i]).ToArray(), 0.1);
+            double gamma = Conformal.SplitConformal.Threshold(plan.Calibration.Select(i => scores[i]).ToArray(), 0.1);
             coverages[s] = plan.Test.Count(i => scores[i] <= gamma) / (double)plan.Test.Length;
         }
 

@@ -44,7 +44,7 @@ public sealed class RegimeRunnerTests
             var ts = new TemperatureScalingCalibrator().Fit(new CalibrationData(labeledEdge, labeledEdge, labeled));
             eceTs += ExpectedCalibrationError.Compute(ts.Calibrate(task.Edge.Select(plan.Test)), labels) / Small.Splits;
             accEdge += Accuracy.Compute(task.Edge.Select(plan.Test), labels) / Small.Splits;
-            double gamma = ConformalCalibrator.Calibrate(task.Cloud.Select(plan.Calibration), task.Edge.Select(plan.Calibration), RegimeRunner.PaperEpsilon, KullbackLeibler.Instance).Gamma;
+            double gamma = SplitConformal.Calibrate(task.Cloud.Select(plan.Calibration), task.Edge.Select(plan.Calibration), RegimeRunner.PaperEpsilon, KullbackLeibler.Instance).Gamma;
             coveragePaper += Coverage.Compute(task.Cloud.Select(plan.Test), task.Edge.Select(plan.Test), gamma, KullbackLeibler.Instance) / Small.Splits;
         }
 
@@ -86,10 +86,10 @@ public sealed class RegimeRunnerTests
         Assert.NotEqual(tOther, record.Values["temperature"]);
 
         var tempered = CalibrationMap.FromTemperature(t, 3).Apply(task.Edge.Select(thresholdHalf));
-        double gamma = ConformalCalibrator.Calibrate(task.Cloud.Select(thresholdHalf), tempered, 0.1, KullbackLeibler.Instance).Gamma;
+        double gamma = SplitConformal.Calibrate(task.Cloud.Select(thresholdHalf), tempered, 0.1, KullbackLeibler.Instance).Gamma;
         Assert.Equal(gamma, record.Values["gamma"]);
         var temperedOther = CalibrationMap.FromTemperature(t, 3).Apply(task.Edge.Select(temperatureHalf));
-        Assert.NotEqual(ConformalCalibrator.Calibrate(task.Cloud.Select(temperatureHalf), temperedOther, 0.1, KullbackLeibler.Instance).Gamma, record.Values["gamma"]);
+        Assert.NotEqual(SplitConformal.Calibrate(task.Cloud.Select(temperatureHalf), temperedOther, 0.1, KullbackLeibler.Instance).Gamma, record.Values["gamma"]);
 
         var testTempered = CalibrationMap.FromTemperature(t, 3).Apply(task.Edge.Select(plan.Test));
         Assert.Equal(Coverage.Compute(task.Cloud.Select(plan.Test), testTempered, gamma, KullbackLeibler.Instance), record.Values["coverage"], 12);

@@ -231,13 +231,13 @@ internal sealed class BenchSuite
 
         var cloudMatrix = ProbabilityMatrix.FromProbabilities(cloud, K);
         var edgeMatrix = ProbabilityMatrix.FromProbabilities(edge, K);
-        var warm = ConformalCalibrator.Scores(ProbabilityMatrix.FromProbabilities(cloud.AsSpan(0, 1000 * K), K), ProbabilityMatrix.FromProbabilities(edge.AsSpan(0, 1000 * K), K), KullbackLeibler.Instance);
-        _ = ConformalCalibrator.Threshold(warm, 0.1);
+        var warm = SplitConformal.Scores(ProbabilityMatrix.FromProbabilities(cloud.AsSpan(0, 1000 * K), K), ProbabilityMatrix.FromProbabilities(edge.AsSpan(0, 1000 * K), K), KullbackLeibler.Instance);
+        _ = SplitConformal.Threshold(warm, 0.1);
         var scores = new double[n];
         var watch = Stopwatch.StartNew();
-        ConformalCalibrator.Scores(cloudMatrix, edgeMatrix, KullbackLeibler.Instance, scores);
+        SplitConformal.Scores(cloudMatrix, edgeMatrix, KullbackLeibler.Instance, scores);
         double scoresMs = watch.Elapsed.TotalMilliseconds;
-        double gamma = ConformalCalibrator.Threshold(scores, 0.1);
+        double gamma = SplitConformal.Threshold(scores, 0.1);
         double totalMs = watch.Elapsed.TotalMilliseconds;
         return new BenchOffline(n, K, scoresMs, totalMs - scoresMs, gamma);
     }
@@ -283,7 +283,7 @@ internal sealed class BenchSuite
         var header = Enumerable.Range(0, K).Select(k => $"c{k}").ToArray();
         var cloud = BenchInputs.Create(K, 4096, 17).Probabilities.SelectMany(r => r).ToArray();
         var edge = block.SelectMany(r => r).ToArray();
-        var scores = ConformalCalibrator.Scores(ProbabilityMatrix.FromProbabilities(cloud, K), ProbabilityMatrix.FromProbabilities(edge, K), KullbackLeibler.Instance);
+        var scores = SplitConformal.Scores(ProbabilityMatrix.FromProbabilities(cloud, K), ProbabilityMatrix.FromProbabilities(edge, K), KullbackLeibler.Instance);
         var calibrator = new CdciCalibrator().FitScores(scores, K);
         string folder = Directory.CreateTempSubdirectory("credal-bench-").FullName;
         var results = new List<BenchEndToEnd>();
@@ -295,9 +295,9 @@ internal sealed class BenchSuite
                 cancellationToken.ThrowIfCancellationRequested();
                 string input = Path.Combine(folder, "edge." + formats[f]);
                 string output = Path.Combine(folder, "intersection." + formats[f]);
-                MatrixFiles.Write(input, data, rows, header);
+                MatrixFile.Write(input, data, rows, header.Length, header);
                 var watch = Stopwatch.StartNew();
-                using (var reader = new ProbabilityMatrixReader(MatrixFiles.OpenReader(input, K)))
+                using (var reader = new ProbabilityMatrixReader(MatrixReader.Open(input, K)))
                 {
                     PredictionService.Stream(calibrator, reader, output, CalibratedOutput.Intersection, LabelSetRule.IntervalDominance, cancellationToken: cancellationToken);
                 }

@@ -1,3 +1,4 @@
+using CredalDistill.IO;
 using System.ComponentModel;
 using CredalDistill.Cli.Services;
 using Spectre.Console.Cli;
@@ -38,7 +39,7 @@ public class InputSettings : CommonSettings
     /// <summary>The input options these settings select.</summary>
     public InputOptions ToInputOptions() => new(Logits || EdgeLogits, Logits || CloudLogits, Renormalize);
 
-    /// <summary>Null when <paramref name="path"/> has a .csv, .npy or (with <paramref name="parquet"/>) .parquet extension, otherwise the error message.</summary>
+    /// <summary>Null when <paramref name="path"/> has a registered matrix extension (<see cref="MatrixFormats"/>; with <paramref name="parquet"/> false, CSV or NPY only), otherwise the error message.</summary>
     protected static string? CheckMatrixPath(string option, string? path, bool parquet = true)
     {
         if (string.IsNullOrWhiteSpace(path))
@@ -46,9 +47,8 @@ public class InputSettings : CommonSettings
             return $"{option} needs a file name";
         }
 
-        string ext = Path.GetExtension(path);
-        return ext.Equals(".csv", StringComparison.OrdinalIgnoreCase) || ext.Equals(".npy", StringComparison.OrdinalIgnoreCase) || (parquet && Formats.MatrixFiles.IsParquet(path))
-            ? null
-            : $"{option} '{path}': unsupported file type; supported extensions: {(parquet ? Formats.MatrixFiles.SupportedExtensions : ".csv, .npy")}";
+        var format = MatrixFormats.Find(path);
+        bool ok = format is not null && (parquet || format == MatrixFormats.Csv || format == MatrixFormats.Npy);
+        return ok ? null : $"{option} '{path}': unsupported file type; supported extensions: {(parquet ? MatrixFormats.Extensions : ".csv, .npy")}";
     }
 }

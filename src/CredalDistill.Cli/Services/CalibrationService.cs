@@ -95,7 +95,7 @@ public static class CalibrationService
                 Array.Resize(ref scores, (int)Math.Min(Array.MaxLength, Math.Max(rows + cc.Rows, 2L * scores.Length)));
             }
 
-            ConformalCalibrator.Scores(cc, ec!, divergence, scores.AsSpan((int)rows, cc.Rows));
+            SplitConformal.Scores(cc, ec!, divergence, scores.AsSpan((int)rows, cc.Rows));
             rows += cc.Rows;
             if (total is int t)
             {

@@ -109,7 +109,7 @@ public sealed class EvaluationSums
             }
         }
 
-        var scores = ConformalCalibrator.Scores(cloud, centre, predictor.Divergence);
+        var scores = SplitConformal.Scores(cloud, centre, predictor.Divergence);
         for (int i = 0; i < n; i++)
         {
             var row = centre.AsEdgeRow(i);

@@ -65,7 +65,7 @@ public sealed class InputLoader
     /// <summary>Opens a matrix in any supported format, checking the class count against <paramref name="classesSource"/>.</summary>
     private static MatrixReader OpenMatrix(string path, int? expectedClasses, string? classesSource)
     {
-        var reader = MatrixFiles.OpenReader(path, classesSource is null ? expectedClasses : null);
+        var reader = MatrixReader.Open(path, classesSource is null ? expectedClasses : null);
         if (expectedClasses is int k && reader.Columns != k)
         {
             reader.Dispose();

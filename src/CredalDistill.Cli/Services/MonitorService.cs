@@ -74,7 +74,7 @@ public static class MonitorService
             var cloudRows = logits ? ProbabilityMatrix.FromLogits(cloud.AsSpan(0, n * k), k, path) : ProbabilityMatrix.FromProbabilities(cloud.AsSpan(0, n * k), k, path);
             var edgeRows = logits ? ProbabilityMatrix.FromLogits(edge.AsSpan(0, n * k), k, path) : ProbabilityMatrix.FromProbabilities(edge.AsSpan(0, n * k), k, path);
             var centre = calibrator.Centre(edgeRows);
-            var scores = ConformalCalibrator.Scores(cloudRows, centre, predictor.Divergence);
+            var scores = SplitConformal.Scores(cloudRows, centre, predictor.Divergence);
             for (int i = 0; i < n; i++)
             {
                 if (monitor.Observe(scores[i] <= (rows is null ? gamma : rows.GammaFor(centre.AsEdgeRow(i)))))

@@ -121,7 +121,7 @@ public static class PredictionService
                 cancellationToken.ThrowIfCancellationRequested();
                 var chunkProgress = total is int t ? new ProgressSlice(progress, (double)edge.FirstRow / t, (double)chunk.Rows / t) : null;
                 var table = Compute(calibrator, chunk, output, rule, chunkProgress, cancellationToken, checked((int)edge.FirstRow));
-                writer ??= MatrixFiles.CreateWriter(outPath, table.NumericHeader, table.Sets is null ? null : PredictionTable.SetColumn);
+                writer ??= MatrixWriter.Create(outPath, table.NumericHeader, table.Sets is null ? null : PredictionTable.SetColumn);
                 table.WriteTo(writer);
             }
 

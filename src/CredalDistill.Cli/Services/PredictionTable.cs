@@ -40,7 +40,7 @@ public sealed class PredictionTable
     /// <exception cref="UsageException">A table with a text column is written to <c>.npy</c>.</exception>
     public void Write(string path)
     {
-        using var writer = MatrixFiles.CreateWriter(path, NumericHeader, Sets is null ? null : SetColumn);
+        using var writer = MatrixWriter.Create(path, NumericHeader, Sets is null ? null : SetColumn);
         WriteTo(writer);
         writer.Commit();
     }

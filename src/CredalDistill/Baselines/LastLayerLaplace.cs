@@ -20,7 +20,7 @@ namespace CredalDistill.Baselines;
 /// <c>-(1/m) sum_i log max(p_{i,y_i}, 1e-12)</c> on a labeled tuning set - by default the same calibration set.
 /// </para>
 /// </summary>
-public sealed class LastLayerLaplace
+internal sealed class LastLayerLaplace
 {
     /// <summary>
     /// Largest <c>P = K (D + 1)</c> accepted for <see cref="LastLayerLaplaceKind.Full"/>, 2048. The dense O(P^3)

@@ -169,7 +169,7 @@ public sealed class AutoCalibrator : Calibrator
             int o = Outputs.ToList().FindIndex(x => CalibratedOutputNames.Name(x) == winner.Output);
             var selection = selections[o];
             var divergence = selection.Divergences.First(x => x.Name == winner.Divergence);
-            var threshold = ConformalCalibrator.Calibrate(data.Cloud, data.Edge, winner.Epsilon!.Value, divergence);
+            var threshold = SplitConformal.Calibrate(data.Cloud, data.Edge, winner.Epsilon!.Value, divergence);
             var record = new ThresholdSelection(ThresholdSelection.Auto, winner.Output, [.. selection.Divergences.Select(x => x.Name)], selection.Epsilons, selection.Scores, Folds, Seed);
             return MapCalibration.Fitted(Name, CalibrationMap.Identity(data.Classes), Outputs[o], threshold.N, threshold, record, PredictorOptions, choice);
         }

@@ -8,7 +8,7 @@ namespace CredalDistill.Calibration;
 
 /// <summary>
 /// CD-CI (the paper): scores <c>s_i = D(p_cloud_i || p_edge_i)</c>, threshold <c>gamma = s_(k)</c> with
-/// <c>k = ceil((n + 1)(1 - eps))</c> (<see cref="ConformalCalibrator"/>), credal set <c>{ q : D(q || p_edge) &lt;= gamma }</c>
+/// <c>k = ceil((n + 1)(1 - eps))</c> (<see cref="ConformalThreshold"/>), credal set <c>{ q : D(q || p_edge) &lt;= gamma }</c>
 /// and the extracted point <see cref="Output"/>. A null <see cref="Divergence"/> or <see cref="Epsilon"/> is chosen without labels
 /// by cross-fitted cloud-referenced ECE (<see cref="ConfigurationSelector"/>, <see cref="EpsilonSelector"/>); the guarantee then
 /// holds only up to that selection. No labels are needed.
@@ -67,7 +67,7 @@ public sealed class CdciCalibrator : Calibrator
     public double? Delta { get; init; }
 
     /// <summary>
-    /// True for Mondrian thresholds by the edge's predicted class (<see cref="MondrianCalibrator"/>, METHOD.md 3.4): each
+    /// True for Mondrian thresholds by the edge's predicted class (<see cref="MondrianThreshold"/>, METHOD.md 3.4): each
     /// row uses <c>gamma_{argmax p_edge}</c>, coverage <c>&gt;= 1 - eps</c> within each predicted class (with <see cref="Delta"/>,
     /// the PAC rule per class). A class with too few calibration rows is unbounded (<see cref="RowThreshold.Warnings"/>).
     /// </summary>
@@ -108,7 +108,7 @@ public sealed class CdciCalibrator : Calibrator
         ThresholdSelection selection;
         if (Divergence is { } d && Epsilon is double eps)
         {
-            threshold = ConformalCalibrator.Calibrate(data.Cloud, data.Edge, eps, d);
+            threshold = SplitConformal.Calibrate(data.Cloud, data.Edge, eps, d);
             selection = ThresholdSelection.FixedChoice(d.Name, eps, output);
         }
         else if (Divergence is { } fixedDivergence)
@@ -129,7 +129,7 @@ public sealed class CdciCalibrator : Calibrator
             threshold = TrainingConditional.Calibrate(data.Cloud, data.Edge, threshold.Epsilon, delta, threshold.Divergence);
         }
 
-        RowThreshold? rows = Mondrian ? MondrianCalibrator.Calibrate(data.Cloud, data.Edge, threshold.Epsilon, threshold.Divergence, Delta)
+        RowThreshold? rows = Mondrian ? MondrianThreshold.Calibrate(data.Cloud, data.Edge, threshold.Epsilon, threshold.Divergence, Delta)
             : DeploymentEdge is { } deploy ? CovariateShiftThreshold.Calibrate(data.Cloud, data.Edge, deploy, threshold.Epsilon, threshold.Divergence, DensityRatioRidge)
             : null;
         return MapCalibration.Fitted(Name, CalibrationMap.Identity(data.Classes), Output, threshold.N, threshold, selection, PredictorOptions, rows: rows);
@@ -141,7 +141,7 @@ public sealed class CdciCalibrator : Calibrator
     /// on the matrices (the PAC threshold when <see cref="Delta"/> is set). Needs a fixed <see cref="Divergence"/> and
     /// <see cref="Epsilon"/> (a label-free selection re-fits on cross-fitting folds of the matrices).
     /// </summary>
-    /// <param name="scores">One score per calibration row (<see cref="ConformalCalibrator.Scores(ProbabilityMatrix, ProbabilityMatrix, FDivergence, Span{double})"/>).</param>
+    /// <param name="scores">One score per calibration row (<see cref="SplitConformal.Scores(ProbabilityMatrix, ProbabilityMatrix, FDivergence, Span{double})"/>).</param>
     /// <param name="classes">Number of classes of the outputs the scores came from.</param>
     /// <exception cref="InvalidOperationException">The divergence or eps is chosen from data.</exception>
     public FittedCalibrator FitScores(ReadOnlySpan<double> scores, int classes)
@@ -156,7 +156,7 @@ public sealed class CdciCalibrator : Calibrator
             throw new InvalidOperationException("Mondrian and covariate-shift thresholds need the edge outputs of every calibration row, not only the scores; use Fit.");
         }
 
-        var threshold = Delta is double delta ? TrainingConditional.Calibrate(scores, classes, eps, delta, d) : ConformalCalibrator.Calibrate(scores, classes, eps, d);
+        var threshold = Delta is double delta ? TrainingConditional.Calibrate(scores, classes, eps, delta, d) : SplitConformal.Calibrate(scores, classes, eps, d);
         var selection = ThresholdSelection.FixedChoice(d.Name, eps, CalibratedOutputNames.Name(Output));
         return MapCalibration.Fitted(Name, CalibrationMap.Identity(classes), Output, threshold.N, threshold, selection, PredictorOptions);
     }

@@ -92,6 +92,6 @@ public sealed class MapThenCdciCalibrator : Calibrator
             ? m
             : throw new ArgumentException($"{MapCalibrator.Name} is not a point calibration map of edge outputs; a map, then CD-CI, needs one.", nameof(data));
         var part = data.Select(second);
-        return (map, ConformalCalibrator.Calibrate(part.Cloud, map.Apply(part.Edge), Epsilon, Divergence));
+        return (map, SplitConformal.Calibrate(part.Cloud, map.Apply(part.Edge), Epsilon, Divergence));
     }
 }

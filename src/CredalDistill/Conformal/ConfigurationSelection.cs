@@ -3,7 +3,7 @@ using CredalDistill.Divergences;
 namespace CredalDistill.Conformal;
 
 /// <summary>Result of <see cref="ConfigurationSelector.Select"/>: the score of every (divergence, eps) pair and the chosen pair.</summary>
-public sealed class ConfigurationSelection
+internal sealed class ConfigurationSelection
 {
     internal ConfigurationSelection(FDivergence[] divergences, double[] epsilons, double[][] scores, double[][] agreements, int divergenceIndex, int epsilonIndex, ConformalThreshold threshold)
     {

@@ -13,7 +13,7 @@ namespace CredalDistill.Conformal;
 /// its threshold is calibrated on the whole set. The same caveat applies: the conformal guarantee is for a fixed
 /// configuration and holds after this data-driven choice only up to the selection.
 /// </summary>
-public static class ConfigurationSelector
+internal static class ConfigurationSelector
 {
     /// <summary>The default divergence candidates: kl, reverse-kl, alpha:0.9, alpha:1.2, tv, hellinger, chi2.</summary>
     public static IReadOnlyList<string> DefaultDivergences { get; } = ["kl", "reverse-kl", "alpha:0.9", "alpha:1.2", "tv", "hellinger", "chi2"];
@@ -83,7 +83,7 @@ public static class ConfigurationSelector
             }
         }
 
-        var threshold = ConformalCalibrator.Calibrate(cloud, edge, grid[bestE], candidates[bestD]);
+        var threshold = SplitConformal.Calibrate(cloud, edge, grid[bestE], candidates[bestD]);
         return new ConfigurationSelection(candidates, grid, scores, agreements, bestD, bestE, threshold);
     }
 
@@ -95,7 +95,7 @@ public static class ConfigurationSelector
     /// </summary>
     private static (double[] Scores, double[] Agreements) CrossFittedScores(ProbabilityMatrix cloud, ProbabilityMatrix edge, FDivergence divergence, CalibratedOutput output, double[] grid, int folds, ulong seed, CancellationToken cancellationToken)
     {
-        var allScores = ConformalCalibrator.Scores(cloud, edge, divergence);
+        var allScores = SplitConformal.Scores(cloud, edge, divergence);
         var scores = new double[grid.Length];
         var agreements = new double[grid.Length];
         foreach (var (fit, held) in CrossFitFolds.Make(edge.Rows, folds, seed))
@@ -111,7 +111,7 @@ public static class ConfigurationSelector
             for (int c = 0; c < grid.Length; c++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                double gamma = ConformalCalibrator.Threshold(fitScores, grid[c]);
+                double gamma = SplitConformal.Threshold(fitScores, grid[c]);
                 var predicted = new CredalPredictor(divergence, gamma).Predict(heldEdge, output);
                 scores[c] += CloudReferencedCalibrationError.Compute(predicted, heldCloud) / folds;
                 agreements[c] += CloudAgreement.TopOneAgreement(heldCloud, predicted) / folds;

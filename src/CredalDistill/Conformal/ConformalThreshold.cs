@@ -6,7 +6,7 @@ namespace CredalDistill.Conformal;
 /// <summary>
 /// The distilled scalar of CD-CI: the conformal threshold <c>gamma</c> (nats) on the score
 /// <c>s = D(p_cloud || p_edge)</c>, with everything needed to interpret it. Immutable; built by
-/// <see cref="ConformalCalibrator"/>.
+/// <see cref="SplitConformal"/>.
 /// </summary>
 /// <remarks>
 /// <c>k = ceil((n + 1)(1 - eps))</c>; <c>gamma = s_(k)</c> (the k-th smallest score) when <c>k &lt;= n</c>, and
@@ -68,8 +68,8 @@ public sealed class ConformalThreshold
     /// </summary>
     public string? Warning { get; }
 
-    /// <summary>Minimum calibration size for a finite threshold at this <see cref="Epsilon"/> (see <see cref="ConformalCalibrator.MinimumCalibrationSize"/>).</summary>
-    public long MinimumCalibrationSize => ConformalCalibrator.MinimumCalibrationSize(Epsilon);
+    /// <summary>Minimum calibration size for a finite threshold at this <see cref="Epsilon"/> (see <see cref="ConformalThreshold.MinimumCalibrationSize"/>).</summary>
+    public long MinimumCalibrationSize => SplitConformal.MinimumCalibrationSize(Epsilon);
 
     /// <inheritdoc />
     public override string ToString()

@@ -1,7 +1,7 @@
 namespace CredalDistill.Conformal;
 
 /// <summary>Result of <see cref="EpsilonSelector.Select"/>: every candidate's cross-fitted score and the chosen miscoverage.</summary>
-public sealed class EpsilonSelection
+internal sealed class EpsilonSelection
 {
     internal EpsilonSelection(double[] candidates, double[] scores, int chosen, ConformalThreshold threshold)
     {

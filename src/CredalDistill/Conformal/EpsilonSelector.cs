@@ -13,7 +13,7 @@ namespace CredalDistill.Conformal;
 /// Caveat: the conformal guarantee holds for a fixed <c>eps</c>; after a data-driven choice among <c>m</c> candidates it holds
 /// for the chosen level only up to that selection (at worst, a union bound over the candidates).
 /// </summary>
-public static class EpsilonSelector
+internal static class EpsilonSelector
 {
     /// <summary>The default candidate grid: 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5.</summary>
     public static IReadOnlyList<double> DefaultCandidates { get; } = [0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5];

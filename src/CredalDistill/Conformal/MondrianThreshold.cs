@@ -8,9 +8,9 @@ namespace CredalDistill.Conformal;
 /// <c>c = argmax p_edge</c> (lowest index on ties) and each group gets the split-conformal threshold
 /// <c>gamma_c = s_(k_c)</c>, <c>k_c = ceil((n_c + 1)(1 - eps))</c>, of its own <c>n_c</c> scores (+infinity when
 /// <c>k_c &gt; n_c</c>; the PAC rank when <see cref="Delta"/> is set). A row uses <c>gamma_{argmax p_edge}</c>; coverage
-/// <c>&gt;= 1 - eps</c> then holds within each predicted class. Built by <see cref="MondrianCalibrator"/>.
+/// <c>&gt;= 1 - eps</c> then holds within each predicted class. Built by <see cref="MondrianThreshold"/>.
 /// </summary>
-public sealed class MondrianThreshold : RowThreshold
+public sealed partial class MondrianThreshold : RowThreshold
 {
     private readonly double[] _gammas;
     private readonly int[] _counts;
@@ -65,7 +65,7 @@ public sealed class MondrianThreshold : RowThreshold
             if (double.IsPositiveInfinity(Gamma(c)))
             {
                 string needed = Delta is null
-                    ? string.Create(CultureInfo.InvariantCulture, $"eps = {Epsilon:R} needs at least {ConformalCalibrator.MinimumCalibrationSize(Epsilon)} finite scores")
+                    ? string.Create(CultureInfo.InvariantCulture, $"eps = {Epsilon:R} needs at least {SplitConformal.MinimumCalibrationSize(Epsilon)} finite scores")
                     : string.Create(CultureInfo.InvariantCulture, $"eps = {Epsilon:R} with delta = {Delta:R} needs more finite scores");
                 warnings.Add(string.Create(CultureInfo.InvariantCulture, $"class {c}: {Count(c)} calibration rows are predicted as this class and {needed}, so its threshold is unbounded: rows the edge predicts as class {c} get the whole simplex."));
             }

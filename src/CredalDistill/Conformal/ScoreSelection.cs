@@ -9,7 +9,7 @@ namespace CredalDistill.Conformal;
 /// double: a histogram pass over the next 16 key bits finds the bucket holding rank k and the number of scores
 /// below it; once the bucket holds at most <c>maxCandidates</c> scores, a last pass collects and sorts them.
 /// Usually two passes (histogram, then the exact pass inside one bucket); at most five. The result equals
-/// <see cref="ConformalCalibrator.Threshold"/> on the concatenated scores.
+/// <see cref="SplitConformal.Threshold"/> on the concatenated scores.
 /// </summary>
 /// <example>
 /// <code>
@@ -35,7 +35,7 @@ public static class ScoreSelection
     public static double Threshold(Func<IEnumerable<ReadOnlyMemory<double>>> readPass, double epsilon, int maxCandidates = DefaultMaxCandidates)
     {
         Check.Epsilon(epsilon, nameof(epsilon));
-        return Select(readPass, n => ConformalCalibrator.RankCore(n, epsilon), maxCandidates);
+        return Select(readPass, n => SplitConformal.RankCore(n, epsilon), maxCandidates);
     }
 
     /// <summary>The k-th smallest (1-based) of the streamed scores, or +infinity when <c>k</c> exceeds their number.</summary>

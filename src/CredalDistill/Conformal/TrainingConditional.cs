@@ -81,7 +81,7 @@ public static class TrainingConditional
         ArgumentNullException.ThrowIfNull(cloud);
         divergence ??= Divergences.Divergence.KL;
         Check.NotEmpty(cloud.Rows, nameof(cloud), "calibration outputs");
-        return Calibrate(ConformalCalibrator.Scores(cloud, edge, divergence), cloud.Classes, epsilon, delta, divergence);
+        return Calibrate(SplitConformal.Scores(cloud, edge, divergence), cloud.Classes, epsilon, delta, divergence);
     }
 
     /// <summary>Validates <c>delta</c> in (0, 1).</summary>

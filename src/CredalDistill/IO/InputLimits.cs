@@ -5,7 +5,7 @@ namespace CredalDistill.IO;
 /// memory it guards is allocated, and sizes claimed by a header are checked against the file length first, so an
 /// oversized or lying file gives a <see cref="DataFormatException"/> (CLI exit code 3), never an out-of-memory crash.
 /// </summary>
-public static class InputLimits
+internal static class InputLimits
 {
     /// <summary>Most columns (classes) of a matrix file or calibration artifact: 2^20 = 1,048,576.</summary>
     public const int MaxColumns = 1 << 20;

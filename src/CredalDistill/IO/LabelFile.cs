@@ -38,9 +38,9 @@ public static class LabelFile
     /// <summary>Writes labels atomically: CSV with the header <c>label</c>, or NPY version 1.0 int64 (<c>&lt;i8</c>).</summary>
     public static void Write(string path, ReadOnlySpan<int> labels)
     {
-        var format = MatrixFile.FormatOf(path);
+        var format = MatrixFormats.For(path);
         using var file = AtomicFileWriter.Create(path);
-        if (format == FileFormat.Npy)
+        if (format == MatrixFormats.Npy)
         {
             file.Stream.Write(NpyHeader.Build("<i8", [labels.Length]));
             Span<byte> eight = stackalloc byte[8];

@@ -20,7 +20,13 @@ public sealed class LabelReader : IDisposable
     {
         FilePath = path;
         _classes = classes;
-        if (MatrixFile.FormatOf(path) != FileFormat.Npy)
+        var format = MatrixFormats.For(path);
+        if (format != MatrixFormats.Csv && format != MatrixFormats.Npy)
+        {
+            throw new DataFormatException(path, $"labels are read from .csv or .npy files; got a {format.Name} file");
+        }
+
+        if (format == MatrixFormats.Csv)
         {
             _csv = new CsvLineReader(path);
             return;

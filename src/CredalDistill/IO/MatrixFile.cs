@@ -4,35 +4,10 @@ namespace CredalDistill.IO;
 
 /// <summary>
 /// Reads and writes matrices (one row per sample, one column per class) in the formats of the file contract
-/// (<c>docs/FILE-FORMATS.md</c>): CSV and NPY, chosen by the file extension.
+/// (<c>docs/FILE-FORMATS.md</c>), in any format of the registry <see cref="MatrixFormats"/>, chosen by the file extension.
 /// </summary>
 public static class MatrixFile
 {
-    /// <summary>The supported extensions, for messages and help texts.</summary>
-    public const string SupportedExtensions = ".csv, .npy";
-
-    /// <summary>
-    /// The format selected by <paramref name="path"/>'s extension (case-insensitive).
-    /// </summary>
-    /// <exception cref="DataFormatException">The extension is neither <c>.csv</c> nor <c>.npy</c>.</exception>
-    public static FileFormat FormatOf(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string ext = Path.GetExtension(path);
-        if (ext.Equals(".csv", StringComparison.OrdinalIgnoreCase))
-        {
-            return FileFormat.Csv;
-        }
-
-        if (ext.Equals(".npy", StringComparison.OrdinalIgnoreCase))
-        {
-            return FileFormat.Npy;
-        }
-
-        string shown = ext.Length == 0 ? "no extension" : $"extension '{ext}'";
-        throw new DataFormatException(path, $"unsupported file type ({shown}); supported extensions: {SupportedExtensions}");
-    }
-
     /// <summary>
     /// Reads a whole matrix. CSV is streamed line by line (the file is pre-scanned for line breaks so that the
     /// result array is allocated once at its final size); NPY is read straight into the result array.

@@ -53,8 +53,8 @@ public abstract class MatrixReader : IDisposable
     internal virtual int FirstDataLine => 0;
 
     /// <summary>
-    /// Opens <paramref name="path"/> for streaming. The extension selects the format (<c>.csv</c> or <c>.npy</c>,
-    /// case-insensitive). The CSV header (if any) or the NPY header is parsed immediately.
+    /// Opens <paramref name="path"/> for streaming. The extension selects the format from <see cref="MatrixFormats"/>
+    /// (<c>.csv</c>, <c>.npy</c> and any registered one, case-insensitive). The header is parsed immediately.
     /// </summary>
     /// <param name="path">The file to read.</param>
     /// <param name="expectedColumns">When given, a different column count is a <see cref="DataFormatException"/>.</param>
@@ -67,11 +67,7 @@ public abstract class MatrixReader : IDisposable
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(e, nameof(expectedColumns));
         }
 
-        return MatrixFile.FormatOf(path) switch
-        {
-            FileFormat.Npy => NpyMatrixReader.OpenNpy(path, expectedColumns),
-            _ => CsvMatrixReader.OpenCsv(path, expectedColumns),
-        };
+        return MatrixFormats.For(path).OpenReader(path, expectedColumns);
     }
 
     /// <summary>

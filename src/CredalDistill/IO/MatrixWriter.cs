@@ -59,10 +59,11 @@ public abstract class MatrixWriter : IDisposable
     protected Stream Stream => _file.Stream;
 
     /// <summary>
-    /// Opens a CSV (header row always; numbers in the shortest round-trip form) or NPY (float64, C order; the row
-    /// count is patched into the header on <see cref="Commit"/>) writer, chosen by <paramref name="path"/>'s extension.
+    /// Opens a writer chosen by <paramref name="path"/>'s extension from <see cref="MatrixFormats"/>: CSV (header row always;
+    /// numbers in the shortest round-trip form), NPY (float64, C order; the row count is patched into the header on
+    /// <see cref="Commit"/>), or a registered format.
     /// </summary>
-    /// <param name="path">Destination <c>.csv</c> or <c>.npy</c> file.</param>
+    /// <param name="path">Destination file (<c>.csv</c>, <c>.npy</c> or a registered extension).</param>
     /// <param name="header">Names of the numeric columns (CSV: non-empty, not numbers, no comma, quote or line break).</param>
     /// <param name="textColumn">Name of a trailing text column (CSV only), or null.</param>
     /// <exception cref="DataFormatException">Unsupported extension.</exception>
@@ -70,18 +71,7 @@ public abstract class MatrixWriter : IDisposable
     public static MatrixWriter Create(string path, IReadOnlyList<string> header, string? textColumn = null)
     {
         ArgumentNullException.ThrowIfNull(header);
-        if (MatrixFile.FormatOf(path) == FileFormat.Npy)
-        {
-            if (textColumn is not null)
-            {
-                throw new NotSupportedException($"{Path.GetFileName(path)}: NPY holds numbers only; the text column '{textColumn}' needs .csv (or .parquet in the CLI).");
-            }
-
-            return new NpyMatrixWriter(path, header);
-        }
-
-        MatrixFile.ValidateMatrixHeader(textColumn is null ? header : [.. header, textColumn], header.Count + (textColumn is null ? 0 : 1));
-        return new CsvMatrixWriter(path, header, textColumn);
+        return MatrixFormats.For(path).CreateWriter(path, header, textColumn);
     }
 
     /// <summary>

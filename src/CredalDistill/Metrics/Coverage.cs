@@ -41,7 +41,7 @@ public static class Coverage
         ArgumentNullException.ThrowIfNull(cloud);
         Check.Gamma(gamma, nameof(gamma));
         Check.NotEmpty(cloud.Rows, nameof(cloud));
-        var scores = ConformalCalibrator.Scores(cloud, edge, divergence ?? Divergence.KL);
+        var scores = SplitConformal.Scores(cloud, edge, divergence ?? Divergence.KL);
         return FromScores(scores, gamma);
     }
 

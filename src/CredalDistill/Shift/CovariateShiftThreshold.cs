@@ -61,7 +61,7 @@ public sealed class CovariateShiftThreshold : RowThreshold
         ArgumentNullException.ThrowIfNull(deploymentEdge);
         Check.Epsilon(epsilon, nameof(epsilon));
         divergence ??= Divergences.Divergence.KL;
-        var scores = ConformalCalibrator.Scores(cloud, edge, divergence);
+        var scores = SplitConformal.Scores(cloud, edge, divergence);
         var ratio = LogisticDensityRatio.Fit(edge, deploymentEdge, ridge);
         return new CovariateShiftThreshold(ratio, new WeightedScores(scores, ratio.Weights(edge)), epsilon, divergence, deploymentEdge.Rows);
     }
@@ -78,7 +78,7 @@ public sealed class CovariateShiftThreshold : RowThreshold
     public override IReadOnlyList<string> Warnings()
     {
         double effective = Scores.EffectiveSize;
-        long needed = ConformalCalibrator.MinimumCalibrationSize(Epsilon);
+        long needed = SplitConformal.MinimumCalibrationSize(Epsilon);
         return effective >= needed
             ? []
             : [string.Create(CultureInfo.InvariantCulture, $"the density-ratio weights leave an effective calibration size of {effective:F1} rows (Kish) out of {N}; eps = {Epsilon:R} needs at least {needed}, so many rows, above all those far from the calibration data, get an unbounded threshold (the whole simplex).")];

@@ -34,9 +34,9 @@ public sealed class MondrianExportTests(ITestOutputHelper output)
         }
 
         var d = Divergence.Parse(divergence);
-        var mondrian = MondrianCalibrator.Calibrate(scores.ToArray(), classes.ToArray(), Gammas.Length, 0.1, d);
+        var mondrian = MondrianThreshold.Calibrate(scores.ToArray(), classes.ToArray(), Gammas.Length, 0.1, d);
         Assert.Equal(Gammas, Enumerable.Range(0, Gammas.Length).Select(mondrian.Gamma));
-        var marginal = ConformalCalibrator.Calibrate(scores.ToArray(), Gammas.Length, 0.1, d);
+        var marginal = SplitConformal.Calibrate(scores.ToArray(), Gammas.Length, 0.1, d);
         return WithRows(CalibrationArtifact.Cdci(Divergences.Divergence.Parse(divergence), 0.1, scores.Count, Gammas.Length, marginal.Gamma, new ArtifactScoreSummary(0.0, 0.64, 3.0)), mondrian);
     }
 

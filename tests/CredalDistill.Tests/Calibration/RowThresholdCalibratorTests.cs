@@ -78,7 +78,7 @@ public sealed class RowThresholdCalibratorTests : IDisposable
     {
         var data = CalibrationFixture.Data(rows: 400);
         var fitted = new CdciCalibrator { Mondrian = true, Epsilon = Eps }.Fit(data);
-        var scores = ConformalCalibrator.Scores(data.Cloud, data.Edge, Divergence.KL);
+        var scores = SplitConformal.Scores(data.Cloud, data.Edge, Divergence.KL);
         var predicted = Enumerable.Range(0, data.Rows).Select(i => ArgMax(data.Edge.Row(i))).ToArray();
         var mondrian = Assert.IsType<MondrianThreshold>(fitted.RowThreshold);
         for (int c = 0; c < CalibrationFixture.Classes; c++)
@@ -88,7 +88,7 @@ public sealed class RowThresholdCalibratorTests : IDisposable
         }
 
         // The marginal threshold is kept for reference; rows use their own.
-        Assert.Equal(ConformalCalibrator.Threshold(scores, Eps), fitted.Threshold!.Gamma);
+        Assert.Equal(SplitConformal.Threshold(scores, Eps), fitted.Threshold!.Gamma);
         Assert.Throws<InvalidOperationException>(() => fitted.Predictor!.Gamma);
 
         var (edge, _) = CalibrationFixture.Test();
@@ -115,7 +115,7 @@ public sealed class RowThresholdCalibratorTests : IDisposable
         var data = CalibrationFixture.Data(rows: 60);
         var fitted = new CdciCalibrator { Mondrian = true, Epsilon = 0.1, Delta = 0.1 }.Fit(data);
         var mondrian = Assert.IsType<MondrianThreshold>(fitted.RowThreshold);
-        var scores = ConformalCalibrator.Scores(data.Cloud, data.Edge, Divergence.KL);
+        var scores = SplitConformal.Scores(data.Cloud, data.Edge, Divergence.KL);
         var predicted = Enumerable.Range(0, data.Rows).Select(i => ArgMax(data.Edge.Row(i))).ToArray();
         for (int c = 0; c < CalibrationFixture.Classes; c++)
         {
@@ -139,7 +139,7 @@ public sealed class RowThresholdCalibratorTests : IDisposable
         var shift = Assert.IsType<CovariateShiftThreshold>(fitted.RowThreshold);
         var ratio = LogisticDensityRatio.Fit(data.Edge, deploy);
         Assert.Equal(ratio.Coefficients, shift.Ratio.Coefficients);
-        var scores = ConformalCalibrator.Scores(data.Cloud, data.Edge, Divergence.KL);
+        var scores = SplitConformal.Scores(data.Cloud, data.Edge, Divergence.KL);
         var weights = ratio.Weights(data.Edge);
         var edge = Shifted(40, 8);
         var calibrated = fitted.Calibrate(edge);

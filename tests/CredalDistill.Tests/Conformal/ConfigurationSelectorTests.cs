@@ -39,7 +39,7 @@ public class ConfigurationSelectorTests
         }
 
         Assert.Equal(best, joint.Scores[joint.ChosenDivergenceIndex][joint.ChosenEpsilonIndex]);
-        var expected = ConformalCalibrator.Calibrate(cloud, edge, joint.Epsilon, joint.Divergence);
+        var expected = SplitConformal.Calibrate(cloud, edge, joint.Epsilon, joint.Divergence);
         Assert.Equal(expected.Gamma, joint.Threshold.Gamma);
         Assert.Same(joint.Divergence, joint.Threshold.Divergence);
 

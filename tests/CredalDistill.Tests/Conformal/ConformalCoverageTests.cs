@@ -25,7 +25,7 @@ public class ConformalCoverageTests
         {
             var (calCloud, calEdge) = Pairs(rng, n);
             var (testCloud, testEdge) = Pairs(rng, testPoints);
-            var threshold = ConformalCalibrator.Calibrate(calCloud, calEdge, eps, Divergence.KL);
+            var threshold = SplitConformal.Calibrate(calCloud, calEdge, eps, Divergence.KL);
             Assert.False(threshold.IsUnbounded);
             coverages[r] = Coverage.Compute(testCloud, testEdge, threshold);
         }

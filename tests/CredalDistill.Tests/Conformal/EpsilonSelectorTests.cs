@@ -37,7 +37,7 @@ public class EpsilonSelectorTests
         Assert.Equal(a.Epsilon, b.Epsilon);
         Assert.Equal(a.Scores, b.Scores);
         Assert.Equal(a.Scores.Min(), a.Scores[a.ChosenIndex]);
-        Assert.Equal(ConformalCalibrator.Calibrate(cloud, edge, a.Epsilon, KullbackLeibler.Instance).Gamma, a.Threshold.Gamma);
+        Assert.Equal(SplitConformal.Calibrate(cloud, edge, a.Epsilon, KullbackLeibler.Instance).Gamma, a.Threshold.Gamma);
 
         double raw = CloudReferencedCalibrationError.Compute(edge, cloud);
         var calibrated = new CredalPredictor(a.Threshold).Predict(edge);

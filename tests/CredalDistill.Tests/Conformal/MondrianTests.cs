@@ -12,14 +12,14 @@ public class MondrianTests
     {
         var rng = new Random(3);
         var (cloud, edge) = SyntheticPairs.Draw(rng, 600, 4, shift: 1.0);
-        var mondrian = MondrianCalibrator.Calibrate(cloud, edge, 0.1, Divergence.KL);
-        var scores = ConformalCalibrator.Scores(cloud, edge, Divergence.KL);
+        var mondrian = MondrianThreshold.Calibrate(cloud, edge, 0.1, Divergence.KL);
+        var scores = SplitConformal.Scores(cloud, edge, Divergence.KL);
         for (int c = 0; c < 4; c++)
         {
             // Reference: the rows whose edge row has its largest entry (first on ties) at c.
             var mine = Enumerable.Range(0, edge.Rows).Where(i => edge.Row(i).IndexOf(edge.Row(i).ToArray().Max()) == c).Select(i => scores[i]).ToArray();
             Assert.Equal(mine.Length, mondrian.Count(c));
-            Assert.Equal(ConformalCalibrator.Threshold(mine, 0.1), mondrian.Gamma(c));
+            Assert.Equal(SplitConformal.Threshold(mine, 0.1), mondrian.Gamma(c));
         }
 
         Assert.Equal(600, mondrian.N);
@@ -31,7 +31,7 @@ public class MondrianTests
     {
         double[] scores = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 5.0];
         int[] predicted = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
-        var mondrian = MondrianCalibrator.Calibrate(scores, predicted, 3, 0.1, Divergence.KL);
+        var mondrian = MondrianThreshold.Calibrate(scores, predicted, 3, 0.1, Divergence.KL);
         Assert.Equal(1.0, mondrian.Gamma(0)); // k = ceil(11 * 0.9) = 10 of 10
         Assert.True(double.IsPositiveInfinity(mondrian.Gamma(1)));
         Assert.True(double.IsPositiveInfinity(mondrian.Gamma(2)));
@@ -57,8 +57,8 @@ public class MondrianTests
         {
             var (calCloud, calEdge) = SyntheticPairs.Draw(rng, 300, 3, noise: 1.0, shift: 1.5);
             var (testCloud, testEdge) = SyntheticPairs.Draw(rng, 60, 3, noise: 1.0, shift: 1.5);
-            var mondrian = MondrianCalibrator.Calibrate(calCloud, calEdge, eps, Divergence.KL);
-            var scores = ConformalCalibrator.Scores(testCloud, testEdge, Divergence.KL);
+            var mondrian = MondrianThreshold.Calibrate(calCloud, calEdge, eps, Divergence.KL);
+            var scores = SplitConformal.Scores(testCloud, testEdge, Divergence.KL);
             for (int i = 0; i < testEdge.Rows; i++)
             {
                 int c = testEdge.ArgMax(i);

@@ -55,7 +55,7 @@ public sealed class ScoreSelectionTests
     {
         var s = Scores(2000, 7);
         var passes = new List<int>();
-        Assert.Equal(ConformalCalibrator.Threshold(s, epsilon), ScoreSelection.Threshold(Shards(s, 128, passes), epsilon));
+        Assert.Equal(SplitConformal.Threshold(s, epsilon), ScoreSelection.Threshold(Shards(s, 128, passes), epsilon));
         Assert.Equal(2, passes.Count);
     }
 

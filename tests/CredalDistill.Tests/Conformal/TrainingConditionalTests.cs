@@ -59,7 +59,7 @@ public class TrainingConditionalTests
         double z = delta == 0.05 ? 1.6448536269514722 : 1.2815515655446004;
         double mean = n * (1 - eps), sd = Math.Sqrt(n * eps * (1 - eps));
         Assert.InRange(k - 1, mean + (z * sd) - 3, mean + (z * sd) + 3);
-        Assert.True(k > ConformalCalibrator.Rank(n, eps));
+        Assert.True(k > SplitConformal.Rank(n, eps));
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public class TrainingConditionalTests
         var many = Enumerable.Range(1, 1000).Select(i => i / 1000.0).ToArray();
         var pac = TrainingConditional.Calibrate(many, 3, 0.1, 0.05, Divergence.KL);
         Assert.Equal(TrainingConditional.Rank(1000, 0.1, 0.05) / 1000.0, pac.Gamma, 12);
-        Assert.Null(ConformalCalibrator.Calibrate(many, 3, 0.1, Divergence.KL).Delta);
+        Assert.Null(SplitConformal.Calibrate(many, 3, 0.1, Divergence.KL).Delta);
     }
 
     [Theory]

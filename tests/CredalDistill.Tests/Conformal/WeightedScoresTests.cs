@@ -37,7 +37,7 @@ public class WeightedScoresTests
             var scores = Enumerable.Range(0, n).Select(_ => Math.Round(rng.NextDouble() * 5, 2)).ToArray();
             double eps = epsilons[rng.Next(epsilons.Length)];
             var weighted = new WeightedScores(scores, Enumerable.Repeat(1.0, n).ToArray());
-            Assert.Equal(ConformalCalibrator.Threshold(scores, eps), weighted.Threshold(1.0, eps));
+            Assert.Equal(SplitConformal.Threshold(scores, eps), weighted.Threshold(1.0, eps));
         }
     }
 

@@ -27,7 +27,7 @@ public class ExtremeEntryPointTests
         var reference = new ReferenceBounds(name);
         foreach (var cloud in new[] { cloudFromLogits, cloudFromProbabilities })
         {
-            var scores = ConformalCalibrator.Scores(cloud, edge, d);
+            var scores = SplitConformal.Scores(cloud, edge, d);
             for (int i = 0; i < edge.Rows; i++)
             {
                 var logEdge = LogSoftmax(edgeLogits.AsSpan(i * K, K));
@@ -54,7 +54,7 @@ public class ExtremeEntryPointTests
         // KL(c || e) with log e = (0, -800, -1000) - lse: about 0.07 * 800 + 0.03 * 1000 (computed in double-double).
         var edge = ProbabilityMatrix.FromLogits([0.0, -800.0, -1000.0], 3);
         var cloud = ProbabilityMatrix.FromProbabilities([0.9, 0.07, 0.03], 3);
-        double score = ConformalCalibrator.Scores(cloud, edge, KullbackLeibler.Instance)[0];
+        double score = SplitConformal.Scores(cloud, edge, KullbackLeibler.Instance)[0];
         DD lse = ReferenceBounds.LogSumExp([0.0, -800.0, -1000.0], -1);
         DD expected = DD.Zero;
         double[] c = [0.9, 0.07, 0.03];
@@ -137,7 +137,7 @@ public class ExtremeEntryPointTests
             Assert.Equal(K, intervals.Classes);
         }
 
-        var scores = ConformalCalibrator.Scores(matrix, matrix, KullbackLeibler.Instance);
+        var scores = SplitConformal.Scores(matrix, matrix, KullbackLeibler.Instance);
         Assert.Equal([0.0, 0.0], scores);
     }
 

@@ -31,9 +31,9 @@ public class CoverageAndAgreementTests
         // TV: row 0 0.4 -> not covered at 0.39
         Assert.Equal(0.5, Coverage.Compute(cloud, edge, 0.39, Divergence.Parse("tv")));
 
-        var t = ConformalCalibrator.Calibrate([Math.Log(5.0 / 3.0)], 2, 0.6, Divergence.KL); // n = 1, k = 1
+        var t = SplitConformal.Calibrate([Math.Log(5.0 / 3.0)], 2, 0.6, Divergence.KL); // n = 1, k = 1
         Assert.Equal(1.0, Coverage.Compute(cloud, edge, t));
-        var t3 = ConformalCalibrator.Calibrate([0.1], 3, 0.6, Divergence.KL);
+        var t3 = SplitConformal.Calibrate([0.1], 3, 0.6, Divergence.KL);
         Assert.Equal("cloud", Assert.Throws<ArgumentException>(() => Coverage.Compute(cloud, edge, t3)).ParamName);
     }
 

@@ -59,7 +59,7 @@ public class MonitoringTests
         var rng = new Random(23);
         var scores = Enumerable.Range(0, 500).Select(_ => rng.NextDouble()).ToArray();
         var aci = new AdaptiveThreshold(scores, 0.1, 0.01);
-        Assert.Equal(ConformalCalibrator.Threshold(scores, 0.1), aci.Gamma);
+        Assert.Equal(SplitConformal.Threshold(scores, 0.1), aci.Gamma);
 
         // Shifted stream: scores now twice as large. The fixed threshold would miss ~55%; ACI recovers eps in the long run.
         const int t = 20000;
@@ -70,6 +70,6 @@ public class MonitoringTests
 
         double bound = (0.9 + 0.01) / (0.01 * t);
         Assert.InRange((double)aci.Errors / t, 0.1 - bound, 0.1 + bound);
-        Assert.True(aci.Gamma > ConformalCalibrator.Threshold(scores, 0.1));
+        Assert.True(aci.Gamma > SplitConformal.Threshold(scores, 0.1));
     }
 }

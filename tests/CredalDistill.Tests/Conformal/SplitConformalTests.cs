@@ -3,7 +3,7 @@ using CredalDistill.Divergences;
 
 namespace CredalDistill.Tests.Conformal;
 
-public class ConformalCalibratorTests
+public class SplitConformalTests
 {
     // k = ceil((n + 1)(1 - eps)), computed by hand.
     [Theory]
@@ -18,7 +18,7 @@ public class ConformalCalibratorTests
     [InlineData(1, 0.9, 1)] // 2 * 0.1 = 0.2
     public void Rank_matches_hand_values(int n, double eps, long expected)
     {
-        Assert.Equal(expected, ConformalCalibrator.Rank(n, eps));
+        Assert.Equal(expected, SplitConformal.Rank(n, eps));
     }
 
     // Fleet-scale n: a relative tolerance gave 1,172,839,496 here (anti-conservative by one rank); n = 149, eps = 0.18
@@ -30,7 +30,7 @@ public class ConformalCalibratorTests
     [InlineData(2_147_483_646, 1e-15, 2_147_483_647L)] // (2^31 - 1) + 1 > n: unbounded
     public void Rank_is_exact_at_fleet_scale(int n, double eps, long expected)
     {
-        Assert.Equal(expected, ConformalCalibrator.Rank(n, eps));
+        Assert.Equal(expected, SplitConformal.Rank(n, eps));
     }
 
     // Reference: System.Decimal holds (n + 1)(1 - eps) exactly for n < 2^31 and eps with at most 15 significant digits
@@ -55,7 +55,7 @@ public class ConformalCalibratorTests
             double eps = double.Parse(epsDecimal.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture); // correctly rounded
             Assert.Equal(epsDecimal, decimal.Parse(eps.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture));
             long expected = Math.Max(1L, (long)Math.Ceiling((n + 1m) * (1m - epsDecimal)));
-            Assert.Equal(expected, ConformalCalibrator.Rank(n, eps));
+            Assert.Equal(expected, SplitConformal.Rank(n, eps));
             checkedCases++;
         }
 
@@ -68,18 +68,18 @@ public class ConformalCalibratorTests
     public void Threshold_n9_eps01_is_the_maximum()
     {
         double[] scores = [0.5, 0.1, 0.9, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6];
-        Assert.Equal(0.9, ConformalCalibrator.Threshold(scores, 0.1));
+        Assert.Equal(0.9, SplitConformal.Threshold(scores, 0.1));
         // eps = 0.2: k = ceil(10 * 0.8) = 8 -> 0.8
-        Assert.Equal(0.8, ConformalCalibrator.Threshold(scores, 0.2));
+        Assert.Equal(0.8, SplitConformal.Threshold(scores, 0.2));
     }
 
     [Fact]
     public void Threshold_n10()
     {
         double[] scores = [1.0, 0.3, 0.5, 0.9, 0.2, 0.8, 0.1, 0.7, 0.4, 0.6];
-        Assert.Equal(1.0, ConformalCalibrator.Threshold(scores, 0.1)); // k = 10
-        Assert.Equal(0.9, ConformalCalibrator.Threshold(scores, 0.2)); // k = ceil(8.8) = 9
-        Assert.Equal(double.PositiveInfinity, ConformalCalibrator.Threshold(scores, 0.05)); // k = 11 > 10
+        Assert.Equal(1.0, SplitConformal.Threshold(scores, 0.1)); // k = 10
+        Assert.Equal(0.9, SplitConformal.Threshold(scores, 0.2)); // k = ceil(8.8) = 9
+        Assert.Equal(double.PositiveInfinity, SplitConformal.Threshold(scores, 0.05)); // k = 11 > 10
     }
 
     [Fact]
@@ -91,19 +91,19 @@ public class ConformalCalibratorTests
             scores[i] = ((i * 7) % 19) + 1; // a permutation of 1..19
         }
 
-        Assert.Equal(18.0, ConformalCalibrator.Threshold(scores, 0.1)); // k = 18
-        Assert.Equal(19.0, ConformalCalibrator.Threshold(scores, 0.05)); // k = 19
-        Assert.Equal(14.0, ConformalCalibrator.Threshold(scores, 0.3)); // k = 14
+        Assert.Equal(18.0, SplitConformal.Threshold(scores, 0.1)); // k = 18
+        Assert.Equal(19.0, SplitConformal.Threshold(scores, 0.05)); // k = 19
+        Assert.Equal(14.0, SplitConformal.Threshold(scores, 0.3)); // k = 14
     }
 
     [Fact]
     public void Threshold_with_ties()
     {
         double[] scores = [2.0, 1.0, 2.0, 3.0, 2.0];
-        Assert.Equal(2.0, ConformalCalibrator.Threshold(scores, 0.5)); // k = 3
-        Assert.Equal(2.0, ConformalCalibrator.Threshold(scores, 0.4)); // k = ceil(3.6) = 4
-        Assert.Equal(3.0, ConformalCalibrator.Threshold(scores, 0.2)); // k = ceil(4.8) = 5
-        Assert.Equal(1.0, ConformalCalibrator.Threshold(scores, 0.9)); // k = ceil(0.6) = 1
+        Assert.Equal(2.0, SplitConformal.Threshold(scores, 0.5)); // k = 3
+        Assert.Equal(2.0, SplitConformal.Threshold(scores, 0.4)); // k = ceil(3.6) = 4
+        Assert.Equal(3.0, SplitConformal.Threshold(scores, 0.2)); // k = ceil(4.8) = 5
+        Assert.Equal(1.0, SplitConformal.Threshold(scores, 0.9)); // k = ceil(0.6) = 1
     }
 
     [Fact]
@@ -111,8 +111,8 @@ public class ConformalCalibratorTests
     {
         double[] scores = [0.5, 0.1, 0.9, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6, 0.05];
         var copy = (double[])scores.Clone();
-        _ = ConformalCalibrator.Threshold(scores, 0.2);
-        _ = ConformalCalibrator.Calibrate(scores, 3, 0.2, Divergence.KL);
+        _ = SplitConformal.Threshold(scores, 0.2);
+        _ = SplitConformal.Calibrate(scores, 3, 0.2, Divergence.KL);
         Assert.Equal(copy, scores);
     }
 
@@ -120,8 +120,8 @@ public class ConformalCalibratorTests
     public void Threshold_with_infinite_scores()
     {
         double[] scores = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, double.PositiveInfinity, double.PositiveInfinity];
-        Assert.Equal(0.6, ConformalCalibrator.Threshold(scores, 0.5)); // k = ceil(5.5) = 6
-        var t = ConformalCalibrator.Calibrate(scores, 3, 0.1, Divergence.KL); // k = 10 -> +inf score
+        Assert.Equal(0.6, SplitConformal.Threshold(scores, 0.5)); // k = ceil(5.5) = 6
+        var t = SplitConformal.Calibrate(scores, 3, 0.1, Divergence.KL); // k = 10 -> +inf score
         Assert.True(t.IsUnbounded);
         Assert.Equal(10, t.Rank);
         Assert.NotNull(t.Warning);
@@ -140,7 +140,7 @@ public class ConformalCalibratorTests
     [InlineData(0.6, 1)]
     public void MinimumCalibrationSize_matches_hand_values(double eps, long expected)
     {
-        Assert.Equal(expected, ConformalCalibrator.MinimumCalibrationSize(eps));
+        Assert.Equal(expected, SplitConformal.MinimumCalibrationSize(eps));
     }
 
     [Fact]
@@ -149,9 +149,9 @@ public class ConformalCalibratorTests
         for (int m = 1; m < 1000; m += 7)
         {
             double eps = m / 1000.0;
-            long nMin = ConformalCalibrator.MinimumCalibrationSize(eps);
-            Assert.True(nMin == 1 || ConformalCalibrator.Rank((int)nMin - 1, eps) > nMin - 1, $"eps {eps}: n = {nMin - 1} should be unbounded");
-            Assert.True(ConformalCalibrator.Rank((int)nMin, eps) <= nMin, $"eps {eps}: n = {nMin} should be bounded");
+            long nMin = SplitConformal.MinimumCalibrationSize(eps);
+            Assert.True(nMin == 1 || SplitConformal.Rank((int)nMin - 1, eps) > nMin - 1, $"eps {eps}: n = {nMin - 1} should be unbounded");
+            Assert.True(SplitConformal.Rank((int)nMin, eps) <= nMin, $"eps {eps}: n = {nMin} should be bounded");
         }
     }
 
@@ -164,7 +164,7 @@ public class ConformalCalibratorTests
             scores[i] = i * 0.01;
         }
 
-        var t = ConformalCalibrator.Calibrate(scores, 3, 0.01, Divergence.KL);
+        var t = SplitConformal.Calibrate(scores, 3, 0.01, Divergence.KL);
         Assert.True(t.IsUnbounded);
         Assert.Equal(double.PositiveInfinity, t.Gamma);
         Assert.Equal(double.PositiveInfinity, t.GammaBits);
@@ -194,11 +194,11 @@ public class ConformalCalibratorTests
         var cloud = ProbabilityMatrix.FromProbabilities(cloudData, 2);
         var edge = ProbabilityMatrix.FromProbabilities(edgeData, 2);
 
-        var scores = ConformalCalibrator.Scores(cloud, edge, Divergence.KL);
+        var scores = SplitConformal.Scores(cloud, edge, Divergence.KL);
         Assert.Equal(Math.Log(5.0 / 3.0), scores[7], 12);
 
         // eps = 0.2: k = ceil(10 * 0.8) = 8 -> the 8th smallest = ln(5/3).
-        var t = ConformalCalibrator.Calibrate(cloud, edge, 0.2);
+        var t = SplitConformal.Calibrate(cloud, edge, 0.2);
         Assert.False(t.IsUnbounded);
         Assert.Null(t.Warning);
         Assert.Equal(8, t.Rank);
@@ -224,7 +224,7 @@ public class ConformalCalibratorTests
         var cloud = ProbabilityMatrix.FromProbabilities([0.5, 0.5, 0.5, 0.5], 2);
         var edge = ProbabilityMatrix.FromProbabilities([0.9, 0.1, 0.7, 0.3], 2);
         // TV = |0.5-0.9|/2 + |0.5-0.1|/2 = 0.4 and 0.2; n = 2, eps = 0.6: k = ceil(3 * 0.4) = 2 -> 0.4
-        var t = ConformalCalibrator.Calibrate(cloud, edge, 0.6, Divergence.Parse("tv"));
+        var t = SplitConformal.Calibrate(cloud, edge, 0.6, Divergence.Parse("tv"));
         Assert.Equal(0.4, t.Gamma, 12);
         Assert.Equal("tv", t.Divergence.Name);
     }
@@ -246,8 +246,8 @@ public class ConformalCalibratorTests
 
             // k = ceil((n + 1)(1000 - m) / 1000) in exact integer arithmetic.
             long k = Math.Max(1, (((long)(n + 1) * (1000 - m)) + 999) / 1000);
-            double actual = ConformalCalibrator.Threshold(scores, eps);
-            Assert.Equal(k, ConformalCalibrator.Rank(n, eps));
+            double actual = SplitConformal.Threshold(scores, eps);
+            Assert.Equal(k, SplitConformal.Rank(n, eps));
             if (k > n)
             {
                 Assert.Equal(double.PositiveInfinity, actual);
@@ -284,31 +284,31 @@ public class ConformalCalibratorTests
     public void Epsilon_outside_open_unit_interval_is_rejected(double eps)
     {
         double[] scores = [0.1, 0.2];
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => ConformalCalibrator.Threshold(scores, eps));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => SplitConformal.Threshold(scores, eps));
         Assert.Equal("epsilon", ex.ParamName);
-        Assert.Throws<ArgumentOutOfRangeException>(() => ConformalCalibrator.MinimumCalibrationSize(eps));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SplitConformal.MinimumCalibrationSize(eps));
     }
 
     [Fact]
     public void Invalid_inputs_are_rejected_with_argument_and_row()
     {
-        var nan = Assert.Throws<ArgumentException>(() => ConformalCalibrator.Threshold([0.1, 0.2, double.NaN], 0.5));
+        var nan = Assert.Throws<ArgumentException>(() => SplitConformal.Threshold([0.1, 0.2, double.NaN], 0.5));
         Assert.Equal("scores", nan.ParamName);
         Assert.Contains("row 2", nan.Message);
 
-        Assert.Throws<ArgumentException>(() => ConformalCalibrator.Threshold([0.1, double.NegativeInfinity], 0.5));
-        var empty = Assert.Throws<ArgumentException>(() => ConformalCalibrator.Threshold(ReadOnlySpan<double>.Empty, 0.5));
+        Assert.Throws<ArgumentException>(() => SplitConformal.Threshold([0.1, double.NegativeInfinity], 0.5));
+        var empty = Assert.Throws<ArgumentException>(() => SplitConformal.Threshold(ReadOnlySpan<double>.Empty, 0.5));
         Assert.Equal("scores", empty.ParamName);
 
         var a = ProbabilityMatrix.FromProbabilities([0.5, 0.5, 0.5, 0.5], 2);
         var b = ProbabilityMatrix.FromProbabilities([0.5, 0.5], 2);
         var c = ProbabilityMatrix.FromProbabilities([0.2, 0.3, 0.5, 0.2, 0.3, 0.5], 3);
-        Assert.Equal("edge", Assert.Throws<ArgumentException>(() => ConformalCalibrator.Calibrate(a, b, 0.1)).ParamName);
-        Assert.Equal("edge", Assert.Throws<ArgumentException>(() => ConformalCalibrator.Calibrate(a, c, 0.1)).ParamName);
-        Assert.Equal("destination", Assert.Throws<ArgumentException>(() => ConformalCalibrator.Scores(a, a, Divergence.KL, new double[3])).ParamName);
+        Assert.Equal("edge", Assert.Throws<ArgumentException>(() => SplitConformal.Calibrate(a, b, 0.1)).ParamName);
+        Assert.Equal("edge", Assert.Throws<ArgumentException>(() => SplitConformal.Calibrate(a, c, 0.1)).ParamName);
+        Assert.Equal("destination", Assert.Throws<ArgumentException>(() => SplitConformal.Scores(a, a, Divergence.KL, new double[3])).ParamName);
 
         var none = ProbabilityMatrix.FromProbabilities(ReadOnlySpan<double>.Empty, 2);
-        Assert.Equal("cloud", Assert.Throws<ArgumentException>(() => ConformalCalibrator.Calibrate(none, none, 0.1)).ParamName);
-        Assert.Throws<ArgumentNullException>(() => ConformalCalibrator.Calibrate(a, null!, 0.1));
+        Assert.Equal("cloud", Assert.Throws<ArgumentException>(() => SplitConformal.Calibrate(none, none, 0.1)).ParamName);
+        Assert.Throws<ArgumentNullException>(() => SplitConformal.Calibrate(a, null!, 0.1));
     }
 }

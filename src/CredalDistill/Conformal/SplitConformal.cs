@@ -13,7 +13,7 @@ namespace CredalDistill.Conformal;
 /// <c>k = 1,172,839,497</c>, for every <c>n</c>. <see cref="MinimumCalibrationSize"/> uses the same arithmetic, so the two
 /// always agree.
 /// </remarks>
-public static class ConformalCalibrator
+public static class SplitConformal
 {
     /// <summary>
     /// Writes the conformity scores <c>s_i = D(cloud_i || edge_i)</c> (cloud FIRST, nats) into

@@ -6,9 +6,9 @@ namespace CredalDistill.Conformal;
 /// <summary>
 /// Calibrates <see cref="MondrianThreshold"/>: scores <c>s_i = D(cloud_i || edge_i)</c>, grouped by the edge's
 /// predicted class <c>argmax p_edge_i</c> (lowest index on ties); per group the split-conformal rule of
-/// <see cref="ConformalCalibrator"/> (or, with <c>delta</c>, the PAC rule of <see cref="TrainingConditional"/>).
+/// <see cref="ConformalThreshold"/> (or, with <c>delta</c>, the PAC rule of <see cref="TrainingConditional"/>).
 /// </summary>
-public static class MondrianCalibrator
+public sealed partial class MondrianThreshold
 {
     /// <summary>Calibrates one threshold per predicted class. No labels are needed.</summary>
     /// <param name="cloud">Cloud outputs on the calibration inputs, <c>n x K</c>.</param>
@@ -23,7 +23,7 @@ public static class MondrianCalibrator
         Check.Epsilon(epsilon, nameof(epsilon));
         Check.NotEmpty(cloud.Rows, nameof(cloud), "calibration outputs");
         divergence ??= Divergences.Divergence.KL;
-        var scores = ConformalCalibrator.Scores(cloud, edge, divergence);
+        var scores = SplitConformal.Scores(cloud, edge, divergence);
         var predicted = new int[edge.Rows];
         for (int i = 0; i < edge.Rows; i++)
         {
@@ -73,7 +73,7 @@ public static class MondrianCalibrator
             var group = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(groups[c]);
             gammas[c] = (delta is double d
                 ? TrainingConditional.Calibrate(group, classes, epsilon, d, divergence)
-                : ConformalCalibrator.Calibrate(group, classes, epsilon, divergence)).Gamma;
+                : SplitConformal.Calibrate(group, classes, epsilon, divergence)).Gamma;
         }
 
         return new MondrianThreshold(gammas, counts, epsilon, divergence, delta);
