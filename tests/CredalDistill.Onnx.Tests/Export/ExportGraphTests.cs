@@ -8,8 +8,9 @@ public sealed class ExportGraphTests
 {
     private static readonly HashSet<string> Allowed =
     [
-        "Exp", "Log", "Add", "Sub", "Mul", "Div", "Min", "Max", "Abs", "Neg", "Sqrt", "Where", "LessOrEqual", "Greater",
-        "GreaterOrEqual", "ReduceMax", "ReduceSum", "Unsqueeze", "Squeeze", "Slice", "Concat", "Identity",
+        "Exp", "Log", "Add", "Sub", "Mul", "Div", "Min", "Max", "Abs", "Neg", "Where", "LessOrEqual", "Greater",
+        "GreaterOrEqual", "ReduceMax", "ReduceSum", "Unsqueeze", "Squeeze", "Slice", "Concat", "Identity", "MatMul", "ArgMax",
+        "Gather", "IsInf", "Equal",
     ];
 
     /// <summary>One case per graph shape: each divergence family with the intersection, and KL with max-entropy.</summary>
@@ -34,6 +35,41 @@ public sealed class ExportGraphTests
         Assert.Equal(13, Assert.Single(model.OpsetImport).Version);
         Assert.Equal(["x"], model.Graph.Input.Select(i => i.Name));
         Assert.Equal(["logits", "probabilities", "lower", "upper", "label_set"], model.Graph.Output.Select(o => o.Name));
+    }
+
+    /// <summary>The graphs of a Mondrian artifact and of a matrix map with a threshold use only the listed operators too, and docs/CLI.md lists exactly the operators the exporter can add.</summary>
+    [Fact]
+    public void Mondrian_and_matrix_map_graphs_use_the_documented_operators()
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (d, maxEntropy) in new[] { ("kl", false), ("kl", true), ("reverse-kl", false), ("alpha:0.9", false), ("hellinger", false), ("tv", false), ("chi2", false) })
+        {
+            var plain = LinearLogitsModel.Identity(5);
+            int before = plain.Graph.Node.Count;
+            CalibratedModelExporter.Append(plain, ExportedModel.Artifact(d, 0.3, 5), new CalibratedExportOptions { Output = maxEntropy ? CalibratedOutput.MaximumEntropy : CalibratedOutput.Intersection });
+            used.UnionWith(plain.Graph.Node.Skip(before).Select(n => n.OpType));
+        }
+
+        var mondrianArtifact = MondrianExportTests.Artifact("kl");
+        var mondrian = LinearLogitsModel.Identity(mondrianArtifact.Classes);
+        int start = mondrian.Graph.Node.Count;
+        CalibratedModelExporter.Append(mondrian, mondrianArtifact, new CalibratedExportOptions { Output = CalibratedOutput.MaximumEntropy });
+        var map = CalibrationMap.FromMatrix(new double[25].Select((_, i) => i % 6 == 0 ? 1.2 : 0.1).ToArray(), new double[5], MapObjective.DistilledKullbackLeibler, 10, 0.01);
+        var cdci = ExportedModel.Artifact("kl", 0.3, 5);
+        var matrix = cdci with { Method = "auto", Map = map, Auto = new AutoChoice(0, "c", "r", [new AutoCandidate("distilled-ts", null, null, "calibrated", 0.1, 0.9)], 0.5) };
+        var withMap = LinearLogitsModel.Identity(5);
+        int mapStart = withMap.Graph.Node.Count;
+        CalibratedModelExporter.Append(withMap, matrix);
+        foreach (var n in mondrian.Graph.Node.Skip(start).Concat(withMap.Graph.Node.Skip(mapStart)))
+        {
+            Assert.Contains(n.OpType, Allowed);
+            used.Add(n.OpType);
+        }
+
+        Assert.True(Allowed.SetEquals(used), "listed but never added: " + string.Join(", ", Allowed.Except(used)));
+        string cli = File.ReadAllText(CredalDistill.Tests.Support.PublicApiListing.RepositoryFile("docs/CLI.md"));
+        var listed = System.Text.RegularExpressions.Regex.Match(cli, @"operators only: ([A-Za-z,\s]+)\)").Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(Allowed.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
     }
 
     [Fact]

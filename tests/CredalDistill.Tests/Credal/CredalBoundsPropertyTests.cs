@@ -185,6 +185,7 @@ public class CredalBoundsPropertyTests
     {
         var kl = KullbackLeibler.Instance;
         var gen = Gen.Select(Gen.Int[2, 40], Gen.OneOf(Gen.Double[1e-8, 1e-3], Gen.Double[1e-3, 1.0], Gen.Double[1.0, 20.0]), Gen.OneOf(Gen.Double[0.1, 5.0], Gen.Double[5.0, 2000.0]), Gen.Int[0, int.MaxValue]);
+        int checkedRows = 0, insideRows = 0;
         gen.Sample((k, gamma, spread, seed) =>
         {
             var random = new Random(seed);
@@ -194,15 +195,21 @@ public class CredalBoundsPropertyTests
             double beta = TemperedMaximumEntropy.InverseTemperature(logP, gamma, new double[k]);
             if (beta == 0.0)
             {
-                return; // the uniform distribution is inside the ball
+                // The uniform distribution is inside the ball: then KL(uniform || p) <= gamma must hold.
+                double klUniform = logP.Sum(lp => kl.LogTerm(lp, -Math.Log(k)));
+                Assert.True(klUniform <= gamma * (1 + 1e-12), $"beta = 0 but KL(uniform || p) = {klUniform:R} > gamma {gamma:R}");
+                insideRows++;
+                return;
             }
 
+            checkedRows++;
             // log Z = log sum_k exp(beta log p_k), then h = sum_k p_k phi(q_k / p_k) term by term (scalar).
             double max = logP.Max() * beta;
             double logZ = max + Math.Log(logP.Sum(lp => Math.Exp((beta * lp) - max)));
             double h = logP.Sum(lp => kl.LogTerm(lp, (beta * lp) - logZ));
             Assert.True(Math.Abs(h - gamma) <= 1e-11 * gamma, $"K {k} gamma {gamma:R} spread {spread:R} seed {seed}: KL(q_beta || p) = {h:R} at beta {beta:R}");
         }, iter: 3000, threads: 1);
+        Assert.True(checkedRows >= 2000, $"only {checkedRows} of 3,000 samples met the radius on the boundary ({insideRows} had the uniform inside)");
     }
 
     [Fact]
