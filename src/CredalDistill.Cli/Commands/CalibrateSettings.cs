@@ -37,6 +37,16 @@ public sealed class CalibrateSettings : InputSettings
     [DefaultValue("nll")]
     public string TsObjective { get; set; } = "nll";
 
+    /// <summary><c>--regularization</c>.</summary>
+    [CommandOption("--regularization <LAMBDA>")]
+    [Description("Vector and matrix maps (distilled-vs, distilled-ms, vs, ms and their +cdci): the penalty weight lam >= 0 on the intercepts and (matrix) the off-diagonal weights, the diagonal free; or 'auto' (the default for those methods): chosen by 5-fold cross-fitting over 1e-4, 1e-3, ..., 10 (the held-out mean KL to the cloud, or NLL for labels; ties: the smallest).")]
+    public string? Regularization { get; set; }
+
+    /// <summary>The parsed <c>--regularization</c>: null for auto or absent.</summary>
+    public double? RegularizationValue => Regularization is null || Regularization.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase)
+        ? null
+        : double.Parse(Regularization, NumberStyles.Float, CultureInfo.InvariantCulture);
+
     /// <summary><c>--epsilon</c>.</summary>
     [CommandOption("--epsilon <EPS>")]
     [Description("Miscoverage level in (0, 1); the credal sets contain the cloud output with probability >= 1 - eps. 'auto' chooses it without labels: 2-fold cross-fitted cloud-referenced ECE of the --select-for output over 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5.")]
@@ -99,6 +109,7 @@ public sealed class CalibrateSettings : InputSettings
         yield return ("--mondrian", MethodOptionNames.Mondrian, Mondrian);
         yield return ("--deployment-edge", MethodOptionNames.DeploymentEdge, DeploymentEdge is not null);
         yield return ("--ts-objective", MethodOptionNames.Objective, !string.Equals(TsObjective.Trim(), "nll", StringComparison.OrdinalIgnoreCase));
+        yield return ("--regularization", MethodOptionNames.Regularization, Regularization is not null);
     }
 
     /// <inheritdoc />
@@ -126,6 +137,12 @@ public sealed class CalibrateSettings : InputSettings
             {
                 return ValidationResult.Error($"{flag} applies to --method {string.Join(" or ", CalibrationMethods.Saved.Where(m => m.Reads(setting)).Select(m => m.Name))} (got --method {method})");
             }
+        }
+
+        if (Regularization is not null && !Regularization.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase)
+            && !(double.TryParse(Regularization, NumberStyles.Float, CultureInfo.InvariantCulture, out double lam) && lam >= 0.0 && double.IsFinite(lam)))
+        {
+            return ValidationResult.Error($"--regularization must be 'auto' or a finite number >= 0 (got '{Regularization}')");
         }
 
         if (PacDelta is double delta && !(delta > 0.0 && delta < 1.0))
@@ -192,6 +209,7 @@ public sealed class CalibrateSettings : InputSettings
         Epsilon = AutoEpsilon ? null : Epsilon,
         Output = CalibratedOutputNames.TryParse(SelectFor, out var output) ? output : CalibratedOutput.Intersection,
         Objective = MapShapes.TryParse(TsObjective.Trim().ToLowerInvariant(), out MapObjective objective) ? objective : MapObjective.NegativeLogLikelihood,
+        Regularization = RegularizationValue,
         Delta = PacDelta,
         Mondrian = Mondrian,
         DeploymentEdge = deployment,

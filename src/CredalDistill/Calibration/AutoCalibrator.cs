@@ -27,7 +27,7 @@ public sealed class AutoCalibrator : Calibrator
     /// <summary>The registry entry <c>auto</c>.</summary>
     internal static CalibrationMethod Method { get; } = new(
         "auto",
-        "chosen without labels among the label-free candidates (each label-free map, cdci over divergence x eps x extraction, each map+cdci) by 2-fold cross-fitted cloud-referenced ECE, never a candidate that loses top-1 agreement with the cloud; bounds and label sets always come from a conformal threshold (--divergence, --epsilon around a map).",
+        "chosen without labels among the label-free candidates (each label-free map, cdci over divergence x eps x extraction, each map+cdci) by 2-fold cross-fitted cloud-referenced ECE, never a candidate whose cross-fitted top-1 agreement with the cloud is below the raw edge's; bounds and label sets always come from a conformal threshold (--divergence, --epsilon around a map).",
         o => new AutoCalibrator
         {
             SetDivergence = o.Divergence ?? throw new ArgumentException("auto takes a fixed divergence for the threshold around a map winner; a label-free choice of the divergence is for cdci.", nameof(o)),
@@ -62,8 +62,12 @@ public sealed class AutoCalibrator : Calibrator
     /// <summary>Eps of the threshold around a map winner. Default 0.1.</summary>
     public double SetEpsilon { get; init; } = 0.1;
 
-    /// <summary>Largest loss of cross-fitted top-1 agreement with the cloud, relative to the raw edge, that a candidate may have (fraction). Default 0.01.</summary>
-    public double MaxAgreementLoss { get; init; } = 0.01;
+    /// <summary>
+    /// Largest loss of cross-fitted top-1 agreement with the cloud, relative to the raw edge, that a candidate may have
+    /// (fraction). Default 0: a candidate never agrees with the cloud less often than the raw edge (a point map that keeps
+    /// the arg-max, like a temperature, is always eligible).
+    /// </summary>
+    public double MaxAgreementLoss { get; init; }
 
     /// <summary>Number of folds, in <c>[2, n/2]</c>. Default 2.</summary>
     public int Folds { get; init; } = 2;

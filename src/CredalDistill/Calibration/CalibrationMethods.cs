@@ -14,7 +14,11 @@ public static class CalibrationMethods
     [
         CdciCalibrator.Method,
         DistilledTemperatureCalibrator.Method,
+        DistilledVectorScalingCalibrator.Method,
+        DistilledMatrixScalingCalibrator.Method,
         TemperatureScalingCalibrator.Method,
+        VectorScalingCalibrator.Method,
+        MatrixScalingCalibrator.Method,
         AutoCalibrator.Method,
         LaplaceCalibrator.Kronecker,
         LaplaceCalibrator.Diagonal,

@@ -44,6 +44,11 @@ internal static class CalibrationFixture
         "ts-ece" => new TemperatureScalingCalibrator { Objective = MapObjective.ExpectedCalibrationError },
         "distilled-ts" => new DistilledTemperatureCalibrator(),
         "distilled-ts+cdci" => new MapThenCdciCalibrator(),
+        "distilled-vs" => new DistilledVectorScalingCalibrator { Regularization = 0.01 },
+        "distilled-ms" => new DistilledMatrixScalingCalibrator { Regularization = 0.1 },
+        "distilled-ms+cdci-auto" => new MapThenCdciCalibrator { MapCalibrator = new DistilledMatrixScalingCalibrator(), Output = CalibratedOutput.MaximumEntropy },
+        "vs" => new VectorScalingCalibrator { Regularization = 0.1 },
+        "ms" => new MatrixScalingCalibrator { Regularization = 0.1 },
         "auto" => new AutoCalibrator { DivergenceCandidates = [Divergence.KL, Divergence.Parse("tv")], EpsilonCandidates = [0.05, 0.2] },
         "laplace-kfac" => new LaplaceCalibrator(),
         "laplace-diag" => new LaplaceCalibrator { Kind = LastLayerLaplaceKind.Diagonal },
@@ -53,7 +58,7 @@ internal static class CalibrationFixture
     public static TheoryData<string> Names =>
     [
         "cdci-kl", "cdci-tv-maxent", "cdci-hellinger-centroid", "cdci-auto-eps", "cdci-auto-both", "cdci-mondrian", "cdci-mondrian-pac-maxent", "cdci-shift", "ts-nll", "ts-ece", "distilled-ts",
-        "distilled-ts+cdci", "auto", "laplace-kfac", "laplace-diag",
+        "distilled-ts+cdci", "distilled-vs", "distilled-ms", "distilled-ms+cdci-auto", "vs", "ms", "auto", "laplace-kfac", "laplace-diag",
     ];
 
     private static (ProbabilityMatrix Cloud, double[] EdgeZ, int[] Labels, double[] Features, double[] Weights, double[] Bias) Raw(int rows, ulong seed, int classes)

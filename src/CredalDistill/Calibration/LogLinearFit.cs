@@ -1,0 +1,394 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using CredalDistill.Conformal;
+using CredalDistill.Numerics;
+using CredalDistill.Validation;
+
+namespace CredalDistill.Calibration;
+
+/// <summary>
+/// Fits the vector and matrix maps of log-probabilities (METHOD.md-style definitions in docs/METHOD.md) to targets: the
+/// cloud's probabilities (distilled) or one-hot labels. With <c>l_i</c> the edge's exact log-probabilities, <c>c_i</c> the
+/// targets and <c>z_i = A l_i + b</c> (vector: <c>A = diag(w)</c>; matrix: <c>A = W</c>), the objective is the mean
+/// cross-entropy, equal up to the constant <c>(1/n) sum_ik c_ik log c_ik</c> to the mean <c>KL(c_i || softmax(z_i))</c>, plus
+/// the off-diagonal-and-intercept (ODIR) penalty, the diagonal not penalised:
+/// <c>F = (1/n) sum_i [logsumexp(z_i) - sum_k c_ik z_ik] + lam (sum_{j != k} W_jk^2 / (K (K - 1)) + sum_k b_k^2 / K)</c>
+/// (vector scaling: <c>lam sum_k b_k^2 / K</c>). It is convex, and exactly flat along the shifts the softmax ignores once the
+/// penalty is taken at its best shift (<see cref="Canonical"/>); the gradient is <c>(1/n) sum_i (q_i - c_i) l_i^T</c> (the
+/// diagonal of it for vector scaling) and <c>(1/n) sum_i (q_i - c_i)</c> plus the penalty's, and it is minimised from the
+/// identity (<c>w = 1</c> or <c>W = I</c>, <c>b = 0</c>) by L-BFGS to a gradient norm of 1e-10. Rows are summed in fixed
+/// blocks in a fixed order, so the fit is the same on any number of threads. <c>lam</c> is given or chosen by K-fold
+/// cross-fitting over a log grid (the held-out mean KL to the cloud, or NLL for labels; ties: the smallest <c>lam</c>).
+/// </summary>
+internal static class LogLinearFit
+{
+    /// <summary>The gradient norm every fit is driven to.</summary>
+    public const double GradientTolerance = 1e-10;
+
+    /// <summary>The grid of the label-free choice of <c>lam</c>: <c>1e-4 .. 1e1</c>, one per decade.</summary>
+    public static IReadOnlyList<double> RegularizationGrid { get; } = [1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0];
+
+    /// <summary>Folds of the cross-fitted choice of <c>lam</c>.</summary>
+    public const int Folds = 5;
+
+    /// <summary>Rows are summed in this many fixed blocks (deterministic whatever the thread count).</summary>
+    private const int Blocks = 8;
+
+    /// <summary>
+    /// The map of <paramref name="shape"/> fitted to the targets of <paramref name="data"/> (the cloud when
+    /// <paramref name="labels"/> is false), with <paramref name="regularization"/> or, when null, the cross-fitted choice.
+    /// </summary>
+    public static CalibrationMap Fit(CalibrationData data, MapShape shape, bool labels, double? regularization, ulong seed, CancellationToken cancellationToken)
+    {
+        if (labels && !data.HasLabels)
+        {
+            throw new ArgumentException($"{MapShapes.Name(shape)} scaling with labels needs the true labels of the calibration rows; none were given.", nameof(data));
+        }
+
+        if (regularization is double given && !(given >= 0.0 && double.IsFinite(given)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(regularization), given, "the regularization must be a finite number >= 0.");
+        }
+
+        int k = data.Classes;
+        var l = LogProbabilities(data.Edge);
+        var c = Targets(data, labels);
+        double lam = regularization ?? Choose(l, c, k, shape, seed, cancellationToken);
+        var theta = Identity(shape, k);
+        Solve(l, c, k, shape, lam, theta, cancellationToken);
+        var objective = labels ? MapObjective.NegativeLogLikelihood : MapObjective.DistilledKullbackLeibler;
+        return shape == MapShape.Vector
+            ? CalibrationMap.FromVector(theta.AsSpan(0, k), theta.AsSpan(k, k), objective, data.Rows, lam)
+            : CalibrationMap.FromMatrix(theta.AsSpan(0, k * k), theta.AsSpan(k * k, k), objective, data.Rows, lam);
+    }
+
+    /// <summary>The objective's value (mean cross-entropy + penalty, without the targets' entropy) and gradient at <paramref name="theta"/>.</summary>
+    internal static double Evaluate(double[] l, double[] c, int k, MapShape shape, double lam, ReadOnlySpan<double> theta, Span<double> gradient)
+    {
+        int n = l.Length / k;
+        int p = theta.Length;
+        var parts = new double[Blocks][];
+        var values = new double[Blocks];
+        var thetaArray = theta.ToArray();
+        Parallel.For(0, Blocks, block =>
+        {
+            var g = parts[block] = new double[p];
+            var z = new double[k];
+            int start = (int)((long)n * block / Blocks), end = (int)((long)n * (block + 1) / Blocks);
+            double sum = 0.0;
+            for (int i = start; i < end; i++)
+            {
+                var li = l.AsSpan(i * k, k);
+                var ci = c.AsSpan(i * k, k);
+                Forward(thetaArray, li, k, shape, z);
+                double lse = LogMath.LogSumExp(z);
+                double dot = 0.0;
+                for (int j = 0; j < k; j++)
+                {
+                    dot += ci[j] * z[j];
+                    z[j] = Math.Exp(z[j] - lse) - ci[j]; // r = q - c
+                }
+
+                sum += lse - dot;
+                if (shape == MapShape.Vector)
+                {
+                    for (int j = 0; j < k; j++)
+                    {
+                        g[j] += z[j] * li[j];
+                        g[k + j] += z[j];
+                    }
+                }
+                else
+                {
+                    for (int j = 0; j < k; j++)
+                    {
+                        Axpy(z[j], li, g.AsSpan(j * k, k));
+                        g[(k * k) + j] += z[j];
+                    }
+                }
+            }
+
+            values[block] = sum;
+        });
+
+        gradient.Clear();
+        double value = 0.0;
+        for (int block = 0; block < Blocks; block++)
+        {
+            value += values[block];
+            var g = parts[block];
+            for (int j = 0; j < p; j++)
+            {
+                gradient[j] += g[j];
+            }
+        }
+
+        value /= n;
+        for (int j = 0; j < p; j++)
+        {
+            gradient[j] /= n;
+        }
+
+        // The penalty, at the member of the parameters' invariance class that minimises it (see Canonical); its gradient there
+        // has no component along the invariant directions, so the objective is exactly flat along them.
+        var shifted = theta.ToArray();
+        Canonical(shifted, k, shape);
+        int biasStart = shape == MapShape.Vector ? k : k * k;
+        for (int j = 0; j < k; j++)
+        {
+            double bj = shifted[biasStart + j];
+            value += lam * bj * bj / k;
+            gradient[biasStart + j] += 2.0 * lam * bj / k;
+        }
+
+        if (shape == MapShape.Matrix && k > 1)
+        {
+            double scale = 1.0 / (k * (k - 1.0));
+            for (int j = 0; j < k; j++)
+            {
+                for (int m = 0; m < k; m++)
+                {
+                    if (m != j)
+                    {
+                        double w = shifted[(j * k) + m];
+                        value += lam * scale * w * w;
+                        gradient[(j * k) + m] += 2.0 * lam * scale * w;
+                    }
+                }
+            }
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// The softmax ignores a shift common to every class, so the likelihood is unchanged by <c>b -&gt; b + d 1</c> and, for a
+    /// matrix, <c>W -&gt; W + 1 v^T</c> (every output row gains <c>v . l</c>). Among those equivalent parameters this moves
+    /// <paramref name="theta"/> to the one with the smallest penalty: <c>d = -mean(b)</c> and <c>v_m = -mean_{j != m} W_jm</c>.
+    /// The penalised minimiser is such a member, and fitting the likelihood up to the shift (then shifting) removes the
+    /// penalty's weak curvature along those directions, which would otherwise slow the solver at small <c>lam</c>.
+    /// </summary>
+    internal static void Canonical(Span<double> theta, int k, MapShape shape)
+    {
+        int biasStart = shape == MapShape.Vector ? k : k * k;
+        double mean = 0.0;
+        for (int j = 0; j < k; j++)
+        {
+            mean += theta[biasStart + j];
+        }
+
+        mean /= k;
+        for (int j = 0; j < k; j++)
+        {
+            theta[biasStart + j] -= mean;
+        }
+
+        if (shape != MapShape.Matrix)
+        {
+            return;
+        }
+
+        for (int m = 0; m < k; m++)
+        {
+            double column = 0.0;
+            for (int j = 0; j < k; j++)
+            {
+                column += j != m ? theta[(j * k) + m] : 0.0;
+            }
+
+            double v = -column / (k - 1);
+            for (int j = 0; j < k; j++)
+            {
+                theta[(j * k) + m] += v;
+            }
+        }
+    }
+
+    /// <summary>The mean cross-entropy of the map on held-out rows (no penalty).</summary>
+    internal static double CrossEntropy(double[] l, double[] c, int k, MapShape shape, double[] theta)
+    {
+        int n = l.Length / k;
+        var z = new double[k];
+        double sum = 0.0;
+        for (int i = 0; i < n; i++)
+        {
+            var ci = c.AsSpan(i * k, k);
+            Forward(theta, l.AsSpan(i * k, k), k, shape, z);
+            double lse = LogMath.LogSumExp(z);
+            for (int j = 0; j < k; j++)
+            {
+                if (ci[j] > 0.0)
+                {
+                    sum += ci[j] * (lse - z[j]);
+                }
+            }
+        }
+
+        return sum / n;
+    }
+
+    /// <summary>Minimises the objective from <paramref name="theta"/> (overwritten); throws when the gradient tolerance is not reached.</summary>
+    internal static Lbfgs.Result Solve(double[] l, double[] c, int k, MapShape shape, double lam, double[] theta, CancellationToken cancellationToken)
+    {
+        var result = Lbfgs.Minimise((x, g) => Evaluate(l, c, k, shape, lam, x, g), theta, GradientTolerance, cancellationToken: cancellationToken);
+        Canonical(theta, k, shape);
+        if (!result.Converged)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"the {MapShapes.Name(shape)} map did not converge (gradient norm {result.GradientNorm:G3} after {result.Iterations} iterations, regularization {lam:G3}): the targets may be separable by the edge (with labels); raise --regularization."), "data");
+        }
+
+        return result;
+    }
+
+    /// <summary><c>lam</c> of the grid with the lowest cross-fitted held-out cross-entropy (ties: the smallest).</summary>
+    private static double Choose(double[] l, double[] c, int k, MapShape shape, ulong seed, CancellationToken cancellationToken)
+    {
+        int n = l.Length / k;
+        int folds = Math.Min(Folds, n / 2);
+        if (folds < 2)
+        {
+            throw new ArgumentException($"choosing the regularization needs at least 4 calibration rows (cross-fitting); got {n}; give --regularization.", "data");
+        }
+
+        var loss = new double[RegularizationGrid.Count];
+        foreach (var (fit, held) in CrossFitFolds.Make(n, folds, seed))
+        {
+            var lFit = Rows(l, k, fit);
+            var cFit = Rows(c, k, fit);
+            var lHeld = Rows(l, k, held);
+            var cHeld = Rows(c, k, held);
+            var theta = Identity(shape, k);
+
+            // From the largest penalty down, each fit warm-started at the previous one.
+            for (int g = RegularizationGrid.Count - 1; g >= 0; g--)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Solve(lFit, cFit, k, shape, RegularizationGrid[g], theta, cancellationToken);
+                loss[g] += CrossEntropy(lHeld, cHeld, k, shape, theta) / folds;
+            }
+        }
+
+        int best = 0;
+        for (int g = 1; g < loss.Length; g++)
+        {
+            if (loss[g] < loss[best])
+            {
+                best = g;
+            }
+        }
+
+        return RegularizationGrid[best];
+    }
+
+    /// <summary>The identity map's parameters: <c>w = 1</c> (or <c>W = I</c>), <c>b = 0</c>.</summary>
+    private static double[] Identity(MapShape shape, int k)
+    {
+        var theta = new double[shape == MapShape.Vector ? 2 * k : (k * k) + k];
+        for (int j = 0; j < k; j++)
+        {
+            theta[shape == MapShape.Vector ? j : (j * k) + j] = 1.0;
+        }
+
+        return theta;
+    }
+
+    /// <summary><c>z = A l + b</c>.</summary>
+    private static void Forward(double[] theta, ReadOnlySpan<double> l, int k, MapShape shape, Span<double> z)
+    {
+        if (shape == MapShape.Vector)
+        {
+            for (int j = 0; j < k; j++)
+            {
+                z[j] = (theta[j] * l[j]) + theta[k + j];
+            }
+
+            return;
+        }
+
+        for (int j = 0; j < k; j++)
+        {
+            z[j] = Dot(theta.AsSpan(j * k, k), l) + theta[(k * k) + j];
+        }
+    }
+
+    /// <summary>The exact log-probabilities of the edge; an exact zero is refused (the maps are undefined at <c>-inf</c>).</summary>
+    private static double[] LogProbabilities(ProbabilityMatrix edge)
+    {
+        var l = TemperatureFits.LogProbabilities(edge);
+        int k = edge.Classes;
+        for (int j = 0; j < l.Length; j++)
+        {
+            if (double.IsNegativeInfinity(l[j]))
+            {
+                throw new ArgumentException($"edge row {j / k}, class {j % k}: probability 0 (log-probability -inf); the vector and matrix maps are defined on log-probabilities > -inf. Give the edge as logits, or probabilities without exact zeros.", "data");
+            }
+        }
+
+        return l;
+    }
+
+    /// <summary>The targets: the cloud's probabilities, or one-hot labels.</summary>
+    private static double[] Targets(CalibrationData data, bool labels)
+    {
+        int k = data.Classes;
+        if (!labels)
+        {
+            return data.Cloud.Data.ToArray();
+        }
+
+        var c = new double[data.Rows * k];
+        var y = data.Labels.Span;
+        for (int i = 0; i < data.Rows; i++)
+        {
+            c[(i * k) + y[i]] = 1.0;
+        }
+
+        return c;
+    }
+
+    private static double[] Rows(double[] data, int k, int[] rows)
+    {
+        var result = new double[rows.Length * k];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            Array.Copy(data, rows[i] * k, result, i * k, k);
+        }
+
+        return result;
+    }
+
+    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        int j = 0;
+        double sum = 0.0;
+        if (Vector256.IsHardwareAccelerated && a.Length >= 8)
+        {
+            var acc = Vector256<double>.Zero;
+            var va = MemoryMarshal.Cast<double, Vector256<double>>(a);
+            var vb = MemoryMarshal.Cast<double, Vector256<double>>(b);
+            for (int v = 0; v < va.Length; v++)
+            {
+                acc = Vector256.FusedMultiplyAdd(va[v], vb[v], acc);
+            }
+
+            sum = Vector256.Sum(acc);
+            j = va.Length * 4;
+        }
+
+        for (; j < a.Length; j++)
+        {
+            sum += a[j] * b[j];
+        }
+
+        return sum;
+    }
+
+    private static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
+    {
+        for (int j = 0; j < x.Length; j++)
+        {
+            y[j] += a * x[j];
+        }
+    }
+}
