@@ -51,25 +51,32 @@ internal static class TopLabelReference
             }
         }
 
-        return new Metrics(a.Count(x => x) / (double)n, EqualWidthEce(c, a, bins), Debiased(c, a, bins), Ks(c, a), nll / n, brier / n);
+        var order = Sorted(c);
+        return new Metrics(a.Count(x => x) / (double)n, EqualWidthEce(c, a, bins), Debiased(c, a, order, bins), Ks(c, a, order), nll / n, brier / n);
     }
 
     /// <summary>Plug-in ECE, bins <c>clamp(ceil(B c) - 1, 0, B - 1)</c>.</summary>
     public static double EqualWidthEce(double[] c, bool[] a, int bins = 15)
     {
         int n = c.Length;
+        var count = new int[bins];
+        var conf = new double[bins];
+        var acc = new double[bins];
+        for (int i = 0; i < n; i++)
+        {
+            int b = Math.Clamp((int)Math.Ceiling(bins * c[i]) - 1, 0, bins - 1);
+            count[b]++;
+            conf[b] += c[i];
+            acc[b] += a[i] ? 1 : 0;
+        }
+
         double total = 0;
         for (int b = 0; b < bins; b++)
         {
-            var members = Enumerable.Range(0, n).Where(i => Math.Clamp((int)Math.Ceiling(bins * c[i]) - 1, 0, bins - 1) == b).ToList();
-            if (members.Count == 0)
+            if (count[b] > 0)
             {
-                continue;
+                total += count[b] / (double)n * Math.Abs((acc[b] / count[b]) - (conf[b] / count[b]));
             }
-
-            double conf = members.Average(i => c[i]);
-            double acc = members.Average(i => a[i] ? 1.0 : 0.0);
-            total += members.Count / (double)n * Math.Abs(acc - conf);
         }
 
         return total;
@@ -79,10 +86,12 @@ internal static class TopLabelReference
     public static int[] Sorted(double[] c) => [.. Enumerable.Range(0, c.Length).OrderBy(i => c[i]).ThenBy(i => i)];
 
     /// <summary>Debiased top-label L2 ECE over equal-mass bins of positions <c>floor(b n / B) .. floor((b + 1) n / B) - 1</c>.</summary>
-    public static double Debiased(double[] c, bool[] a, int bins = 15)
+    public static double Debiased(double[] c, bool[] a, int bins = 15) => Debiased(c, a, Sorted(c), bins);
+
+    /// <summary>Debiased ECE with a precomputed stable order.</summary>
+    public static double Debiased(double[] c, bool[] a, int[] order, int bins = 15)
     {
         int n = c.Length;
-        var order = Sorted(c);
         double e2 = 0;
         for (int b = 0; b < bins; b++)
         {
@@ -117,10 +126,12 @@ internal static class TopLabelReference
     }
 
     /// <summary>KS error: largest |(1/n) sum_{j &lt;= i} (c_(j) - a_(j))| over every prefix, the empty one included.</summary>
-    public static double Ks(double[] c, bool[] a)
+    public static double Ks(double[] c, bool[] a) => Ks(c, a, Sorted(c));
+
+    /// <summary>KS error with a precomputed stable order.</summary>
+    public static double Ks(double[] c, bool[] a, int[] order)
     {
         int n = c.Length;
-        var order = Sorted(c);
         double best = 0; // empty prefix
         double s = 0;
         for (int i = 0; i < n; i++)
