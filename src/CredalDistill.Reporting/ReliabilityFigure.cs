@@ -9,6 +9,18 @@ namespace CredalDistill.Reporting;
 /// </summary>
 public static class ReliabilityFigure
 {
+    /// <summary>
+    /// The 95% bootstrap interval of each equal-width bin's accuracy for one method's outputs (<see cref="CalibrationBootstrap"/>:
+    /// <paramref name="replicates"/> resamples of the rows, seeded), for <see cref="Save"/>'s bands.
+    /// </summary>
+    public static BootstrapInterval[] Bands(ProbabilityMatrix output, ReadOnlySpan<int> labels, int replicates, ulong seed, int bins = ExpectedCalibrationError.DefaultBins)
+    {
+        var rows = new MetricAccumulator(output?.Classes ?? throw new ArgumentNullException(nameof(output)), bins, RowRetention.Bootstrap);
+        rows.Add(output, labels);
+        var result = new CalibrationBootstrap { Replicates = replicates, Seed = seed }.Run([rows]);
+        return [.. Enumerable.Range(0, bins).Select(b => result.BinAccuracyInterval(0, b))];
+    }
+
     /// <summary>Draws the bins of one method and saves a PNG; the title should name the method and its ECE.</summary>
     /// <param name="path">The PNG file.</param>
     /// <param name="title">Title above the diagram.</param>
