@@ -54,96 +54,77 @@ internal static class TopLabelWalk
         bool terms = !sortedNll.IsEmpty;
         int segments = widthStart.IsEmpty ? 1 : widthStart.Length - 1;
 
-        long hits = 0;
+        // Cumulative weighted sums over the sorted positions walked so far: multiplicity, confidence, hits. Every bin (equal-mass
+        // or equal-width) is a difference of these at its two ends, and the KS partial sum is cumulative confidence minus hits.
+        long total = 0;
+        double confidenceSum = 0.0;
+        double hitSum = 0.0;
         double nll = 0.0;
         double brier = 0.0;
-        double ksSum = 0.0;
         double ksMax = 0.0;
 
-        // Equal-mass bin state: bin b covers resampled positions [floor(b n / B), floor((b + 1) n / B)).
+        // Equal-mass bin b covers resampled positions [floor(b n / B), floor((b + 1) n / B)); its start's cumulative sums.
         double e2 = 0.0;
         int massBin = 0;
-        long position = 0;
         long massEnd = Binning.MassBoundary(1, n, massBins);
-        long massCount = 0;
-        double massConfidence = 0.0;
-        double massHits = 0.0;
+        long massStart = 0;
+        double massStartConfidence = 0.0;
+        double massStartHits = 0.0;
 
         for (int segment = 0; segment < segments; segment++)
         {
             int from = widthStart.IsEmpty ? 0 : widthStart[segment];
             int to = widthStart.IsEmpty ? rows : widthStart[segment + 1];
-            long segmentCount = 0;
-            double segmentConfidence = 0.0;
-            long segmentHits = 0;
+            long segmentStart = total;
+            double segmentStartConfidence = confidenceSum;
+            double segmentStartHits = hitSum;
             for (int j = from; j < to; j++)
             {
                 int w = unit ? 1 : counts[order[j]];
                 double weight = w;
                 double c = confidence[j];
-                bool hit = correct[j];
-                double a = hit ? 1.0 : 0.0;
-                double weightedHit = hit ? weight : 0.0;
-                double weightedConfidence = weight * c;
-                segmentCount += w;
-                segmentConfidence += weightedConfidence;
-                segmentHits += hit ? w : 0;
+                double a = correct[j] ? 1.0 : 0.0;
                 if (terms)
                 {
                     nll += weight * sortedNll[j];
                     brier += weight * sortedBrier[j];
                 }
 
+                // The run of w duplicates covers positions [total, total + w); close every equal-mass bin that ends inside it,
+                // splitting the run position by position.
+                while (total + w > massEnd)
+                {
+                    double take = massEnd - total;
+                    double endConfidence = confidenceSum + (take * c);
+                    double endHits = hitSum + (take * a);
+                    e2 += MassTerm(massEnd - massStart, endConfidence - massStartConfidence, endHits - massStartHits, n);
+                    massStart = massEnd;
+                    massStartConfidence = endConfidence;
+                    massStartHits = endHits;
+                    massBin++;
+                    massEnd = Binning.MassBoundary(massBin + 1, n, massBins);
+                }
+
+                total += w;
+                confidenceSum += weight * c;
+                hitSum += weight * a;
+
                 // KS: the partial sum moves linearly inside a run of duplicates, so checking the run's end suffices.
-                ksSum += weightedConfidence - weightedHit;
-                ksMax = Math.Max(ksMax, Math.Abs(ksSum));
-
-                if (position + w < massEnd)
-                {
-                    // The whole run stays inside the current equal-mass bin (the common case; w = 0 adds nothing).
-                    massCount += w;
-                    massConfidence += weightedConfidence;
-                    massHits += weightedHit;
-                    position += w;
-                    continue;
-                }
-
-                // The run reaches a boundary: split it position by position between the bins it covers.
-                long remaining = w;
-                while (remaining > 0)
-                {
-                    while (position == massEnd)
-                    {
-                        e2 += MassTerm(massCount, massConfidence, massHits, n);
-                        massCount = 0;
-                        massConfidence = 0.0;
-                        massHits = 0.0;
-                        massBin++;
-                        massEnd = Binning.MassBoundary(massBin + 1, n, massBins);
-                    }
-
-                    long take = Math.Min(remaining, massEnd - position);
-                    massCount += take;
-                    massConfidence += take * c;
-                    massHits += take * a;
-                    position += take;
-                    remaining -= take;
-                }
+                ksMax = Math.Max(ksMax, Math.Abs(confidenceSum - hitSum));
             }
 
-            hits += segmentHits;
             if (!widthStart.IsEmpty)
             {
-                widthCount[segment] = segmentCount;
-                widthConfidence[segment] = segmentConfidence;
-                widthHits[segment] = segmentHits;
+                widthCount[segment] = total - segmentStart;
+                widthConfidence[segment] = confidenceSum - segmentStartConfidence;
+                widthHits[segment] = hitSum - segmentStartHits;
             }
         }
 
-        e2 += MassTerm(massCount, massConfidence, massHits, n);
+        e2 += MassTerm(total - massStart, confidenceSum - massStartConfidence, hitSum - massStartHits, n);
         return new Sums
         {
-            Hits = hits,
+            Hits = (long)hitSum,
             Nll = nll,
             Brier = brier,
             EceDebiased = Math.Sqrt(Math.Max(e2, 0.0)),
