@@ -71,11 +71,13 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
 
         ConsoleReports.Evaluation(consoles.Out, reports);
         EvidenceReports.Write(consoles.Out, reports, comparisons, settings.Bootstrap, settings.Seed);
+#if !CREDAL_TOOL
         if (settings.Figures is string figures)
         {
             var files = consoles.Progress.Run("reliability diagrams", () => EvaluationFigures.Write(figures, sums, settings.Calibration, evidence, cancellationToken));
             consoles.Out.WriteLine($"wrote {files.Count} reliability diagram(s) to {figures}");
         }
+#endif
 
         if (settings.Json is string json)
         {

@@ -74,15 +74,11 @@ internal static class MetricInput
     /// <summary>Top-1 confidence <c>max_k p_ik</c> and correctness <c>1[argmax_k p_ik = y_i]</c> of every row (correctness as 0 or 1).</summary>
     public static void TopOne(ReadOnlySpan<double> data, int classes, ReadOnlySpan<int> labels, out double[] confidence, out double[] correct)
     {
-        int rows = labels.Length;
-        confidence = new double[rows];
-        correct = new double[rows];
-        for (int i = 0; i < rows; i++)
+        TopLabel(data, classes, labels, out confidence, out var hits);
+        correct = new double[hits.Length];
+        for (int i = 0; i < hits.Length; i++)
         {
-            var row = data.Slice(i * classes, classes);
-            int top = ArgMax(row);
-            confidence[i] = row[top];
-            correct[i] = top == labels[i] ? 1.0 : 0.0;
+            correct[i] = hits[i] ? 1.0 : 0.0;
         }
     }
 }
