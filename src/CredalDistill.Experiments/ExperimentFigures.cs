@@ -9,11 +9,15 @@ using CredalDistill.Reporting;
 namespace CredalDistill.Experiments;
 
 /// <summary>
-/// The figures of docs/figures: reliability diagrams with confidence histograms per method (split 0), simplex plots of
-/// credal sets (FMNIST-3), ECE / accuracy / coverage versus eps, and the quantization sweep.
+/// The figures of docs/figures: reliability diagrams with confidence histograms per method (split 0, each bin's accuracy
+/// with its 95% bootstrap interval over the split's test inputs), simplex plots of credal sets (FMNIST-3), ECE / accuracy /
+/// coverage versus eps, and the quantization sweep.
 /// </summary>
 public static class ExperimentFigures
 {
+    /// <summary>Resamples behind the reliability diagrams' per-bin accuracy intervals.</summary>
+    public const int ReliabilityBandReplicates = 1000;
+
     /// <summary>Writes the figures of one task into <paramref name="directory"/> (the eps and quantization sweeps only when <paramref name="sweeps"/>) and returns the file names.</summary>
     public static List<string> Write(TaskOutputs task, TaskResult result, ExperimentRunner runner, ExperimentOptions options, string directory, bool sweeps = true, CancellationToken cancellationToken = default)
     {
@@ -44,7 +48,8 @@ public static class ExperimentFigures
             string file = $"reliability-{name}-{key.Id.Replace('/', '-')}.png";
             var rowLabels = labels[..output.Rows];
             double ece = ExpectedCalibrationError.Compute(output, rowLabels);
-            ReliabilityFigure.Save(Path.Combine(directory, file), $"{name}: {key.Display} (ECE {100 * ece:F1}%, split 0)", ReliabilityDiagram.Compute(output, rowLabels));
+            var bands = ReliabilityFigure.Bands(output, rowLabels, ReliabilityBandReplicates, options.Seed);
+            ReliabilityFigure.Save(Path.Combine(directory, file), $"{name}: {key.Display} (ECE {100 * ece:F1}%, split 0)", ReliabilityDiagram.Compute(output, rowLabels), bands);
             files.Add(file);
         }
 

@@ -301,11 +301,13 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         return ProbabilityMatrix.FromProbabilities(result, k, fitted.Output.ToString());
     }
 
-    /// <summary>Accuracy, ECE, NLL, Brier, top-1 agreement with the cloud, mean confidence and the number of test inputs of <paramref name="output"/>.</summary>
+    /// <summary>Accuracy, ECE, debiased ECE, KS error, NLL, Brier, top-1 agreement with the cloud, mean confidence and the number of test inputs of <paramref name="output"/>.</summary>
     internal static void PointMetrics(MethodRecord record, ProbabilityMatrix output, int[] labels, ProbabilityMatrix cloud)
     {
         record.Values["accuracy"] = Accuracy.Compute(output, labels);
         record.Values["ece"] = ExpectedCalibrationError.Compute(output, labels);
+        record.Values["ece-debiased"] = DebiasedCalibrationError.Compute(output, labels);
+        record.Values["ks"] = KsCalibrationError.Compute(output, labels);
         record.Values["nll"] = NegativeLogLikelihood.Compute(output, labels);
         record.Values["brier"] = BrierScore.Compute(output, labels);
         record.Values["cloud-agreement"] = CloudAgreement.TopOneAgreement(cloud, output);

@@ -18,6 +18,20 @@ public sealed class RegimeResult
     [JsonIgnore]
     public required IReadOnlyDictionary<MethodKey, MethodSummary> Methods { get; init; }
 
+    /// <summary>Every method's per-split records, for the paired comparisons over splits (<see cref="Compare"/>); not in results.json.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<MethodRecord> Records { get; init; } = [];
+
+    /// <summary><c>n_test / n_fit</c> of the split plans (test inputs over calibration + labeled inputs), for <see cref="SplitComparison"/>.</summary>
+    [JsonIgnore]
+    public double TestToFit { get; init; }
+
+    /// <summary>
+    /// The paired comparison over splits of <paramref name="method"/> minus <paramref name="baseline"/> on <paramref name="metric"/>;
+    /// null when either method or the records are missing.
+    /// </summary>
+    public SplitComparison? Compare(MethodKey baseline, MethodKey method, string metric = "ece") => SplitComparison.Of(Records, baseline, method, metric, TestToFit);
+
     /// <summary>The methods by their published names (the JSON form of <see cref="Methods"/>).</summary>
     [JsonPropertyName("Methods")]
     public IReadOnlyDictionary<string, MethodSummary> MethodsById => MethodSummary.ById(Methods);
@@ -27,7 +41,7 @@ public sealed class RegimeResult
 
     /// <summary>
     /// The entry of the <c>regimes</c> list of results.json: <c>{ task, edge, rawEce, methods: { name: { ece, eceStd,
-    /// accuracy, accuracyStd, nll, brier, ... } } }</c>, every rate a fraction (coverage, setCoverage, inefficiency
+    /// eceDebiased, ksError, accuracy, accuracyStd, nll, brier, ... } } }</c>, every rate a fraction (coverage, setCoverage, inefficiency
     /// and setSize where they apply; temperature, epsilon, gamma where fitted).
     /// </summary>
     public Dictionary<string, object> ToJson()
@@ -56,7 +70,7 @@ public sealed class RegimeResult
 
     private static readonly (string Metric, string Key)[] JsonKeys =
     [
-        ("ece", "ece"), ("accuracy", "accuracy"), ("nll", "nll"), ("brier", "brier"), ("confidence", "confidence"),
+        ("ece", "ece"), ("ece-debiased", "eceDebiased"), ("ks", "ksError"), ("accuracy", "accuracy"), ("nll", "nll"), ("brier", "brier"), ("confidence", "confidence"),
         ("coverage", "coverage"), ("set-size", "setSize"), ("set-coverage", "setCoverage"), ("inefficiency", "inefficiency"),
         ("temperature", "temperature"), ("epsilon", "epsilon"), ("gamma", "gamma"),
     ];

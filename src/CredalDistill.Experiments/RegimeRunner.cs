@@ -84,7 +84,16 @@ public sealed class RegimeRunner(ExperimentOptions options)
             Edge = edge.Name,
             Classes = edge.Outputs.Classes,
             Methods = MethodSummary.ByMethod(bags[e]),
+            Records = [.. bags[e].OrderBy(r => r.Split)],
+            TestToFit = TestToFit(Plan(edge.Outputs, 0)),
         })];
+    }
+
+    /// <summary><c>n_test / n_fit</c> of a split plan: its test inputs over the inputs the methods are fitted on (calibration + labeled).</summary>
+    public static double TestToFit(SplitPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return (double)plan.Test.Length / (plan.Calibration.Length + plan.Labeled.Length);
     }
 
     /// <summary>The records of every method on one split of one edge.</summary>

@@ -4,15 +4,38 @@ using ScottPlot;
 namespace CredalDistill.Reporting;
 
 /// <summary>
-/// Reliability diagram (accuracy per confidence bin against the diagonal, gaps shaded) above a confidence histogram,
-/// saved as one PNG.
+/// Reliability diagram (accuracy per confidence bin against the diagonal, gaps shaded, optionally each bin's bootstrap
+/// interval of the accuracy as a black bar with caps) above a confidence histogram, saved as one PNG.
 /// </summary>
 public static class ReliabilityFigure
 {
+    /// <summary>
+    /// The 95% bootstrap interval of each equal-width bin's accuracy for one method's outputs (<see cref="CalibrationBootstrap"/>:
+    /// <paramref name="replicates"/> resamples of the rows, seeded), for <see cref="Save"/>'s bands.
+    /// </summary>
+    public static BootstrapInterval[] Bands(ProbabilityMatrix output, ReadOnlySpan<int> labels, int replicates, ulong seed, int bins = ExpectedCalibrationError.DefaultBins)
+    {
+        var rows = new MetricAccumulator(output?.Classes ?? throw new ArgumentNullException(nameof(output)), bins, RowRetention.Bootstrap);
+        rows.Add(output, labels);
+        var result = new CalibrationBootstrap { Replicates = replicates, Seed = seed }.Run([rows]);
+        return [.. Enumerable.Range(0, bins).Select(b => result.BinAccuracyInterval(0, b))];
+    }
+
     /// <summary>Draws the bins of one method and saves a PNG; the title should name the method and its ECE.</summary>
-    public static void Save(string path, string title, IReadOnlyList<ReliabilityBin> bins, int width = 560, int height = 720)
+    /// <param name="path">The PNG file.</param>
+    /// <param name="title">Title above the diagram.</param>
+    /// <param name="bins">The reliability bins.</param>
+    /// <param name="bands">Per bin, an interval of its accuracy (e.g. <see cref="BootstrapResult.BinAccuracyInterval"/>), drawn for non-empty bins with finite bounds; null for none.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    public static void Save(string path, string title, IReadOnlyList<ReliabilityBin> bins, IReadOnlyList<BootstrapInterval>? bands = null, int width = 560, int height = 720)
     {
         ArgumentNullException.ThrowIfNull(bins);
+        if (bands is not null && bands.Count != bins.Count)
+        {
+            throw new ArgumentException($"bands has {bands.Count} intervals for {bins.Count} bins.", nameof(bands));
+        }
+
         var multi = new Multiplot();
         multi.AddPlots(2);
         multi.Layout = new ScottPlot.MultiplotLayouts.DraggableRows();
@@ -43,13 +66,32 @@ public static class ReliabilityFigure
 
         top.Add.Bars(accuracyBars);
         top.Add.Bars(gapBars);
+        for (int i = 0; bands is not null && i < bins.Count; i++)
+        {
+            var b = bins[i];
+            var band = bands[i];
+            if (b.IsEmpty || !double.IsFinite(band.Lower) || !double.IsFinite(band.Upper))
+            {
+                continue;
+            }
+
+            double centre = 0.5 * (b.Lower + b.Upper);
+            double cap = 0.2 * (b.Upper - b.Lower);
+            foreach (var (x1, y1, x2, y2) in new[] { (centre, band.Lower, centre, band.Upper), (centre - cap, band.Lower, centre + cap, band.Lower), (centre - cap, band.Upper, centre + cap, band.Upper) })
+            {
+                var segment = top.Add.Line(x1, y1, x2, y2);
+                segment.Color = Colors.Black;
+                segment.LineWidth = 1.5f;
+            }
+        }
+
         var diagonal = top.Add.Line(0, 0, 1, 1);
         diagonal.LinePattern = LinePattern.Dashed;
         diagonal.Color = Colors.Black;
         top.Axes.SetLimits(0, 1, 0, 1);
         top.Title(title);
         top.XLabel("confidence (top-1 probability)");
-        top.YLabel("accuracy (blue), gap (red)");
+        top.YLabel(bands is null ? "accuracy (blue), gap (red)" : "accuracy ± 95% CI, gap (red)");
 
         bottom.Add.Bars(countBars);
         double maxShare = 0.0;

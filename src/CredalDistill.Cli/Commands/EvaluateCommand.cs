@@ -3,6 +3,7 @@ using System.Text.Json;
 using CredalDistill.Cli.Reporting;
 using CredalDistill.Cli.Services;
 using CredalDistill.IO;
+using CredalDistill.Metrics;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -50,7 +51,7 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
                 consoles.Warn($"{Path.GetFileName(settings.Calibration[a])} has an unbounded threshold: every credal set is the whole simplex.");
             }
 
-            sums[a] = new EvaluationSums(FittedCalibrator.FromArtifact(artifacts[a], settings.ToPredictorOptions()), settings.Calibration[a], classes);
+            sums[a] = new EvaluationSums(FittedCalibrator.FromArtifact(artifacts[a], settings.ToPredictorOptions()), settings.Calibration[a], classes, settings.Bootstrap is null ? RowRetention.Confidence : RowRetention.Bootstrap);
         }
 
         long rows = consoles.Progress.Run(
@@ -58,10 +59,30 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
             p => EvaluationService.Stream(sums, edge, cloud, labels, settings, p, cancellationToken),
             determinate: edge.Reader.TotalRows is not null);
         var reports = sums.Select(s => s.Report()).ToList();
+        BootstrapEvidence? evidence = null;
+        List<PairedComparison>? comparisons = null;
+        if (settings.Bootstrap is int replicates)
+        {
+            evidence = consoles.Progress.Run(
+                $"bootstrap: {replicates} resamples of {rows} rows",
+                p => BootstrapEvidence.Run(sums, replicates, settings.Seed, p, cancellationToken));
+            reports = evidence.WithIntervals(reports);
+            comparisons = reports.Count > 1 ? evidence.Comparisons(reports, sums) : null;
+        }
+
         ConsoleReports.Evaluation(consoles.Out, reports);
+        EvidenceReports.Write(consoles.Out, reports, comparisons, settings.Bootstrap, settings.Seed);
+#if !CREDAL_TOOL
+        if (settings.Figures is string figures)
+        {
+            var files = consoles.Progress.Run("reliability diagrams", () => EvaluationFigures.Write(figures, sums, settings.Calibration, evidence, cancellationToken));
+            consoles.Out.WriteLine($"wrote {files.Count} reliability diagram(s) to {figures}");
+        }
+#endif
+
         if (settings.Json is string json)
         {
-            WriteJson(json, reports);
+            WriteJson(json, reports, comparisons);
             consoles.Out.WriteLine($"wrote {json}");
         }
 
@@ -70,14 +91,14 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
 
     /// <summary>
     /// Writes the report as indented JSON (UTF-8, final newline), atomically: the single artifact's <see cref="EvaluationReport"/>,
-    /// or a <see cref="ComparisonReport"/> with one entry per artifact.
+    /// or a <see cref="ComparisonReport"/> with one entry per artifact (and the paired <paramref name="comparisons"/>, if any).
     /// </summary>
-    public static void WriteJson(string path, IReadOnlyList<EvaluationReport> reports)
+    public static void WriteJson(string path, IReadOnlyList<EvaluationReport> reports, IReadOnlyList<PairedComparison>? comparisons = null)
     {
         ArgumentNullException.ThrowIfNull(reports);
         byte[] bytes = reports.Count == 1
             ? JsonSerializer.SerializeToUtf8Bytes(reports[0], EvaluationReportJsonContext.Default.EvaluationReport)
-            : JsonSerializer.SerializeToUtf8Bytes(new ComparisonReport { N = reports[0].N, Classes = reports[0].Classes, Calibrations = reports }, EvaluationReportJsonContext.Default.ComparisonReport);
+            : JsonSerializer.SerializeToUtf8Bytes(new ComparisonReport { N = reports[0].N, Classes = reports[0].Classes, Calibrations = reports, Comparisons = comparisons }, EvaluationReportJsonContext.Default.ComparisonReport);
         AtomicFile.Write(path, stream =>
         {
             stream.Write(bytes);

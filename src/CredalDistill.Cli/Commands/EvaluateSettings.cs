@@ -32,9 +32,43 @@ public sealed class EvaluateSettings : PredictorSettings
     [Description("Also write the report as JSON to this file (atomically). Default: no JSON file.")]
     public string? Json { get; set; }
 
+    /// <summary>The smallest <c>--bootstrap</c> accepted.</summary>
+    public const int MinimumBootstrap = 100;
+
+    /// <summary><c>--bootstrap</c>.</summary>
+    [CommandOption("--bootstrap <B>")]
+    [Description("Resample the test rows B times (with replacement, paired across methods) for 95% percentile intervals of accuracy, ECE, debiased ECE, KS, NLL and Brier, and, with several --calibration files, paired differences against the first. At least 100; 2000 is usual. Default: no bootstrap.")]
+    public int? Bootstrap { get; set; }
+
+    /// <summary><c>--seed</c>.</summary>
+    [CommandOption("--seed <SEED>")]
+    [Description("Seed of the bootstrap resamples (same seed, same intervals on any machine).")]
+    [DefaultValue(1UL)]
+    public ulong Seed { get; set; } = 1UL;
+
+#if CREDAL_TOOL
+    /// <summary>Always null: the .NET tool package has no plotting library, so it has no <c>--figures</c>.</summary>
+    public string? Figures => null;
+#else
+    /// <summary><c>--figures</c>.</summary>
+    [CommandOption("--figures <DIR>")]
+    [Description("Also write a reliability diagram (PNG) per method to this folder, with 95% bootstrap bands on each bin's accuracy when --bootstrap is given. Default: no figures. (Repository CLI only; not in the credal .NET tool.)")]
+    public string? Figures { get; set; }
+#endif
+
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
+        if (Bootstrap is int b && b < MinimumBootstrap)
+        {
+            return ValidationResult.Error($"--bootstrap must be at least {MinimumBootstrap} (got {b}): percentile intervals from fewer resamples are unstable");
+        }
+
+        if (Figures is not null && string.IsNullOrWhiteSpace(Figures))
+        {
+            return ValidationResult.Error("--figures needs a folder name");
+        }
+
         if (CheckSamples(MonteCarloSamples) is string samplesError)
         {
             return ValidationResult.Error(samplesError);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CredalDistill.Cli.Reporting;
 
 /// <summary>The JSON report of <c>credal evaluate</c> with several <c>--calibration</c> artifacts: one entry per artifact, in the order given.</summary>
@@ -11,4 +13,11 @@ public sealed class ComparisonReport
 
     /// <summary>One evaluation per artifact.</summary>
     public required IReadOnlyList<EvaluationReport> Calibrations { get; init; }
+
+    /// <summary>
+    /// With <c>--bootstrap</c>: every method of every other artifact against the first artifact's method of the same name (or,
+    /// when it has none, its default output), for each metric; absent otherwise.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<PairedComparison>? Comparisons { get; init; }
 }

@@ -142,7 +142,7 @@ public static class ConsoleReports
     }
 
     /// <summary>
-    /// Renders one comparison table of the evaluated artifacts (accuracy, ECE in %, NLL, Brier, and for set-valued artifacts
+    /// Renders one comparison table of the evaluated artifacts (accuracy, ECE, debiased ECE and KS in %, NLL, Brier, and for set-valued artifacts
     /// the coverage and label sets), then one coverage line per set-valued artifact.
     /// </summary>
     public static void Evaluation(IAnsiConsole console, IReadOnlyList<EvaluationReport> reports)
@@ -165,13 +165,15 @@ public static class ConsoleReports
             .AddColumn("method")
             .AddColumn(new TableColumn("accuracy").RightAligned())
             .AddColumn(new TableColumn("ECE (%)").RightAligned())
+            .AddColumn(new TableColumn("debiased ECE (%)").RightAligned())
+            .AddColumn(new TableColumn("KS (%)").RightAligned())
             .AddColumn(new TableColumn("NLL").RightAligned())
             .AddColumn(new TableColumn("Brier").RightAligned())
             .AddColumn(new TableColumn("coverage").RightAligned())
             .AddColumn(new TableColumn("set coverage").RightAligned())
             .AddColumn(new TableColumn("set size").RightAligned());
         void Add(string name, MethodMetrics m, EvaluationReport? sets) => table.AddRow(
-            Markup.Escape(name), F(m.Accuracy, "F4"), F(100 * m.Ece, "F2"), F(m.Nll, "F4"), F(m.Brier, "F4"),
+            Markup.Escape(name), F(m.Accuracy, "F4"), F(100 * m.Ece, "F2"), F(100 * m.EceDebiased, "F2"), F(100 * m.KsError, "F2"), F(m.Nll, "F4"), F(m.Brier, "F4"),
             sets?.Coverage is double c ? F(c, "F4") : string.Empty,
             sets?.LabelSets is { } l ? F(l.Coverage, "F4") : string.Empty,
             sets?.LabelSets is { } s ? F(s.MeanSize, "F3") : string.Empty);

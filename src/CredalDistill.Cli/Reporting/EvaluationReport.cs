@@ -50,6 +50,9 @@ public sealed record EvaluationReport
     /// <summary>Coverage within each predicted class (<c>mondrian</c> only; null otherwise).</summary>
     public IReadOnlyList<ClassCoverage>? ClassCoverage { get; init; }
 
+    /// <summary>Coverage by predicted class and by confidence bin, and the worst such group; null for point calibrations.</summary>
+    public ConditionalCoverage? ConditionalCoverage { get; init; }
+
     /// <summary>The per-row thresholds over the evaluated rows (<c>shift</c> only; null otherwise).</summary>
     public ShiftThresholds? Shift { get; init; }
 

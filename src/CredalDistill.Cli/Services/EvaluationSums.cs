@@ -9,9 +9,12 @@ namespace CredalDistill.Cli.Services;
 
 /// <summary>
 /// One calibrator's evaluation accumulated over chunks of rows (a streamed test set): per method the sums of
-/// <see cref="MetricAccumulator"/> (accuracy, NLL, Brier, ECE bins), and the counts behind coverage
-/// (<c>#{s_i &lt;= gamma} / n</c>), label-set coverage, mean set size and (K = 3) mean volume fraction. Rows are added in
-/// file order and Monte Carlo streams are seeded by the global row index, so any chunking gives the one-pass report.
+/// <see cref="MetricAccumulator"/> (accuracy, NLL, Brier, ECE bins, and each row's confidence and correctness for the
+/// debiased ECE and KS error), and the counts behind coverage (<c>#{s_i &lt;= gamma} / n</c>, also by predicted class and,
+/// from each row's centre confidence and coverage, by confidence bin), label-set coverage, mean set size and (K = 3) mean
+/// volume fraction. Rows are added in file order and Monte Carlo streams are seeded by the global row index, so any
+/// chunking gives the one-pass report. Memory grows by 9 bytes a row per method (25 with
+/// <see cref="RowRetention.Bootstrap"/>) and 9 more for the conditional coverage of set-valued calibrators.
 /// </summary>
 public sealed class EvaluationSums
 {
@@ -29,17 +32,22 @@ public sealed class EvaluationSums
     private readonly long[] _classCovered;
     private long _unboundedRows;
     private double _finiteGammaSum;
+    private readonly RowRetention _retention;
+    private readonly List<double> _centreConfidence = [];
+    private readonly List<bool> _rowCovered = [];
 
     /// <summary>Empty sums for <paramref name="calibrator"/> on <paramref name="classes"/> classes.</summary>
     /// <param name="calibrator">The fitted calibrator.</param>
     /// <param name="artifact">The artifact's file name, reported as given.</param>
     /// <param name="classes">Number of classes.</param>
-    public EvaluationSums(FittedCalibrator calibrator, string artifact, int classes)
+    /// <param name="retention">What each method's accumulator keeps per row (<see cref="RowRetention.Bootstrap"/> for <c>--bootstrap</c>).</param>
+    public EvaluationSums(FittedCalibrator calibrator, string artifact, int classes, RowRetention retention = RowRetention.Confidence)
     {
         ArgumentNullException.ThrowIfNull(calibrator);
         _calibrator = calibrator;
         _artifact = artifact;
         _classes = classes;
+        _retention = retention;
         _classRows = new long[classes];
         _classCovered = new long[classes];
         Method("edge");
@@ -125,12 +133,11 @@ public sealed class EvaluationSums
                 _finiteGammaSum += gamma;
             }
 
-            if (predictor.RowThreshold is MondrianThreshold)
-            {
-                int c = row.ArgMax();
-                _classRows[c]++;
-                _classCovered[c] += covered;
-            }
+            int c = row.ArgMax();
+            _classRows[c]++;
+            _classCovered[c] += covered;
+            _centreConfidence.Add(centre.Row(i)[centre.ArgMax(i)]);
+            _rowCovered.Add(covered == 1);
         }
 
         for (int i = 0; i < n; i++)
@@ -183,6 +190,7 @@ public sealed class EvaluationSums
                     Coverage = _classRows[c] == 0 ? null : (double)_classCovered[c] / _classRows[c],
                 })]
                 : null,
+            ConditionalCoverage = Conditional(),
             Shift = predictor.RowThreshold is CovariateShiftThreshold shift
                 ? new ShiftThresholds
                 {
@@ -205,7 +213,52 @@ public sealed class EvaluationSums
         };
     }
 
-    private void Method(string name) => _methods.Add((name, new MetricAccumulator(_classes)));
+    /// <summary>The methods' accumulators, in report order (for the bootstrap and the figures).</summary>
+    internal IReadOnlyList<(string Name, MetricAccumulator Sums)> Methods => _methods;
+
+    /// <summary>The calibrator's default output as a method name of the report (<c>tempered</c>, <c>calibrated</c>, <c>cdci-intersection</c>, ...).</summary>
+    internal string DefaultMethod => _calibrator.Output == CalibratedOutput.Calibrated ? CentreName(_calibrator) ?? "edge" : "cdci-" + CalibratedOutputNames.Name(_calibrator.Output);
+
+    /// <summary>Coverage by predicted class and by equal-mass confidence bin, and the worst non-empty group.</summary>
+    private ConditionalCoverage Conditional()
+    {
+        var byClass = Enumerable.Range(0, _classes).Select(c => new GroupCoverage
+        {
+            Group = "class",
+            Index = c,
+            Rows = _classRows[c],
+            Coverage = _classRows[c] == 0 ? null : (double)_classCovered[c] / _classRows[c],
+        }).ToList();
+        int n = _centreConfidence.Count;
+        var order = Enumerable.Range(0, n).OrderBy(i => _centreConfidence[i]).ThenBy(i => i).ToArray();
+        const int groups = ConditionalCoverage.ConfidenceGroups;
+        var byConfidence = new List<GroupCoverage>(groups);
+        for (int b = 0; b < groups; b++)
+        {
+            int from = (int)((long)b * n / groups);
+            int to = (int)((long)(b + 1) * n / groups);
+            int covered = 0;
+            for (int j = from; j < to; j++)
+            {
+                covered += _rowCovered[order[j]] ? 1 : 0;
+            }
+
+            byConfidence.Add(new GroupCoverage
+            {
+                Group = "confidence",
+                Index = b,
+                Lower = to > from ? _centreConfidence[order[from]] : null,
+                Upper = to > from ? _centreConfidence[order[to - 1]] : null,
+                Rows = to - from,
+                Coverage = to > from ? (double)covered / (to - from) : null,
+            });
+        }
+
+        var worst = byClass.Concat(byConfidence).Where(g => g.Coverage is not null).MinBy(g => g.Coverage!.Value)!;
+        return new ConditionalCoverage { ByClass = byClass, ByConfidence = byConfidence, Worst = worst };
+    }
+
+    private void Method(string name) => _methods.Add((name, new MetricAccumulator(_classes, retention: _retention)));
 
     private MetricAccumulator Sums(string name) => _methods.Find(m => m.Name == name).Sums;
 }

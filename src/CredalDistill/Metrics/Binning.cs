@@ -45,33 +45,7 @@ internal static class Binning
     public static ReliabilityBin[] EqualMass(ReadOnlySpan<double> values, ReadOnlySpan<double> outcomes, int bins)
     {
         int n = values.Length;
-        var order = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            order[i] = i;
-        }
-
-        var keys = values.ToArray();
-        Array.Sort(keys, order);
-
-        // Array.Sort is not stable: restore index order within runs of equal values.
-        int start = 0;
-        while (start < n)
-        {
-            int end = start + 1;
-            while (end < n && keys[end] == keys[start])
-            {
-                end++;
-            }
-
-            if (end - start > 1)
-            {
-                Array.Sort(order, start, end - start);
-            }
-
-            start = end;
-        }
-
+        var order = StableOrder(values, out var keys);
         var result = new ReliabilityBin[bins];
         int baseSize = n / bins;
         int extra = n % bins;
@@ -99,6 +73,46 @@ internal static class Binning
 
         return result;
     }
+
+    /// <summary>
+    /// The row indices sorted by value ascending, ties in row-index order (a stable sort), and the sorted values
+    /// (<paramref name="keys"/>). Values must not be NaN.
+    /// </summary>
+    public static int[] StableOrder(ReadOnlySpan<double> values, out double[] keys)
+    {
+        int n = values.Length;
+        var order = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+
+        keys = values.ToArray();
+        Array.Sort(keys, order);
+
+        // Array.Sort is not stable: restore index order within runs of equal values.
+        int start = 0;
+        while (start < n)
+        {
+            int end = start + 1;
+            while (end < n && keys[end] == keys[start])
+            {
+                end++;
+            }
+
+            if (end - start > 1)
+            {
+                Array.Sort(order, start, end - start);
+            }
+
+            start = end;
+        }
+
+        return order;
+    }
+
+    /// <summary>First sorted position of equal-mass bin <paramref name="bin"/> of <paramref name="bins"/> over <paramref name="n"/> positions: <c>floor(b n / B)</c>.</summary>
+    public static long MassBoundary(int bin, long n, int bins) => (long)((Int128)bin * n / bins);
 
     /// <summary><c>sum_b (n_b / n) |acc_b - conf_b|</c>.</summary>
     public static double WeightedGap(ReadOnlySpan<ReliabilityBin> bins)

@@ -1,7 +1,9 @@
 using AccuracyMetric = CredalDistill.Metrics.Accuracy;
 using BrierMetric = CredalDistill.Metrics.BrierScore;
 using ClasswiseMetric = CredalDistill.Metrics.ClasswiseCalibrationError;
+using DebiasedMetric = CredalDistill.Metrics.DebiasedCalibrationError;
 using EceMetric = CredalDistill.Metrics.ExpectedCalibrationError;
+using KsMetric = CredalDistill.Metrics.KsCalibrationError;
 using MceMetric = CredalDistill.Metrics.MaximumCalibrationError;
 using NllMetric = CredalDistill.Metrics.NegativeLogLikelihood;
 
@@ -13,8 +15,10 @@ namespace CredalDistill.Metrics;
 /// </summary>
 public sealed record CalibrationReport
 {
-    private CalibrationReport(int count, int bins, double accuracy, double ece, double equalMassEce, double mce, double classwiseEce, double nll, double brier)
+    private CalibrationReport(int count, int bins, double accuracy, double ece, double equalMassEce, double mce, double classwiseEce, double debiased, double ks, double nll, double brier)
     {
+        DebiasedCalibrationError = debiased;
+        KsCalibrationError = ks;
         Count = count;
         Bins = bins;
         Accuracy = accuracy;
@@ -47,7 +51,16 @@ public sealed record CalibrationReport
     /// <summary>Classwise ECE <c>(1/K) sum_k ECE_k</c> (see <see cref="ClasswiseMetric"/>).</summary>
     public double ClasswiseCalibrationError { get; }
 
-    /// <summary>NLL <c>-(1/n) sum_i log max(p_{i,y_i}, 1e-12)</c> in nats (see <see cref="NllMetric"/>).</summary>
+    /// <summary>
+    /// Debiased top-label L2 calibration error over <see cref="Bins"/> equal-mass bins, a fraction (see <see cref="DebiasedMetric"/>;
+    /// the variance of each bin's accuracy subtracted from the squared gap).
+    /// </summary>
+    public double DebiasedCalibrationError { get; }
+
+    /// <summary>KS calibration error <c>max_i |(1/n) sum_{j &lt;= i} (c_(j) - a_(j))|</c>, a fraction (see <see cref="KsMetric"/>).</summary>
+    public double KsCalibrationError { get; }
+
+    /// <summary>NLL <c>-(1/n) sum_i log p_{i,y_i}</c> in nats (exact; +inf when a true label has probability 0) (see <see cref="NllMetric"/>).</summary>
     public double NegativeLogLikelihood { get; }
 
     /// <summary>Brier score <c>(1/n) sum_i sum_k (p_ik - 1[y_i = k])^2</c> (see <see cref="BrierMetric"/>).</summary>
@@ -70,6 +83,8 @@ public sealed record CalibrationReport
             EceMetric.ComputeEqualMass(probabilities, labels, bins),
             Binning.MaxGap(diagram),
             ClasswiseMetric.Compute(probabilities, labels, bins),
+            DebiasedMetric.Compute(probabilities, labels, bins),
+            KsMetric.Compute(probabilities, labels),
             NllMetric.Compute(probabilities, labels),
             BrierMetric.Compute(probabilities, labels));
     }

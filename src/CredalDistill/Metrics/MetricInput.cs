@@ -24,6 +24,20 @@ internal static class MetricInput
         return rows;
     }
 
+    /// <summary>Validates top-label inputs: at least one confidence, each finite in [0, 1], one correctness flag per confidence.</summary>
+    public static void TopLabel(ReadOnlySpan<double> confidences, ReadOnlySpan<bool> correct)
+    {
+        Check.NotEmpty(confidences.Length, nameof(confidences));
+        Check.SameRows(confidences.Length, correct.Length, nameof(correct));
+        for (int i = 0; i < confidences.Length; i++)
+        {
+            if (!(confidences[i] >= 0.0 && confidences[i] <= 1.0))
+            {
+                throw new ArgumentOutOfRangeException(nameof(confidences), confidences[i], $"confidence {i} is not in [0, 1].");
+            }
+        }
+    }
+
     /// <summary>Validates the bin count (positive).</summary>
     public static void Bins(int bins) => Check.Positive(bins, nameof(bins));
 
@@ -43,17 +57,28 @@ internal static class MetricInput
     }
 
     /// <summary>Top-1 confidence <c>max_k p_ik</c> and correctness <c>1[argmax_k p_ik = y_i]</c> of every row.</summary>
-    public static void TopOne(ReadOnlySpan<double> data, int classes, ReadOnlySpan<int> labels, out double[] confidence, out double[] correct)
+    public static void TopLabel(ReadOnlySpan<double> data, int classes, ReadOnlySpan<int> labels, out double[] confidence, out bool[] correct)
     {
         int rows = labels.Length;
         confidence = new double[rows];
-        correct = new double[rows];
+        correct = new bool[rows];
         for (int i = 0; i < rows; i++)
         {
             var row = data.Slice(i * classes, classes);
             int top = ArgMax(row);
             confidence[i] = row[top];
-            correct[i] = top == labels[i] ? 1.0 : 0.0;
+            correct[i] = top == labels[i];
+        }
+    }
+
+    /// <summary>Top-1 confidence <c>max_k p_ik</c> and correctness <c>1[argmax_k p_ik = y_i]</c> of every row (correctness as 0 or 1).</summary>
+    public static void TopOne(ReadOnlySpan<double> data, int classes, ReadOnlySpan<int> labels, out double[] confidence, out double[] correct)
+    {
+        TopLabel(data, classes, labels, out confidence, out var hits);
+        correct = new double[hits.Length];
+        for (int i = 0; i < hits.Length; i++)
+        {
+            correct[i] = hits[i] ? 1.0 : 0.0;
         }
     }
 }

@@ -19,10 +19,20 @@ internal struct SplitMix64
         NextUInt64();
     }
 
+    /// <summary>
+    /// A generator for stream <paramref name="stream"/> of <paramref name="seed"/> that starts at a hashed state. The
+    /// constructor's streams start at <c>seed ^ (G (stream + 1))</c> and step by <c>G</c>, so two streams can be the same
+    /// sequence shifted by a few draws (always for seed 0); these start at unrelated points of the 2^64 cycle, which
+    /// matters when many long streams are drawn with the same modulus (bootstrap replicates).
+    /// </summary>
+    public static SplitMix64 Hashed(ulong seed, ulong stream) => new(Mix(Mix(seed ^ 0x5851F42D4C957F2DUL) + (stream * 0x9E3779B97F4A7C15UL)));
+
     /// <summary>Next 64 random bits.</summary>
-    public ulong NextUInt64()
+    public ulong NextUInt64() => Mix(_state += 0x9E3779B97F4A7C15UL);
+
+    /// <summary>The SplitMix64 output function (a bijection of 64-bit words with full avalanche).</summary>
+    private static ulong Mix(ulong z)
     {
-        ulong z = _state += 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);
