@@ -311,6 +311,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         record.Values["nll"] = NegativeLogLikelihood.Compute(output, labels);
         record.Values["brier"] = BrierScore.Compute(output, labels);
         record.Values["cloud-agreement"] = CloudAgreement.TopOneAgreement(cloud, output);
+        record.Values["kl-cloud"] = SplitConformal.Scores(cloud, output, Divergence.KL).Average();
         double confidence = 0.0;
         for (int i = 0; i < output.Rows; i++)
         {

@@ -40,8 +40,14 @@ public sealed record MethodKey
     /// <summary>A fixed published name that replaces the composed <see cref="Id"/> (the regimes comparison: <c>ts</c>, <c>cdci-paper</c>, ...).</summary>
     public string? Alias { get; init; }
 
+    /// <summary>The registry name of a <see cref="MethodKind.Registered"/> method (<c>distilled-ms</c>, <c>auto</c>, ...).</summary>
+    public string? Method { get; init; }
+
     /// <summary>The raw edge.</summary>
     public static MethodKey Edge { get; } = new() { Kind = MethodKind.Edge };
+
+    /// <summary>The registry method <paramref name="name"/> (<see cref="CalibrationMethods"/>) with its default settings.</summary>
+    public static MethodKey Registered(string name) => new() { Kind = MethodKind.Registered, Method = name };
 
     /// <summary>The raw cloud.</summary>
     public static MethodKey Cloud { get; } = new() { Kind = MethodKind.Cloud };
@@ -95,6 +101,7 @@ public sealed record MethodKey
             ? $"CD-CI divergence + eps auto (label-free), {ExtractionDisplay}"
             : $"CD-CI {DivergenceDisplay}, eps auto (label-free), {ExtractionDisplay}",
         MethodKind.TwoStage => $"Distilled TS + CD-CI {Divergence}, eps {FormatEpsilon(Epsilon)}, {ExtractionDisplay}",
+        MethodKind.Registered => Method!,
         _ => Id,
     };
 
@@ -148,6 +155,7 @@ public sealed record MethodKey
         string eps = Epsilon is double e ? FormatEpsilon(e) + "/" : string.Empty;
         return Kind switch
         {
+            MethodKind.Registered => Method!,
             MethodKind.Edge when FirstRows is int n => $"edge/first-{n}",
             MethodKind.Edge => quantized + "edge",
             MethodKind.Cloud => "cloud",

@@ -27,6 +27,9 @@ public enum MethodKind
     /// <summary>CD-CI with eps (and, when <see cref="MethodKey.Divergence"/> is null, the divergence) chosen without labels.</summary>
     CdciAuto,
 
-    /// <summary>Distilled temperature, then CD-CI around the tempered edge (METHOD.md 3.4).</summary>
+    /// <summary>Distilled temperature, then CD-CI around the tempered edge (docs/METHOD.md).</summary>
     TwoStage,
+
+    /// <summary>A method of the library's registry by its name (<see cref="MethodKey.Method"/>) with its default settings.</summary>
+    Registered,
 }

@@ -186,6 +186,8 @@ public static class RegimeFindings
             lines.Add(two.ToString());
         }
 
+        lines.AddRange(MapLines(all));
+
         var auto = all.Where(r => r[RegimeRunner.CdciAuto] is not null).ToList();
         if (auto.Count > 0)
         {
@@ -196,6 +198,113 @@ public static class RegimeFindings
 
         return lines;
     }
+
+    /// <summary>Accuracy loss (fraction) below the raw edge that auto may show on an edge (the issue's bar: 0.3 points).</summary>
+    public const double AutoAccuracyLoss = 0.003;
+
+    /// <summary>NLL margin (nats) within which auto counts as no worse than temperature scaling with labels.</summary>
+    public const double AutoNllMargin = 0.002;
+
+    /// <summary>
+    /// The distilled maps (vector and matrix scaling fitted to the cloud), auto, and each map followed by CD-CI: what the cloud's
+    /// soft labels buy beyond one temperature, paired over splits, and where the maps lose.
+    /// </summary>
+    private static List<string> MapLines(List<RegimeResult> all)
+    {
+        var lines = new List<string>();
+        var edges = all.Where(r => RegimeRunner.DistilledMaps.All(m => r[m] is not null)).ToList();
+        if (edges.Count == 0)
+        {
+            return lines;
+        }
+
+        double Mean(RegimeResult r, MethodKey method, string metric) => r[method]?.Mean(metric) ?? double.NaN;
+
+        // The maps against distilled TS (NLL, accuracy) and against the raw edge (accuracy: does the map repair the arg-max?).
+        var sb = new StringBuilder("Distilled maps (no labels, fitted to the cloud's probabilities on the unlabeled calibration set), paired over splits:");
+        foreach (var map in new[] { RegimeRunner.DistilledVs, RegimeRunner.DistilledMs })
+        {
+            var nll = Count(edges, RegimeRunner.DistilledTs, map, "nll");
+            var acc = Count(edges, RegimeRunner.Edge, map, "accuracy");
+            sb.Append($" `{map.Id}` against `distilled-ts`: NLL {nll.Describe()}; accuracy against the raw edge {acc.Describe("lower", "higher")}");
+            if (acc.Higher.Count > 0)
+            {
+                var best = acc.Higher.MaxBy(r => Mean(r, map, "accuracy") - Mean(r, RegimeRunner.Edge, "accuracy"))!;
+                sb.Append($" (largest gain {Pct(Mean(best, map, "accuracy") - Mean(best, RegimeRunner.Edge, "accuracy"), 2)} points, {best.Edge})");
+            }
+
+            sb.Append('.');
+        }
+
+        var k3 = edges.Where(r => r.Classes == 3).ToList();
+        if (k3.Count > 0)
+        {
+            var msK3 = Count(k3, RegimeRunner.DistilledTs, RegimeRunner.DistilledMs, "nll");
+            sb.Append($" On the {k3.Count} K = 3 edges `distilled-ms` against `distilled-ts` has NLL {msK3.Describe()} (mean {k3.Average(r => Mean(r, RegimeRunner.DistilledMs, "nll")).ToString("F3", Inv)} against {k3.Average(r => Mean(r, RegimeRunner.DistilledTs, "nll")).ToString("F3", Inv)} nats): with three classes a temperature already captures most of what the cloud can teach.");
+        }
+
+        lines.Add(sb.ToString());
+
+        // The bundled quantized edge: the issue's headline case.
+        if (edges.FirstOrDefault(r => r.Edge == "fmnist10-edge-q2") is { } q2)
+        {
+            var bestMap = new[] { RegimeRunner.DistilledTs, RegimeRunner.DistilledVs, RegimeRunner.DistilledMs }.MinBy(m => Mean(q2, m, "nll"))!;
+            var line = $"On `fmnist10-edge-q2` (the 2-bit quantized edge) the raw edge has {Pct(Mean(q2, RegimeRunner.Edge, "accuracy"), 1)}% accuracy and NLL {Mean(q2, RegimeRunner.Edge, "nll").ToString("F3", Inv)}; the best label-free map by NLL, `{bestMap.Id}`, reaches {Pct(Mean(q2, bestMap, "accuracy"), 1)}% and {Mean(q2, bestMap, "nll").ToString("F3", Inv)} (`ts` with labels: {Pct(Mean(q2, RegimeRunner.Ts, "accuracy"), 1)}%, {Mean(q2, RegimeRunner.Ts, "nll").ToString("F3", Inv)})";
+            if (q2[RegimeRunner.Auto] is not null)
+            {
+                line += $"; `auto` {Pct(Mean(q2, RegimeRunner.Auto, "accuracy"), 1)}%, {Mean(q2, RegimeRunner.Auto, "nll").ToString("F3", Inv)} ({Pct(Mean(q2, bestMap, "accuracy") - Mean(q2, RegimeRunner.Auto, "accuracy"), 2)} points and {(Mean(q2, RegimeRunner.Auto, "nll") - Mean(q2, bestMap, "nll")).ToString("F4", Inv)} nats from that map), choosing {Choices(q2)}";
+            }
+
+            lines.Add(line + ".");
+        }
+
+        // auto against temperature scaling with labels, and against the raw edge's accuracy.
+        var withAuto = edges.Where(r => r[RegimeRunner.Auto] is not null).ToList();
+        if (withAuto.Count > 0)
+        {
+            var noWorse = withAuto.Where(r => Mean(r, RegimeRunner.Auto, "nll") <= Mean(r, RegimeRunner.Ts, "nll") + AutoNllMargin).ToList();
+            var nll = Count(withAuto, RegimeRunner.Ts, RegimeRunner.Auto, "nll");
+            var keeps = withAuto.Where(r => Mean(r, RegimeRunner.Auto, "accuracy") >= Mean(r, RegimeRunner.Edge, "accuracy") - AutoAccuracyLoss).ToList();
+            var worstAcc = withAuto.MinBy(r => Mean(r, RegimeRunner.Auto, "accuracy") - Mean(r, RegimeRunner.Edge, "accuracy"))!;
+            var text = $"`auto` (label-free) against `ts` (temperature scaling with labels): mean NLL no worse (within {AutoNllMargin.ToString("0.###", Inv)} nats) on {noWorse.Count} of {withAuto.Count} edges; paired, its NLL is {nll.Describe()}. Its mean accuracy is at least the raw edge's minus {Pct(AutoAccuracyLoss, 1)} points on {keeps.Count} of {withAuto.Count} edges (lowest difference {Pct(Mean(worstAcc, RegimeRunner.Auto, "accuracy") - Mean(worstAcc, RegimeRunner.Edge, "accuracy"), 2)} points, {worstAcc.Edge}).";
+            if (noWorse.Count < withAuto.Count)
+            {
+                text += $" Where it is worse than `ts` by more than the margin: {string.Join(", ", withAuto.Except(noWorse).Select(r => $"{r.Edge} ({Mean(r, RegimeRunner.Auto, "nll").ToString("F3", Inv)} against {Mean(r, RegimeRunner.Ts, "nll").ToString("F3", Inv)}; chose {Choices(r)})"))}.";
+            }
+
+            lines.Add(text);
+        }
+
+        // Each map followed by CD-CI: coverage and the size of its sets against the paper's at the same eps.
+        var sets = edges.Where(r => RegimeRunner.MapSets.All(m => r[m] is not null)).ToList();
+        if (sets.Count > 0)
+        {
+            var parts = new List<string>();
+            foreach (var method in RegimeRunner.MapSets)
+            {
+                var size = Count(sets, RegimeRunner.CdciPaper, method, "set-size");
+                double coverage = sets.Average(r => Mean(r, method, "coverage"));
+                int below = sets.Count(r => Mean(r, method, "coverage") < 1 - RegimeRunner.PaperEpsilon - (2 * Band(r, method)));
+                parts.Add($"`{method.Id}` mean coverage {Pct(coverage, 1)}% (below the target by more than two standard errors of the mean over splits on {below} of {sets.Count} edges), radius {sets.Average(r => Mean(r, method, "gamma")).ToString("F3", Inv)} nats, label sets {size.Describe("smaller", "larger")} than `cdci-paper`'s (mean size {sets.Average(r => Mean(r, method, "set-size")).ToString("F3", Inv)})");
+            }
+
+            lines.Add($"Each map followed by CD-CI (KL, eps {RegimeRunner.PaperEpsilon.ToString(Inv)}, the map on half of the calibration set, the threshold on the other half; `cdci-paper`: radius {sets.Average(r => Mean(r, RegimeRunner.CdciPaper, "gamma")).ToString("F3", Inv)} nats, mean coverage {Pct(sets.Average(r => Mean(r, RegimeRunner.CdciPaper, "coverage")), 1)}%, mean set size {sets.Average(r => Mean(r, RegimeRunner.CdciPaper, "set-size")).ToString("F3", Inv)}): {string.Join("; ", parts)}.");
+        }
+
+        return lines;
+    }
+
+    /// <summary>The standard error of the mean coverage over splits (its spread over calibration draws and test sets, divided by the root of the number of splits): the finite-sample band.</summary>
+    private static double Band(RegimeResult r, MethodKey method)
+    {
+        var coverage = r[method]!.Metrics["coverage"];
+        return coverage.Std / Math.Sqrt(Math.Max(1, coverage.Count));
+    }
+
+    /// <summary>What auto chose on an edge: method and share of splits, most frequent first.</summary>
+    private static string Choices(RegimeResult r) => r[RegimeRunner.Auto] is not { } s
+        ? "nothing"
+        : string.Join(", ", s.Metrics.Where(kv => kv.Key.StartsWith("chose:", StringComparison.Ordinal) && kv.Value.Mean > 0).OrderByDescending(kv => kv.Value.Mean).Select(kv => $"`{kv.Key["chose:".Length..]}` on {Pct(kv.Value.Mean, 0)}% of splits"));
 
     private static string Range(List<RegimeResult> edges) =>
         edges.Count == 1 ? $"{Pct(edges[0].RawEce, 1)}%" : $"{Pct(edges.Min(r => r.RawEce), 1)}-{Pct(edges.Max(r => r.RawEce), 1)}%";

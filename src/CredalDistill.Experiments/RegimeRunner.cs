@@ -9,9 +9,10 @@ using CredalDistill.Metrics;
 namespace CredalDistill.Experiments;
 
 /// <summary>
-/// The regimes comparison: on every edge of the overconfidence axis, the seven methods of <see cref="Methods"/> on the
-/// same split plans as <see cref="ExperimentRunner"/> (labeled set for TS and Laplace, unlabeled calibration set for
-/// distilled TS and CD-CI). Every (edge, split) pair is one parallel work item.
+/// The regimes comparison: on every edge of the overconfidence axis, the methods of <see cref="Methods"/> on the same split
+/// plans as <see cref="ExperimentRunner"/> (labeled set for the label-needing maps and Laplace, unlabeled calibration set for
+/// the distilled maps, CD-CI and auto), each created by name from the library's registry. Every (edge, split) pair is one
+/// parallel work item.
 /// </summary>
 public sealed class RegimeRunner(ExperimentOptions options)
 {
@@ -39,11 +40,38 @@ public sealed class RegimeRunner(ExperimentOptions options)
     /// <summary>Distilled T on one half of the calibration set, the KL threshold (eps 0.1) around the tempered edge on the other; intersection probability (<c>distilled-ts+cdci</c>).</summary>
     public static MethodKey TwoStage { get; } = MethodKey.TwoStage("kl", PaperEpsilon) with { Alias = "distilled-ts+cdci" };
 
+    /// <summary>Vector scaling with labels (<c>vs</c>, regularization chosen by cross-fitting on the labeled set).</summary>
+    public static MethodKey Vs { get; } = MethodKey.Registered("vs");
+
+    /// <summary>Matrix scaling with labels (<c>ms</c>, Dirichlet calibration with ODIR).</summary>
+    public static MethodKey Ms { get; } = MethodKey.Registered("ms");
+
+    /// <summary>Distilled vector scaling (<c>distilled-vs</c>, no labels).</summary>
+    public static MethodKey DistilledVs { get; } = MethodKey.Registered("distilled-vs");
+
+    /// <summary>Distilled matrix scaling (<c>distilled-ms</c>, no labels).</summary>
+    public static MethodKey DistilledMs { get; } = MethodKey.Registered("distilled-ms");
+
+    /// <summary>Distilled vector scaling on one half, then CD-CI around it on the other (<c>distilled-vs+cdci</c>).</summary>
+    public static MethodKey DistilledVsCdci { get; } = MethodKey.Registered("distilled-vs+cdci");
+
+    /// <summary>Distilled matrix scaling on one half, then CD-CI around it on the other (<c>distilled-ms+cdci</c>).</summary>
+    public static MethodKey DistilledMsCdci { get; } = MethodKey.Registered("distilled-ms+cdci");
+
+    /// <summary>The label-free choice among every candidate of the registry (<c>auto</c>, KL at eps 0.1 for the sets around a map).</summary>
+    public static MethodKey Auto { get; } = MethodKey.Registered("auto");
+
     /// <summary>The methods, in table order.</summary>
-    public static IReadOnlyList<MethodKey> Methods { get; } = [Edge, Ts, DistilledTs, LaplaceKfac, CdciPaper, CdciAuto, TwoStage];
+    public static IReadOnlyList<MethodKey> Methods { get; } = [Edge, Ts, Vs, Ms, DistilledTs, DistilledVs, DistilledMs, LaplaceKfac, CdciPaper, CdciAuto, TwoStage, DistilledVsCdci, DistilledMsCdci, Auto];
+
+    /// <summary>The point maps fitted to the cloud (no labels).</summary>
+    public static IReadOnlyList<MethodKey> DistilledMaps { get; } = [DistilledTs, DistilledVs, DistilledMs];
+
+    /// <summary>Each map followed by CD-CI, in the order of <see cref="DistilledMaps"/>.</summary>
+    public static IReadOnlyList<MethodKey> MapSets { get; } = [TwoStage, DistilledVsCdci, DistilledMsCdci];
 
     /// <summary>The set-valued methods (coverage, label-set size, inefficiency).</summary>
-    public static IReadOnlyList<MethodKey> SetMethods { get; } = [CdciPaper, CdciAuto, TwoStage];
+    public static IReadOnlyList<MethodKey> SetMethods { get; } = [CdciPaper, CdciAuto, TwoStage, DistilledVsCdci, DistilledMsCdci, Auto];
 
     private readonly ExperimentRunner _plans = new(options);
 
@@ -122,13 +150,16 @@ public sealed class RegimeRunner(ExperimentOptions options)
             return record;
         }
 
-        // Intersection probability, coverage of the cloud, interval-dominance label sets and (K = 3) inefficiency of the
-        // credal sets of radius gamma around center (the edge, or the tempered edge).
-        MethodRecord Credal(MethodKey method, ConformalThreshold threshold, ProbabilityMatrix center)
+        // A set-valued method through its fitted calibrator: its point output (the intersection probability for cdci, the
+        // map's output for a map followed by cdci), the coverage of the cloud, the interval-dominance label sets and (K = 3)
+        // the inefficiency of its credal sets of radius gamma around its centre (the edge, or the map's output).
+        MethodRecord Credal(MethodKey method, FittedCalibrator fitted)
         {
-            var predictor = new CredalPredictor(threshold, sequential);
+            var threshold = fitted.ToArtifact().Threshold!;
+            var center = fitted.Centre(edgeTest);
+            var predictor = new CredalPredictor(threshold.Divergence, threshold.Gamma, sequential);
             var described = predictor.Describe(center, LabelSetRule.IntervalDominance, cancellationToken);
-            var record = Add(method, ProbabilityMatrix.FromProbabilities(described.Intersection.Data, k, "intersection probability"));
+            var record = Add(method, fitted.Output == CalibratedOutput.Intersection ? ProbabilityMatrix.FromProbabilities(described.Intersection.Data, k, "intersection probability") : fitted.Calibrate(edgeTest, cancellationToken));
             record.Values["gamma"] = threshold.Gamma;
             record.Values["epsilon"] = threshold.Epsilon;
             record.Values["coverage"] = Coverage.FromScores(SplitConformal.Scores(cloudTest, center, threshold.Divergence), threshold.Gamma);
@@ -147,29 +178,49 @@ public sealed class RegimeRunner(ExperimentOptions options)
         var unlabeled = new CalibrationData(cloudCal, edgeCal);
 
         Add(Edge, edgeTest);
-        var ts = ExperimentRunner.Fit("ts", labeled, null, cancellationToken);
-        Add(Ts, ts.Calibrate(edgeTest, cancellationToken)).Values["temperature"] = ts.Map!.Temperature;
-        var dts = ExperimentRunner.Fit("distilled-ts", unlabeled, null, cancellationToken);
-        Add(DistilledTs, dts.Calibrate(edgeTest, cancellationToken)).Values["temperature"] = dts.Map!.Temperature;
+
+        // Point maps: with labels on the labeled set, distilled on the unlabeled calibration set (regularization of the vector
+        // and matrix maps chosen by cross-fitting, as `credal calibrate` does by default).
+        foreach (var (method, data) in new[] { (Ts, labeled), (Vs, labeled), (Ms, labeled), (DistilledTs, unlabeled), (DistilledVs, unlabeled), (DistilledMs, unlabeled) })
+        {
+            var map = ExperimentRunner.Fit(method == Ts ? "ts" : method.Id, data, new MethodOptions { Seed = options.Seed + (ulong)split }, cancellationToken);
+            var record = Add(method, map.Calibrate(edgeTest, cancellationToken));
+            record.Values["temperature"] = map.Map!.Temperature;
+            if (map.Map.Regularization is double lam)
+            {
+                record.Values["regularization"] = lam;
+            }
+        }
 
         var laplace = ExperimentRunner.Fit("laplace-kfac", labeled, null, cancellationToken);
         Add(LaplaceKfac, laplace.Calibrate(edgeTest, ExperimentRunner.Rows(task.EdgeFeatures, d, plan.Test), cancellationToken)).Values["prior-precision"] = ExperimentRunner.PriorPrecision(laplace);
 
-        Credal(CdciPaper, ExperimentRunner.Fit("cdci", unlabeled, new MethodOptions { Divergence = Divergence.Parse(CdciPaper.Divergence!), Epsilon = PaperEpsilon }, cancellationToken).Threshold!, edgeTest);
+        Credal(CdciPaper, ExperimentRunner.Fit("cdci", unlabeled, new MethodOptions { Divergence = Divergence.Parse(CdciPaper.Divergence!), Epsilon = PaperEpsilon }, cancellationToken));
 
-        // The label-free choice, once per (edge, split), with the same seed as the main experiment's joint auto row.
+        // The label-free choice of CD-CI's divergence and eps, once per (edge, split), with the same seed as the main experiment's joint auto row.
         long selecting = System.Diagnostics.Stopwatch.GetTimestamp();
         var joint = ExperimentRunner.Fit("cdci", unlabeled, new MethodOptions { Divergence = null, Epsilon = null, Seed = options.Seed + (ulong)split }, cancellationToken);
         double selectionSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(selecting).TotalSeconds;
-        var auto = Credal(CdciAuto, joint.Threshold!, edgeTest);
-        auto.Values["selection-seconds"] = selectionSeconds;
-        ExperimentRunner.ChosenDivergence(auto, joint);
+        var cdciAuto = Credal(CdciAuto, joint);
+        cdciAuto.Values["selection-seconds"] = selectionSeconds;
+        ExperimentRunner.ChosenDivergence(cdciAuto, joint);
 
-        // Two-stage: distilled T from the first half of the calibration set only, the threshold around the tempered edge
-        // from the other half only (MapThenCdciCalibrator, through the registry).
-        var stages = ExperimentRunner.Fit(TwoStage.Id, unlabeled, new MethodOptions { Divergence = Divergence.Parse(TwoStage.Divergence!), Epsilon = PaperEpsilon }, cancellationToken);
-        var twoStage = Credal(TwoStage, stages.Threshold!, stages.Centre(edgeTest));
-        twoStage.Values["temperature"] = stages.Map!.Temperature;
+        // Each map on the first half of the calibration set, the KL threshold (eps 0.1) around its output on the other half;
+        // the point output is the map's output, the centre of the sets.
+        foreach (var method in MapSets)
+        {
+            var stages = ExperimentRunner.Fit(method.Id, unlabeled, new MethodOptions { Divergence = Divergence.KL, Epsilon = PaperEpsilon, Seed = options.Seed + (ulong)split }, cancellationToken);
+            Credal(method, stages).Values["temperature"] = stages.Map!.Temperature;
+        }
+
+        // auto: the label-free choice among every candidate of the registry.
+        var chosen = ExperimentRunner.Fit("auto", unlabeled, new MethodOptions { Divergence = Divergence.KL, Epsilon = PaperEpsilon, Seed = options.Seed + (ulong)split }, cancellationToken);
+        var autoRecord = Credal(Auto, chosen);
+        foreach (var candidate in chosen.Auto!.Candidates.Select(c => c.Method).Distinct())
+        {
+            autoRecord.Values[$"chose:{candidate}"] = candidate == chosen.Auto.Winner.Method ? 1.0 : 0.0;
+        }
+
         records[0].Values["split-seconds"] = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         return records;
     }

@@ -58,9 +58,8 @@ public sealed class CalibrateSettings : InputSettings
 
     /// <summary><c>--select-for</c>.</summary>
     [CommandOption("--select-for <OUTPUT>")]
-    [Description("The CD-CI extraction (intersection, maxent or centroid) that predict writes by default (methods cdci and distilled-ts+cdci) and that --epsilon auto / --divergence auto optimise.")]
-    [DefaultValue("intersection")]
-    public string SelectFor { get; set; } = "intersection";
+    [Description("The point output a set-valued method's artifact records (what predict writes by default): intersection, maxent or centroid for cdci (default intersection; also what --epsilon auto / --divergence auto optimise); calibrated (the map's output, the default) or an extraction for a map followed by cdci (distilled-ts+cdci, ...).")]
+    public string? SelectFor { get; set; }
 
     /// <summary>The parsed <c>--epsilon</c> (valid after <see cref="Validate"/>; NaN for auto).</summary>
     public double Epsilon => double.TryParse(EpsilonText, NumberStyles.Float, CultureInfo.InvariantCulture, out double eps) ? eps : double.NaN;
@@ -180,9 +179,9 @@ public sealed class CalibrateSettings : InputSettings
             return ValidationResult.Error($"--epsilon must be a number strictly between 0 and 1, or auto (got '{EpsilonText}')");
         }
 
-        if (!CalibratedOutputNames.TryParse(SelectFor, out var output) || !CalibratedOutputNames.IsExtraction(output))
+        if (SelectFor is not null && (!CalibratedOutputNames.TryParse(SelectFor, out var output) || !CalibratedOutputNames.IsDistribution(output)))
         {
-            return ValidationResult.Error($"--select-for must be one of {CalibratedOutputNames.Extractions} (got '{SelectFor}')");
+            return ValidationResult.Error($"--select-for must be one of calibrated, {CalibratedOutputNames.Extractions} (got '{SelectFor}')");
         }
 
         if (!AutoDivergence && !Divergences.Divergence.TryParse(Divergence, out _, out string? error))
@@ -207,7 +206,7 @@ public sealed class CalibrateSettings : InputSettings
     {
         Divergence = AutoDivergence ? null : Divergences.Divergence.Parse(Divergence),
         Epsilon = AutoEpsilon ? null : Epsilon,
-        Output = CalibratedOutputNames.TryParse(SelectFor, out var output) ? output : CalibratedOutput.Intersection,
+        Output = SelectFor is not null && CalibratedOutputNames.TryParse(SelectFor, out var output) ? output : null,
         Objective = MapShapes.TryParse(TsObjective.Trim().ToLowerInvariant(), out MapObjective objective) ? objective : MapObjective.NegativeLogLikelihood,
         Regularization = RegularizationValue,
         Delta = PacDelta,

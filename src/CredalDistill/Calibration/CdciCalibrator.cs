@@ -23,7 +23,9 @@ public sealed class CdciCalibrator : Calibrator
         {
             Divergence = o.Divergence,
             Epsilon = o.Epsilon,
-            Output = o.Output,
+            Output = o.Output is null or CalibratedOutput.Intersection or CalibratedOutput.MaximumEntropy or CalibratedOutput.Centroid
+                ? o.Output ?? CalibratedOutput.Intersection
+                : throw new ArgumentException($"cdci's point output is extracted from its credal set: {CalibratedOutputNames.Extractions}; got {CalibratedOutputNames.Name(o.Output.Value)}.", nameof(o)),
             Delta = o.Delta,
             Mondrian = o.Mondrian,
             DeploymentEdge = o.DeploymentEdge,

@@ -71,7 +71,10 @@ internal static class LogLinearFit
         var parts = new double[Blocks][];
         var values = new double[Blocks];
         var thetaArray = theta.ToArray();
-        Parallel.For(0, Blocks, block =>
+
+        // Blocks run in parallel only when there is enough work to pay for it; either way they are summed in the same order.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = (long)n * p >= 1_000_000 ? -1 : 1 };
+        Parallel.For(0, Blocks, parallel, block =>
         {
             var g = parts[block] = new double[p];
             var z = new double[k];

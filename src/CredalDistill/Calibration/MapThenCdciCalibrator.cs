@@ -25,8 +25,8 @@ public sealed class MapThenCdciCalibrator : Calibrator
     /// <summary>The miscoverage in (0, 1). Default 0.1.</summary>
     public double Epsilon { get; init; } = 0.1;
 
-    /// <summary>The point output: <c>calibrated</c> (the map's output, the set's centre) or an extraction from the set. Default intersection probability.</summary>
-    public CalibratedOutput Output { get; init; } = CalibratedOutput.Intersection;
+    /// <summary>The point output: <c>calibrated</c> (the map's output, the set's centre, always inside the set; the default) or an extraction from the set.</summary>
+    public CalibratedOutput Output { get; init; } = CalibratedOutput.Calibrated;
 
     /// <summary>Settings of the fitted predictor; null for the defaults.</summary>
     public CredalPredictorOptions? PredictorOptions { get; init; }
@@ -43,7 +43,7 @@ public sealed class MapThenCdciCalibrator : Calibrator
             MapCalibrator = map.Create(o),
             Divergence = o.Divergence ?? throw new ArgumentException($"{map.Name}+cdci takes a fixed divergence (the threshold around the map's output); a label-free choice is for cdci.", nameof(o)),
             Epsilon = o.Epsilon ?? throw new ArgumentException($"{map.Name}+cdci takes a fixed epsilon (the threshold around the map's output); a label-free choice is for cdci.", nameof(o)),
-            Output = o.Output,
+            Output = o.Output ?? CalibratedOutput.Calibrated,
             PredictorOptions = o.Predictor,
         })
     {

@@ -16,8 +16,11 @@ public sealed record MethodOptions
     /// <summary><c>epsilon</c>: the miscoverage in (0, 1); null chooses it without labels (<c>cdci</c>). Default 0.1.</summary>
     public double? Epsilon { get; init; } = 0.1;
 
-    /// <summary><c>output</c>: the distribution a set-valued method extracts from its credal set (intersection, maxent or centroid). Default intersection.</summary>
-    public CalibratedOutput Output { get; init; } = CalibratedOutput.Intersection;
+    /// <summary>
+    /// <c>output</c>: the point output of a set-valued method; null for the method's own default (<c>cdci</c>: the intersection
+    /// probability; a map followed by CD-CI: the map's output, the centre of its sets).
+    /// </summary>
+    public CalibratedOutput? Output { get; init; }
 
     /// <summary><c>objective</c>: what a labelled map minimises (<c>ts</c>: NLL or the paper's ECE grid). Default NLL.</summary>
     public MapObjective Objective { get; init; } = MapObjective.NegativeLogLikelihood;

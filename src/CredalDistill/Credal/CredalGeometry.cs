@@ -118,7 +118,7 @@ internal static class CredalGeometry
             squares += w[i] * w[i];
         }
 
-        var rng = new SplitMix64(options.Seed, options.Stream);
+        var rng = SplitMix64.Hashed(options.Seed, options.Stream);
         int total = options.BurnIn + options.Samples;
         for (int step = 0; step < total; step++)
         {
@@ -197,7 +197,7 @@ internal static class CredalGeometry
         int m = logP.Length;
         using var lease = new ScratchLease();
         Span<double> q = m <= ScratchLease.StackDoubles ? stackalloc double[m] : lease.Rent(m);
-        var rng = new SplitMix64(options.Seed, options.Stream);
+        var rng = SplitMix64.Hashed(options.Seed, options.Stream);
         int inside = 0;
         for (int s = 0; s < options.Samples; s++)
         {
