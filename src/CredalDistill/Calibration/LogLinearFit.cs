@@ -17,7 +17,8 @@ namespace CredalDistill.Calibration;
 /// (vector scaling: <c>lam sum_k b_k^2 / K</c>). It is convex, and exactly flat along the shifts the softmax ignores once the
 /// penalty is taken at its best shift (<see cref="Canonical"/>); the gradient is <c>(1/n) sum_i (q_i - c_i) l_i^T</c> (the
 /// diagonal of it for vector scaling) and <c>(1/n) sum_i (q_i - c_i)</c> plus the penalty's, and it is minimised from the
-/// identity (<c>w = 1</c> or <c>W = I</c>, <c>b = 0</c>) by L-BFGS to a gradient norm of 1e-10. Rows are summed in fixed
+/// identity (<c>w = 1</c> or <c>W = I</c>, <c>b = 0</c>) to a gradient norm of 1e-10: by Newton's method with the exact Hessian
+/// up to 512 parameters (a matrix map up to K = 22, a vector map up to K = 256), by L-BFGS above. Rows are summed in fixed
 /// blocks in a fixed order, so the fit is the same on any number of threads. <c>lam</c> is given or chosen by K-fold
 /// cross-fitting over a log grid (the held-out mean KL to the cloud, or NLL for labels; ties: the smallest <c>lam</c>).
 /// </summary>
@@ -231,17 +232,299 @@ internal static class LogLinearFit
         return sum / n;
     }
 
+    /// <summary>Up to this many parameters the fit uses Newton's method (exact Hessian); above it, L-BFGS.</summary>
+    internal const int NewtonParameters = 512;
+
     /// <summary>Minimises the objective from <paramref name="theta"/> (overwritten); throws when the gradient tolerance is not reached.</summary>
-    internal static Lbfgs.Result Solve(double[] l, double[] c, int k, MapShape shape, double lam, double[] theta, CancellationToken cancellationToken)
+    internal static (double GradientNorm, int Iterations) Solve(double[] l, double[] c, int k, MapShape shape, double lam, double[] theta, CancellationToken cancellationToken)
     {
-        var result = Lbfgs.Minimise((x, g) => Evaluate(l, c, k, shape, lam, x, g), theta, GradientTolerance, cancellationToken: cancellationToken);
-        Canonical(theta, k, shape);
-        if (!result.Converged)
+        var (converged, norm, iterations) = TrySolve(l, c, k, shape, lam, theta, cancellationToken);
+        if (!converged)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"the {MapShapes.Name(shape)} map did not converge (gradient norm {result.GradientNorm:G3} after {result.Iterations} iterations, regularization {lam:G3}): the targets may be separable by the edge (with labels); raise --regularization."), "data");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"the {MapShapes.Name(shape)} map did not converge (gradient norm {norm:G3} after {iterations} iterations, regularization {lam:G3}): the targets may be separable by the edge (with labels); raise --regularization."), "data");
         }
 
+        return (norm, iterations);
+    }
+
+    /// <summary>
+    /// Minimises the objective from <paramref name="theta"/>: Newton's method with a backtracking line search and the exact
+    /// Hessian for up to <see cref="NewtonParameters"/> parameters (quadratic convergence, robust to the ill-conditioning of
+    /// small penalties), L-BFGS above. Ends at the canonical member of the invariance class (<see cref="Canonical"/>).
+    /// </summary>
+    internal static (bool Converged, double GradientNorm, int Iterations) TrySolve(double[] l, double[] c, int k, MapShape shape, double lam, double[] theta, CancellationToken cancellationToken)
+    {
+        (bool, double, int) result;
+        if (theta.Length <= NewtonParameters)
+        {
+            result = Newton(l, c, k, shape, lam, theta, cancellationToken);
+        }
+        else
+        {
+            var r = Lbfgs.Minimise((x, g) => Evaluate(l, c, k, shape, lam, x, g), theta, GradientTolerance, cancellationToken: cancellationToken);
+            result = (r.Converged, r.GradientNorm, r.Iterations);
+        }
+
+        Canonical(theta, k, shape);
         return result;
+    }
+
+    /// <summary>
+    /// Newton on the objective: the Hessian is <c>(1/n) sum_i J_i^T (diag q_i - q_i q_i^T) J_i</c> plus the penalty's, with a
+    /// relative ridge of 1e-12 on its diagonal for the exactly flat shift directions; the step is halved until the objective
+    /// does not increase beyond its rounding, and the loop stops at the gradient tolerance.
+    /// </summary>
+    private static (bool Converged, double GradientNorm, int Iterations) Newton(double[] l, double[] c, int k, MapShape shape, double lam, double[] theta, CancellationToken cancellationToken)
+    {
+        int p = theta.Length;
+        var g = new double[p];
+        var trialGradient = new double[p];
+        var h = new double[p * p];
+        double value = Evaluate(l, c, k, shape, lam, theta, g);
+        double norm = Norm(g);
+        int iteration = 0;
+        for (; iteration < 200 && norm > GradientTolerance; iteration++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Hessian(l, k, shape, lam, theta, h);
+            var step = SolveSymmetric(h, g, p);
+            var trial = new double[p];
+            double t = 1.0;
+            double next = double.PositiveInfinity;
+            for (int halving = 0; halving < 60; halving++, t /= 2)
+            {
+                for (int j = 0; j < p; j++)
+                {
+                    trial[j] = theta[j] - (t * step[j]);
+                }
+
+                next = Evaluate(l, c, k, shape, lam, trial, trialGradient);
+                if (next <= value + (1e-12 * (1.0 + Math.Abs(value))) && Norm(trialGradient) < norm * (1.0 + 1e-9) + (next < value ? double.PositiveInfinity : 0.0))
+                {
+                    break;
+                }
+            }
+
+            if (!(next <= value + (1e-12 * (1.0 + Math.Abs(value)))))
+            {
+                break; // no step improves: at the resolution of the objective
+            }
+
+            trial.CopyTo(theta, 0);
+            trialGradient.CopyTo(g, 0);
+            value = next;
+            double previous = norm;
+            norm = Norm(g);
+            if (norm >= previous && norm > GradientTolerance && t < 1e-12)
+            {
+                break;
+            }
+        }
+
+        return (norm <= GradientTolerance, norm, iteration);
+    }
+
+    /// <summary>The objective's Hessian at <paramref name="theta"/> (row-major <c>p x p</c>).</summary>
+    private static void Hessian(double[] l, int k, MapShape shape, double lam, ReadOnlySpan<double> theta, double[] h)
+    {
+        int n = l.Length / k;
+        int p = theta.Length;
+        Array.Clear(h);
+        var z = new double[k];
+        var thetaArray = theta.ToArray();
+        int bias = shape == MapShape.Vector ? k : k * k;
+        for (int i = 0; i < n; i++)
+        {
+            var li = l.AsSpan(i * k, k);
+            Forward(thetaArray, li, k, shape, z);
+            double lse = LogMath.LogSumExp(z);
+            for (int j = 0; j < k; j++)
+            {
+                z[j] = Math.Exp(z[j] - lse); // q
+            }
+
+            for (int j = 0; j < k; j++)
+            {
+                for (int jj = 0; jj < k; jj++)
+                {
+                    double a = ((j == jj ? z[j] : 0.0) - (z[j] * z[jj])) / n;
+                    if (a == 0.0)
+                    {
+                        continue;
+                    }
+
+                    if (shape == MapShape.Vector)
+                    {
+                        // z_j = w_j l_j + b_j: parameters w_j (index j) and b_j (index k + j).
+                        h[(j * p) + jj] += a * li[j] * li[jj];
+                        h[(j * p) + k + jj] += a * li[j];
+                        h[((k + j) * p) + jj] += a * li[jj];
+                        h[((k + j) * p) + k + jj] += a;
+                    }
+                    else
+                    {
+                        // z_j = sum_m W_jm l_m + b_j: parameters W_jm (index j k + m) and b_j (index k k + j).
+                        for (int m = 0; m < k; m++)
+                        {
+                            var row = h.AsSpan(((j * k) + m) * p, p);
+                            double am = a * li[m];
+                            Axpy(am, li, row.Slice(jj * k, k));
+                            row[bias + jj] += am;
+                        }
+
+                        var biasRow = h.AsSpan((bias + j) * p, p);
+                        Axpy(a, li, biasRow.Slice(jj * k, k));
+                        biasRow[bias + jj] += a;
+                    }
+                }
+            }
+        }
+
+        // The penalty at the canonical shift is a quadratic in theta's projection; its Hessian is that of the projected form.
+        // The shift directions are exactly flat, so a relative ridge of 1e-12 keeps the system solvable without moving them.
+        var e = new double[p];
+        var ge = new double[p];
+        var g0 = new double[p];
+        PenaltyGradient(new double[p], k, shape, lam, g0);
+        for (int a = 0; a < p; a++)
+        {
+            Array.Clear(e);
+            e[a] = 1.0;
+            PenaltyGradient(e, k, shape, lam, ge);
+            for (int b = 0; b < p; b++)
+            {
+                h[(b * p) + a] += ge[b] - g0[b];
+            }
+        }
+
+        double trace = 0.0;
+        for (int a = 0; a < p; a++)
+        {
+            trace += h[(a * p) + a];
+        }
+
+        double ridge = 1e-12 * Math.Max(trace / p, 1e-300);
+        for (int a = 0; a < p; a++)
+        {
+            h[(a * p) + a] += ridge;
+        }
+    }
+
+    /// <summary>The penalty's gradient at <paramref name="theta"/> (taken at its canonical shift, as in <see cref="Evaluate"/>).</summary>
+    private static void PenaltyGradient(double[] theta, int k, MapShape shape, double lam, double[] gradient)
+    {
+        Array.Clear(gradient);
+        var shifted = (double[])theta.Clone();
+        Canonical(shifted, k, shape);
+        int bias = shape == MapShape.Vector ? k : k * k;
+        for (int j = 0; j < k; j++)
+        {
+            gradient[bias + j] += 2.0 * lam * shifted[bias + j] / k;
+            for (int m = 0; shape == MapShape.Matrix && m < k; m++)
+            {
+                if (m != j)
+                {
+                    gradient[(j * k) + m] += 2.0 * lam * shifted[(j * k) + m] / (k * (k - 1.0));
+                }
+            }
+        }
+    }
+
+    /// <summary>Solves <c>H x = g</c> for a symmetric positive (semi)definite <c>H</c> by Cholesky, with a growing ridge if it fails.</summary>
+    private static double[] SolveSymmetric(double[] h, double[] g, int p)
+    {
+        var factor = new double[p * p];
+        double ridge = 0.0;
+        for (int attempt = 0; attempt < 40; attempt++)
+        {
+            Array.Copy(h, factor, h.Length);
+            for (int a = 0; a < p && ridge > 0.0; a++)
+            {
+                factor[(a * p) + a] += ridge;
+            }
+
+            if (Cholesky(factor, p))
+            {
+                var x = (double[])g.Clone();
+                for (int a = 0; a < p; a++)
+                {
+                    double sum = x[a];
+                    for (int b = 0; b < a; b++)
+                    {
+                        sum -= factor[(a * p) + b] * x[b];
+                    }
+
+                    x[a] = sum / factor[(a * p) + a];
+                }
+
+                for (int a = p - 1; a >= 0; a--)
+                {
+                    double sum = x[a];
+                    for (int b = a + 1; b < p; b++)
+                    {
+                        sum -= factor[(b * p) + a] * x[b];
+                    }
+
+                    x[a] = sum / factor[(a * p) + a];
+                }
+
+                return x;
+            }
+
+            double scale = 0.0;
+            for (int a = 0; a < p; a++)
+            {
+                scale = Math.Max(scale, Math.Abs(h[(a * p) + a]));
+            }
+
+            ridge = ridge == 0.0 ? 1e-10 * Math.Max(scale, 1e-300) : ridge * 10.0;
+        }
+
+        return (double[])g.Clone(); // steepest descent as a last resort
+    }
+
+    /// <summary>In-place lower Cholesky factor of a row-major symmetric matrix; false when it is not positive definite.</summary>
+    private static bool Cholesky(double[] a, int p)
+    {
+        for (int j = 0; j < p; j++)
+        {
+            double d = a[(j * p) + j];
+            for (int m = 0; m < j; m++)
+            {
+                d -= a[(j * p) + m] * a[(j * p) + m];
+            }
+
+            if (!(d > 0.0))
+            {
+                return false;
+            }
+
+            d = Math.Sqrt(d);
+            a[(j * p) + j] = d;
+            for (int i = j + 1; i < p; i++)
+            {
+                double sum = a[(i * p) + j];
+                for (int m = 0; m < j; m++)
+                {
+                    sum -= a[(i * p) + m] * a[(j * p) + m];
+                }
+
+                a[(i * p) + j] = sum / d;
+            }
+        }
+
+        return true;
+    }
+
+    private static double Norm(ReadOnlySpan<double> g)
+    {
+        double sum = 0.0;
+        foreach (double v in g)
+        {
+            sum += v * v;
+        }
+
+        return Math.Sqrt(sum);
     }
 
     /// <summary><c>lam</c> of the grid with the lowest cross-fitted held-out cross-entropy (ties: the smallest).</summary>
@@ -264,11 +547,17 @@ internal static class LogLinearFit
             var theta = Identity(shape, k);
 
             // From the largest penalty down, each fit warm-started at the previous one.
+            // A value whose fit does not converge on a fold (targets nearly separable at a small penalty) is not chosen.
             for (int g = RegularizationGrid.Count - 1; g >= 0; g--)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                Solve(lFit, cFit, k, shape, RegularizationGrid[g], theta, cancellationToken);
-                loss[g] += CrossEntropy(lHeld, cHeld, k, shape, theta) / folds;
+                var start = (double[])theta.Clone();
+                var (converged, _, _) = TrySolve(lFit, cFit, k, shape, RegularizationGrid[g], theta, cancellationToken);
+                loss[g] += converged ? CrossEntropy(lHeld, cHeld, k, shape, theta) / folds : double.PositiveInfinity;
+                if (!converged)
+                {
+                    start.CopyTo(theta, 0);
+                }
             }
         }
 
@@ -279,6 +568,11 @@ internal static class LogLinearFit
             {
                 best = g;
             }
+        }
+
+        if (double.IsPositiveInfinity(loss[best]))
+        {
+            throw new ArgumentException($"the {MapShapes.Name(shape)} map did not converge at any regularization of the grid (1e-4 .. 10): the targets may be separable by the edge; give a larger --regularization.", "data");
         }
 
         return RegularizationGrid[best];

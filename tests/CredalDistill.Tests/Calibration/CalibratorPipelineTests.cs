@@ -178,7 +178,8 @@ public sealed class CalibratorPipelineTests
         foreach (var (fit, held) in CrossFitFolds.Make(40, 2, 1))
         {
             // The fold's composite, through the public calibrator; the ECE and agreement recomputed by the metrics.
-            var stage = new MapThenCdciCalibrator().Fit(new CalibrationData(data.Cloud.Select(fit), data.Edge.Select(fit)));
+            // auto scores the composite by its intersection probability (the composite's own default is the map's output).
+            var stage = new MapThenCdciCalibrator { Output = CalibratedOutput.Intersection }.Fit(new CalibrationData(data.Cloud.Select(fit), data.Edge.Select(fit)));
             var heldEdge = data.Edge.Select(held);
             var heldCloud = data.Cloud.Select(held);
             point += CloudReferencedCalibrationError.Compute(stage.Centre(heldEdge), heldCloud) / 2;
