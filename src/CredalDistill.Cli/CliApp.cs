@@ -28,10 +28,22 @@ public static class CliApp
             return Usage(consoles, $"'{args[0]}' works on the repository's bundled data and models and is not in the credal tool package; in a clone of the repository run: dotnet run -c Release --project src/CredalDistill.Cli -- {args[0]}", null);
         }
 #endif
+        if (args.Length > 0 && args[0] == "help")
+        {
+            // `credal help` and `credal help <command>` are `credal --help` and `credal <command> --help`.
+            args = [.. args.Skip(1), "--help"];
+        }
+
+        if (args.Length == 0 || args.Any(a => a is "--help" or "-h"))
+        {
+            consoles.UseHelpWidth();
+        }
+
         var app = new CommandApp();
         app.Configure(config =>
         {
             config.SetApplicationName("credal");
+            config.SetApplicationVersion(Version);
             config.ConfigureConsole(consoles.Out);
             config.PropagateExceptions();
             config.UseStrictParsing();
@@ -78,6 +90,7 @@ public static class CliApp
                 .WithDescription("Regenerate docs/RESULTS.md, docs/results.json and docs/figures: every method on many seeded splits (--quick: a smoke run).")
                 .WithExample("experiment", "--quick");
 #endif
+            config.SetHelpProvider(new CredalHelpProvider(config.Settings));
         });
 
         try
@@ -122,6 +135,12 @@ public static class CliApp
             return Report(consoles, ExitCodes.Failure, $"{ex.GetType().Name}: {ex.Message}", verbose ? ex : null);
         }
     }
+
+    /// <summary>The version <c>credal --version</c> prints: the assembly's informational version without the source revision.</summary>
+    public static string Version { get; } = (typeof(CliApp).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+        .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0.0.0")
+        .Split('+')[0];
 
     private static int Usage(CliConsoles consoles, string message, Exception? verbose)
     {

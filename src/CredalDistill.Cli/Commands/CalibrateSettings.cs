@@ -32,7 +32,7 @@ public sealed class CalibrateSettings : InputSettings
 
     /// <summary><c>--ts-objective</c>.</summary>
     [CommandOption("--ts-objective <OBJECTIVE>")]
-    [Description("With --method ts: what the temperature minimises, nll (exact minimum over T in [[0.01, 100]]) or ece (the paper's grid T = 0.1, 0.2, ..., 4.0, 15-bin ECE).")]
+    [Description("With --method ts: what the temperature minimises, nll (exact minimum over T in [0.01, 100]) or ece (the paper's grid T = 0.1, 0.2, ..., 4.0, 15-bin ECE).")]
     [DefaultValue("nll")]
     public string TsObjective { get; set; } = "nll";
 

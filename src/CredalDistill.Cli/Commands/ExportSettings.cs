@@ -9,7 +9,7 @@ public sealed class ExportSettings : CommonSettings
 {
     /// <summary><c>--model</c>.</summary>
     [CommandOption("--model <FILE>", true)]
-    [Description("The edge ONNX model (opset >= 13) with a float32 [[N, K]] logits output.")]
+    [Description("The edge ONNX model (opset >= 13) with a float32 [N, K] logits output.")]
     public string Model { get; set; } = string.Empty;
 
     /// <summary><c>--calibration</c>.</summary>
