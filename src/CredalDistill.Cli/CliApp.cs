@@ -91,6 +91,7 @@ public static class CliApp
                 .WithExample("experiment", "--quick");
 #endif
             config.SetHelpProvider(new CredalHelpProvider(config.Settings));
+            config.SetInterceptor(new FilePathCheck());
         });
 
         try
@@ -126,7 +127,7 @@ public static class CliApp
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return Report(consoles, ExitCodes.Failure, ex.Message, verbose ? ex : null);
+            return Report(consoles, ExitCodes.Failure, UserPath(ex.Message), verbose ? ex : null);
         }
 #pragma warning disable CA1031 // The CLI's last line of defence: every failure becomes a message and exit code 1.
         catch (Exception ex)
@@ -141,6 +142,13 @@ public static class CliApp
         .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
         .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0.0.0")
         .Split('+')[0];
+
+    /// <summary>
+    /// An I/O message with the atomic writer's temporary file (<c>dir/.name.0123456789ab.tmp</c>, see
+    /// <c>AtomicFileWriter</c>) replaced by the file the user asked for (<c>dir/name</c>): the user never sees internal names.
+    /// </summary>
+    internal static string UserPath(string message)
+        => System.Text.RegularExpressions.Regex.Replace(message, @"\.(?<name>[^/\\'""\s]+)\.[0-9a-f]{12}\.tmp", "${name}");
 
     private static int Usage(CliConsoles consoles, string message, Exception? verbose)
     {

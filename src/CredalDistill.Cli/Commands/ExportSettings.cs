@@ -61,11 +61,6 @@ public sealed class ExportSettings : CommonSettings
             return ValidationResult.Error($"--out '{Out}' must be an .onnx file");
         }
 
-        if (Path.GetFullPath(Out) == Path.GetFullPath(Model))
-        {
-            return ValidationResult.Error("--out must differ from --model (the edge model is never overwritten)");
-        }
-
         return ValidationResult.Success();
     }
 }

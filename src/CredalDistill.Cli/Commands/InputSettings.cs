@@ -50,6 +50,11 @@ public class InputSettings : CommonSettings
             return $"{option} needs a file name";
         }
 
+        if (Directory.Exists(path))
+        {
+            return $"{option} '{path}' is a folder; give a file (.csv, .npy{(parquet ? " or .parquet" : string.Empty)}) inside it";
+        }
+
         string ext = Path.GetExtension(path);
         return ext.Equals(".csv", StringComparison.OrdinalIgnoreCase) || ext.Equals(".npy", StringComparison.OrdinalIgnoreCase) || (parquet && Formats.MatrixFiles.IsParquet(path))
             ? null
