@@ -115,7 +115,7 @@ public static class CliApp
         }
         catch (DataFormatException ex)
         {
-            return Report(consoles, ExitCodes.BadData, ex.Message, verbose ? ex : null);
+            return Report(consoles, ExitCodes.BadData, Services.DataErrorHints.Message(ex), verbose ? ex : null);
         }
         catch (OperationCanceledException)
         {
