@@ -22,7 +22,7 @@ public sealed class ExportCommand : Command<ExportSettings>
         var artifact = CalibrationArtifact.Load(settings.Calibration);
         if (!artifact.HasThreshold || artifact.Temperature is not null)
         {
-            throw new UsageException($"{Path.GetFileName(settings.Calibration)} (method {artifact.Method}) {(artifact.HasThreshold ? "tempers the edge" : "has no threshold")}; export supports CD-CI artifacts around the untempered edge (method cdci, or auto when it chose cdci)");
+            throw new UsageException($"{Path.GetFileName(settings.Calibration)} (method {artifact.Method}) {(artifact.HasThreshold ? "tempers the edge" : "has no threshold")}; export supports CD-CI artifacts around the untempered edge. Make one from the same files with: credal calibrate --method cdci --cloud <cloud> --edge <edge> --out cdci.json (add --epsilon auto --divergence auto for a label-free choice of eps and divergence), then export cdci.json");
         }
 
         if (artifact.RowThreshold is Shift.CovariateShiftThreshold)

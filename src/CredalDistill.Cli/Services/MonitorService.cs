@@ -104,6 +104,8 @@ public static class MonitorService
             Coverage = monitor.Coverage,
             Lower = monitor.Lower,
             Upper = monitor.Upper,
+            LogWealth = monitor.LogWealth,
+            BettingUpper = monitor.UpperBound,
             Target = 1 - epsilon,
             Alpha = alpha,
             Threshold = double.IsPositiveInfinity(gamma) ? null : gamma,
