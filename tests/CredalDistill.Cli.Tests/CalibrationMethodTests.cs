@@ -224,6 +224,15 @@ public sealed class CalibrationMethodTests : IDisposable
         var single = Evaluate("single-c.json", "c.json");
         Assert.Equal(JsonSerializer.Serialize(single.GetProperty("methods")), JsonSerializer.Serialize(entries[2].GetProperty("methods")));
         Assert.Equal(single.GetProperty("coverage").GetDouble(), entries[2].GetProperty("coverage").GetDouble());
+
+        // One unit convention (docs/CLI.md): the console shows percent, the JSON file fractions.
+        double accuracy = entries[0].GetProperty("methods").GetProperty("edge").GetProperty("accuracy").GetDouble();
+        double coverage = entries[0].GetProperty("coverage").GetDouble();
+        Assert.InRange(accuracy, 0.0, 1.0);
+        Assert.InRange(coverage, 0.0, 1.0);
+        Assert.Contains("accuracy (%)", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains((100 * accuracy).ToString("F2", System.Globalization.CultureInfo.InvariantCulture), run.Stdout, StringComparison.Ordinal);
+        Assert.Contains((100 * coverage).ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + "%", run.Stdout, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -125,6 +125,26 @@ public sealed class FilePathTests : IDisposable
         Assert.DoesNotContain(".tmp", run.Stderr);
     }
 
+    /// <summary>Issue 22: text from the user (file names with brackets) is printed as text, never read as Spectre markup.</summary>
+    [Fact]
+    public void File_names_with_brackets_are_printed_as_they_are()
+    {
+        string odd = Path.Combine(_dir.Root, "[red]run [0, 1]");
+        Directory.CreateDirectory(odd);
+        string cal = Path.Combine(odd, "cal[1].json");
+        var runs = new[]
+        {
+            CliRun.Invoke("calibrate", "--cloud", _cloud, "--edge", _edge, "--out", cal),
+            CliRun.Invoke("evaluate", "--calibration", cal, "--calibration", _cal, "--edge", _edge, "--cloud", _cloud, "--labels", _labels),
+            CliRun.Invoke("predict", "--calibration", cal, "--edge", Path.Combine(odd, "missing[0].csv"), "--out", Path.Combine(odd, "p.csv")),
+            CliRun.Invoke("predict", "--calibration", cal, "--edge", _edge, "--out", Path.Combine(odd, "[bold]p.csv")),
+        };
+        Assert.Equal([0, 0, 2, 0], runs.Select(r => r.ExitCode));
+        Assert.Contains("cal[1].json", runs[1].Stdout, StringComparison.Ordinal);
+        Assert.Contains("missing[0].csv", runs[2].Stderr, StringComparison.Ordinal);
+        Assert.All(runs, r => Assert.DoesNotContain("InvalidOperationException", r.Stderr, StringComparison.Ordinal));
+    }
+
     /// <summary>
     /// Every <c>&lt;FILE&gt;</c> option of every command is classified as read or written; this list is the contract, so a
     /// new file option fails here until it is added (and, if it is written, to <see cref="FilePathCheck.Outputs"/>).
