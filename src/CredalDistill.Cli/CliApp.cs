@@ -22,18 +22,18 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(args);
         var consoles = new CliConsoles(stdout, stderr);
         bool verbose = args.Contains("--verbose", StringComparer.Ordinal);
-#if CREDAL_TOOL
-        if (args.Length > 0 && args[0] is "demo" or "experiment" or "bench")
-        {
-            return Usage(consoles, $"'{args[0]}' works on the repository's bundled data and models and is not in the credal tool package; in a clone of the repository run: dotnet run -c Release --project src/CredalDistill.Cli -- {args[0]}", null);
-        }
-#endif
         if (args.Length > 0 && args[0] == "help")
         {
             // `credal help` and `credal help <command>` are `credal --help` and `credal <command> --help`.
             args = [.. args.Skip(1), "--help"];
         }
 
+#if CREDAL_TOOL
+        if (args.Length > 0 && args[0] is "demo" or "experiment" or "bench")
+        {
+            return Usage(consoles, $"'{args[0]}' works on the repository's bundled data and models and is not in the credal tool package; in a clone of the repository run: dotnet run -c Release --project src/CredalDistill.Cli -- {args[0]}", null);
+        }
+#endif
         if (args.Length == 0 || args.Any(a => a is "--help" or "-h"))
         {
             consoles.UseHelpWidth();
