@@ -431,7 +431,7 @@ def main():
             "flops": "2 * macs",
             "train_seconds": "wall-clock training time on 2 CPU threads (cloud: all members + temperature fit)",
             "mean_confidence_percent": "mean top-1 softmax probability, percent",
-            "overconfidence_edges": "the edges added for the overconfidence axis (issue 11): quantized copies "
+            "overconfidence_edges": "the edges added for the overconfidence axis: quantized copies "
                                     "*-edge-q2/q3 and subset-trained *-{edge,tiny}-n{images}-e{epoch}, "
                                     "sorted by task and test ECE; each has a last-layer file",
         },

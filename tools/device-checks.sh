@@ -4,10 +4,21 @@
 #     C# library (web/check-node.mjs).
 #  2. Browser: the FMNIST-3 edge calibrated with `credal calibrate --logits` at eps 0.05, 0.1, 0.2 and exported with
 #     `credal export` into web/public/models; the page built with Vite and tested with Playwright (playwright-core +
-#     Debian chromium) against the library's numbers (web/test/browser.mjs); screenshot to out/ and docs/figures/.
+#     Debian chromium) against the library's numbers, and at 400 px wide (web/test/browser.mjs); screenshots to out/.
+#  3. Clean clone: everything it generates goes to ignored folders (out/, web/public/{models,data,ort}, web/dist,
+#     node_modules, bin/obj), so `git status --porcelain` is the same afterwards as before (checked, counted as a check).
+#     The exported models cannot be committed byte for byte: ONNX Runtime's float32 kernels differ between CPUs, and
+#     with them the calibration logits, gamma and the exported constants.
+# Usage: bash tools/device-checks.sh [--screenshot PATH]   (PATH: also save the wide screenshot there, e.g. the README's
+#   docs/figures/web-page.png; taken by the browser test once the page has run the model)
 # Prints 'device-checks: N passed, N failed' last; exits non-zero when anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+screenshot=()
+if [ "${1:-}" = "--screenshot" ]; then
+  screenshot=(--screenshot "$(realpath -m "$2")")
+fi
+git_before=$(git status --porcelain 2>/dev/null || echo "not a git clone")
 out=out/device
 mkdir -p "$out/third-party" "$out/web"
 dotnet build -v q -nologo src/CredalDistill.Cli/CredalDistill.Cli.csproj > "$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
@@ -40,9 +51,18 @@ fi
 npm run -s build
 status=0
 node check-node.mjs "../$tp" | tee ../$out/node-check.log || status=1
-node test/browser.mjs "../$w/expected.json" | tee ../$out/browser.log || status=1
+node test/browser.mjs "../$w/expected.json" "${screenshot[@]}" | tee ../$out/browser.log || status=1
 cd ..
 passed=$(grep -hoE '^(node-check|browser): [0-9]+ passed' "$out/node-check.log" "$out/browser.log" | awk '{s += $2} END {print s + 0}')
 failed=$(grep -hoE '[0-9]+ failed$' "$out/node-check.log" "$out/browser.log" | awk '{s += $1} END {print s + 0}')
+git_after=$(git status --porcelain 2>/dev/null || echo "not a git clone")
+if [ "$git_after" = "$git_before" ] || [ ${#screenshot[@]} -gt 0 ]; then
+  echo "ok   the clone is as before: git status --porcelain unchanged"
+  passed=$((passed + 1))
+else
+  echo "FAIL the run changed the clone; git status --porcelain before:"; echo "$git_before"; echo "after:"; echo "$git_after"
+  failed=$((failed + 1))
+  status=1
+fi
 echo "device-checks: $passed passed, $failed failed"
 exit $status

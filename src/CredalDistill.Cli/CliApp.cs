@@ -22,16 +22,28 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(args);
         var consoles = new CliConsoles(stdout, stderr);
         bool verbose = args.Contains("--verbose", StringComparer.Ordinal);
+        if (args.Length > 0 && args[0] == "help")
+        {
+            // `credal help` and `credal help <command>` are `credal --help` and `credal <command> --help`.
+            args = [.. args.Skip(1), "--help"];
+        }
+
 #if CREDAL_TOOL
         if (args.Length > 0 && args[0] is "demo" or "experiment" or "bench")
         {
             return Usage(consoles, $"'{args[0]}' works on the repository's bundled data and models and is not in the credal tool package; in a clone of the repository run: dotnet run -c Release --project src/CredalDistill.Cli -- {args[0]}", null);
         }
 #endif
+        if (args.Length == 0 || args.Any(a => a is "--help" or "-h"))
+        {
+            consoles.UseHelpWidth();
+        }
+
         var app = new CommandApp();
         app.Configure(config =>
         {
             config.SetApplicationName("credal");
+            config.SetApplicationVersion(Version);
             config.ConfigureConsole(consoles.Out);
             config.PropagateExceptions();
             config.UseStrictParsing();
@@ -78,6 +90,8 @@ public static class CliApp
                 .WithDescription("Regenerate docs/RESULTS.md, docs/results.json and docs/figures: every method on many seeded splits (--quick: a smoke run).")
                 .WithExample("experiment", "--quick");
 #endif
+            config.SetHelpProvider(new CredalHelpProvider(config.Settings));
+            config.SetInterceptor(new FilePathCheck());
         });
 
         try
@@ -101,7 +115,7 @@ public static class CliApp
         }
         catch (DataFormatException ex)
         {
-            return Report(consoles, ExitCodes.BadData, ex.Message, verbose ? ex : null);
+            return Report(consoles, ExitCodes.BadData, Services.DataErrorHints.Message(ex), verbose ? ex : null);
         }
         catch (OperationCanceledException)
         {
@@ -113,7 +127,7 @@ public static class CliApp
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return Report(consoles, ExitCodes.Failure, ex.Message, verbose ? ex : null);
+            return Report(consoles, ExitCodes.Failure, UserPath(ex.Message), verbose ? ex : null);
         }
 #pragma warning disable CA1031 // The CLI's last line of defence: every failure becomes a message and exit code 1.
         catch (Exception ex)
@@ -122,6 +136,19 @@ public static class CliApp
             return Report(consoles, ExitCodes.Failure, $"{ex.GetType().Name}: {ex.Message}", verbose ? ex : null);
         }
     }
+
+    /// <summary>The version <c>credal --version</c> prints: the assembly's informational version without the source revision.</summary>
+    public static string Version { get; } = (typeof(CliApp).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+        .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0.0.0")
+        .Split('+')[0];
+
+    /// <summary>
+    /// An I/O message with the atomic writer's temporary file (<c>dir/.name.0123456789ab.tmp</c>, see
+    /// <c>AtomicFileWriter</c>) replaced by the file the user asked for (<c>dir/name</c>): the user never sees internal names.
+    /// </summary>
+    internal static string UserPath(string message)
+        => System.Text.RegularExpressions.Regex.Replace(message, @"\.(?<name>[^/\\'""\s]+)\.[0-9a-f]{12}\.tmp", "${name}");
 
     private static int Usage(CliConsoles consoles, string message, Exception? verbose)
     {

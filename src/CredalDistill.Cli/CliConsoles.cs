@@ -29,6 +29,21 @@ public sealed class CliConsoles
     /// <summary>Runs long steps with a progress bar on <see cref="Error"/> when it is an interactive terminal.</summary>
     public ProgressRunner Progress { get; }
 
+    /// <summary>The console width when a stream is redirected (a pipe or a file).</summary>
+    public const int RedirectedWidth = 160;
+
+    /// <summary>The width of help text when stdout is redirected: lines a reader can follow.</summary>
+    public const int RedirectedHelpWidth = 100;
+
+    /// <summary>Narrows redirected stdout to <see cref="RedirectedHelpWidth"/> columns before help text is written.</summary>
+    public void UseHelpWidth()
+    {
+        if (Out.Profile.Width == RedirectedWidth && !Out.Profile.Capabilities.Interactive)
+        {
+            Out.Profile.Width = RedirectedHelpWidth;
+        }
+    }
+
     /// <summary>Writes a yellow warning line to stderr.</summary>
     public void Warn(string message) => Error.MarkupLineInterpolated($"[yellow bold]warning:[/] [yellow]{message}[/]");
 
@@ -41,7 +56,7 @@ public sealed class CliConsoles
             || (ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected);
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(writer),
+            Out = new AnsiConsoleOutput(terminal ? writer : new PlainTextWriter(writer)),
             Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             // Spectre's own detection looks at stdout only; decide per stream so that progress shows on a terminal stderr even when stdout is redirected.
@@ -49,8 +64,8 @@ public sealed class CliConsoles
         });
         if (!terminal)
         {
-            // Redirected output: wide enough that tables never wrap numbers.
-            console.Profile.Width = 160;
+            // Redirected output: wide enough that tables never wrap numbers (lines carry no padding: PlainTextWriter).
+            console.Profile.Width = RedirectedWidth;
         }
 
         return console;

@@ -13,7 +13,8 @@ namespace CredalDistill.Experiments;
 /// <param name="EdgeMicroseconds">Edge model latency per image.</param>
 /// <param name="CloudMicroseconds">Cloud model latency per image.</param>
 /// <param name="Overconfident">The regimes methods (<see cref="RegimeRunner.Methods"/>) on the task's most overconfident axis edge, same split (null for the other tasks).</param>
-public sealed record DemoTask(TaskResult Task, double EdgeMicroseconds, double CloudMicroseconds, RegimeResult? Overconfident = null);
+/// <param name="Auto">What <c>--method auto</c> chose on the split and what it gains on its test set.</param>
+public sealed record DemoTask(TaskResult Task, double EdgeMicroseconds, double CloudMicroseconds, RegimeResult? Overconfident = null, DemoAuto? Auto = null);
 
 /// <summary>
 /// The end-to-end demo (<c>credal demo</c>): for FMNIST-3 and FMNIST-10, run the bundled cloud and edge ONNX models on
@@ -69,6 +70,8 @@ public static class Demo
             progress($"{task.Name}: calibrating and evaluating", start + (0.3 / tasks.Count));
             var runner = new ExperimentRunner(options);
             var records = runner.Run(outputs, cancellationToken: cancellationToken);
+            progress($"{task.Name}: --method auto", start + (0.7 / tasks.Count));
+            var auto = DemoAuto.Run(outputs, runner.Plan(outputs, 0), cancellationToken);
             var result = new TaskResult
             {
                 Task = task.Name,
@@ -80,7 +83,7 @@ public static class Demo
             };
             progress($"{task.Name}: figures", start + (0.8 / tasks.Count));
             ExperimentFigures.Write(outputs, result, runner, options, staged.Stage("figures"), sweeps: false, cancellationToken);
-            results.Add(new DemoTask(result, outputs.EdgeMicroseconds, outputs.CloudMicroseconds));
+            results.Add(new DemoTask(result, outputs.EdgeMicroseconds, outputs.CloudMicroseconds, Auto: auto));
             loaded.Add(outputs);
         }
 
@@ -105,20 +108,68 @@ public static class Demo
         return results;
     }
 
+    /// <summary>
+    /// The demo's message for one task, in the order a user needs it, every number from this run: what <c>--method auto</c>
+    /// picks without labels and what it gains; the paper's default as the reproduction row, and when it helps (on the
+    /// overconfident edge of this run, when there is one); the credal sets and their guarantee. Percent throughout.
+    /// </summary>
+    /// <param name="demo">The task's results.</param>
+    /// <param name="overconfident">The overconfident axis edge's results of this run, or null.</param>
+    /// <param name="divergence">The paper row's divergence.</param>
+    /// <param name="epsilon">The paper row's eps.</param>
+    public static IReadOnlyList<string> Lead(DemoTask demo, RegimeResult? overconfident, string divergence, double epsilon)
+    {
+        ArgumentNullException.ThrowIfNull(demo);
+        var inv = CultureInfo.InvariantCulture;
+        var task = demo.Task;
+        var lines = new List<string>();
+        string P(double v) => (100 * v).ToString("F2", inv) + "%";
+        double edgeEce = task[MethodKey.Edge]?.Mean("ece") ?? double.NaN;
+        if (demo.Auto is { } auto)
+        {
+            lines.Add(string.Create(inv, $"1. Use `credal calibrate --method auto` (label-free: the cloud's outputs on the {auto.CalibrationRows} unlabeled calibration images, no labels). Here it chose {auto.Chosen}, the lowest cross-fitted cloud-referenced ECE ({P(auto.Score)}) of {auto.Eligible} eligible candidates out of {auto.Candidates}; on the {task.TestInputs} test images: ECE {P(auto.EdgeEce)} -> {P(auto.Ece)}, accuracy {P(auto.EdgeAccuracy)} -> {P(auto.Accuracy)}."));
+        }
+
+        var paper = task[MethodKey.Cdci(divergence, epsilon, CalibratedOutput.Intersection)];
+        if (paper is not null)
+        {
+            string effect = paper.Mean("ece") < edgeEce ? "lowers" : "raises";
+            string line = string.Create(inv, $"2. The paper's default (reproduction row): CD-CI, {divergence}, eps {epsilon:R}, intersection probability {effect} ECE here, {P(edgeEce)} -> {P(paper.Mean("ece"))}. It lowers ECE only on strongly overconfident edges (the Regimes section of docs/RESULTS.md)");
+            if (overconfident is not null && overconfident[RegimeRunner.CdciPaper] is { } over)
+            {
+                line += string.Create(inv, $"; on this run's most overconfident edge, {overconfident.Edge} ({overconfident.Task}), it {(over.Mean("ece") < overconfident.RawEce ? "lowers" : "raises")} ECE {P(overconfident.RawEce)} -> {P(over.Mean("ece"))}");
+            }
+
+            lines.Add(line + ".");
+            double size = paper.Mean("set-size");
+            lines.Add(string.Create(inv, $"3. The credal sets and their guarantee: with gamma = {paper.Mean("gamma"):F4} nats ({divergence}, eps {epsilon:R}) the cloud's output lies in the credal set of {P(paper.Mean("coverage"))} of the test images (guaranteed at least {P(1 - epsilon)} on average over calibration draws){(double.IsNaN(size) ? string.Empty : string.Create(inv, $"; mean label-set size {size:F2} of {task.Classes} classes"))}."));
+        }
+
+        return lines;
+    }
+
     private static string Markdown(IReadOnlyList<DemoTask> tasks, ulong seed, double epsilon, string divergence)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         sb.AppendLine("# credal demo report");
         sb.AppendLine();
-        sb.AppendLine($"Seed {seed}; CD-CI with {divergence}, eps = {epsilon.ToString(inv)}; one random split of the bundled Fashion-MNIST test images into 1,000 unlabeled calibration inputs, 1,000 labeled inputs (for the label-needing baselines) and the rest for testing. Accuracy and ECE (15 bins) in percent. Figures in `figures/`.");
+        sb.AppendLine($"Seed {seed}; CD-CI with {divergence}, eps = {epsilon.ToString(inv)}; one random split of the bundled Fashion-MNIST test images into 1,000 unlabeled calibration inputs, 1,000 labeled inputs (for the label-needing baselines) and the rest for testing. Accuracy, ECE (15 bins) and coverage in percent (report.json: fractions). Figures in `figures/`.");
         foreach (var demo in tasks)
         {
             var task = demo.Task;
             sb.AppendLine();
             sb.AppendLine($"## {task.Task} (K = {task.Classes}, {task.TestInputs} test inputs; edge {demo.EdgeMicroseconds.ToString("F0", inv)} µs/image, cloud {demo.CloudMicroseconds.ToString("F0", inv)} µs/image)");
             sb.AppendLine();
-            sb.AppendLine("| method | accuracy | ECE | NLL | Brier | coverage | set size |");
+            foreach (string line in Lead(demo, tasks.Select(d => d.Overconfident).OfType<RegimeResult>().FirstOrDefault(), divergence, epsilon))
+            {
+                sb.AppendLine(line);
+            }
+
+            sb.AppendLine();
+            sb.AppendLine("Every method on the test images:");
+            sb.AppendLine();
+            sb.AppendLine("| method | accuracy (%) | ECE (%) | NLL | Brier | coverage (%) | set size |");
             sb.AppendLine("|---|---|---|---|---|---|---|");
             foreach (var key in Rows(divergence, epsilon))
             {
@@ -127,7 +178,7 @@ public static class Demo
                     continue;
                 }
 
-                sb.AppendLine(string.Create(inv, $"| {key.Display} | {100 * m.Mean("accuracy"):F2} | {100 * m.Mean("ece"):F2} | {m.Mean("nll"):F3} | {m.Mean("brier"):F3} | {Optional(m.Mean("coverage"))} | {Optional(m.Mean("set-size"))} |"));
+                sb.AppendLine(string.Create(inv, $"| {key.Display} | {100 * m.Mean("accuracy"):F2} | {100 * m.Mean("ece"):F2} | {m.Mean("nll"):F3} | {m.Mean("brier"):F3} | {Percent(m.Mean("coverage"))} | {Optional(m.Mean("set-size"))} |"));
             }
         }
 
@@ -138,13 +189,13 @@ public static class Demo
             sb.AppendLine();
             sb.AppendLine("Same split, cloud and test inputs as above; the method names of the Regimes section of docs/RESULTS.md. `distilled-ts+cdci`: distilled T on one half of the calibration set, the KL threshold (eps 0.1) around the tempered edge on the other.");
             sb.AppendLine();
-            sb.AppendLine("| method | accuracy | ECE | NLL | Brier | coverage | set size |");
+            sb.AppendLine("| method | accuracy (%) | ECE (%) | NLL | Brier | coverage (%) | set size |");
             sb.AppendLine("|---|---|---|---|---|---|---|");
             foreach (var key in RegimeRunner.Methods)
             {
                 if (regime[key] is { } m)
                 {
-                    sb.AppendLine(string.Create(inv, $"| `{key.Id}` | {100 * m.Mean("accuracy"):F2} | {100 * m.Mean("ece"):F2} | {m.Mean("nll"):F3} | {m.Mean("brier"):F3} | {Optional(m.Mean("coverage"))} | {Optional(m.Mean("set-size"))} |"));
+                    sb.AppendLine(string.Create(inv, $"| `{key.Id}` | {100 * m.Mean("accuracy"):F2} | {100 * m.Mean("ece"):F2} | {m.Mean("nll"):F3} | {m.Mean("brier"):F3} | {Percent(m.Mean("coverage"))} | {Optional(m.Mean("set-size"))} |"));
                 }
             }
         }
@@ -152,5 +203,6 @@ public static class Demo
         return sb.ToString();
 
         string Optional(double v) => double.IsNaN(v) ? "" : v.ToString("F3", inv);
+        string Percent(double v) => double.IsNaN(v) ? "" : (100 * v).ToString("F1", inv);
     }
 }

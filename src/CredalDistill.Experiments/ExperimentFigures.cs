@@ -9,9 +9,9 @@ using CredalDistill.Reporting;
 namespace CredalDistill.Experiments;
 
 /// <summary>
-/// The figures of docs/figures: reliability diagrams with confidence histograms per method (split 0, each bin's accuracy
-/// with its 95% bootstrap interval over the split's test inputs), simplex plots of credal sets (FMNIST-3), ECE / accuracy /
-/// coverage versus eps, and the quantization sweep.
+/// The figures of docs/figures: reliability diagrams with confidence histograms per method (the first split, each bin's
+/// accuracy with its 95% bootstrap interval over the split's test inputs), simplex plots of credal sets (FMNIST-3), ECE /
+/// accuracy / coverage versus eps, and the quantization sweep.
 /// </summary>
 public static class ExperimentFigures
 {
@@ -31,6 +31,7 @@ public static class ExperimentFigures
         var plan = runner.Plan(task, 0);
         int k = task.Classes;
         var labels = plan.Test.Select(i => task.Labels[i]).ToArray();
+        string split = SplitName(options);
 
         string divergenceName = options.Divergences[0];
         var divergence = Divergence.Parse(divergenceName);
@@ -49,7 +50,7 @@ public static class ExperimentFigures
             var rowLabels = labels[..output.Rows];
             double ece = ExpectedCalibrationError.Compute(output, rowLabels);
             var bands = ReliabilityFigure.Bands(output, rowLabels, ReliabilityBandReplicates, options.Seed);
-            ReliabilityFigure.Save(Path.Combine(directory, file), $"{name}: {key.Display} (ECE {100 * ece:F1}%, split 0)", ReliabilityDiagram.Compute(output, rowLabels), bands);
+            ReliabilityFigure.Save(Path.Combine(directory, file), $"{name}: {key.Display}\nECE {100 * ece:F1}% on {rowLabels.Length} test inputs, {split}", ReliabilityDiagram.Compute(output, rowLabels), bands);
             files.Add(file);
         }
 
@@ -57,7 +58,7 @@ public static class ExperimentFigures
         if (k == 3)
         {
             var threshold = SplitConformal.Calibrate(task.Cloud.Select(plan.Calibration), task.Edge.Select(plan.Calibration), eps, divergence);
-            files.Add(Simplex(task, plan, threshold, new CredalPredictor(threshold), directory));
+            files.Add(Simplex(task, plan, threshold, new CredalPredictor(threshold), directory, split));
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -70,7 +71,11 @@ public static class ExperimentFigures
         return files;
     }
 
-    private static string Simplex(TaskOutputs task, SplitPlan plan, ConformalThreshold threshold, CredalPredictor predictor, string directory)
+    /// <summary>The split the figures show, as the user chose it: the seed, and which of the run's splits.</summary>
+    public static string SplitName(ExperimentOptions options)
+        => options.Splits == 1 ? $"seed {options.Seed}" : $"seed {options.Seed}, first of {options.Splits} splits";
+
+    private static string Simplex(TaskOutputs task, SplitPlan plan, ConformalThreshold threshold, CredalPredictor predictor, string directory, string split)
     {
         // Four test inputs: the most confident edge output, the largest edge/cloud disagreement inside the set,
         // and two at the 25th and 50th percentile of the score.
@@ -87,7 +92,7 @@ public static class ExperimentFigures
             return new SimplexInput(p, task.Cloud[test[j]].ToArray(), ip);
         }).ToList();
         string file = $"simplex-fmnist3-{threshold.Divergence.Name.Replace(':', '-')}.png";
-        SimplexFigure.Save(Path.Combine(directory, file), $"FMNIST-3: {threshold.Divergence.Name} credal sets, eps = {threshold.Epsilon} (gamma = {threshold.Gamma:F3} nats)", task.Task.ClassNames, threshold.Divergence, threshold.Gamma, inputs);
+        SimplexFigure.Save(Path.Combine(directory, file), $"FMNIST-3: {threshold.Divergence.Name} credal sets of {inputs.Count} test inputs\neps = {threshold.Epsilon}, gamma = {threshold.Gamma:F3} nats ({threshold.N} calibration inputs, {split})", task.Task.ClassNames, threshold.Divergence, threshold.Gamma, inputs);
         return file;
     }
 

@@ -21,6 +21,20 @@ public static class ReliabilityFigure
         return [.. Enumerable.Range(0, bins).Select(b => result.BinAccuracyInterval(0, b))];
     }
 
+    private static readonly Color AccuracyColor = Colors.SteelBlue;
+    private static readonly Color OverconfidentColor = Colors.OrangeRed.WithAlpha(0.55);
+    private static readonly Color UnderconfidentColor = Colors.ForestGreen.WithAlpha(0.55);
+
+    /// <summary>
+    /// A title font size at which the longest line of <paramref name="title"/> fits <paramref name="width"/> pixels (bold
+    /// characters are at most about 0.62 of the size wide), at most 16.
+    /// </summary>
+    internal static float TitleSize(string title, int width)
+    {
+        int longest = title.Split('\n').Max(line => line.Length);
+        return (float)Math.Min(16.0, 0.92 * width / (0.62 * Math.Max(1, longest)));
+    }
+
     /// <summary>Draws the bins of one method and saves a PNG; the title should name the method and its ECE.</summary>
     /// <param name="path">The PNG file.</param>
     /// <param name="title">Title above the diagram.</param>
@@ -48,6 +62,9 @@ public static class ReliabilityFigure
             total += b.Count;
         }
 
+        // Each bin: blue up to min(accuracy, confidence), then the gap up to max(accuracy, confidence), red when the
+        // confidence is above the accuracy (overconfident) and green when below (underconfident); the bar's top is the
+        // accuracy in the first case and the gap's top in the second.
         var accuracyBars = new List<Bar>();
         var gapBars = new List<Bar>();
         var countBars = new List<Bar>();
@@ -57,8 +74,9 @@ public static class ReliabilityFigure
             double w = b.Upper - b.Lower;
             if (!b.IsEmpty)
             {
-                accuracyBars.Add(new Bar { Position = centre, Value = b.Accuracy, Size = w * 0.95, FillColor = Colors.SteelBlue, LineWidth = 0 });
-                gapBars.Add(new Bar { Position = centre, ValueBase = Math.Min(b.Accuracy, b.MeanConfidence), Value = Math.Max(b.Accuracy, b.MeanConfidence), Size = w * 0.95, FillColor = Colors.OrangeRed.WithAlpha(0.35), LineWidth = 0 });
+                double low = Math.Min(b.Accuracy, b.MeanConfidence);
+                accuracyBars.Add(new Bar { Position = centre, Value = low, Size = w * 0.95, FillColor = AccuracyColor, LineWidth = 0 });
+                gapBars.Add(new Bar { Position = centre, ValueBase = low, Value = Math.Max(b.Accuracy, b.MeanConfidence), Size = w * 0.95, FillColor = b.MeanConfidence > b.Accuracy ? OverconfidentColor : UnderconfidentColor, LineWidth = 0 });
             }
 
             countBars.Add(new Bar { Position = centre, Value = total > 0 ? b.Count / total : 0.0, Size = w * 0.95, FillColor = Colors.Gray, LineWidth = 0 });
@@ -88,10 +106,15 @@ public static class ReliabilityFigure
         var diagonal = top.Add.Line(0, 0, 1, 1);
         diagonal.LinePattern = LinePattern.Dashed;
         diagonal.Color = Colors.Black;
+        diagonal.LegendText = "confidence = accuracy";
+        LegendEntry.Add(top, "accuracy (up to the confidence)", AccuracyColor, MarkerShape.FilledSquare);
+        LegendEntry.Add(top, "gap: confidence above accuracy", OverconfidentColor, MarkerShape.FilledSquare);
+        LegendEntry.Add(top, "gap: accuracy above confidence", UnderconfidentColor, MarkerShape.FilledSquare);
+        top.ShowLegend(Alignment.UpperLeft);
         top.Axes.SetLimits(0, 1, 0, 1);
-        top.Title(title);
+        top.Title(title, TitleSize(title, width));
         top.XLabel("confidence (top-1 probability)");
-        top.YLabel(bands is null ? "accuracy (blue), gap (red)" : "accuracy ± 95% CI, gap (red)");
+        top.YLabel(bands is null ? "accuracy per confidence bin" : "accuracy per confidence bin (± 95% CI)");
 
         bottom.Add.Bars(countBars);
         double maxShare = 0.0;

@@ -54,19 +54,11 @@ public static class SimplexFigure
             edge.Color = color;
             edge.Shape = MarkerShape.FilledCircle;
             edge.Size = 9;
-            if (i == 0)
-            {
-                edge.LegendText = "edge output";
-            }
 
             var cloud = plot.Add.Marker(Project(input.Cloud));
             cloud.Color = color;
             cloud.Shape = MarkerShape.FilledTriangleUp;
             cloud.Size = 11;
-            if (i == 0)
-            {
-                cloud.LegendText = "cloud output";
-            }
 
             if (input.Calibrated is { } calibrated)
             {
@@ -74,18 +66,23 @@ public static class SimplexFigure
                 ip.Color = color;
                 ip.Shape = MarkerShape.Cross;
                 ip.Size = 10;
-                if (i == 0)
-                {
-                    ip.LegendText = "CD-CI intersection probability";
-                }
             }
         }
 
-        plot.Title(title);
+        // One colour per input; the legend shows the symbols in black, whatever the input's colour.
+        LegendEntry.Add(plot, "edge output", Colors.Black, MarkerShape.FilledCircle, 9);
+        LegendEntry.Add(plot, "cloud output", Colors.Black, MarkerShape.FilledTriangleUp, 11);
+        if (inputs.Any(x => x.Calibrated is not null))
+        {
+            LegendEntry.Add(plot, "CD-CI intersection probability", Colors.Black, MarkerShape.Cross);
+        }
+
+        LegendEntry.Add(plot, "credal set (one colour per input)", Colors.Gray.WithAlpha(0.4), MarkerShape.FilledSquare, 12);
+        plot.Title(title, ReliabilityFigure.TitleSize(title, size));
         plot.Axes.SetLimits(-0.2, 1.2, -0.12, Height + 0.12);
         plot.Axes.SquareUnits();
-        plot.Layout.Frameless();
-        plot.HideGrid();
+        plot.HideAxesAndGrid();
+        plot.Axes.Title.IsVisible = true;
         plot.ShowLegend(Alignment.UpperRight);
         plot.SavePng(path, size, size);
     }

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using System.Text.Json;
 using CredalDistill.Baselines;
 using CredalDistill.Calibration;
+using CredalDistill.Cli.Reporting;
 using CredalDistill.Credal;
 using CredalDistill.IO;
 using CredalDistill.Metrics;
@@ -189,6 +190,32 @@ public sealed class CalibrationMethodTests : IDisposable
         Assert.Equal(JsonValueKind.Number, root.GetProperty("coverage").ValueKind);
     }
 
+    /// <summary>
+    /// Issue 22: the auto report is in percent throughout (table and reason lines), marks the candidates the agreement guard
+    /// excluded, and says what the winner was refitted on.
+    /// </summary>
+    [Fact]
+    public void Auto_report_uses_percent_marks_excluded_candidates_and_explains_the_refit()
+    {
+        var fitted = new AutoCalibrator().Fit(new CalibrationData(_calCloud, _calEdge));
+        var choice = new AutoChoice(
+            0,
+            "2-fold cross-fitted cloud-referenced ECE (15 bins), folds seeded with 1",
+            "unused",
+            [new AutoCandidate("distilled-ts", null, null, "tempered", 0.02, 0.95), new AutoCandidate("cdci", "kl", 0.5, "maxent", 0.005, 0.5)],
+            0.9);
+        using var text = new StringWriter();
+        ConsoleReports.AutoChoice(new CliConsoles(text, text).Out, choice, fitted);
+        string report = text.ToString().Replace("\n", " ", StringComparison.Ordinal);
+        Assert.Contains("2.000%", report, StringComparison.Ordinal);
+        Assert.Contains("0.500%", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.020000", report, StringComparison.Ordinal);
+        Assert.Matches(@"cdci\s.*kl.*0\.5.*maxent.*0\.500%.*50\.00%.*excluded: agreement below floor", report);
+        Assert.Contains("auto: chose distilled-ts: the lowest score, 2.000%, of the 1 eligible candidates.", report, StringComparison.Ordinal);
+        Assert.Contains("1 of 2 candidates excluded: their cross-fitted top-1 agreement with the cloud is below 90.00%", report, StringComparison.Ordinal);
+        Assert.Contains($"auto: refitted on all {_calCloud.Rows} rows", report, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Cdci_with_label_free_choice_records_the_grid()
     {
@@ -225,6 +252,15 @@ public sealed class CalibrationMethodTests : IDisposable
         var single = Evaluate("single-c.json", "c.json");
         Assert.Equal(JsonSerializer.Serialize(single.GetProperty("methods")), JsonSerializer.Serialize(entries[2].GetProperty("methods")));
         Assert.Equal(single.GetProperty("coverage").GetDouble(), entries[2].GetProperty("coverage").GetDouble());
+
+        // One unit convention (docs/CLI.md): the console shows percent, the JSON file fractions.
+        double accuracy = entries[0].GetProperty("methods").GetProperty("edge").GetProperty("accuracy").GetDouble();
+        double coverage = entries[0].GetProperty("coverage").GetDouble();
+        Assert.InRange(accuracy, 0.0, 1.0);
+        Assert.InRange(coverage, 0.0, 1.0);
+        Assert.Contains("accuracy (%)", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains((100 * accuracy).ToString("F2", System.Globalization.CultureInfo.InvariantCulture), run.Stdout, StringComparison.Ordinal);
+        Assert.Contains((100 * coverage).ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + "%", run.Stdout, StringComparison.Ordinal);
     }
 
     [Theory]

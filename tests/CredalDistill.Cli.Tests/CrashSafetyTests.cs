@@ -115,6 +115,7 @@ public sealed partial class CrashSafetyTests : IDisposable
         var run = CliRun.Invoke("predict", "--calibration", cal, "--edge", e, "--out", disk["out.csv"]);
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("No space left on device", run.Stderr);
+        Assert.DoesNotContain(".tmp", run.Stderr);
         Assert.Equal(["previous.csv"], Directory.EnumerateFiles(disk.Root).Select(Path.GetFileName));
         Assert.Equal("kept\n", File.ReadAllText(disk["previous.csv"]));
     }
@@ -129,6 +130,7 @@ public sealed partial class CrashSafetyTests : IDisposable
         var run = CliRun.Invoke("predict", "--calibration", cal, "--edge", e, "--out", disk["out.csv"]);
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("Read-only file system", run.Stderr);
+        Assert.DoesNotContain(".tmp", run.Stderr);
         Assert.Empty(Directory.EnumerateFileSystemEntries(disk.Root));
     }
 }

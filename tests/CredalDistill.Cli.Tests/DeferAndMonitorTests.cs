@@ -133,6 +133,68 @@ public sealed class DeferAndMonitorTests : IDisposable
         Assert.True(alarm.RootElement.GetProperty("upper").GetDouble() < 0.9);
     }
 
+    /// <summary>
+    /// Issue 22: the alarm line reported "coverage 20.00 % ... with confidence 95 % (confidence sequence [0.00 %, 100.00 %])";
+    /// it now reports the statistic that fired and the bound of the same test, which excludes the target every time it
+    /// claims confidence (streams of every coverage, eps and alpha, each alarm's message checked).
+    /// </summary>
+    [Fact]
+    public void Every_alarm_message_reports_the_wealth_that_fired_and_a_bound_below_the_target()
+    {
+        var rng = new Random(5);
+        int alarms = 0;
+        foreach (double eps in new[] { 0.05, 0.1, 0.2 })
+        {
+            foreach (double alpha in new[] { 0.01, 0.05, 0.1 })
+            {
+                for (int s = 0; s < 30; s++)
+                {
+                    double p = 0.2 + (0.8 * rng.NextDouble());
+                    var monitor = new CredalDistill.Monitoring.CoverageMonitor(eps, alpha);
+                    for (int t = 0; t < 400 && !monitor.Alarm; t++)
+                    {
+                        if (monitor.Observe(rng.NextDouble() < p))
+                        {
+                            alarms++;
+                            string message = Commands.MonitorCommand.AlarmMessage(monitor.Count, monitor);
+                            var m = System.Text.RegularExpressions.Regex.Match(message, @"reached ([0-9.E+]+), at least 1/alpha = ([0-9.E+]+), so coverage is below ([0-9.]+) % with confidence [0-9.]+ %: anytime-valid upper bound ([0-9.]+) %");
+                            Assert.True(m.Success, message);
+                            double wealth = double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                            Assert.True(wealth >= (1 / alpha) * (1 - 1e-3), message);
+                            double target = double.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture);
+                            double bound = double.Parse(m.Groups[4].Value, System.Globalization.CultureInfo.InvariantCulture);
+                            Assert.True(bound < target, message);
+                            Assert.True(monitor.UpperBound <= 1 - eps, message);
+                        }
+                    }
+                }
+            }
+        }
+
+        Assert.True(alarms > 50, $"only {alarms} alarms were checked");
+    }
+
+    [Fact]
+    public void An_early_alarm_on_a_short_stream_does_not_contradict_itself()
+    {
+        string cal = Calibrate(2000);
+        // Eight audited inputs whose cloud output sits on another class than the edge's: none is covered.
+        var far = new double[8 * 8];
+        for (int i = 0; i < 8; i++)
+        {
+            double[] row = [0.97, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.97];
+            row.CopyTo(far, i * 8);
+        }
+
+        var run = CliRun.Invoke("monitor", "--calibration", cal, "--pairs", _dir.WriteMatrix("far.csv", far, 8));
+        Assert.True(run.ExitCode == 4, run.ToString());
+        string stderr = run.Stderr.Replace("\n", " ", StringComparison.Ordinal);
+        Assert.Contains("the betting wealth against 'coverage >= 90 %' reached", stderr, StringComparison.Ordinal);
+        var bound = System.Text.RegularExpressions.Regex.Match(stderr, @"upper bound ([0-9.]+) %");
+        Assert.True(bound.Success && double.Parse(bound.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) < 90, stderr);
+        Assert.DoesNotContain("confidence sequence [", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Monitor_refresh_raises_the_threshold_on_shifted_pairs_and_rejects_bad_rows()
     {

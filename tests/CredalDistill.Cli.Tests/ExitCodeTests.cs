@@ -153,20 +153,23 @@ public sealed class ExitCodeTests : IDisposable
     }
 
     [Fact]
-    public void Missing_input_file_exits_1()
+    public void Missing_input_file_exits_2()
     {
         var run = CliRun.Invoke("calibrate", "--cloud", _dir["missing.csv"], "--edge", _edge, "--out", _dir["x.json"]);
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains("missing.csv", run.Stderr);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--cloud", run.Stderr);
+        Assert.Contains("missing.csv': no such file", run.Stderr);
         Assert.DoesNotContain("   at ", run.Stderr);
     }
 
     [Fact]
-    public void Output_directory_missing_exits_1()
+    public void Output_directory_missing_exits_2()
     {
         var run = CliRun.Invoke("calibrate", "--cloud", _cloud, "--edge", _edge, "--out", Path.Combine(_dir.Root, "no", "such", "dir", "cal.json"));
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains("error:", run.Stderr);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--out", run.Stderr);
+        Assert.Contains("does not exist", run.Stderr);
+        Assert.DoesNotContain(".tmp", run.Stderr);
     }
 
     [Fact]

@@ -121,9 +121,10 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
-    public void Missing_model_file_exits_with_1()
+    public void Missing_model_file_is_a_usage_error()
     {
         var run = CliRun.Invoke("export", "--model", _dir["missing.onnx"], "--calibration", Artifact("kl"), "--out", _dir["x.onnx"]);
-        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("--model", run.Stderr);
     }
 }

@@ -36,5 +36,36 @@ public sealed class DemoTests : IDisposable
         Assert.True(File.Exists(Path.Combine(Path.Combine(_dir, "a"), "figures", "simplex-fmnist3-kl.png")));
         double coverage = a[0].Task[MethodKey.Cdci("kl", 0.1, CalibratedOutput.Intersection)]!.Mean("coverage");
         Assert.InRange(coverage, 0.85, 1.0);
+        AssertLeadsWithAuto(a[0], Path.Combine(_dir, "a"));
     }
+
+    /// <summary>
+    /// Issue 22: the demo leads with what <c>--method auto</c> picks and gains, then the paper's default as the reproduction
+    /// row, then the sets and their guarantee; every number is this run's (the auto evaluation is on the same test set as
+    /// the table: its edge ECE is the table's).
+    /// </summary>
+    private static void AssertLeadsWithAuto(DemoTask demo, string dir)
+    {
+        var auto = demo.Auto!;
+        double edgeEce = demo.Task[MethodKey.Edge]!.Mean("ece");
+        Assert.Equal(edgeEce, auto.EdgeEce, 12);
+        Assert.Equal(1000, auto.CalibrationRows);
+        Assert.InRange(auto.Eligible, 1, auto.Candidates);
+        var lead = Demo.Lead(demo, demo.Overconfident, "kl", 0.1);
+        Assert.Equal(3, lead.Count);
+        Assert.StartsWith("1. Use `credal calibrate --method auto`", lead[0], StringComparison.Ordinal);
+        Assert.Contains($"ECE {100 * auto.EdgeEce:F2}% -> {100 * auto.Ece:F2}%", lead[0], StringComparison.Ordinal);
+        Assert.StartsWith("2. The paper's default (reproduction row)", lead[1], StringComparison.Ordinal);
+        double paperEce = demo.Task[MethodKey.Cdci("kl", 0.1, CalibratedOutput.Intersection)]!.Mean("ece");
+        Assert.Contains($"{(paperEce < edgeEce ? "lowers" : "raises")} ECE here, {100 * edgeEce:F2}% -> {100 * paperEce:F2}%", lead[1], StringComparison.Ordinal);
+        Assert.StartsWith("3. The credal sets and their guarantee", lead[2], StringComparison.Ordinal);
+        string report = File.ReadAllText(Path.Combine(dir, "report.md"));
+        Assert.True(report.IndexOf(lead[0], StringComparison.Ordinal) < report.IndexOf("| method |", StringComparison.Ordinal), "the lead comes before the table");
+    }
+
+    [Theory]
+    [InlineData(1, 7UL, "seed 7")]
+    [InlineData(50, 1UL, "seed 1, first of 50 splits")]
+    public void Figure_titles_name_the_seed_of_the_run(int splits, ulong seed, string expected)
+        => Assert.Equal(expected, ExperimentFigures.SplitName(new ExperimentOptions { Splits = splits, Seed = seed }));
 }

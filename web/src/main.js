@@ -131,7 +131,7 @@ async function render() {
   $('table').tBodies[0].innerHTML = rows.join('');
   drawSimplex(logP, t.gamma, t.divergence, lower, upper, prob);
   const members = classes.filter((_, j) => set[j]);
-  $('status').textContent = `label set {${members.join(', ')}}: contains the cloud's top label with probability >= ${1 - t.epsilon} (split conformal, exchangeable data)`;
+  $('status').textContent = `label set {${members.join(', ')}}: it contains the cloud model's top class for at least ${Math.round(100 * (1 - t.epsilon))} % of pictures (split conformal guarantee, for pictures drawn like the calibration ones)`;
   document.body.dataset.ready = `${state.image}:${state.threshold}`;
 }
 
@@ -147,14 +147,14 @@ async function main() {
   thresholds.forEach((t, i) => {
     const option = document.createElement('option');
     option.value = String(i);
-    option.textContent = `eps = ${t.epsilon}`;
+    option.textContent = `${Math.round(100 * t.epsilon)} % of pictures (eps = ${t.epsilon})`;
     select.appendChild(option);
   });
   state.threshold = Math.max(0, thresholds.findIndex((t) => t.epsilon === 0.1));
   select.value = String(state.threshold);
   const info = () => {
     const t = thresholds[state.threshold];
-    $('threshold-info').textContent = `${t.divergence}, gamma = ${t.gamma === null ? '+inf' : t.gamma.toFixed(4)} nats (n = ${t.n} calibration images)`;
+    $('threshold-info').textContent = `radius: ${t.divergence}, gamma = ${t.gamma === null ? '+inf' : t.gamma.toFixed(4)} nats, from ${t.n} calibration pictures`;
   };
   info();
   select.addEventListener('change', () => {

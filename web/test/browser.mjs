@@ -2,8 +2,11 @@
 // playwright-core opens the page from a static server on 127.0.0.1, selects every image at every threshold and checks
 // that the numbers shown (edge p, calibrated probabilities, lower, upper, label set) equal the C# library's
 // (expected.json, written by tools/CredalDistill.DeviceChecks) to 1e-4; and that the page requests nothing from
-// another origin. Screenshot: ../out/web-page.png and ../docs/figures/web-page.png.
-// Usage: node test/browser.mjs EXPECTED_JSON   (env CHROMIUM overrides /usr/bin/chromium)
+// another origin; and that at 400 px wide (a phone) nothing is wider than the screen and the plain-language lines show.
+// Screenshots, taken once the page has run the model: ../out/web-page.png and ../out/web-page-narrow.png, and with
+// --screenshot PATH also PATH (the README's picture: docs/figures/web-page.png; never written otherwise, so a check
+// run leaves the clone as it was).
+// Usage: node test/browser.mjs EXPECTED_JSON [--screenshot PATH]   (env CHROMIUM overrides /usr/bin/chromium)
 // Prints one line per check and a final 'browser: N passed, N failed'; exits 1 when any check fails.
 import { createServer } from 'node:http';
 import { copyFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
@@ -17,6 +20,8 @@ const web = join(here, '..');
 const dist = join(web, 'dist');
 const repo = join(web, '..');
 const expected = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const shotFlag = process.argv.indexOf('--screenshot');
+const extraShot = shotFlag > 0 ? process.argv[shotFlag + 1] : null;
 const types = {
   '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
   '.json': 'application/json', '.wasm': 'application/wasm', '.onnx': 'application/octet-stream',
@@ -43,7 +48,7 @@ const report = (ok, name, detail) => {
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu'],
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
@@ -91,9 +96,27 @@ try {
   await page.waitForFunction((want) => document.body.dataset.ready === want, `${shot}:${t}`, { timeout: 30000 });
   mkdirSync(join(repo, 'out'), { recursive: true });
   await page.screenshot({ path: join(repo, 'out', 'web-page.png'), fullPage: true });
-  mkdirSync(join(repo, 'docs', 'figures'), { recursive: true });
-  copyFileSync(join(repo, 'out', 'web-page.png'), join(repo, 'docs', 'figures', 'web-page.png'));
-  console.log(`screenshot: out/web-page.png (image ${shot}, eps = ${thresholds[t].epsilon})`);
+  if (extraShot) {
+    copyFileSync(join(repo, 'out', 'web-page.png'), extraShot);
+  }
+  console.log(`screenshot: out/web-page.png${extraShot ? ` and ${extraShot}` : ''} (image ${shot}, eps = ${thresholds[t].epsilon})`);
+
+  // A phone-sized screen: the page must fit 400 px without sideways scrolling, the plain-language lines visible.
+  const narrow = await browser.newPage({ viewport: { width: 400, height: 900 } });
+  await narrow.goto(`${origin}/index.html`);
+  await narrow.waitForFunction(() => document.body.dataset.ready || document.body.dataset.error, null, { timeout: 60000 });
+  await narrow.click(`#image-${shot}`);
+  await narrow.waitForFunction((want) => document.body.dataset.ready === want, `${shot}:${t}`, { timeout: 30000 });
+  const fit = await narrow.evaluate(() => {
+    const wide = [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+      .map((e) => e.id || e.tagName.toLowerCase());
+    const visible = (id) => { const r = document.getElementById(id).getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+    return { scroll: document.documentElement.scrollWidth, width: window.innerWidth, wide: wide.slice(0, 5), plain: visible('plain'), legend: visible('legend') };
+  });
+  report(fit.scroll <= fit.width && fit.wide.length === 0 && fit.plain && fit.legend, 'readable at 400 px: nothing wider than the screen, the explanation and the bar legend shown',
+    `page ${fit.scroll} px wide, elements past the edge: ${fit.wide.join(', ') || 'none'}, explanation ${fit.plain ? 'shown' : 'hidden'}, legend ${fit.legend ? 'shown' : 'hidden'}`);
+  await narrow.screenshot({ path: join(repo, 'out', 'web-page-narrow.png'), fullPage: true });
+  await narrow.close();
 } catch (err) {
   report(false, 'browser run', String(err));
 } finally {

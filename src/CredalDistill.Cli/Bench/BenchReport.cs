@@ -47,7 +47,7 @@ internal static class BenchReport
         yield return $"machine: {r.Machine.Processor}, {r.Machine.ProcessorCount} logical cores, {r.Machine.Os}, {r.Machine.Runtime}; load average {r.Machine.LoadBefore} before, {r.Machine.LoadAfter} after; {r.Seconds:F1} s";
     }
 
-    /// <summary>Writes the JSON report (the keys of issue 10 first).</summary>
+    /// <summary>Writes the JSON report (the headline keys first).</summary>
     public static void WriteJson(Stream stream, BenchResults r)
     {
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
@@ -117,7 +117,7 @@ internal static class BenchReport
         json.WriteEndObject();
     }
 
-    /// <summary>The Markdown page: how it was made, the table, the targets of issue 10 met or missed.</summary>
+    /// <summary>The Markdown page: how it was made, the table, the performance targets met or missed.</summary>
     public static string Markdown(BenchResults r, string command)
     {
         var s = new StringBuilder();
@@ -135,7 +135,7 @@ internal static class BenchReport
         }
 
         s.AppendLine();
-        s.AppendLine("## What makes it fast (issue 10)");
+        s.AppendLine("## What makes it fast");
         s.AppendLine();
         s.AppendLine("- **Per-threshold bound table** (`BoundTable`, docs/NUMERICS.md): the binary root as a function of the class log-odds, tabulated once per (divergence, gamma) in lazily built segments (next to the vertex threshold, where the root diverges logarithmically, on `-log(u* - u)`); each bound is the interpolated root verified by one evaluation of the binary divergence (and at most one first-order Newton step) instead of a Newton solve from a model start, with the full solve as the fallback. Exactness is unchanged (the same acceptance tests; agreement with the full solve to 1e-12 is tested).");
         s.AppendLine("- **KL bounds four classes at a time** (`KlTableBounds`, `System.Runtime.Intrinsics.Vector256`): the table starts are read per class, then the verifying evaluation of the binary divergence (the point of log-odds `v`, two `expm1` terms, the slope) and the solver's acceptance tests run on four lanes, as does the vertex test (`lower_k = 0` for every class with `-log r_k <= gamma`); a lane that fails them takes the scalar path. The masses' logarithms are vectorised too. Where 256-bit vectors are not hardware-accelerated the scalar kernel runs.");
@@ -145,7 +145,7 @@ internal static class BenchReport
         s.AppendLine("- **Centroid for K > 3**: hit-and-run with directions scaled by the ball's exact extent along each class (any fixed symmetric direction law keeps the uniform distribution invariant); on elongated balls the chain mixes faster, so the same steps give a smaller error, and the batch-means standard error (10 batches) agrees with the spread over independent streams (tested at K = 10 and 20). The cost per step is unchanged (two chord solves).");
         s.AppendLine("- Not changed: maximality (O(K^2) pair minimisations).");
         s.AppendLine();
-        s.AppendLine("## Targets of issue 10");
+        s.AppendLine("## Performance targets");
         s.AppendLine();
         s.AppendLine("| target | measured | met | why |");
         s.AppendLine("|---|---|---|---|");
@@ -191,7 +191,7 @@ internal static class BenchReport
         return s.ToString();
     }
 
-    /// <summary>The measurable targets of issue 10, each with the measured value and why it is met or missed.</summary>
+    /// <summary>The measurable performance targets, each with the measured value and why it is met or missed.</summary>
     public static IEnumerable<(string Target, string Measured, bool Met, string Why)> Targets(BenchResults r)
     {
         string load = $"load average {r.Machine.LoadBefore} before the run on {r.Machine.ProcessorCount} cores";

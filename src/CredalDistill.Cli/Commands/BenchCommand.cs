@@ -7,7 +7,7 @@ namespace CredalDistill.Cli.Commands;
 
 /// <summary>
 /// <c>credal bench</c>: times the CD-CI kernels on this machine against the paper's grid, temperature scaling and the edge
-/// CNN's forward pass, all in one run, and prints the ratios (issue 10); optionally JSON and docs/PERFORMANCE.md.
+/// CNN's forward pass, all in one run, and prints the ratios; optionally JSON and docs/PERFORMANCE.md.
 /// </summary>
 public sealed class BenchCommand : Command<BenchSettings>
 {

@@ -26,7 +26,7 @@ public sealed class BenchSettings : CommonSettings
 
     /// <summary><c>--markdown</c>.</summary>
     [CommandOption("--markdown <FILE>")]
-    [Description("Also write the Markdown page (docs/PERFORMANCE.md): the table, the machine, the command and the targets of issue 10.")]
+    [Description("Also write the Markdown page (docs/PERFORMANCE.md): the table, the machine, the command and the performance targets met or missed.")]
     public string? Markdown { get; set; }
 
     /// <summary><c>--root</c>.</summary>

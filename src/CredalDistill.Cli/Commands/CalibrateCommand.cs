@@ -41,7 +41,7 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
 
         if (fitted.Auto is { } auto)
         {
-            ConsoleReports.AutoChoice(consoles.Out, auto);
+            ConsoleReports.AutoChoice(consoles.Out, auto, fitted);
         }
         else if (fitted.Selection is { Mode: ThresholdSelection.Auto } selection && fitted.Predictor is { } p)
         {

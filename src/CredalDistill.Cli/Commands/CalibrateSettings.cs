@@ -33,7 +33,7 @@ public sealed class CalibrateSettings : InputSettings
 
     /// <summary><c>--ts-objective</c>.</summary>
     [CommandOption("--ts-objective <OBJECTIVE>")]
-    [Description("With --method ts: what the temperature minimises, nll (exact minimum over T in [[0.01, 100]]) or ece (the paper's grid T = 0.1, 0.2, ..., 4.0, 15-bin ECE).")]
+    [Description("With --method ts: what the temperature minimises, nll (exact minimum over T in [0.01, 100]) or ece (the paper's grid T = 0.1, 0.2, ..., 4.0, 15-bin ECE).")]
     [DefaultValue("nll")]
     public string TsObjective { get; set; } = "nll";
 
@@ -75,7 +75,7 @@ public sealed class CalibrateSettings : InputSettings
 
     /// <summary><c>--pac-delta</c>.</summary>
     [CommandOption("--pac-delta <DELTA>")]
-    [Description("PAC (training-conditional) threshold, --method cdci only: coverage >= 1 - eps holds with probability >= 1 - DELTA over the calibration draw (the order statistic of the Beta/binomial rule, METHOD.md 3.4). DELTA in (0, 1); recorded in the artifact as 'delta'.")]
+    [Description("PAC (training-conditional) threshold, --method cdci only: coverage >= 1 - eps holds with probability >= 1 - DELTA over the calibration draw (the order statistic of the Beta/binomial rule, docs/METHOD.md section 3.4). DELTA in (0, 1); recorded in the artifact as 'delta'.")]
     public double? PacDelta { get; set; }
 
     /// <summary><c>--mondrian</c>.</summary>

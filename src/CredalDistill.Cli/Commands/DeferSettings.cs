@@ -65,6 +65,6 @@ public sealed class DeferSettings : InputSettings
             return ValidationResult.Error("--calibration needs a file name");
         }
 
-        return (CheckMatrixPath("--edge", Edge) ?? CheckMatrixPath("--out", Out)) is string bad ? ValidationResult.Error(bad) : ValidationResult.Success();
+        return (RejectCloudLogits("defer") ?? CheckMatrixPath("--edge", Edge) ?? CheckMatrixPath("--out", Out)) is string bad ? ValidationResult.Error(bad) : ValidationResult.Success();
     }
 }

@@ -1,4 +1,4 @@
-using CredalDistill.Calibration;
+using System.Globalization;
 using CredalDistill.Divergences;
 using CredalDistill.Experiments;
 using Spectre.Console;
@@ -22,41 +22,36 @@ public sealed class DemoCommand : Command<DemoSettings>
 
         // Demo.Run either committed the whole report folder or threw (an interruption is an OperationCanceledException,
         // reported as "interrupted; no output file was written"): what is printed below is true either way.
+        var overconfident = results.Select(d => d.Overconfident).OfType<RegimeResult>().FirstOrDefault();
         foreach (var demo in results)
         {
             var task = demo.Task;
-            var ip = task[MethodKey.Cdci(divergence, settings.Epsilon, CalibratedOutput.Intersection)];
-            consoles.Out.MarkupLineInterpolated($"[bold]{task.Task}[/] (K = {task.Classes}): {task.Inputs} images, 1000 unlabeled calibration, 1000 labeled, {task.TestInputs} test; edge {demo.EdgeMicroseconds:F0} µs/image, cloud {demo.CloudMicroseconds:F0} µs/image.");
-            if (ip is not null)
+            consoles.Out.MarkupLineInterpolated($"[bold]{task.Task}[/] (K = {task.Classes}): {task.Inputs} images, 1000 unlabeled calibration, 1000 labeled (for the baselines that need labels), {task.TestInputs} test; edge {demo.EdgeMicroseconds:F0} µs/image, cloud {demo.CloudMicroseconds:F0} µs/image.");
+            foreach (string line in Demo.Lead(demo, overconfident, divergence, settings.Epsilon))
             {
-                consoles.Out.MarkupLineInterpolated($"  gamma = {ip.Mean("gamma"):F4} nats ({divergence}, eps = {settings.Epsilon}); test coverage D(cloud || edge) <= gamma: {ip.Mean("coverage"):P1} (target >= {1 - settings.Epsilon:P0})");
+                consoles.Out.WriteLine(line.Replace("`", string.Empty, StringComparison.Ordinal));
             }
 
-            var table = new Table().Title($"{task.Task}: seed {settings.Seed}");
-            table.AddColumns("method", "accuracy %", "ECE %", "NLL", "Brier", "set size");
+            var table = new Table().Title(Markup.Escape($"{task.Task}, seed {settings.Seed}: every method on the {task.TestInputs} test images"));
+            table.AddColumns("method", "accuracy %", "ECE %", "NLL", "Brier", "coverage %", "set size");
             foreach (var key in Demo.Rows(divergence, settings.Epsilon))
             {
-                if (task[key] is not { } m)
+                if (task[key] is { } m)
                 {
-                    continue;
+                    table.AddRow(Row(key.Display, m));
                 }
-
-                double size = m.Mean("set-size");
-                table.AddRow(Markup.Escape(key.Display), $"{100 * m.Mean("accuracy"):F2}", $"{100 * m.Mean("ece"):F2}", $"{m.Mean("nll"):F3}", $"{m.Mean("brier"):F3}", double.IsNaN(size) ? "" : $"{size:F2}");
             }
 
             consoles.Out.Write(table);
             if (demo.Overconfident is { } regime)
             {
-                var over = new Table().Title($"overconfident edge {regime.Edge} ({regime.Task}, raw ECE {100 * regime.RawEce:F2}%): seed {settings.Seed}");
-                over.AddColumns("method", "accuracy %", "ECE %", "NLL", "Brier", "coverage", "set size");
+                var over = new Table().Title(Markup.Escape($"overconfident edge {regime.Edge} ({regime.Task}, raw ECE {100 * regime.RawEce:F2} %), seed {settings.Seed}"));
+                over.AddColumns("method", "accuracy %", "ECE %", "NLL", "Brier", "coverage %", "set size");
                 foreach (var key in RegimeRunner.Methods)
                 {
                     if (regime[key] is { } m)
                     {
-                        double coverage = m.Mean("coverage");
-                        double size = m.Mean("set-size");
-                        over.AddRow(Markup.Escape(key.Id), $"{100 * m.Mean("accuracy"):F2}", $"{100 * m.Mean("ece"):F2}", $"{m.Mean("nll"):F3}", $"{m.Mean("brier"):F3}", double.IsNaN(coverage) ? "" : $"{coverage:P1}", double.IsNaN(size) ? "" : $"{size:F2}");
+                        over.AddRow(Row(key.Id, m));
                     }
                 }
 
@@ -66,5 +61,12 @@ public sealed class DemoCommand : Command<DemoSettings>
 
         consoles.Out.MarkupLineInterpolated($"Report: [bold]{Path.Combine(settings.Out, "report.md")}[/] (figures in {Path.Combine(settings.Out, "figures")}).");
         return ExitCodes.Success;
+    }
+
+    /// <summary>One table row: accuracy, ECE and coverage in percent (the console's unit), NLL and Brier as they are.</summary>
+    private static Text[] Row(string name, MethodSummary m)
+    {
+        static string Cell(double v, string format, double scale = 1.0) => double.IsNaN(v) ? string.Empty : (scale * v).ToString(format, CultureInfo.InvariantCulture);
+        return [new Text(name), new Text(Cell(m.Mean("accuracy"), "F2", 100)), new Text(Cell(m.Mean("ece"), "F2", 100)), new Text(Cell(m.Mean("nll"), "F3")), new Text(Cell(m.Mean("brier"), "F3")), new Text(Cell(m.Mean("coverage"), "F1", 100)), new Text(Cell(m.Mean("set-size"), "F2"))];
     }
 }

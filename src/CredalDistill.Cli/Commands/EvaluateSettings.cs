@@ -8,7 +8,7 @@ namespace CredalDistill.Cli.Commands;
 public sealed class EvaluateSettings : PredictorSettings
 {
     /// <summary><c>--calibration</c>.</summary>
-    [CommandOption("--calibration <FILE>")]
+    [CommandOption("--calibration <FILE>", true)]
     [Description("Calibration artifact written by 'credal calibrate' (any method). Repeat the option to compare several artifacts in one table.")]
     public string[] Calibration { get; set; } = [];
 

@@ -32,10 +32,10 @@ public sealed class ExperimentCommand : Command<ExperimentSettings>
             var checks = consoles.Progress.Run("coverage guarantee at scale", progress =>
                 Experiment.RunGuarantee(options, root, output, command, (stage, fraction) => progress.Report(fraction), cancellationToken));
             var table = new Table().Title($"coverage guarantee: {options.GuaranteeSplits} splits, n = {options.CalibrationSize}");
-            table.AddColumns("task", "divergence", "eps", "mean coverage", "band", "in band", "KS p");
+            table.AddColumns("task", "divergence", "eps", "mean coverage %", "band %", "in band", "KS p");
             foreach (var c in checks)
             {
-                table.AddRow(c.Task, Markup.Escape(c.Divergence), $"{c.Epsilon}", $"{c.MeanCoverage:F4}", Markup.Escape($"[{c.Lower:F4}, {c.Upper:F4}]"), c.MeanWithinBand ? "yes" : "NO", $"{c.KsPValue:F3}");
+                table.AddRow(c.Task, Markup.Escape(c.Divergence), $"{c.Epsilon}", $"{100 * c.MeanCoverage:F2}", Markup.Escape($"[{100 * c.Lower:F2}, {100 * c.Upper:F2}]"), c.MeanWithinBand ? "yes" : "NO", $"{c.KsPValue:F3}");
             }
 
             consoles.Out.Write(table);
@@ -51,12 +51,12 @@ public sealed class ExperimentCommand : Command<ExperimentSettings>
         foreach (var task in results)
         {
             var table = new Table().Title($"{task.Task}: headline (mean over {options.Splits} splits)");
-            table.AddColumns("method", "accuracy %", "ECE %", "NLL", "coverage");
+            table.AddColumns("method", "accuracy %", "ECE %", "NLL", "coverage %");
             foreach (var key in ResultsMarkdown.Headline.Append(ExperimentRunner.EpsilonAuto))
             {
                 if (task[key] is { } m)
                 {
-                    table.AddRow(Markup.Escape(key.Display), $"{100 * m.Mean("accuracy"):F2}", $"{100 * m.Mean("ece"):F2}", $"{m.Mean("nll"):F3}", double.IsNaN(m.Mean("coverage")) ? "" : $"{m.Mean("coverage"):F3}");
+                    table.AddRow(Markup.Escape(key.Display), $"{100 * m.Mean("accuracy"):F2}", $"{100 * m.Mean("ece"):F2}", $"{m.Mean("nll"):F3}", double.IsNaN(m.Mean("coverage")) ? "" : $"{100 * m.Mean("coverage"):F1}");
                 }
             }
 

@@ -10,7 +10,7 @@ public sealed class ExportSettings : CommonSettings
 {
     /// <summary><c>--model</c>.</summary>
     [CommandOption("--model <FILE>", true)]
-    [Description("The edge ONNX model (opset >= 13) with a float32 [[N, K]] logits output.")]
+    [Description("The edge ONNX model (opset >= 13) with a float32 [N, K] logits output.")]
     public string Model { get; set; } = string.Empty;
 
     /// <summary><c>--calibration</c>.</summary>
@@ -58,11 +58,6 @@ public sealed class ExportSettings : CommonSettings
         if (!Path.GetExtension(Out).Equals(".onnx", StringComparison.OrdinalIgnoreCase))
         {
             return ValidationResult.Error($"--out '{Out}' must be an .onnx file");
-        }
-
-        if (Path.GetFullPath(Out) == Path.GetFullPath(Model))
-        {
-            return ValidationResult.Error("--out must differ from --model (the edge model is never overwritten)");
         }
 
         return ValidationResult.Success();

@@ -10,7 +10,7 @@ public class InputSettings : CommonSettings
 {
     /// <summary><c>--logits</c>.</summary>
     [CommandOption("--logits")]
-    [Description("Every input matrix holds logits (same as --edge-logits --cloud-logits). Logits stay logits: the exact kernels and scores use the log-softmax, so near-one-hot rows keep their exact credal sets.")]
+    [Description("Every input matrix holds logits (same as --edge-logits, plus --cloud-logits where a cloud matrix is read). Logits stay logits: the exact kernels and scores use the log-softmax, so near-one-hot rows keep their exact credal sets.")]
     [DefaultValue(false)]
     public bool Logits { get; set; }
 
@@ -36,6 +36,10 @@ public class InputSettings : CommonSettings
     protected static string? CheckSamples(int samples)
         => samples >= 20 ? null : $"--mc-samples must be at least 20 (got {samples})";
 
+    /// <summary>Null unless <c>--cloud-logits</c> was given to <paramref name="command"/>, which reads no cloud matrix (its help leaves the option out).</summary>
+    protected string? RejectCloudLogits(string command)
+        => CloudLogits ? $"--cloud-logits: '{command}' reads no cloud matrix; use --edge-logits (or --logits) for edge logits" : null;
+
     /// <summary>The input options these settings select.</summary>
     public InputOptions ToInputOptions() => new(Logits || EdgeLogits, Logits || CloudLogits, Renormalize);
 
@@ -45,6 +49,11 @@ public class InputSettings : CommonSettings
         if (string.IsNullOrWhiteSpace(path))
         {
             return $"{option} needs a file name";
+        }
+
+        if (Directory.Exists(path))
+        {
+            return $"{option} '{path}' is a folder; give a file (.csv, .npy{(parquet ? " or .parquet" : string.Empty)}) inside it";
         }
 
         var format = MatrixFormats.Find(path);

@@ -31,7 +31,7 @@ public sealed class MonitorSettings : CommonSettings
 
     /// <summary><c>--json</c>.</summary>
     [CommandOption("--json <FILE>")]
-    [Description("Also write the report as JSON (keys rows, covered, coverage, lower, upper, target, alpha, threshold, alarm, alarmRow, refreshedThreshold, refreshedErrors).")]
+    [Description("Also write the report as JSON (keys rows, covered, coverage, lower, upper, logWealth, bettingUpper, target, alpha, threshold, alarm, alarmRow, refreshedThreshold, refreshedErrors).")]
     public string? Json { get; set; }
 
     /// <summary><c>--refresh-out</c>.</summary>

@@ -54,7 +54,7 @@ public sealed class PredictSettings : PredictorSettings
             return ValidationResult.Error($"--label-rule '{LabelRule}' is not valid; choose one of: {OptionNames.LabelRules}");
         }
 
-        string? bad = CheckMatrixPath("--edge", Edge) ?? CheckMatrixPath("--out", Out);
+        string? bad = RejectCloudLogits("predict") ?? CheckMatrixPath("--edge", Edge) ?? CheckMatrixPath("--out", Out);
         if (bad is not null)
         {
             return ValidationResult.Error(bad);

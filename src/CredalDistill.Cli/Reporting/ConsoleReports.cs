@@ -51,21 +51,44 @@ public static class ConsoleReports
         console.Write(table);
     }
 
-    /// <summary>Renders what <c>--method auto</c> chose: the best candidates by score (the winner marked) and the reason.</summary>
-    public static void AutoChoice(IAnsiConsole console, AutoChoice choice)
+    /// <summary>
+    /// Renders what <c>--method auto</c> chose, in percent throughout: the best candidates by score with their agreement
+    /// with the cloud, those excluded by the agreement guard marked, the winner, why it won, and what it was refitted on.
+    /// </summary>
+    public static void AutoChoice(IAnsiConsole console, AutoChoice choice, FittedCalibrator fitted)
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(choice);
-        var table = new Table().Title($"--method auto: {Markup.Escape(choice.Criterion)} (%), best {Math.Min(AutoRowsShown, choice.Candidates.Count)} of {choice.Candidates.Count}");
-        table.AddColumns("method", "divergence", "epsilon", "output", "score (%)", "");
+        ArgumentNullException.ThrowIfNull(fitted);
+        string P(double v, string format = "F3") => (100 * v).ToString(format, CultureInfo.InvariantCulture) + "%";
+        int excluded = choice.Candidates.Count(c => !choice.IsEligible(c));
+        console.WriteLine($"--method auto: score = {choice.Criterion}; agreement = cross-fitted top-1 agreement with the cloud. Best {Math.Min(AutoRowsShown, choice.Candidates.Count)} of {choice.Candidates.Count} candidates:");
+        var table = new Table();
+        table.AddColumns("method", "divergence", "epsilon", "output", "score", "agreement", string.Empty);
         foreach (int c in Enumerable.Range(0, choice.Candidates.Count).OrderBy(c => choice.Candidates[c].Score).ThenBy(c => c).Take(AutoRowsShown))
         {
             var x = choice.Candidates[c];
-            table.AddRow(x.Method, x.Divergence ?? "-", x.Epsilon is double e ? Number(e) : "-", x.Output, (100 * x.Score).ToString("F3", CultureInfo.InvariantCulture), c == choice.Chosen ? "chosen" : string.Empty);
+            string status = c == choice.Chosen ? "chosen" : choice.IsEligible(x) ? string.Empty : "excluded: agreement below floor";
+            table.AddRow(new Text(x.Method), new Text(x.Divergence ?? "-"), new Text(x.Epsilon is double e ? Number(e) : "-"), new Text(x.Output), new Text(P(x.Score)), new Text(P(x.Agreement, "F2")), new Text(status));
         }
 
         console.Write(table);
-        console.WriteLine("auto: " + choice.Reason);
+        var winner = choice.Winner;
+        string name = winner.Method == CdciCalibrator.Method.Name ? $"cdci ({winner.Divergence}, eps {Number(winner.Epsilon!.Value)}, {winner.Output})" : winner.Method;
+        console.WriteLine($"auto: chose {name}: the lowest score, {P(winner.Score)}, of the {choice.Candidates.Count - excluded} eligible candidates.");
+        if (excluded > 0)
+        {
+            console.WriteLine($"auto: {excluded} of {choice.Candidates.Count} candidates excluded: their cross-fitted top-1 agreement with the cloud is below {P(choice.MinimumAgreement, "F2")} (the raw edge's agreement minus {P(new AutoCalibrator().MaxAgreementLoss, "F0")}) (a guard against near-uniform outputs, whose ECE is low without their being useful).");
+        }
+
+        if (fitted.Map is { IsIdentity: false } map && fitted.Threshold is { } threshold)
+        {
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"auto: refitted on all {map.FitRows + threshold.N} rows with the two-stage split: the {MapShapes.Name(map.Shape)} map on the first half ({map.FitRows} rows), the threshold ({threshold.Divergence.Name}, eps {Number(threshold.Epsilon)}) on the second ({threshold.N} rows), so that the threshold's coverage guarantee holds exactly for the fitted map."));
+        }
+        else if (fitted.Threshold is { } own)
+        {
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"auto: refitted on all {own.N} rows: the threshold is the conformal quantile of all {own.N} scores (its guarantee holds up to the choice among candidates)."));
+        }
     }
 
     /// <summary>Renders the fitted calibrator: method, temperature, and for a threshold n, K, eps, divergence, gamma (nats and bits), rank and scores.</summary>
@@ -142,8 +165,9 @@ public static class ConsoleReports
     }
 
     /// <summary>
-    /// Renders one comparison table of the evaluated artifacts (accuracy, ECE, debiased ECE and KS in %, NLL, Brier, and for set-valued artifacts
-    /// the coverage and label sets), then one coverage line per set-valued artifact.
+    /// Renders one comparison table of the evaluated artifacts (accuracy, ECE, debiased ECE and KS in %, NLL, Brier, and for
+    /// set-valued artifacts the coverage and label sets in %), then one coverage line per set-valued artifact: the console
+    /// shows percent, the JSON report fractions.
     /// </summary>
     public static void Evaluation(IAnsiConsole console, IReadOnlyList<EvaluationReport> reports)
     {
@@ -163,19 +187,19 @@ public static class ConsoleReports
         bool many = reports.Count > 1;
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("method")
-            .AddColumn(new TableColumn("accuracy").RightAligned())
+            .AddColumn(new TableColumn("accuracy (%)").RightAligned())
             .AddColumn(new TableColumn("ECE (%)").RightAligned())
             .AddColumn(new TableColumn("debiased ECE (%)").RightAligned())
             .AddColumn(new TableColumn("KS (%)").RightAligned())
             .AddColumn(new TableColumn("NLL").RightAligned())
             .AddColumn(new TableColumn("Brier").RightAligned())
-            .AddColumn(new TableColumn("coverage").RightAligned())
-            .AddColumn(new TableColumn("set coverage").RightAligned())
+            .AddColumn(new TableColumn("coverage (%)").RightAligned())
+            .AddColumn(new TableColumn("set coverage (%)").RightAligned())
             .AddColumn(new TableColumn("set size").RightAligned());
         void Add(string name, MethodMetrics m, EvaluationReport? sets) => table.AddRow(
-            Markup.Escape(name), F(m.Accuracy, "F4"), F(100 * m.Ece, "F2"), F(100 * m.EceDebiased, "F2"), F(100 * m.KsError, "F2"), F(m.Nll, "F4"), F(m.Brier, "F4"),
-            sets?.Coverage is double c ? F(c, "F4") : string.Empty,
-            sets?.LabelSets is { } l ? F(l.Coverage, "F4") : string.Empty,
+            Markup.Escape(name), F(100 * m.Accuracy, "F2"), F(100 * m.Ece, "F2"), F(100 * m.EceDebiased, "F2"), F(100 * m.KsError, "F2"), F(m.Nll, "F4"), F(m.Brier, "F4"),
+            sets?.Coverage is double c ? F(100 * c, "F2") : string.Empty,
+            sets?.LabelSets is { } l ? F(100 * l.Coverage, "F2") : string.Empty,
             sets?.LabelSets is { } s ? F(s.MeanSize, "F3") : string.Empty);
         Add("edge", first.Methods["edge"], null);
         Add("cloud", first.Methods["cloud"], null);
@@ -196,7 +220,7 @@ public static class ConsoleReports
             string colour = r.Coverage >= target ? "green" : "yellow";
             string centre = r.Temperature is null ? "edge" : "tempered edge";
             string own = r.ThresholdRule is "mondrian" or "shift" ? "the row's own threshold" : "threshold";
-            console.MarkupLine($"{prefix}[bold]coverage[/] [{colour}]{F(r.Coverage!.Value, "F4")}[/] (fraction with D(cloud || {centre}) <= {own}; target >= {F(target, "F4")})");
+            console.MarkupLine($"{prefix}[bold]coverage[/] [{colour}]{F(100 * r.Coverage!.Value, "F2")}%[/] (share of test inputs with D(cloud || {centre}) <= {own}; target >= {F(100 * target, "F2")}%)");
             if (r.ClassCoverage is { } classes)
             {
                 var perClass = new Table().Border(TableBorder.Rounded).Title($"{prefix}coverage by predicted class (Mondrian)")
@@ -207,7 +231,7 @@ public static class ConsoleReports
                     .AddColumn(new TableColumn("coverage").RightAligned());
                 foreach (var c in classes)
                 {
-                    string cov = c.Coverage is double cv ? $"[{(cv >= target ? "green" : "yellow")}]{F(cv, "F4")}[/]" : "-";
+                    string cov = c.Coverage is double cv ? $"[{(cv >= target ? "green" : "yellow")}]{F(100 * cv, "F2")}%[/]" : "-";
                     perClass.AddRow(new Text(c.Class.ToString(CultureInfo.InvariantCulture)), new Text(c.Rows.ToString(CultureInfo.InvariantCulture)), new Text(c.CalibrationRows.ToString(CultureInfo.InvariantCulture)), new Text(c.Threshold is double g ? Number(g) : "+inf (unbounded)"), new Markup(cov));
                 }
 
@@ -220,10 +244,10 @@ public static class ConsoleReports
             }
 
             var ls = r.LabelSets!;
-            console.MarkupLine($"{prefix}[bold]label sets (interval dominance)[/] true-label coverage {F(ls.Coverage, "F4")}, cloud top-1 coverage {F(ls.CloudTop1Coverage, "F4")}, mean size {F(ls.MeanSize, "F3")}");
+            console.MarkupLine($"{prefix}[bold]label sets (interval dominance)[/] true-label coverage {F(100 * ls.Coverage, "F2")}%, cloud top-1 coverage {F(100 * ls.CloudTop1Coverage, "F2")}%, mean size {F(ls.MeanSize, "F3")}");
             if (r.Inefficiency is double v)
             {
-                console.MarkupLine($"{prefix}[bold]inefficiency[/] {F(v, "F4")} (mean fraction of the simplex volume inside the credal sets)");
+                console.MarkupLine($"{prefix}[bold]inefficiency[/] {F(100 * v, "F2")}% (mean share of the simplex volume inside the credal sets)");
             }
         }
     }

@@ -25,6 +25,14 @@ public sealed class MonitorReport
     [JsonPropertyName("upper")]
     public double Upper { get; init; }
 
+    /// <summary>Natural log of the alarm's betting wealth against <c>coverage &gt;= target</c> at the end (the alarm is raised when the wealth reaches <c>1/alpha</c>).</summary>
+    [JsonPropertyName("logWealth")]
+    public double LogWealth { get; init; }
+
+    /// <summary>Anytime-valid upper confidence bound on the coverage from the alarm's own betting test, at the end (below the target exactly when the wealth is at least <c>1/alpha</c>).</summary>
+    [JsonPropertyName("bettingUpper")]
+    public double BettingUpper { get; init; }
+
     /// <summary>Target coverage <c>1 - eps</c>.</summary>
     [JsonPropertyName("target")]
     public double Target { get; init; }

@@ -47,7 +47,7 @@ public static class MonitorService
         }
 
         QuantileTracker? aci = step is double eta ? new QuantileTracker(gamma, epsilon, eta) : null;
-        using var reader = MatrixReader.Open(path, 2 * k);
+        using var reader = OpenPairs(path, k);
         var buffer = new double[ChunkRows * 2 * k];
         var cloud = new double[ChunkRows * k];
         var edge = new double[ChunkRows * k];
@@ -104,6 +104,8 @@ public static class MonitorService
             Coverage = monitor.Coverage,
             Lower = monitor.Lower,
             Upper = monitor.Upper,
+            LogWealth = monitor.LogWealth,
+            BettingUpper = monitor.UpperBound,
             Target = 1 - epsilon,
             Alpha = alpha,
             Threshold = double.IsPositiveInfinity(gamma) ? null : gamma,
@@ -113,6 +115,19 @@ public static class MonitorService
             RefreshedThreshold = aci is null || double.IsPositiveInfinity(aci.Gamma) ? null : aci.Gamma,
             RefreshedErrors = aci?.Errors,
         };
+    }
+
+    /// <summary>Opens the pairs file, whose width must be <c>2k</c>; a wrong width says what the layout is.</summary>
+    private static MatrixReader OpenPairs(string path, int k)
+    {
+        try
+        {
+            return MatrixReader.Open(path, 2 * k);
+        }
+        catch (DataFormatException ex) when (ex.Problem.Contains("columns, expected", StringComparison.Ordinal))
+        {
+            throw new DataFormatException(ex.FilePath, string.Create(CultureInfo.InvariantCulture, $"{ex.Problem}: each row is one audited input, the cloud's {k} outputs then the edge's {k} outputs ({2 * k} columns for this {k}-class artifact)"), ex.Line, ex.Row, ex.Column, ex);
+        }
     }
 
     private static void Validate(ReadOnlySpan<double> values, bool logits, string path, long row, int firstColumn, string which)

@@ -14,7 +14,16 @@ namespace CredalDistill.Monitoring;
 /// (<c>E[(1 - eps) - Z] &lt;= 0</c>, and <c>1 + lambda ((1 - eps) - Z) &gt;= 1 - lambda eps &gt; 0</c>), so is the mixture,
 /// and Ville's inequality gives <c>P(exists t: M_t &gt;= 1/alpha) &lt;= alpha</c>: the alarm
 /// (<see cref="Alarm"/>, raised the first time <c>M_t &gt;= 1/alpha</c>) has false-alarm probability at most
-/// <c>alpha</c> over the whole, unbounded stream.
+/// <c>alpha</c> over the whole, unbounded stream. With <c>c</c> of the <c>t</c> observations covered the product is
+/// <c>(1 + lambda_g (1 - eps))^(t - c) (1 - lambda_g eps)^c</c>, so the wealth is a function of the counts
+/// (<see cref="LogWealthAt"/>).
+/// </para>
+/// <para>
+/// <b>Upper confidence bound from the same test</b> (<see cref="UpperBound"/>): the test of <c>coverage &gt;= mu</c> with
+/// the bets scaled to <c>mu</c> (<c>lambda_g = f_g / (1 - mu)</c>, <c>f_g = lambda_g eps</c> at <c>mu = 1 - eps</c>) has
+/// wealth <c>(1/G) sum_g (1 + f_g mu / (1 - mu))^(t - c) (1 - f_g)^c</c>, increasing in <c>mu</c>; the smallest <c>mu</c> it
+/// rejects is an anytime-valid upper bound on the coverage at level <c>1 - alpha</c>, and the alarm is raised exactly when
+/// that bound is at most <c>1 - eps</c>, so the two never contradict each other.
 /// </para>
 /// <para>
 /// <b>Confidence sequence</b> for the running coverage (displayed): the Hoeffding supermartingale
@@ -28,8 +37,8 @@ public sealed class CoverageMonitor
 {
     private const int Bets = 24;
 
-    private readonly double[] _lambda = new double[Bets];
-    private readonly double[] _logWealth = new double[Bets];
+    /// <summary>The bets as fractions of <c>1/(1 - mu)</c>: <c>f_g = lambda_g eps</c>, from 0.0009 to 0.9 geometrically.</summary>
+    private readonly double[] _fraction = new double[Bets];
     private readonly double[] _hoeffdingLambda = new double[Bets];
 
     /// <summary>Starts a monitor.</summary>
@@ -42,11 +51,10 @@ public sealed class CoverageMonitor
         Epsilon = epsilon;
         Alpha = alpha;
 
-        // Bets spread geometrically from 1/(1000 eps)-ish up to 0.9/eps (the largest stays below 1/eps).
-        double max = 0.9 / epsilon, min = max / 1e3;
+        // Bets lambda_g = f_g / eps spread geometrically from 0.0009/eps up to 0.9/eps (the largest stays below 1/eps).
         for (int g = 0; g < Bets; g++)
         {
-            _lambda[g] = min * Math.Pow(max / min, g / (Bets - 1.0));
+            _fraction[g] = 0.9e-3 * Math.Pow(1e3, g / (Bets - 1.0));
             _hoeffdingLambda[g] = Math.Pow(2.0, -g / 2.0) * 4.0; // 4, 2.83, ..., ~1.4e-3
         }
     }
@@ -66,24 +74,70 @@ public sealed class CoverageMonitor
     /// <summary>Running coverage <c>Covered / Count</c> (NaN before the first observation).</summary>
     public double Coverage => Count == 0 ? double.NaN : (double)Covered / Count;
 
-    /// <summary>The log of the alarm's betting wealth <c>M_t</c> (0 at the start).</summary>
-    public double LogWealth
+    /// <summary>The log of the alarm's betting wealth <c>M_t</c> (0 at the start): <see cref="LogWealthAt"/> at <c>1 - eps</c>.</summary>
+    public double LogWealth => LogWealthAt(1.0 - Epsilon);
+
+    /// <summary>
+    /// The log of the wealth of the test of <c>coverage &gt;= mu</c> (bets scaled to <paramref name="mu"/>, see the remarks):
+    /// <c>log (1/G) sum_g exp((t - c) log(1 + f_g mu / (1 - mu)) + c log(1 - f_g))</c>; at <c>mu = 1 - eps</c> the alarm's.
+    /// </summary>
+    /// <param name="mu">The coverage tested, in [0, 1).</param>
+    public double LogWealthAt(double mu)
+    {
+        if (!(mu >= 0.0 && mu < 1.0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mu), mu, "mu must lie in [0, 1).");
+        }
+
+        long missed = Count - Covered;
+        double odds = mu / (1.0 - mu);
+        Span<double> logs = stackalloc double[Bets];
+        double max = double.NegativeInfinity;
+        for (int g = 0; g < Bets; g++)
+        {
+            logs[g] = (missed * Numerics.LogMath.Log1P(_fraction[g] * odds)) + (Covered * Numerics.LogMath.Log1P(-_fraction[g]));
+            max = Math.Max(max, logs[g]);
+        }
+
+        double sum = 0.0;
+        foreach (double w in logs)
+        {
+            sum += Math.Exp(w - max);
+        }
+
+        return max + Math.Log(sum / Bets);
+    }
+
+    /// <summary>
+    /// Anytime-valid upper confidence bound for the coverage at level <c>1 - alpha</c> from the alarm's betting test (see the
+    /// remarks): the smallest <c>mu</c> whose wealth reaches <c>1/alpha</c>, to 1e-12; 1 when none does (e.g. every
+    /// observation covered). <see cref="Alarm"/> is raised exactly when this is at most <c>1 - eps</c>.
+    /// </summary>
+    public double UpperBound
     {
         get
         {
-            double max = double.NegativeInfinity;
-            foreach (double w in _logWealth)
+            double level = -Math.Log(Alpha);
+            if (Count == Covered)
             {
-                max = Math.Max(max, w);
+                return 1.0; // the wealth is at most 1 for every mu: nothing is rejected
             }
 
-            double sum = 0.0;
-            foreach (double w in _logWealth)
+            double lo = 0.0, hi = 1.0; // wealth below the level at lo (at most 1 at mu = 0), at or above it as mu -> 1
+            while (hi - lo > 1e-12)
             {
-                sum += Math.Exp(w - max);
+                double mid = 0.5 * (lo + hi);
+                if (LogWealthAt(mid) >= level)
+                {
+                    hi = mid;
+                }
+                else
+                {
+                    lo = mid;
+                }
             }
 
-            return max + Math.Log(sum / Bets);
+            return hi;
         }
     }
 
@@ -126,12 +180,6 @@ public sealed class CoverageMonitor
     {
         Count++;
         Covered += covered ? 1 : 0;
-        double x = (1.0 - Epsilon) - (covered ? 1.0 : 0.0);
-        for (int g = 0; g < Bets; g++)
-        {
-            _logWealth[g] += Numerics.LogMath.Log1P(_lambda[g] * x);
-        }
-
         if (!Alarm && LogWealth >= -Math.Log(Alpha))
         {
             Alarm = true;
