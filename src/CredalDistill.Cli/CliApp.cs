@@ -55,7 +55,7 @@ public static class CliApp
                 .WithExample("calibrate", "--cloud", "cal_cloud.csv", "--edge", "cal_edge.csv", "--method", "auto", "--out", "cal.json");
             config.AddCommand<PredictCommand>("predict")
                 .WithData(consoles)
-                .WithDescription("Apply a calibration artifact to edge outputs: the tempered edge, a distribution from each credal set, its bounds, or label sets.")
+                .WithDescription("Apply a calibration artifact to edge outputs: the calibrated edge (the map's output), a distribution from each credal set, its bounds, or label sets.")
                 .WithExample("predict", "--calibration", "cal.json", "--edge", "test_edge.csv", "--out", "pred.csv")
                 .WithExample("predict", "--calibration", "cal.json", "--edge", "test_edge.npy", "--output", "bounds", "--out", "bounds.npy");
             config.AddCommand<EvaluateCommand>("evaluate")

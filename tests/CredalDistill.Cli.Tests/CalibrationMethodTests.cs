@@ -175,7 +175,8 @@ public sealed class CalibrationMethodTests : IDisposable
         var expected = new AutoCalibrator().Fit(new CalibrationData(_calCloud, _calEdge));
         Assert.Equal("auto", artifact.Method);
         var auto = artifact.Auto!;
-        Assert.Equal(1 + (7 * 9 * 2) + 1, auto.Candidates.Count);
+        // distilled-ts, distilled-vs, distilled-ms; 7 divergences x 9 eps x 2 outputs; each map followed by CD-CI.
+        Assert.Equal(3 + (7 * 9 * 2) + 3, auto.Candidates.Count);
         Assert.Equal(expected.Auto!.Candidates, auto.Candidates);
         Assert.Equal(auto.Candidates.Where(auto.IsEligible).Min(c => c.Score), auto.Winner.Score);
         Assert.True(artifact.HasThreshold);

@@ -48,7 +48,7 @@ public sealed class HelpTests
         }
 
         Assert.Matches(@"--output <KIND>\s+What to write", run.Stdout);
-        Assert.Contains("the artifact's output", run.Stdout);
+        Assert.Matches(@"Default: the artifact's\s+output", run.Stdout);
         Assert.Matches(@"--label-rule <RULE>\s+interval", run.Stdout);
         Assert.Matches(@"--mc-samples <N>\s+2000", run.Stdout);
     }

@@ -27,7 +27,7 @@ public sealed class RegimeRunnerTests
         var runner = new RegimeRunner(Small);
         var results = runner.Run([("synthetic", task)]);
         var result = Assert.Single(results);
-        Assert.Equal(["edge", "ts", "distilled-ts", "laplace-kfac", "cdci-paper", "cdci-auto", "distilled-ts+cdci"], RegimeRunner.Methods.Select(m => m.Id));
+        Assert.Equal(["edge", "ts", "vs", "ms", "distilled-ts", "distilled-vs", "distilled-ms", "laplace-kfac", "cdci-paper", "cdci-auto", "distilled-ts+cdci", "distilled-vs+cdci", "distilled-ms+cdci", "auto"], RegimeRunner.Methods.Select(m => m.Id));
         Assert.Equal(RegimeRunner.Methods.Select(m => m.Id).Order(StringComparer.Ordinal), result.Methods.Keys.Select(m => m.Id).Order(StringComparer.Ordinal));
 
         var main = new ExperimentRunner(Small);

@@ -26,7 +26,7 @@ public sealed class PredictSettings : PredictorSettings
 
     /// <summary><c>--output</c>.</summary>
     [CommandOption("--output <KIND>")]
-    [RegistryDescription("What to write: {outputs}. Default: the artifact's output (intersection for cdci, calibrated for a point calibration such as ts or distilled-ts). calibrated (alias tempered: the calibration map's output, the centre of the credal sets)/intersection/maxent/centroid: columns p_0..p_{K-1}; bounds: lower_k then upper_k; labels: column set (labels joined by |); all: lower_k, upper_k, ip_k, maxent_k, set. Credal outputs are computed around the map's output; a point artifact has only calibrated.")]
+    [RegistryDescription("What to write: {outputs}. Default: the artifact's output (intersection for cdci; calibrated for a point calibration such as ts or distilled-ms and for a map followed by CD-CI such as distilled-ms+cdci). calibrated (alias tempered: the calibration map's output, the centre of the credal sets)/intersection/maxent/centroid: columns p_0..p_{K-1}; bounds: lower_k then upper_k; labels: column set (labels joined by |); all: lower_k, upper_k, ip_k, maxent_k, set. Credal outputs are computed around the map's output; a point artifact has only calibrated.")]
     public string? Output { get; set; }
 
     /// <summary><c>--label-rule</c>.</summary>

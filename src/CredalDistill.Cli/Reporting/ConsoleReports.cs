@@ -180,7 +180,7 @@ public static class ConsoleReports
         {
             string threshold = r.Divergence is null ? "none (point calibration)"
                 : string.Create(CultureInfo.InvariantCulture, $"{r.Divergence}, eps {Number(r.Epsilon!.Value)}, {r.ThresholdRule switch { "mondrian" => "Mondrian thresholds by predicted class, marginal ", "shift" => "covariate-shift threshold per row, marginal ", _ => string.Empty }}threshold {(r.Threshold is double g ? Number(g) + " nats" : "+inf (unbounded)")}{(r.ThresholdRule is "mondrian" or "shift" ? " (reference only)" : string.Empty)}");
-            string temperature = r.Temperature is double t ? $", T = {Number(t)}" : string.Empty;
+            string temperature = r.Temperature is double t ? $", T = {Number(t)}" : r.Map is string shape ? $", {shape} map" : string.Empty;
             console.MarkupLine($"[bold]{Markup.Escape(r.Artifact)}[/]: {Markup.Escape(r.Method)} (output {Markup.Escape(r.Output)}{temperature}); credal sets: {Markup.Escape(threshold)}");
         }
 
@@ -218,7 +218,7 @@ public static class ConsoleReports
             string prefix = many ? Markup.Escape(Path.GetFileName(r.Artifact)) + ": " : string.Empty;
             double target = 1.0 - r.Epsilon!.Value;
             string colour = r.Coverage >= target ? "green" : "yellow";
-            string centre = r.Temperature is null ? "edge" : "tempered edge";
+            string centre = r.Map is null ? "edge" : r.Temperature is null ? "map's output" : "tempered edge";
             string own = r.ThresholdRule is "mondrian" or "shift" ? "the row's own threshold" : "threshold";
             console.MarkupLine($"{prefix}[bold]coverage[/] [{colour}]{F(100 * r.Coverage!.Value, "F2")}%[/] (share of test inputs with D(cloud || {centre}) <= {own}; target >= {F(100 * target, "F2")}%)");
             if (r.ClassCoverage is { } classes)

@@ -3,21 +3,24 @@ namespace CredalDistill.Cli.Reporting;
 /// <summary>
 /// The evaluation of one calibration artifact (<c>credal evaluate --json</c>; field names in camelCase; see <c>docs/CLI.md</c>).
 /// With one artifact it is the whole JSON report; with several, one entry of <see cref="ComparisonReport.Calibrations"/>.
-/// The threshold fields are null for point calibrations (<c>ts</c>, <c>distilled-ts</c>).
+/// The threshold fields are null for point calibrations (<c>ts</c>, <c>distilled-ms</c>, ...).
 /// </summary>
 public sealed record EvaluationReport
 {
     /// <summary>The artifact file as given on the command line.</summary>
     public required string Artifact { get; init; }
 
-    /// <summary>The artifact's method (<c>cdci</c>, <c>ts</c>, <c>distilled-ts</c>, <c>distilled-ts+cdci</c>, <c>auto</c>).</summary>
+    /// <summary>The artifact's method (a registered name: <c>cdci</c>, <c>distilled-ms</c>, <c>distilled-ms+cdci</c>, <c>auto</c>, ...).</summary>
     public required string Method { get; init; }
 
-    /// <summary>The artifact's default output (<c>tempered</c>, <c>intersection</c>, <c>maxent</c>, <c>centroid</c>).</summary>
+    /// <summary>The artifact's default output (<c>calibrated</c>, <c>intersection</c>, <c>maxent</c>, <c>centroid</c>).</summary>
     public required string Output { get; init; }
 
     /// <summary>The temperature; null when the method does not temper.</summary>
     public double? Temperature { get; init; }
+
+    /// <summary>The calibration map's shape (<c>temperature</c>, <c>vector</c>, <c>matrix</c>); null for CD-CI around the edge itself.</summary>
+    public string? Map { get; init; }
 
     /// <summary>Divergence of the credal sets; null for point calibrations.</summary>
     public string? Divergence { get; init; }
@@ -44,7 +47,7 @@ public sealed record EvaluationReport
     /// <summary>Number of classes.</summary>
     public int Classes { get; init; }
 
-    /// <summary>Fraction of rows with <c>D(cloud || tempered edge) &lt;= threshold</c> (each row's own threshold); null for point calibrations.</summary>
+    /// <summary>Fraction of rows with <c>D(cloud || centre) &lt;= threshold</c> (centre: the edge, or the map's output) (each row's own threshold); null for point calibrations.</summary>
     public double? Coverage { get; init; }
 
     /// <summary>Coverage within each predicted class (<c>mondrian</c> only; null otherwise).</summary>
@@ -56,7 +59,7 @@ public sealed record EvaluationReport
     /// <summary>The per-row thresholds over the evaluated rows (<c>shift</c> only; null otherwise).</summary>
     public ShiftThresholds? Shift { get; init; }
 
-    /// <summary>Labelled metrics by method name: <c>edge</c>, <c>cloud</c>, then <c>tempered</c> (tempering methods) and <c>cdci-intersection</c>, <c>cdci-maxent</c>, <c>cdci-centroid</c> (set-valued methods).</summary>
+    /// <summary>Labelled metrics by method name: <c>edge</c>, <c>cloud</c>, then <c>tempered</c> (a temperature map) or <c>calibrated</c> (a vector or matrix map) and <c>cdci-intersection</c>, <c>cdci-maxent</c>, <c>cdci-centroid</c> (set-valued methods).</summary>
     public required IReadOnlyDictionary<string, MethodMetrics> Methods { get; init; }
 
     /// <summary>Interval-dominance label sets; null for point calibrations.</summary>

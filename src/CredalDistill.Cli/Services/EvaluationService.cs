@@ -6,7 +6,7 @@ namespace CredalDistill.Cli.Services;
 
 /// <summary>
 /// The evaluation of <c>credal evaluate</c> (reusable by <c>credal demo</c>): for one fitted calibrator, the labelled metrics of
-/// the edge, the cloud and the calibrator's outputs (the tempered edge when it tempers; the three CD-CI extractions around it
+/// the edge, the cloud and the calibrator's outputs (the map's output when it has a map; the three CD-CI extractions around it
 /// when it has a threshold), and for set-valued calibrators the coverage, the label sets and (K = 3) the inefficiency. Every
 /// per-row computation is a batch call of the core (<see cref="FittedCalibrator"/>, <see cref="Credal.CredalPredictor"/>);
 /// every reported number is a sum over rows (<see cref="EvaluationSums"/>), so a file streamed in chunks gives the same report.

@@ -163,6 +163,7 @@ public sealed class EvaluationSums
             Method = _calibrator.Name,
             Output = CalibratedOutputNames.Name(_calibrator.Output),
             Temperature = _calibrator.Map is { Shape: MapShape.Temperature } t ? t.Temperature : null,
+            Map = _calibrator.Map is { IsIdentity: false } map ? MapShapes.Name(map.Shape) : null,
             N = checked((int)_rows),
             Classes = _classes,
             Methods = _methods.ToDictionary(m => m.Name, m => MethodMetrics.From(m.Sums), StringComparer.Ordinal),

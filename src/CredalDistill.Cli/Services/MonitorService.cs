@@ -9,7 +9,7 @@ namespace CredalDistill.Cli.Services;
 /// <summary>
 /// <c>credal monitor</c>: streams audited (cloud, edge) pairs - a matrix of <c>2K</c> columns, the cloud's <c>K</c>
 /// outputs then the edge's - in chunks, scores each pair <c>s = D(p_cloud || centre)</c> (centre: the edge, or the
-/// tempered edge of a two-stage artifact), feeds <c>s &lt;= gamma</c> to <see cref="CoverageMonitor"/> and, when asked,
+/// map's output of a map+cdci artifact), feeds <c>s &lt;= gamma</c> to <see cref="CoverageMonitor"/> and, when asked,
 /// <c>s</c> to a <see cref="QuantileTracker"/> started at the artifact's threshold (the adaptive-conformal update on the
 /// threshold itself: the artifact does not keep the calibration scores).
 /// </summary>

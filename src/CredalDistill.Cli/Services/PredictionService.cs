@@ -10,7 +10,7 @@ namespace CredalDistill.Cli.Services;
 /// <summary>
 /// Run time as used by <c>credal predict</c>: the requested outputs of a fitted calibrator, each a batch call of the core
 /// (<see cref="FittedCalibrator"/>, <see cref="CredalPredictor"/>) with cancellation and progress; credal outputs are computed
-/// around the calibrator's tempered edge (the edge itself for CD-CI).
+/// around the calibrator's map output (the edge itself for CD-CI).
 /// </summary>
 public static class PredictionService
 {

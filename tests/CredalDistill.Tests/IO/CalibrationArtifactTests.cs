@@ -137,7 +137,7 @@ public sealed class CalibrationArtifactTests : IDisposable
     [InlineData("\"thresholdUnits\": \"nats\"", "\"thresholdUnits\": \"bits\"", "gamma.json: field 'thresholdUnits' must be \"nats\"; got \"bits\"")]
     [InlineData("\"min\": 0.001", "\"min\": 3", "gamma.json: field scores: expected min <= median <= max")]
     [InlineData("\"createdUtc\": \"2026-11-28T03:15:00.123Z\"", "\"createdUtc\": \"yesterday\"", "gamma.json: field 'createdUtc' is not an ISO 8601 timestamp: \"yesterday\"")]
-    [InlineData("\"method\": \"cdci\"", "\"method\": \"platt\"", "gamma.json: unknown method 'platt'; expected one of cdci, distilled-ts, distilled-ts+cdci, ts, auto")]
+    [InlineData("\"method\": \"cdci\"", "\"method\": \"platt\"", "gamma.json: unknown method 'platt'; expected one of cdci, distilled-ts, distilled-ts+cdci, distilled-vs, distilled-vs+cdci, distilled-ms, distilled-ms+cdci, ts, vs, ms, auto")]
     [InlineData("\"output\": \"intersection\"", "\"output\": \"mode\"", "gamma.json: field 'output' is 'mode'; expected calibrated, intersection, maxent, centroid")]
     [InlineData("\"mode\": \"fixed\",", "", "gamma.json: missing or null field 'selection.mode'")]
     [InlineData("\"method\": \"cdci\"", "\"method\": \"ts\"", "gamma.json: method 'ts' holds a map of shape temperature; this artifact's map is identity")]
