@@ -41,8 +41,9 @@ public sealed class RegimeResult
 
     /// <summary>
     /// The entry of the <c>regimes</c> list of results.json: <c>{ task, edge, rawEce, methods: { name: { ece, eceStd,
-    /// eceDebiased, ksError, accuracy, accuracyStd, nll, brier, ... } } }</c>, every rate a fraction (coverage, setCoverage, inefficiency
-    /// and setSize where they apply; temperature, epsilon, gamma where fitted).
+    /// eceDebiased, ksError, accuracy, accuracyStd, nll, brier, confidence, klCloud, ... } } }</c>, every rate a fraction (coverage,
+    /// setCoverage, inefficiency and setSize where they apply; temperature, regularization, epsilon, gamma (the radius, nats)
+    /// where fitted; fitSeconds: the wall time of the fit, mean over splits).
     /// </summary>
     public Dictionary<string, object> ToJson()
     {
@@ -71,8 +72,8 @@ public sealed class RegimeResult
     private static readonly (string Metric, string Key)[] JsonKeys =
     [
         ("ece", "ece"), ("ece-debiased", "eceDebiased"), ("ks", "ksError"), ("accuracy", "accuracy"), ("nll", "nll"), ("brier", "brier"), ("confidence", "confidence"),
-        ("coverage", "coverage"), ("set-size", "setSize"), ("set-coverage", "setCoverage"), ("inefficiency", "inefficiency"),
-        ("temperature", "temperature"), ("epsilon", "epsilon"), ("gamma", "gamma"),
+        ("kl-cloud", "klCloud"), ("coverage", "coverage"), ("set-size", "setSize"), ("set-coverage", "setCoverage"), ("inefficiency", "inefficiency"),
+        ("temperature", "temperature"), ("regularization", "regularization"), ("epsilon", "epsilon"), ("gamma", "gamma"), ("fit-seconds", "fitSeconds"),
     ];
 
     /// <summary>Summary of a method, or null.</summary>

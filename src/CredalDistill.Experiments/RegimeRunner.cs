@@ -183,8 +183,11 @@ public sealed class RegimeRunner(ExperimentOptions options)
         // and matrix maps chosen by cross-fitting, as `credal calibrate` does by default).
         foreach (var (method, data) in new[] { (Ts, labeled), (Vs, labeled), (Ms, labeled), (DistilledTs, unlabeled), (DistilledVs, unlabeled), (DistilledMs, unlabeled) })
         {
+            long fitting = System.Diagnostics.Stopwatch.GetTimestamp();
             var map = ExperimentRunner.Fit(method == Ts ? "ts" : method.Id, data, new MethodOptions { Seed = options.Seed + (ulong)split }, cancellationToken);
+            double fitSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(fitting).TotalSeconds;
             var record = Add(method, map.Calibrate(edgeTest, cancellationToken));
+            record.Values["fit-seconds"] = fitSeconds;
             record.Values["temperature"] = map.Map!.Temperature;
             if (map.Map.Regularization is double lam)
             {
@@ -203,19 +206,27 @@ public sealed class RegimeRunner(ExperimentOptions options)
         double selectionSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(selecting).TotalSeconds;
         var cdciAuto = Credal(CdciAuto, joint);
         cdciAuto.Values["selection-seconds"] = selectionSeconds;
+        cdciAuto.Values["fit-seconds"] = selectionSeconds;
         ExperimentRunner.ChosenDivergence(cdciAuto, joint);
 
         // Each map on the first half of the calibration set, the KL threshold (eps 0.1) around its output on the other half;
         // the point output is the map's output, the centre of the sets.
         foreach (var method in MapSets)
         {
+            long fitting = System.Diagnostics.Stopwatch.GetTimestamp();
             var stages = ExperimentRunner.Fit(method.Id, unlabeled, new MethodOptions { Divergence = Divergence.KL, Epsilon = PaperEpsilon, Seed = options.Seed + (ulong)split }, cancellationToken);
-            Credal(method, stages).Values["temperature"] = stages.Map!.Temperature;
+            double fitSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(fitting).TotalSeconds;
+            var record = Credal(method, stages);
+            record.Values["temperature"] = stages.Map!.Temperature;
+            record.Values["fit-seconds"] = fitSeconds;
         }
 
         // auto: the label-free choice among every candidate of the registry.
+        long choosing = System.Diagnostics.Stopwatch.GetTimestamp();
         var chosen = ExperimentRunner.Fit("auto", unlabeled, new MethodOptions { Divergence = Divergence.KL, Epsilon = PaperEpsilon, Seed = options.Seed + (ulong)split }, cancellationToken);
+        double chooseSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(choosing).TotalSeconds;
         var autoRecord = Credal(Auto, chosen);
+        autoRecord.Values["fit-seconds"] = chooseSeconds;
         foreach (var candidate in chosen.Auto!.Candidates.Select(c => c.Method).Distinct())
         {
             autoRecord.Values[$"chose:{candidate}"] = candidate == chosen.Auto.Winner.Method ? 1.0 : 0.0;
