@@ -60,7 +60,7 @@ public sealed class CalibrationArtifact
     private const string DeltaField = "delta";
 
     /// <summary>Optional top-level fields of a per-row threshold (version 2): Mondrian by predicted class, or covariate shift.</summary>
-    private static readonly string[] RowThresholdFields = ["thresholds", "classCounts", "shift"];
+    private static readonly string[] RowThresholdFields = ["thresholds", "classCounts", "shift", ArtifactGroups.Field];
 
     /// <summary>Shortest accepted signing key, in bytes.</summary>
     public const int MinimumKeyLength = 16;
@@ -175,7 +175,7 @@ public sealed class CalibrationArtifact
         get => _rowThreshold;
         init
         {
-            if (value is not null && (HasThreshold ? RowThresholdError(value, Method, Divergence, Epsilon, Classes, N, Delta) : "a point calibration has no threshold, so no per-row threshold") is string error)
+            if (value is not null && (HasThreshold ? (_groups is null ? RowThresholdError(value, Method, Divergence, Epsilon, Classes, N, Delta) : "per-group thresholds exclude a per-row threshold") : "a point calibration has no threshold, so no per-row threshold") is string error)
             {
                 throw new ArgumentException(error, nameof(RowThreshold));
             }
@@ -185,6 +185,29 @@ public sealed class CalibrationArtifact
     }
 
     private readonly RowThreshold? _rowThreshold;
+
+    /// <summary>
+    /// Null when one threshold serves every row; otherwise one threshold per value of a group column (JSON <c>groups</c>,
+    /// written by the engines' <c>calibrate --query ... --group-by</c>; method <c>cdci</c>, no <see cref="RowThreshold"/>).
+    /// <see cref="Threshold"/>, <see cref="N"/> and <see cref="Scores"/> then describe all calibration rows together (the pooled
+    /// threshold); <c>predict --group COLUMN</c> applies each row's group threshold.
+    /// </summary>
+    /// <exception cref="ArgumentException">The groups do not fit the artifact (method, per-row threshold, rows).</exception>
+    public GroupThresholds? Groups
+    {
+        get => _groups;
+        init
+        {
+            if (value is not null && ArtifactGroups.Error(value, Method, HasThreshold, N, _rowThreshold is not null) is string error)
+            {
+                throw new ArgumentException(error, nameof(Groups));
+            }
+
+            _groups = value;
+        }
+    }
+
+    private readonly GroupThresholds? _groups;
 
     /// <summary>What <c>auto</c> chose and why; null for the other methods.</summary>
     public AutoChoice? Auto { get; }
@@ -275,6 +298,7 @@ public sealed class CalibrationArtifact
             Thresholds = CalibrationArtifactParts.ToMondrian(RowThreshold).Thresholds,
             ClassCounts = CalibrationArtifactParts.ToMondrian(RowThreshold).Counts,
             Shift = CalibrationArtifactParts.ToShift(RowThreshold),
+            Groups = ArtifactGroups.ToDocument(Groups),
             CreatedUtc = CreatedUtc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             Sha256 = new string('0', HashLength),
             HmacSha256 = signingKey is null ? null : new string('0', HashLength),
@@ -515,7 +539,13 @@ public sealed class CalibrationArtifact
             throw Fail(path, rowError);
         }
 
-        return new CalibrationArtifact(method, output, n, classes, divergence, epsilon, threshold, scores, temperature, selection, auto, when.UtcDateTime) { Delta = doc.Delta, RowThreshold = rows };
+        var groups = doc.Groups is null ? null : ArtifactGroups.FromDocument(doc.Groups, n, path);
+        if (groups is not null && ArtifactGroups.Error(groups, method, divergence is not null, n, rows is not null) is string groupError)
+        {
+            throw Fail(path, groupError);
+        }
+
+        return new CalibrationArtifact(method, output, n, classes, divergence, epsilon, threshold, scores, temperature, selection, auto, when.UtcDateTime) { Delta = doc.Delta, RowThreshold = rows, Groups = groups };
     }
 
     /// <summary>Null when <paramref name="rows"/> fits an artifact of these values, otherwise the reason.</summary>
