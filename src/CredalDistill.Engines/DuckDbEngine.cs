@@ -85,7 +85,7 @@ public sealed class DuckDbEngine : IDisposable
             using var reader = command.ExecuteReader();
             return read(reader);
         }, CancellationToken.None);
-        while (!task.Wait(200, CancellationToken.None))
+        while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(200))
         {
             if (progress is not null && _connection.GetQueryProgress().Percentage is double p && p >= 0)
             {

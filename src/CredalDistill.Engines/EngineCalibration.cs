@@ -1,4 +1,5 @@
 using System.Globalization;
+using CredalDistill.Calibration;
 using CredalDistill.Conformal;
 using CredalDistill.IO;
 
@@ -93,11 +94,13 @@ public sealed class EngineCalibration
     }
 
     /// <summary>The CD-CI artifact: the threshold over all rows at the top level and, for a grouped query, the <c>groups</c> object.</summary>
-    public CalibrationArtifact ToArtifact()
+    /// <param name="output">The point output predict writes by default (<c>calibrate --select-for</c>).</param>
+    public CalibrationArtifact ToArtifact(CalibratedOutput output = CalibratedOutput.Intersection)
     {
         var groups = Groups.Count == 0 ? null
             : new GroupThresholds(Groups.Select(g => new KeyValuePair<string, GroupThreshold>(g.Group!, new GroupThreshold((int)g.N, g.Gamma, g.Summary()))));
-        return new CalibrationArtifact(Divergence, Epsilon, (int)All.N, Classes, All.Gamma, All.Summary()) { Groups = groups };
+        var selection = ThresholdSelection.FixedChoice(Divergence, Epsilon, CalibratedOutputNames.Name(output));
+        return new CalibrationArtifact(CalibratorNames.Cdci, output, (int)All.N, Classes, Divergence, Epsilon, All.Gamma, All.Summary(), null, selection, null) { Groups = groups };
     }
 
     /// <summary>One warning per unbounded threshold (all rows, or a group), empty when none is.</summary>

@@ -32,7 +32,7 @@ public sealed class PairTable
 
     public string[] Groups { get; }
 
-    /// <summary>Generates <paramref name="rows"/> pairs in <paramref name="groupCount"/> groups of uneven sizes.</summary>
+    /// <summary>Generates <paramref name="rows"/> pairs in <paramref name="groupCount"/> groups of uneven sizes (and a tiny one when grouped).</summary>
     public static PairTable Generate(int seed, int rows, int classes, bool logits, int groupCount = 1, bool zeros = true)
     {
         var rng = new Random(seed);
@@ -41,9 +41,9 @@ public sealed class PairTable
         var groups = new string[rows];
         for (int i = 0; i < rows; i++)
         {
-            // Uneven groups: group g has weight g + 1; the last group is tiny (a few rows: unbounded at small eps).
+            // Uneven groups (weights growing with g), plus one tiny group of rows/400 rows: unbounded at small eps.
             int g = groupCount == 1 ? 0 : Math.Min(groupCount - 1, (int)Math.Floor(Math.Sqrt(rng.NextDouble()) * groupCount));
-            groups[i] = groupCount == 1 ? "all" : "model-" + g.ToString(CultureInfo.InvariantCulture);
+            groups[i] = groupCount == 1 ? "all" : i % 400 == 7 ? "model-tiny" : "model-" + g.ToString(CultureInfo.InvariantCulture);
             var c = cloud.AsSpan(i * classes, classes);
             var e = edge.AsSpan(i * classes, classes);
             double kind = rng.NextDouble();

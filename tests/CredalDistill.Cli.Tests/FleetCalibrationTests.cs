@@ -1,0 +1,163 @@
+using System.Globalization;
+using CredalDistill.Engines;
+using CredalDistill.Engines.Tests;
+using CredalDistill.IO;
+
+namespace CredalDistill.Cli.Tests;
+
+/// <summary>
+/// <c>credal calibrate --query</c> (inside DuckDB) against <c>credal calibrate --cloud --edge</c> on the same rows, and
+/// <c>credal sql</c>. The lake is hive-partitioned Parquet written by DuckDB (lake/day=.../model=.../*.parquet).
+/// </summary>
+public class FleetCalibrationTests
+{
+    private static readonly string[] Days = ["2026-11-01", "2026-11-02", "2026-11-03"];
+
+    [Fact]
+    public void Grouped_query_on_a_hive_lake_equals_file_calibration_of_each_group()
+    {
+        using var dir = new TempDirectory();
+        var table = PairTable.Generate(seed: 42, rows: 4000, classes: 3, logits: false, groupCount: 4);
+        string lake = WriteLake(dir, table);
+        string query = $"SELECT * FROM read_parquet('{lake}/**/*.parquet', hive_partitioning = true) WHERE day >= '2026-11-01'";
+        var run = CliRun.Invoke("calibrate", "--query", query, "--cloud-columns", "c0,c1,c2", "--edge-columns", "e0,e1,e2", "--group-by", "model", "--epsilon", "0.05", "--out", dir["grouped.json"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var grouped = CalibrationArtifact.Load(dir["grouped.json"]);
+        Assert.NotNull(grouped.Groups);
+        var byGroup = table.RowsByGroup();
+        Assert.Equal(byGroup.Keys, grouped.Groups!.Groups.Keys);
+        int unbounded = 0;
+        foreach (var (group, rows) in byGroup)
+        {
+            // The group's rows exported to NPY and calibrated from files.
+            string cloud = dir.WriteMatrix($"{group}-cloud.npy", Rows(table.Cloud, rows, 3), 3);
+            string edge = dir.WriteMatrix($"{group}-edge.npy", Rows(table.Edge, rows, 3), 3);
+            var file = CliRun.Invoke("calibrate", "--cloud", cloud, "--edge", edge, "--epsilon", "0.05", "--out", dir[$"{group}.json"]);
+            Assert.True(file.ExitCode == 0, file.ToString());
+            var expected = CalibrationArtifact.Load(dir[$"{group}.json"]);
+            var actual = grouped.Groups.Groups[group];
+            Assert.Equal(expected.N, actual.N);
+            Assert.True(PairTable.Close(expected.Threshold, actual.Gamma), $"{group}: file {expected.Threshold:R}, query {actual.Gamma:R}");
+            Assert.True(PairTable.Close(expected.Scores!.Median, actual.Scores.Median));
+            unbounded += actual.IsUnbounded ? 1 : 0;
+        }
+
+        Assert.Equal(1, unbounded); // the small group at eps = 0.05 (fewer than 19 rows) is unbounded, explicitly
+        Assert.Contains("WARNING: unbounded threshold.", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(table.Rows, grouped.N);
+    }
+
+    [Fact]
+    public void Ungrouped_query_writes_the_artifact_of_file_calibration_and_it_predicts()
+    {
+        using var dir = new TempDirectory();
+        var table = PairTable.Generate(seed: 8, rows: 2500, classes: 3, logits: true);
+        string lake = WriteLake(dir, table);
+        string cloud = dir.WriteMatrix("cloud.npy", table.Cloud, 3);
+        string edge = dir.WriteMatrix("edge.npy", table.Edge, 3);
+        var file = CliRun.Invoke("calibrate", "--logits", "--cloud", cloud, "--edge", edge, "--epsilon", "0.1", "--divergence", "hellinger", "--out", dir["file.json"]);
+        var query = CliRun.Invoke("calibrate", "--logits", "--query", $"SELECT * FROM read_parquet('{lake}/**/*.parquet', hive_partitioning = true)", "--cloud-columns", "c0,c1,c2", "--edge-columns", "e0,e1,e2", "--epsilon", "0.1", "--divergence", "hellinger", "--out", dir["query.json"]);
+        Assert.True(file.ExitCode == 0 && query.ExitCode == 0, file + "\n" + query);
+        var a = CalibrationArtifact.Load(dir["file.json"]);
+        var b = CalibrationArtifact.Load(dir["query.json"]);
+        Assert.Null(b.Groups);
+        Assert.Equal((a.Method, a.Output, a.Divergence, a.Epsilon, a.N, a.Classes), (b.Method, b.Output, b.Divergence, b.Epsilon, b.N, b.Classes));
+        Assert.Equal(a.Selection!.Mode, b.Selection!.Mode);
+        Assert.True(PairTable.Close(a.Threshold, b.Threshold), $"{a.Threshold:R} vs {b.Threshold:R}");
+        Assert.True(PairTable.Close(a.Scores!.Min, b.Scores!.Min) && PairTable.Close(a.Scores.Median, b.Scores.Median) && PairTable.Close(a.Scores.Max, b.Scores.Max));
+        Assert.True(PairTable.Close(a.Scores.Mean!.Value, b.Scores.Mean!.Value, 1e-10));
+        var predict = CliRun.Invoke("predict", "--calibration", dir["query.json"], "--logits", "--edge", edge, "--out", dir["pred.csv"]);
+        Assert.True(predict.ExitCode == 0, predict.ToString());
+    }
+
+    [Fact]
+    public void Sql_for_duckdb_runs_and_equals_calibrate_query_and_the_monitor_counts_coverage()
+    {
+        using var dir = new TempDirectory();
+        var table = PairTable.Generate(seed: 77, rows: 1200, classes: 3, logits: false, groupCount: 3);
+        using var engine = new DuckDbEngine();
+        Load(engine, table);
+        var calibrated = engine.Calibrate("SELECT * FROM pairs", new PairColumns(DuckDbTables.Names("c", 3), DuckDbTables.Names("e", 3), 3, false, false), Divergences.Divergence.KL, 0.1, "model");
+        calibrated.ToArtifact().Save(dir["cal.json"]);
+        var run = CliRun.Invoke("sql", "--dialect", "duckdb", "--table", "pairs", "--cloud-columns", "c0,c1,c2", "--edge-columns", "e0,e1,e2", "--group-by", "model", "--epsilon", "0.1", "--calibration", dir["cal.json"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        string[] statements = run.Stdout.Split(";\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(2, statements.Length);
+        Assert.DoesNotContain("approx_", run.Stdout, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("percentile", run.Stdout, StringComparison.OrdinalIgnoreCase);
+        var rows = engine.Query(statements[0], ThresholdRow.ReadAll);
+        Assert.Equal(calibrated.Groups.Append(calibrated.All).OrderBy(r => r.Pooled).ThenBy(r => r.Group, StringComparer.Ordinal), rows);
+
+        // Monitoring: per group and day, the share of rows with score <= the group's threshold, counted here from the library's scores.
+        var monitored = engine.Query(statements[1], r =>
+        {
+            var m = new Dictionary<(string, string), (long N, long Covered)>();
+            while (r.Read())
+            {
+                m[(r.GetString(0), r.GetString(1))] = (r.GetInt64(2), r.GetInt64(3));
+            }
+
+            return m;
+        });
+        var scores = Conformal.ConformalCalibrator.Scores(table.CloudMatrix(Enumerable.Range(0, table.Rows)), table.EdgeMatrix(Enumerable.Range(0, table.Rows)), Divergences.Divergence.KL);
+        var artifact = CalibrationArtifact.Load(dir["cal.json"]);
+        var expected = new Dictionary<(string, string), (long N, long Covered)>();
+        for (int i = 0; i < table.Rows; i++)
+        {
+            var key = (table.Groups[i], Days[i % Days.Length]);
+            var (n, covered) = expected.GetValueOrDefault(key);
+            expected[key] = (n + 1, covered + (scores[i] <= artifact.Groups!.GammaFor(table.Groups[i]) ? 1 : 0));
+        }
+
+        Assert.Equal(expected.OrderBy(e => e.Key), monitored.OrderBy(e => e.Key));
+    }
+
+    [Theory]
+    [InlineData(2, "--query", "SELECT * FROM pairs", "--cloud", "x.csv", "--cloud-columns", "c0,c1", "--edge-columns", "e0,e1")]
+    [InlineData(2, "--query", "SELECT * FROM nowhere", "--cloud-columns", "c0,c1", "--edge-columns", "e0,e1")]
+    [InlineData(2, "--query", "SELEC 1", "--cloud-columns", "c0,c1", "--edge-columns", "e0,e1")]
+    [InlineData(2, "--query", "SELECT 1 AS c0", "--cloud-columns", "c0,c1", "--edge-columns", "e0")]
+    [InlineData(3, "--query", "SELECT * FROM read_parquet('/nonexistent/**/*.parquet')", "--cloud-columns", "c0,c1", "--edge-columns", "e0,e1")]
+    [InlineData(3, "--query", "SELECT 0.5 AS c0, 0.6 AS c1, 0.5 AS e0, 0.5 AS e1", "--cloud-columns", "c0,c1", "--edge-columns", "e0,e1")]
+    [InlineData(3, "--query", "SELECT 0.5 AS c0, 0.5 AS c1, 0.5 AS e0, 0.5 AS e1 WHERE false", "--cloud-columns", "c0,c1", "--edge-columns", "e0,e1")]
+    [InlineData(2, "--query", "SELECT 1", "--cloud-columns", "c0,c1", "--edge-columns", "e0,e1", "--mondrian")]
+    [InlineData(2, "--cloud-columns", "c0,c1", "--edge-columns", "e0,e1")]
+    public void Query_errors_have_the_documented_exit_codes(int code, params string[] args)
+    {
+        using var dir = new TempDirectory();
+        var run = CliRun.Invoke(["calibrate", .. args, "--out", dir["cal.json"]]);
+        Assert.True(run.ExitCode == code, run.ToString());
+        Assert.False(File.Exists(dir["cal.json"]));
+    }
+
+    /// <summary>Writes <paramref name="table"/> as a hive-partitioned Parquet lake (day, model) with DuckDB; returns its folder.</summary>
+    internal static string WriteLake(TempDirectory dir, PairTable table)
+    {
+        using var engine = new DuckDbEngine();
+        Load(engine, table);
+        string lake = dir["lake"];
+        engine.Execute($"COPY (SELECT * EXCLUDE (id) FROM pairs) TO '{lake}' (FORMAT parquet, PARTITION_BY (day, model))");
+        Assert.True(Directory.GetFiles(lake, "*.parquet", SearchOption.AllDirectories).Length >= Days.Length);
+        Assert.Contains(Directory.GetDirectories(lake), d => Path.GetFileName(d) == "day=2026-11-01");
+        return lake;
+    }
+
+    /// <summary>Table <c>pairs</c>: the pairs with <c>model</c> (the group) and <c>day</c> (row i on day i mod 3).</summary>
+    private static void Load(DuckDbEngine engine, PairTable table)
+    {
+        DuckDbTables.Load(engine, "raw", table);
+        string days = "['" + string.Join("', '", Days) + "']";
+        engine.Execute($"CREATE OR REPLACE TABLE pairs AS SELECT * EXCLUDE (g), g AS model, {days}[(id % {Days.Length}) + 1] AS day FROM raw ORDER BY id");
+    }
+
+    private static double[] Rows(double[] data, List<int> rows, int k)
+    {
+        var result = new double[rows.Count * k];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            data.AsSpan(rows[i] * k, k).CopyTo(result.AsSpan(i * k, k));
+        }
+
+        return result;
+    }
+}
