@@ -34,7 +34,8 @@ public static class ScoreSql
     /// <param name="divergence">The score divergence.</param>
     /// <param name="groupBy">The group column, or null (then every row is in the group <c>''</c>).</param>
     /// <param name="day">A column carried as <c>credal_day</c> (text) for monitoring, or null.</param>
-    public static string Ctes(SqlDialect dialect, string source, PairColumns columns, SqlDivergence divergence, string? groupBy, string? day = null)
+    /// <param name="shared">The scores are read twice (materialized where the engine can).</param>
+    public static string Ctes(SqlDialect dialect, string source, PairColumns columns, SqlDivergence divergence, string? groupBy, string? day = null, bool shared = false)
     {
         ArgumentNullException.ThrowIfNull(dialect);
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
@@ -46,7 +47,7 @@ public static class ScoreSql
         sb.Append("credal_source AS (\n  ").Append(TrimStatement(source)).Append("\n),\n");
 
         // 1. Pairs: doubles, group and day as text.
-        sb.Append("credal_pairs AS (\n  SELECT ")
+        sb.Append(dialect.Cte("credal_pairs")).Append("\n  SELECT ")
           .Append(groupBy is null ? $"CAST('' AS {text})" : $"CAST({dialect.Quote(groupBy)} AS {text})").Append(" AS credal_group, ")
           .Append(day is null ? $"CAST(NULL AS {text})" : $"CAST({dialect.Quote(day)} AS {text})").Append(" AS credal_day");
         AppendValues(sb, dialect, "cv", columns.Cloud, k);
@@ -54,23 +55,23 @@ public static class ScoreSql
         sb.Append("\n  FROM credal_source\n),\n");
 
         // 2. Validity and the normaliser's inputs (the row sum only where every entry is in range, so no overflow).
-        sb.Append("credal_checked AS (\n  SELECT *, ")
+        sb.Append(dialect.Cte("credal_checked")).Append("\n  SELECT *, ")
           .Append(Valid(dialect, columns, groupBy is not null)).Append(" AS credal_valid,\n    ")
           .Append(First(dialect, columns.CloudLogits, "cv", k, columns)).Append(" AS cm,\n    ")
           .Append(First(dialect, columns.EdgeLogits, "ev", k, columns)).Append(" AS em\n  FROM credal_pairs\n),\n");
 
         // 3. The log normaliser.
-        sb.Append("credal_norm AS (\n  SELECT *,\n    CASE WHEN credal_valid THEN ").Append(Normaliser(dialect, columns.CloudLogits, "cv", "cm", k)).Append(" END AS cl,\n    CASE WHEN credal_valid THEN ")
+        sb.Append(dialect.Cte("credal_norm")).Append("\n  SELECT *,\n    CASE WHEN credal_valid THEN ").Append(Normaliser(dialect, columns.CloudLogits, "cv", "cm", k)).Append(" END AS cl,\n    CASE WHEN credal_valid THEN ")
           .Append(Normaliser(dialect, columns.EdgeLogits, "ev", "em", k)).Append(" END AS el\n  FROM credal_checked\n),\n");
 
         // 4. log p_k and the zero flags.
-        sb.Append("credal_logs AS (\n  SELECT credal_group, credal_day, credal_valid");
+        sb.Append(dialect.Cte("credal_logs")).Append("\n  SELECT credal_group, credal_day, credal_valid");
         AppendLogs(sb, dialect, columns.CloudLogits, "cv", "cl", "lc", "zc", k);
         AppendLogs(sb, dialect, columns.EdgeLogits, "ev", "el", "le", "ze", k);
         sb.Append("\n  FROM credal_norm\n),\n");
 
         // 5. p_k = exp(log p_k).
-        sb.Append("credal_probs AS (\n  SELECT *");
+        sb.Append(dialect.Cte("credal_probs")).Append("\n  SELECT *");
         for (int i = 0; i < k; i++)
         {
             string n = I(i);
@@ -83,9 +84,9 @@ public static class ScoreSql
         // 6. The divergence, clamped at 0 like the library.
         var terms = Enumerable.Range(0, k).Select(i => $"({divergence.Term(dialect, new SqlDivergence.ClassNames("lc" + I(i), "le" + I(i), "zc" + I(i), "ze" + I(i), "c" + I(i), "e" + I(i)))})");
         string sum = "(" + string.Join("\n      + ", terms) + ")";
-        sb.Append("credal_totals AS (\n  SELECT credal_group, credal_day, credal_valid,\n    CASE WHEN credal_valid THEN ")
+        sb.Append(dialect.Cte("credal_totals")).Append("\n  SELECT credal_group, credal_day, credal_valid,\n    CASE WHEN credal_valid THEN ")
           .Append(divergence.Total(dialect, sum)).Append(" END AS credal_total\n  FROM credal_probs\n),\n");
-        sb.Append(ScoresCte).Append(" AS (\n  SELECT credal_group, credal_day, credal_valid,\n    CASE WHEN credal_valid THEN (CASE WHEN credal_total > 0 THEN credal_total ELSE ")
+        sb.Append(dialect.Cte(ScoresCte, shared)).Append("\n  SELECT credal_group, credal_day, credal_valid,\n    CASE WHEN credal_valid THEN (CASE WHEN credal_total > 0 THEN credal_total ELSE ")
           .Append(dialect.Double(0.0)).Append(" END) END AS credal_score\n  FROM credal_totals\n)");
         return sb.ToString();
     }

@@ -32,7 +32,7 @@ public static class ThresholdQuery
         sb.Append("-- CD-CI threshold: ").Append(divergence.Name).Append(" scores (log domain), k = ceil((n + 1)(1 - eps)) exactly for eps = ")
           .Append(rank.Numerator).Append('/').Append(rank.Denominator).Append(", gamma = the k-th smallest score")
           .Append(groupBy is null ? string.Empty : " per group and over all rows").Append(" (exact window, no approximate quantile)\n");
-        sb.Append("WITH ").Append(ScoreSql.Ctes(dialect, source, columns, divergence, groupBy).Replace($"{ScoreSql.ScoresCte} AS (", $"{ScoreSql.ScoresCte} AS {(groupBy is null ? string.Empty : dialect.Materialized)}(", StringComparison.Ordinal)).Append(",\n");
+        sb.Append("WITH ").Append(ScoreSql.Ctes(dialect, source, columns, divergence, groupBy, shared: groupBy is not null)).Append(",\n");
         sb.Append(Ranked(dialect, rank, "credal_ranked", "credal_group, credal_valid"));
         if (groupBy is not null)
         {
@@ -60,10 +60,10 @@ public static class ThresholdQuery
     private static string Ranked(SqlDialect dialect, ExactRank rank, string name, string partition)
     {
         string numbered = $"{name}_n";
-        return $"{numbered} AS (\n  SELECT credal_group, credal_valid, credal_score,\n"
+        return $"{dialect.Cte(numbered)}\n  SELECT credal_group, credal_valid, credal_score,\n"
              + $"    row_number() OVER (PARTITION BY {partition} ORDER BY credal_score) AS credal_r,\n"
              + $"    count(*) OVER (PARTITION BY {partition}) AS credal_n\n  FROM {ScoreSql.ScoresCte}\n),\n"
-             + $"{name} AS (\n  SELECT credal_group, credal_valid, credal_score, credal_r, credal_n,\n"
+             + $"{dialect.Cte(name)}\n  SELECT credal_group, credal_valid, credal_score, credal_r, credal_n,\n"
              + $"    CASE WHEN credal_valid THEN {rank.Sql(dialect, "credal_n")} END AS credal_k,\n"
              + $"    {dialect.IntegerDivide("credal_n + 1", "2")} AS credal_lo,\n"
              + $"    {dialect.IntegerDivide("credal_n", "2")} + 1 AS credal_hi\n  FROM {numbered}\n)";

@@ -5,7 +5,8 @@ namespace CredalDistill.Engines;
 /// (<c>ln(0)</c>, <c>exp(-746)</c>, <c>exp(710)</c> and a product that underflows to 0 all fail), so <c>exp</c> is
 /// clamped to 0 below <c>-745</c> (where it is below the smallest subnormal) and to +infinity above
 /// <c>ln(DBL_MAX)</c>, and a product of two factors below <c>1e-150</c> in magnitude is taken in the log domain;
-/// NUMERIC (arbitrary precision) for the exact rank with <c>div</c>; 1-based arrays.
+/// NUMERIC (arbitrary precision) for the exact rank with <c>div</c>; 1-based arrays; every step of the query
+/// <c>MATERIALIZED</c> (PostgreSQL inlines CTEs and would evaluate each log and exponential again at every reference).
 /// </summary>
 public sealed class PostgresDialect : SqlDialect
 {
@@ -32,6 +33,9 @@ public sealed class PostgresDialect : SqlDialect
 
     /// <inheritdoc />
     public override string Materialized => "MATERIALIZED ";
+
+    /// <inheritdoc />
+    public override bool MaterializeEveryStep => true;
 
     /// <inheritdoc />
     public override string ExactInteger => "NUMERIC";

@@ -34,6 +34,18 @@ public abstract class SqlDialect
     /// <summary>The keyword that makes a CTE referenced twice be computed once (<c>MATERIALIZED </c>), or empty where there is none.</summary>
     public virtual string Materialized => string.Empty;
 
+    /// <summary>
+    /// True when every step of the query is better computed once (<see cref="Materialized"/>) than inlined: an engine without
+    /// common-subexpression elimination re-evaluates a step's expressions at every reference (PostgreSQL: ten times slower).
+    /// </summary>
+    public virtual bool MaterializeEveryStep => false;
+
+    /// <summary>The head of a CTE definition, <c>name AS [MATERIALIZED] (</c>.</summary>
+    /// <param name="name">The CTE's name.</param>
+    /// <param name="referencedTwice">The CTE is read twice (then it is materialized where the engine can).</param>
+    public string Cte(string name, bool referencedTwice = false)
+        => $"{name} AS {(MaterializeEveryStep || referencedTwice ? Materialized : string.Empty)}(";
+
     /// <summary>A quoted identifier (a column or table name as given, case kept).</summary>
     public virtual string Quote(string identifier)
     {
