@@ -161,3 +161,62 @@ public class FleetCalibrationTests
         return result;
     }
 }
+
+/// <summary><c>credal predict --group COLUMN</c>: each row gets its group's threshold.</summary>
+public class GroupedPredictTests
+{
+    [Fact]
+    public void Each_row_gets_its_group_threshold_and_unknown_groups_are_unbounded()
+    {
+        using var dir = new TempDirectory();
+        var table = PairTable.Generate(seed: 5, rows: 1500, classes: 3, logits: false, groupCount: 3);
+        using var engine = new DuckDbEngine();
+        DuckDbTables.Load(engine, "pairs", table);
+        var result = engine.Calibrate("SELECT * FROM pairs", new PairColumns(DuckDbTables.Names("c", 3), DuckDbTables.Names("e", 3), 3, false, false), Divergences.Divergence.KL, 0.2, "g");
+        result.ToArtifact().Save(dir["cal.json"]);
+
+        // Edge rows in id order (groups interleaved), 60 rows of a group the calibration never saw, the group column in the middle.
+        string edge = dir["edge.parquet"];
+        engine.Execute($"COPY (SELECT e0, CASE WHEN id % 25 = 3 THEN 'model-new' ELSE g END AS model, e1, e2 FROM pairs ORDER BY id) TO '{edge}' (FORMAT parquet)");
+        var run = CliRun.Invoke("predict", "--calibration", dir["cal.json"], "--edge", edge, "--group", "model", "--output", "bounds", "--out", dir["bounds.csv"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("group 'model-new' (60 rows) is not in cal.json", run.Stderr.ReplaceLineEndings(" "), StringComparison.Ordinal);
+
+        var artifact = CalibrationArtifact.Load(dir["cal.json"]);
+        var lines = File.ReadAllLines(dir["bounds.csv"]);
+        Assert.Equal(table.Rows + 1, lines.Length);
+        Assert.Equal("lower_0,lower_1,lower_2,upper_0,upper_1,upper_2", lines[0]);
+        var divergence = Divergences.Divergence.KL;
+        int unbounded = 0;
+        for (int i = 0; i < table.Rows; i++)
+        {
+            string group = i % 25 == 3 ? "model-new" : table.Groups[i];
+            double gamma = artifact.Groups!.GammaFor(group);
+            unbounded += double.IsPositiveInfinity(gamma) ? 1 : 0;
+            var predictor = new Credal.CredalPredictor(divergence, gamma);
+            var lower = new double[3];
+            var upper = new double[3];
+            predictor.Bounds(table.Edge.AsSpan(i * 3, 3), lower, upper);
+            var actual = lines[i + 1].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal([.. lower, .. upper], actual);
+        }
+
+        Assert.True(unbounded >= 60, $"{unbounded} unbounded rows");
+    }
+
+    [Fact]
+    public void A_grouped_artifact_without_group_uses_the_pooled_threshold_with_a_warning()
+    {
+        using var dir = new TempDirectory();
+        var table = PairTable.Generate(seed: 6, rows: 300, classes: 3, logits: false, groupCount: 2);
+        using var engine = new DuckDbEngine();
+        DuckDbTables.Load(engine, "pairs", table);
+        engine.Calibrate("SELECT * FROM pairs", new PairColumns(DuckDbTables.Names("c", 3), DuckDbTables.Names("e", 3), 3, false, false), Divergences.Divergence.KL, 0.2, "g").ToArtifact().Save(dir["cal.json"]);
+        string edge = dir.WriteMatrix("edge.csv", table.Edge, 3);
+        var run = CliRun.Invoke("predict", "--calibration", dir["cal.json"], "--edge", edge, "--out", dir["pred.csv"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("per-group thresholds but --group was not given", run.Stderr.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        var refused = CliRun.Invoke("predict", "--calibration", dir["cal.json"], "--edge", dir.WriteMatrix("edge.npy", table.Edge, 3), "--group", "g", "--out", dir["pred2.csv"]);
+        Assert.Equal(2, refused.ExitCode);
+    }
+}

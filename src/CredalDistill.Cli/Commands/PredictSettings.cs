@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace CredalDistill.Cli.Commands;
 
 /// <summary>Options of <c>credal predict</c>.</summary>
-public sealed class PredictSettings : PredictorSettings
+public sealed partial class PredictSettings : PredictorSettings
 {
     /// <summary><c>--calibration</c>.</summary>
     [CommandOption("--calibration <FILE>", true)]
@@ -53,7 +53,7 @@ public sealed class PredictSettings : PredictorSettings
             return ValidationResult.Error($"--label-rule '{LabelRule}' is not valid; choose one of: {OptionNames.LabelRules}");
         }
 
-        string? bad = CheckMatrixPath("--edge", Edge) ?? CheckMatrixPath("--out", Out);
+        string? bad = CheckGroup() ?? CheckMatrixPath("--edge", Edge) ?? CheckMatrixPath("--out", Out);
         if (bad is not null)
         {
             return ValidationResult.Error(bad);
