@@ -31,6 +31,8 @@ public sealed class DuckDbEngine : IDisposable
             throw new EngineUnavailableException("DuckDB's native library (libduckdb) could not be loaded: " + ex.Message, ex);
         }
 
+        // Nothing is downloaded at run time: a query that needs an extension DuckDB does not have built in fails instead.
+        Execute("SET autoinstall_known_extensions = false");
         Execute("SET enable_progress_bar = true");
         Execute("SET enable_progress_bar_print = false");
         if (memoryLimit is not null)
