@@ -220,3 +220,30 @@ public class GroupedPredictTests
         Assert.Equal(2, refused.ExitCode);
     }
 }
+
+/// <summary><c>credal export --group-input</c>: the grouped artifact's thresholds selected by an added int64 input.</summary>
+public class GroupedExportTests
+{
+    [Fact]
+    public void Export_adds_the_group_id_input_and_lists_the_groups()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllBytes(dir["edge.onnx"], Google.Protobuf.MessageExtensions.ToByteArray(Onnx.Export.LinearLogitsModel.Identity(3)));
+        var table = PairTable.Generate(seed: 15, rows: 800, classes: 3, logits: false, groupCount: 2);
+        using var engine = new DuckDbEngine();
+        DuckDbTables.Load(engine, "pairs", table);
+        engine.Calibrate("SELECT * FROM pairs", new PairColumns(DuckDbTables.Names("c", 3), DuckDbTables.Names("e", 3), 3, false, false), Divergences.Divergence.KL, 0.1, "g").ToArtifact().Save(dir["cal.json"]);
+        var run = CliRun.Invoke("export", "--model", dir["edge.onnx"], "--calibration", dir["cal.json"], "--group-input", "group_id", "--out", dir["calibrated.onnx"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("by the group id input 'group_id'", run.Stdout.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        var model = Onnx.Export.CalibratedModelExporter.Read(dir["calibrated.onnx"]);
+        Assert.Contains(model.Graph.Input, i => i.Name == "group_id");
+        Assert.Contains(model.MetadataProps, m => m.Key == "credal.groups" && m.Value == "[\"model-0\",\"model-1\",\"model-tiny\"]");
+
+        var pooled = CliRun.Invoke("export", "--model", dir["edge.onnx"], "--calibration", dir["cal.json"], "--out", dir["pooled.onnx"]);
+        Assert.True(pooled.ExitCode == 0, pooled.ToString());
+        Assert.Contains("--group-input was not given", pooled.Stderr.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        new CalibrationArtifact("kl", 0.1, 100, 3, 0.3, new ArtifactScoreSummary(0, 0.1, 1)).Save(dir["plain.json"]);
+        Assert.Equal(2, CliRun.Invoke("export", "--model", dir["edge.onnx"], "--calibration", dir["plain.json"], "--group-input", "group_id", "--out", dir["x.onnx"]).ExitCode);
+    }
+}

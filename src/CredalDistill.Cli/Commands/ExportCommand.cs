@@ -30,6 +30,11 @@ public sealed class ExportCommand : Command<ExportSettings>
             throw new UsageException($"{Path.GetFileName(settings.Calibration)} has a covariate-shift threshold (a weighted quantile per row), which has no ONNX form; export supports one threshold (marginal or PAC) or Mondrian thresholds (recalibrate without --deployment-edge)");
         }
 
+        if (settings.GroupInput is not null && artifact.Groups is null)
+        {
+            throw new UsageException($"--group-input: {Path.GetFileName(settings.Calibration)} has no per-group thresholds (they come from calibrate --query ... --group-by COLUMN)");
+        }
+
         if (settings.MaximumEntropy && artifact.CreateDivergence() is not KullbackLeibler)
         {
             throw new UsageException($"--output maxent is exported for the KL divergence only; {Path.GetFileName(settings.Calibration)} uses '{artifact.Divergence}' (use --output intersection)");
@@ -42,6 +47,20 @@ public sealed class ExportCommand : Command<ExportSettings>
                 consoles.Warn(warning);
             }
         }
+        else if (artifact.Groups is { } groups)
+        {
+            if (settings.GroupInput is null)
+            {
+                consoles.Warn($"{Path.GetFileName(settings.Calibration)} has per-group thresholds but --group-input was not given: every row gets the threshold over all calibration rows.");
+            }
+            else
+            {
+                foreach (string warning in groups.Warnings(artifact.Epsilon))
+                {
+                    consoles.Warn(warning);
+                }
+            }
+        }
         else if (artifact.Unbounded)
         {
             consoles.Warn($"{Path.GetFileName(settings.Calibration)} has an unbounded threshold: the exported bounds are 0 and 1 and the probabilities uniform.");
@@ -51,10 +70,13 @@ public sealed class ExportCommand : Command<ExportSettings>
         {
             LogitsOutputName = settings.LogitsOutput,
             Output = settings.MaximumEntropy ? ExportOutput.MaximumEntropy : ExportOutput.Intersection,
+            GroupInputName = settings.GroupInput,
         };
         var summary = CalibratedModelExporter.ExportFile(settings.Model, artifact, settings.Out, options);
         static string G(double v) => double.IsPositiveInfinity(v) ? "+inf" : v.ToString("G6", CultureInfo.InvariantCulture);
-        string gamma = summary.ClassGammas is { } perClass ? "[" + string.Join(", ", perClass.Select(G)) + "] by predicted class (Mondrian)" : G(artifact.Threshold);
+        string gamma = summary.ClassGammas is { } perClass ? "[" + string.Join(", ", perClass.Select(G)) + "] by predicted class (Mondrian)"
+            : summary.GroupGammas is { } perGroup ? "[" + string.Join(", ", summary.Groups!.Zip(perGroup, (g, v) => $"{g}: {G(v)}")) + $"] by the group id input '{settings.GroupInput}'"
+            : G(artifact.Threshold);
         string solver = summary.BoundIterations > 0 ? $"{summary.BoundIterations} bisection steps per bound" : "closed-form bounds";
         if (summary.TemperatureIterations > 0)
         {

@@ -34,6 +34,11 @@ public sealed class ExportSettings : CommonSettings
     [DefaultValue("intersection")]
     public string Output { get; set; } = "intersection";
 
+    /// <summary><c>--group-input</c>.</summary>
+    [CommandOption("--group-input <NAME>")]
+    [Description("For an artifact with per-group thresholds (calibrate --query ... --group-by): add an int64 [[N]] graph input of this name, each row's group id (the index of its group among the artifact's groups in ordinal order, listed in the metadata credal.groups; an id outside them is unbounded), and apply each row's group threshold. Without it every row gets the threshold over all rows.")]
+    public string? GroupInput { get; set; }
+
     /// <summary>Parses <see cref="Output"/>; true for <c>maxent</c>.</summary>
     public bool MaximumEntropy => Output.Trim().Equals("maxent", StringComparison.OrdinalIgnoreCase);
 

@@ -1,0 +1,71 @@
+using CredalDistill.Conformal;
+using CredalDistill.Divergences;
+using CredalDistill.IO;
+using CredalDistill.Onnx.Export;
+using Xunit.Abstractions;
+
+namespace CredalDistill.Onnx.Tests.Export;
+
+/// <summary>
+/// Per-group thresholds exported (an artifact from <c>calibrate --query ... --group-by</c>): an int64 group-id input selects each
+/// row's radius in the graph, and the outputs match the library with that group's gamma, including an unbounded group, a
+/// group with gamma = 0 and ids outside the groups (no calibration rows: unbounded).
+/// </summary>
+public sealed class GroupExportTests(ITestOutputHelper output)
+{
+    private const double Tolerance = 2e-4;
+
+    /// <summary>Groups in ordinal order (their ids 0..3): small, unbounded, zero, large.</summary>
+    private static readonly (string Name, double Gamma)[] Groups = [("model-a", 0.05), ("model-b", double.PositiveInfinity), ("model-c", 0.0), ("model-d", 2.5)];
+
+    private static CalibrationArtifact Artifact(string divergence)
+    {
+        var groups = new GroupThresholds(Groups.Select(g => new KeyValuePair<string, GroupThreshold>(g.Name, new GroupThreshold(25, g.Gamma, new ArtifactScoreSummary(0.0, 0.0, double.PositiveInfinity)))));
+        return new CalibrationArtifact(divergence, 0.1, 100, 4, 0.7, new ArtifactScoreSummary(0.0, 0.1, double.PositiveInfinity)) { Groups = groups };
+    }
+
+    [Theory]
+    [InlineData("kl", false)]
+    [InlineData("kl", true)]
+    [InlineData("hellinger", false)]
+    [InlineData("tv", false)]
+    [InlineData("chi2", false)]
+    public void Each_row_uses_the_threshold_of_its_group_id(string name, bool maxEntropy)
+    {
+        const int k = 4;
+        var divergence = Divergence.Parse(name);
+        var rows = ExportAccuracyTests.Rows(k, seed: 77);
+        var input = rows.SelectMany(r => r.Logits.Select(v => (float)v)).ToArray();
+        long[] ids = [.. Enumerable.Range(0, rows.Count).Select(r => (long)((r % 6) - 1))]; // -1 and 4 are outside the groups
+        var options = new CalibratedExportOptions { Output = maxEntropy ? ExportOutput.MaximumEntropy : ExportOutput.Intersection, GroupInputName = "group_id" };
+        using var model = new ExportedModel(LinearLogitsModel.Identity(k), Artifact(name), options);
+        Assert.Equal(Groups.Select(g => g.Name), model.Summary.Groups);
+        var o = model.Run("x", input, [rows.Count, k], ("group_id", ids));
+        double maxError = 0;
+        for (int r = 0; r < rows.Count; r++)
+        {
+            double gamma = ids[r] is >= 0 and < 4 ? Groups[ids[r]].Gamma : double.PositiveInfinity;
+            var expected = ReferenceCredal.Library(divergence, gamma, rows[r].Logits, maxEntropy);
+            for (int j = 0; j < k; j++)
+            {
+                int at = (r * k) + j;
+                string where = $"{name} row {r} (group id {ids[r]}, gamma {gamma}) class {j}";
+                double lower = o["lower"][at], upper = o["upper"][at], q = o["probabilities"][at];
+                maxError = Math.Max(maxError, Math.Max(Math.Abs(q - expected.Probabilities[j]), Math.Max(Math.Abs(lower - expected.Lower[j]), Math.Abs(upper - expected.Upper[j]))));
+                Assert.True(Math.Abs(lower - expected.Lower[j]) <= Tolerance, $"{where}: lower {lower} vs {expected.Lower[j]}");
+                Assert.True(Math.Abs(upper - expected.Upper[j]) <= Tolerance, $"{where}: upper {upper} vs {expected.Upper[j]}");
+                Assert.True(Math.Abs(q - expected.Probabilities[j]) <= Tolerance, $"{where}: probabilities {q} vs {expected.Probabilities[j]}");
+            }
+        }
+
+        output.WriteLine($"{name}{(maxEntropy ? " maxent" : string.Empty)}: {rows.Count} rows, {model.Summary.NodesAdded} nodes, max abs error {maxError:G3}");
+    }
+
+    [Fact]
+    public void A_group_input_needs_groups_and_a_free_name()
+    {
+        var plain = ExportedModel.Artifact("kl", 0.5, 4);
+        Assert.Throws<OnnxExportException>(() => CalibratedModelExporter.Append(LinearLogitsModel.Identity(4), plain, new CalibratedExportOptions { GroupInputName = "group_id" }));
+        Assert.Throws<OnnxExportException>(() => CalibratedModelExporter.Append(LinearLogitsModel.Identity(4), Artifact("kl"), new CalibratedExportOptions { GroupInputName = "x" }));
+    }
+}
