@@ -14,20 +14,8 @@ public class PostgresThresholdTests
 {
     private static readonly double[] Epsilons = [0.1, 0.18, 0.05, 0.3, 0.5, 0.01, 0.001];
 
-    public static TheoryData<string, bool> Cases()
-    {
-        var data = new TheoryData<string, bool>();
-        foreach (string d in new[] { "kl", "reverse-kl", "alpha:0.9", "alpha:1.2", "alpha:-0.5", "tv", "hellinger", "chi2" })
-        {
-            data.Add(d, false);
-            data.Add(d, true);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(PairTable.DivergenceCases), MemberType = typeof(PairTable))]
     public void Grouped_and_pooled_thresholds_equal_the_definition(string divergenceName, bool logits)
     {
         var divergence = Divergence.Parse(divergenceName);

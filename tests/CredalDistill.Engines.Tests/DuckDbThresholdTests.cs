@@ -5,20 +5,8 @@ namespace CredalDistill.Engines.Tests;
 /// <summary>The threshold computed inside DuckDB equals the definition on the library's scores (same rank, value within 1e-12 relative).</summary>
 public class DuckDbThresholdTests
 {
-    public static TheoryData<string, bool> Cases()
-    {
-        var data = new TheoryData<string, bool>();
-        foreach (string d in new[] { "kl", "reverse-kl", "alpha:0.9", "alpha:1.2", "alpha:-0.5", "tv", "hellinger", "chi2" })
-        {
-            data.Add(d, false);
-            data.Add(d, true);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(PairTable.DivergenceCases), MemberType = typeof(PairTable))]
     public void Grouped_and_pooled_thresholds_equal_the_definition(string divergenceName, bool logits)
     {
         var divergence = Divergence.Parse(divergenceName);

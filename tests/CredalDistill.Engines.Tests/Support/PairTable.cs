@@ -20,6 +20,19 @@ public sealed class PairTable
         Groups = groups;
     }
 
+    /// <summary>Every divergence of the library (alpha on both sides of 1 and below 0), on probabilities and on logits.</summary>
+    public static TheoryData<string, bool> DivergenceCases()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (string d in new[] { "kl", "reverse-kl", "alpha:0.9", "alpha:1.2", "alpha:-0.5", "tv", "hellinger", "chi2" })
+        {
+            data.Add(d, false);
+            data.Add(d, true);
+        }
+
+        return data;
+    }
+
     public int Classes { get; }
 
     public bool Logits { get; }

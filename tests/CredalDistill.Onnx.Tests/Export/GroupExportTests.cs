@@ -7,8 +7,8 @@ using Xunit.Abstractions;
 namespace CredalDistill.Onnx.Tests.Export;
 
 /// <summary>
-/// Per-group thresholds exported (an artifact from <c>calibrate --query ... --group-by</c>): an int64 group-id input selects each
-/// row's radius in the graph, and the outputs match the library with that group's gamma, including an unbounded group, a
+/// Per-group thresholds exported (the Mondrian graph with the radius gathered by an input instead of the arg-max): an artifact from <c>calibrate --query ... --group-by</c>; an int64 group-id input selects each
+/// row's radius, and the outputs match the library with that group's gamma, including an unbounded group, a
 /// group with gamma = 0 and ids outside the groups (no calibration rows: unbounded).
 /// </summary>
 public sealed class GroupExportTests(ITestOutputHelper output)
@@ -41,23 +41,7 @@ public sealed class GroupExportTests(ITestOutputHelper output)
         using var model = new ExportedModel(LinearLogitsModel.Identity(k), Artifact(name), options);
         Assert.Equal(Groups.Select(g => g.Name), model.Summary.Groups);
         var o = model.Run("x", input, [rows.Count, k], ("group_id", ids));
-        double maxError = 0;
-        for (int r = 0; r < rows.Count; r++)
-        {
-            double gamma = ids[r] is >= 0 and < 4 ? Groups[ids[r]].Gamma : double.PositiveInfinity;
-            var expected = ReferenceCredal.Library(divergence, gamma, rows[r].Logits, maxEntropy);
-            for (int j = 0; j < k; j++)
-            {
-                int at = (r * k) + j;
-                string where = $"{name} row {r} (group id {ids[r]}, gamma {gamma}) class {j}";
-                double lower = o["lower"][at], upper = o["upper"][at], q = o["probabilities"][at];
-                maxError = Math.Max(maxError, Math.Max(Math.Abs(q - expected.Probabilities[j]), Math.Max(Math.Abs(lower - expected.Lower[j]), Math.Abs(upper - expected.Upper[j]))));
-                Assert.True(Math.Abs(lower - expected.Lower[j]) <= Tolerance, $"{where}: lower {lower} vs {expected.Lower[j]}");
-                Assert.True(Math.Abs(upper - expected.Upper[j]) <= Tolerance, $"{where}: upper {upper} vs {expected.Upper[j]}");
-                Assert.True(Math.Abs(q - expected.Probabilities[j]) <= Tolerance, $"{where}: probabilities {q} vs {expected.Probabilities[j]}");
-            }
-        }
-
+        double maxError = ReferenceCredal.AssertRowsMatch(o, rows, divergence, r => ids[r] is >= 0 and < 4 ? Groups[ids[r]].Gamma : double.PositiveInfinity, maxEntropy, Tolerance, r => $"group id {ids[r]}");
         output.WriteLine($"{name}{(maxEntropy ? " maxent" : string.Empty)}: {rows.Count} rows, {model.Summary.NodesAdded} nodes, max abs error {maxError:G3}");
     }
 
