@@ -112,6 +112,29 @@ public class FleetCalibrationTests
         Assert.Equal(expected.OrderBy(e => e.Key), monitored.OrderBy(e => e.Key));
     }
 
+    [Fact]
+    public void Help_lists_the_engine_options()
+    {
+        var sql = CliRun.Invoke("sql", "--help");
+        Assert.Equal(0, sql.ExitCode);
+        foreach (string option in new[] { "--dialect", "--table", "--cloud-columns", "--edge-columns", "--group-by", "--classes", "--calibration", "--day-column", "--thresholds-table", "--print", "duckdb, postgres, spark, trino" })
+        {
+            Assert.Contains(option, sql.Stdout, StringComparison.Ordinal);
+        }
+
+        Assert.Matches(@"--epsilon <EPS>\s+0\.1", sql.Stdout);
+        Assert.Matches(@"--day-column <COLUMN>\s+day", sql.Stdout);
+        var calibrate = CliRun.Invoke("calibrate", "--help");
+        foreach (string option in new[] { "--query", "--cloud-columns", "--edge-columns", "--group-by", "--memory-limit" })
+        {
+            Assert.Contains(option, calibrate.Stdout, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("--group", CliRun.Invoke("predict", "--help").Stdout, StringComparison.Ordinal);
+        Assert.Contains("--group-input", CliRun.Invoke("export", "--help").Stdout, StringComparison.Ordinal);
+        Assert.Contains("sql", CliRun.Invoke("--help").Stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(2, "--query", "SELECT * FROM pairs", "--cloud", "x.csv", "--cloud-columns", "c0,c1", "--edge-columns", "e0,e1")]
     [InlineData(2, "--query", "SELECT * FROM nowhere", "--cloud-columns", "c0,c1", "--edge-columns", "e0,e1")]
