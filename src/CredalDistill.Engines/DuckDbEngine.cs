@@ -14,6 +14,7 @@ namespace CredalDistill.Engines;
 public sealed class DuckDbEngine : IDisposable
 {
     private readonly DuckDBConnection _connection;
+    private readonly string _spill = Path.Combine(Path.GetTempPath(), "credal-duckdb-" + Guid.NewGuid().ToString("N")[..12]);
 
     /// <summary>Opens the engine.</summary>
     /// <param name="memoryLimit">DuckDB's <c>memory_limit</c> (e.g. <c>2GB</c>; larger sorts spill to a temporary directory), or null for DuckDB's default (80% of RAM).</param>
@@ -33,6 +34,8 @@ public sealed class DuckDbEngine : IDisposable
 
         // Nothing is downloaded at run time: a query that needs an extension DuckDB does not have built in fails instead.
         Execute("SET autoinstall_known_extensions = false");
+        // Sorts beyond memory_limit spill here (DuckDB's default for an in-memory database is ./.tmp, in the user's folder); removed on Dispose.
+        Execute($"SET temp_directory = '{_spill.Replace("'", "''", StringComparison.Ordinal)}'");
         Execute("SET enable_progress_bar = true");
         Execute("SET enable_progress_bar_print = false");
         if (memoryLimit is not null)
@@ -151,5 +154,19 @@ public sealed class DuckDbEngine : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _connection.Dispose();
+        try
+        {
+            if (Directory.Exists(_spill))
+            {
+                Directory.Delete(_spill, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A spill file still held open: the folder stays in the system's temporary folder.
+        }
+    }
 }
