@@ -61,7 +61,7 @@ if ! as_server "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -t 60 \
   finish
 fi
 passed=$((passed + 1))
-echo "ok    PostgreSQL $("$bindir/postgres" --version | awk '{print $NF}') on socket $tmp, port $port"
+echo "ok    PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on socket $tmp, port $port"
 
 export CREDAL_POSTGRES="Host=$tmp;Port=$port;Username=credal;Database=postgres;Command Timeout=300"
 log="$tmp/test.log"
