@@ -3,7 +3,8 @@
 # `dotnet pack CredalDistill.slnx -c Release` into a temporary folder must give exactly the three packages
 # CredalDistill, CredalDistill.Onnx and CredalDistill.Tool (the `credal` tool), each with its .snupkg, an MIT licence
 # expression and a packed readme; the tool package must stay under 40 MB; the tool installed from that folder alone
-# (no other package source, so no network) must run `credal --help`, calibrate, predict (CSV and Parquet) and export.
+# (no other package source, so no network) must run `credal --help`, calibrate, predict (CSV and Parquet), export and
+# sql, and calibrate --query with DuckDB's native library supplied on the library path (the package has none).
 # Prints 'pack-check: N passed, N failed' last; exits non-zero when anything fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -94,5 +95,14 @@ check "credal predict streams Parquet out and back in (Parquet.Net packed)" \
   bash -c "'$credal' predict --calibration '$w/cal.json' --edge '$w/pred.csv' --out '$w/pred.parquet' && '$credal' predict --calibration '$w/cal.json' --edge '$w/pred.parquet' --out '$w/pred2.csv' && test \$(tail -n +2 '$w/pred2.csv' | wc -l) -eq 12"
 check "credal export on models/fmnist3-edge.onnx" \
   bash -c "'$credal' export --model '$root/models/fmnist3-edge.onnx' --calibration '$w/cal.json' --out '$w/edge-calibrated.onnx' && test -s '$w/edge-calibrated.onnx'"
+check "credal sql prints the PostgreSQL threshold and monitoring queries" \
+  bash -c "'$credal' sql --dialect postgres --table pairs --cloud-columns c0,c1,c2 --edge-columns e0,e1,e2 --group-by model > '$w/q.sql' && grep -q 'row_number() OVER' '$w/q.sql' && test \$(grep -c ';\$' '$w/q.sql') -eq 2"
+# The tool leaves DuckDB's native library out (36-112 MB per platform): without one on the library path, calibrate --query
+# says so (exit 1); with the one NuGet restored for the repository's build on LD_LIBRARY_PATH, it calibrates.
+check "credal calibrate --query without libduckdb exits 1 and names it" \
+  bash -c "'$credal' calibrate --query 'SELECT 1' --cloud-columns a,b --edge-columns c,d --out '$w/q.json' 2> '$w/q.err'; test \$? -eq 1 && grep -q libduckdb '$w/q.err' && test ! -e '$w/q.json'"
+duckdb_native=$(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}"/duckdb.net.bindings.full/*/runtimes/linux-x64/native 2> /dev/null | sort -V | tail -1)
+check "credal calibrate --query with libduckdb on LD_LIBRARY_PATH" \
+  bash -c "LD_LIBRARY_PATH='$duckdb_native' '$credal' calibrate --query 'SELECT 0.5 AS c0, 0.5 AS c1, 0.25 AS e0, 0.75 AS e1 FROM range(20)' --cloud-columns c0,c1 --edge-columns e0,e1 --out '$w/q.json' && grep -q '\"n\": 20' '$w/q.json'"
 check "credal demo is refused with usage exit code 2" bash -c "'$credal' demo; test \$? -eq 2"
 finish

@@ -71,6 +71,10 @@ public static class CliApp
                 .WithData(consoles)
                 .WithDescription("Watch a calibration on audited (cloud, edge) pairs: running coverage with an anytime-valid confidence sequence; exit 4 on an alarm; optional refreshed artifact.")
                 .WithExample("monitor", "--calibration", "cal.json", "--pairs", "audited.csv", "--json", "monitor.json");
+            config.AddCommand<SqlCommand>("sql")
+                .WithData(consoles)
+                .WithDescription("Print the CD-CI calibration query (log-domain scores, exact threshold per group) and a coverage-monitoring query for a SQL warehouse (duckdb, postgres, spark, trino).")
+                .WithExample("sql", "--dialect", "postgres", "--table", "pairs", "--cloud-columns", "c0,c1,c2", "--edge-columns", "e0,e1,e2", "--group-by", "model", "--epsilon", "0.1");
             config.AddCommand<ExportCommand>("export")
                 .WithData(consoles)
                 .WithDescription("Append the calibration to an edge ONNX model as standard ONNX operators: one file that any ONNX Runtime runs (outputs probabilities, lower, upper, label_set).")

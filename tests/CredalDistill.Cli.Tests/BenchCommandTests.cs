@@ -14,6 +14,8 @@ public sealed class BenchCommandTests : IDisposable
     {
         string json = _dir["bench.json"];
         string markdown = _dir["PERFORMANCE.md"];
+        string kept = Bench.BenchReport.KeptMarker + "\n\n## Fleet scale\n\n| kept | 1 |\n";
+        File.WriteAllText(markdown, "# Performance\n\nold numbers\n\n" + kept);
         var run = CliRun.Invoke("bench", "--quick", "--json", json, "--markdown", markdown);
         Assert.True(run.ExitCode == 0, run.ToString());
         using var document = JsonDocument.Parse(File.ReadAllText(json));
@@ -32,6 +34,8 @@ public sealed class BenchCommandTests : IDisposable
         string page = File.ReadAllText(markdown);
         Assert.Contains("bench --quick --markdown", page, StringComparison.Ordinal);
         Assert.Contains("| target | measured | met |", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("old numbers", page, StringComparison.Ordinal);
+        Assert.EndsWith(kept, page, StringComparison.Ordinal); // the sections of other commands survive a regeneration
         Assert.Empty(root.GetProperty("endToEnd").EnumerateArray()); // --full only
     }
 

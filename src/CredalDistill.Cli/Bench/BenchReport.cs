@@ -117,6 +117,17 @@ internal static class BenchReport
         json.WriteEndObject();
     }
 
+    /// <summary>The line after which the Markdown page holds sections measured by other commands (tools/fleet-bench.sh); a regeneration keeps them.</summary>
+    public const string KeptMarker = "<!-- Below: measured by other commands, not by credal bench, which keeps this part when it rewrites the page. -->";
+
+    /// <summary>The part of the existing page at <paramref name="path"/> from <see cref="KeptMarker"/> on (with a blank line before it), or empty.</summary>
+    public static string KeptPart(string path)
+    {
+        string text = File.Exists(path) ? File.ReadAllText(path) : string.Empty;
+        int at = text.IndexOf(KeptMarker, StringComparison.Ordinal);
+        return at < 0 ? string.Empty : Environment.NewLine + text[at..];
+    }
+
     /// <summary>The Markdown page: how it was made, the table, the performance targets met or missed.</summary>
     public static string Markdown(BenchResults r, string command)
     {

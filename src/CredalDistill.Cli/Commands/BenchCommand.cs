@@ -32,10 +32,12 @@ public sealed class BenchCommand : Command<BenchSettings>
         if (settings.Markdown is { } markdown)
         {
             string command = "dotnet run -c Release --project src/CredalDistill.Cli -- bench" + (settings.Quick ? " --quick" : string.Empty) + (settings.Full ? " --full" : string.Empty) + " --markdown docs/PERFORMANCE.md";
+            string kept = BenchReport.KeptPart(markdown);
             using var writer = AtomicFileWriter.Create(markdown);
             using (var text = new StreamWriter(writer.Stream, leaveOpen: true))
             {
                 text.Write(BenchReport.Markdown(results, command));
+                text.Write(kept);
             }
 
             writer.Commit();

@@ -18,6 +18,11 @@ public sealed class CalibrateCommand : Command<CalibrateSettings>
         ArgumentNullException.ThrowIfNull(settings);
         var consoles = (CliConsoles)context.Data!;
         byte[]? key = Services.SigningKey.Read(settings.SignKey);
+        if (settings.Query is not null)
+        {
+            return QueryCalibrationService.Run(consoles, settings, key, cancellationToken);
+        }
+
         var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
         var paths = (settings.Cloud, settings.Edge, settings.Labels);
         FittedCalibrator fitted;

@@ -8,16 +8,16 @@ using Spectre.Console.Cli;
 namespace CredalDistill.Cli.Commands;
 
 /// <summary>Options of <c>credal calibrate</c>.</summary>
-public sealed class CalibrateSettings : InputSettings
+public sealed partial class CalibrateSettings : EngineColumnsSettings
 {
     /// <summary><c>--cloud</c>.</summary>
-    [CommandOption("--cloud <FILE>", true)]
-    [Description("Cloud model outputs on the calibration inputs (.csv, .npy or .parquet, one row per input, one column per class).")]
+    [CommandOption("--cloud <FILE>")]
+    [Description("Cloud model outputs on the calibration inputs (.csv, .npy or .parquet, one row per input, one column per class). Required unless --query.")]
     public string Cloud { get; set; } = string.Empty;
 
     /// <summary><c>--edge</c>.</summary>
-    [CommandOption("--edge <FILE>", true)]
-    [Description("Edge model outputs on the same inputs, same order and shape.")]
+    [CommandOption("--edge <FILE>")]
+    [Description("Edge model outputs on the same inputs, same order and shape. Required unless --query.")]
     public string Edge { get; set; } = string.Empty;
 
     /// <summary><c>--method</c>: its help lists the registry's methods (<see cref="CalibrationMethods"/>).</summary>
@@ -114,6 +114,16 @@ public sealed class CalibrateSettings : InputSettings
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
+        if (Query is not null || HasColumnOptions)
+        {
+            return ValidateQuery();
+        }
+
+        if (Cloud.Length == 0 && Edge.Length == 0)
+        {
+            return ValidationResult.Error("--cloud FILE and --edge FILE are required (or calibrate inside DuckDB with --query \"SELECT ...\" --cloud-columns ... --edge-columns ...)");
+        }
+
         string method = Method.Trim().ToLowerInvariant();
         if (!CalibrationMethods.TryGet(method, out var entry) || !entry.Saves)
         {

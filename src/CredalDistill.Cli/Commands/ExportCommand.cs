@@ -25,6 +25,11 @@ public sealed class ExportCommand : Command<ExportSettings>
             throw new UsageException($"{Path.GetFileName(settings.Calibration)} (method {artifact.Method}): {refusal}");
         }
 
+        if (settings.GroupInput is not null && artifact.Threshold?.Groups is null)
+        {
+            throw new UsageException($"--group-input: {Path.GetFileName(settings.Calibration)} has no per-group thresholds (they come from calibrate --query ... --group-by COLUMN)");
+        }
+
         if (artifact.Threshold?.Rows is Conformal.MondrianThreshold mondrian)
         {
             foreach (string warning in mondrian.Warnings())
@@ -32,12 +37,26 @@ public sealed class ExportCommand : Command<ExportSettings>
                 consoles.Warn(warning);
             }
         }
+        else if (artifact.Threshold?.Groups is { } groups)
+        {
+            if (settings.GroupInput is null)
+            {
+                consoles.Warn($"{Path.GetFileName(settings.Calibration)} has per-group thresholds but --group-input was not given: every row gets the threshold over all calibration rows.");
+            }
+            else
+            {
+                foreach (string warning in groups.Warnings(artifact.Threshold.Epsilon))
+                {
+                    consoles.Warn(warning);
+                }
+            }
+        }
         else if (artifact.Threshold is { Unbounded: true })
         {
             consoles.Warn($"{Path.GetFileName(settings.Calibration)} has an unbounded threshold: the exported bounds are 0 and 1 and the probabilities uniform.");
         }
 
-        var options = new CalibratedExportOptions { LogitsOutputName = settings.LogitsOutput, Output = settings.OutputKind };
+        var options = new CalibratedExportOptions { LogitsOutputName = settings.LogitsOutput, Output = settings.OutputKind, GroupInputName = settings.GroupInput };
         var summary = CalibratedModelExporter.ExportFile(settings.Model, artifact, settings.Out, options);
         string output = CalibratedOutputNames.Name(settings.OutputKind ?? artifact.Output);
         static string G(double v) => double.IsPositiveInfinity(v) ? "+inf" : v.ToString("G6", CultureInfo.InvariantCulture);
@@ -49,7 +68,9 @@ public sealed class ExportCommand : Command<ExportSettings>
             return ExitCodes.Success;
         }
 
-        string gamma = summary.ClassGammas is { } perClass ? "[" + string.Join(", ", perClass.Select(G)) + "] by predicted class (Mondrian)" : G(summary.Gamma);
+        string gamma = summary.ClassGammas is { } perClass ? "[" + string.Join(", ", perClass.Select(G)) + "] by predicted class (Mondrian)"
+            : summary.GroupGammas is { } perGroup ? "[" + string.Join(", ", summary.Groups!.Zip(perGroup, (g, v) => $"{g}: {G(v)}")) + $"] by the group id input '{settings.GroupInput}'"
+            : G(summary.Gamma);
         string solver = summary.BoundIterations > 0 ? $"{summary.BoundIterations} bisection steps per bound" : "closed-form bounds";
         if (summary.TemperatureIterations > 0)
         {

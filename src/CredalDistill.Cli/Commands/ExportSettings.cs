@@ -37,6 +37,11 @@ public sealed class ExportSettings : CommonSettings
     /// <summary>The parsed <see cref="Output"/>, or null for the artifact's own output.</summary>
     public CalibratedOutput? OutputKind => Output is null ? null : CalibratedOutputNames.TryParse(Output, out var kind) ? kind : null;
 
+    /// <summary><c>--group-input</c>.</summary>
+    [CommandOption("--group-input <NAME>")]
+    [Description("For an artifact with per-group thresholds (calibrate --query ... --group-by): add an int64 [[N]] graph input of this name, each row's group id (the index of its group among the artifact's groups in ordinal order, listed in the metadata credal.groups; an id outside them is unbounded), and apply each row's group threshold. Without it every row gets the threshold over all rows.")]
+    public string? GroupInput { get; set; }
+
     /// <inheritdoc />
     public override ValidationResult Validate()
     {

@@ -25,6 +25,13 @@ public sealed class PredictCommand : Command<PredictSettings>
             throw new UsageException($"{name} is a point calibration (method {artifact.Method}): it has no credal sets, so --output {settings.Output} is not available; use --output calibrated");
         }
 
+        if (settings.Group is not null)
+        {
+            return GroupedPredictionService.Run(consoles, settings, artifact, output, rule, cancellationToken);
+        }
+
+        GroupedPredictionService.WarnWithoutGroup(consoles, artifact, name);
+
         var loader = new InputLoader(consoles.Progress, settings.ToInputOptions());
         using var edge = loader.OpenEdgeChunks(settings.Edge, artifact.Classes, settings.Calibration);
         if (artifact.Threshold is { Unbounded: true } && output != CalibratedOutput.Calibrated)

@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace CredalDistill.Cli.Commands;
 
 /// <summary>Options of <c>credal predict</c>.</summary>
-public sealed class PredictSettings : PredictorSettings
+public sealed partial class PredictSettings : PredictorSettings
 {
     /// <summary><c>--calibration</c>.</summary>
     [CommandOption("--calibration <FILE>", true)]
@@ -54,7 +54,7 @@ public sealed class PredictSettings : PredictorSettings
             return ValidationResult.Error($"--label-rule '{LabelRule}' is not valid; choose one of: {OptionNames.LabelRules}");
         }
 
-        string? bad = RejectCloudLogits("predict") ?? CheckMatrixPath("--edge", Edge) ?? CheckMatrixPath("--out", Out);
+        string? bad = RejectCloudLogits("predict") ?? CheckGroup() ?? CheckMatrixPath("--edge", Edge) ?? CheckMatrixPath("--out", Out);
         if (bad is not null)
         {
             return ValidationResult.Error(bad);

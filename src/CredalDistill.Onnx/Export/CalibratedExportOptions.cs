@@ -21,6 +21,14 @@ public sealed class CalibratedExportOptions
     /// </summary>
     public int BoundIterations { get; init; } = 50;
 
+    /// <summary>
+    /// With an artifact that has per-group thresholds (<see cref="IO.ArtifactThreshold.Groups"/>): the name of an int64
+    /// <c>[N]</c> graph input added for each row's group id, the index of its group among the artifact's groups in ordinal
+    /// order of their values (listed in the model metadata <c>credal.groups</c>); an id outside <c>[0, G)</c> is a group
+    /// without calibration rows (unbounded). Null: one threshold (the artifact's threshold over all rows) for every row.
+    /// </summary>
+    public string? GroupInputName { get; init; }
+
     /// <summary>Unrolled bisection steps for the inverse temperature <c>1/T</c> in [0, 1] (max-entropy output). Default 40 (1e-12).</summary>
     public int TemperatureIterations { get; init; } = 40;
 }

@@ -32,7 +32,9 @@ namespace CredalDistill.Onnx.Export;
 /// With Mondrian thresholds (<see cref="Conformal.MondrianThreshold"/>) each row's radius is
 /// <c>gamma[argmax z]</c>, gathered from the per-class thresholds in the graph (ArgMax, Gather); the same formulas run with
 /// that <c>[N, 1]</c> radius, rows of an unbounded class (IsInf) get <c>[0, 1]</c> and, for max-entropy, the uniform
-/// distribution, and rows of a class with <c>gamma = 0</c> get <c>p</c> (as the single-threshold graph does).
+/// distribution, and rows of a class with <c>gamma = 0</c> get <c>p</c> (as the single-threshold graph does). With per-group
+/// thresholds (<see cref="IO.ArtifactThreshold.Groups"/>) and <see cref="CalibratedExportOptions.GroupInputName"/>, the
+/// radius is gathered the same way by an added int64 group-id input.
 /// <para>
 /// One refusal rule, <see cref="Refusal"/>, decides what has no ONNX form (a covariate-shift threshold, the centroid, the
 /// maximum-entropy member of a divergence other than KL, a method that reads features); the CLI reports it.
@@ -156,6 +158,20 @@ public static class CalibratedModelExporter
             pinned = g.Op("Equal", [gammaRow, zero]);
         }
 
+        var groups = options.GroupInputName is null ? null : threshold.Groups;
+        if (groups is not null)
+        {
+            // Each row's radius: gamma of its group id, [N, 1]; an id outside [0, G) (a group without calibration rows) reads the +inf at index G.
+            long count = groups.Groups.Count;
+            var perGroup = groups.Groups.Values.Select(v => (float)v.Gamma).Append(float.PositiveInfinity).ToArray();
+            string ids = g.Unsqueeze(options.GroupInputName!, 1);
+            string outside = g.Op("Or", [g.Op("Less", [ids, g.Int64s(0)]), g.Op("GreaterOrEqual", [ids, g.Int64s(count)])]);
+            gammaRow = g.Gather(g.Tensor(perGroup, [count + 1]), g.Where(outside, g.Int64s(count), ids));
+            unbounded = g.IsInf(gammaRow);
+            pinned = g.Op("Equal", [gammaRow, zero]);
+            graph.Input.Add(GroupInput(options.GroupInputName!, logits));
+        }
+
         if (gammaRow is not null)
         {
             if (divergence is TotalVariation)
@@ -247,11 +263,18 @@ public static class CalibratedModelExporter
 
         static string Text(double value) => double.IsPositiveInfinity(value) ? "inf" : value.ToString("R", CultureInfo.InvariantCulture);
         double[]? classGammas = mondrian is null ? null : [.. Enumerable.Range(0, k).Select(mondrian.Gamma)];
+        double[]? groupGammas = groups is null ? null : [.. groups.Groups.Values.Select(v => v.Gamma)];
         SetMetadata(model, "credal.divergence", divergence.Name);
-        SetMetadata(model, "credal.gamma_nats", classGammas is null ? Text(gamma) : string.Join(",", classGammas.Select(Text)));
-        SetMetadata(model, "credal.threshold_rule", mondrian?.Rule ?? Conformal.RowThreshold.Marginal);
+        SetMetadata(model, "credal.gamma_nats", string.Join(",", (classGammas ?? groupGammas ?? [gamma]).Select(Text)));
+        SetMetadata(model, "credal.threshold_rule", mondrian?.Rule ?? (groups is null ? Conformal.RowThreshold.Marginal : "group"));
+        if (groups is not null)
+        {
+            SetMetadata(model, "credal.group_input", options.GroupInputName!);
+            SetMetadata(model, "credal.groups", System.Text.Json.JsonSerializer.Serialize(groups.Groups.Keys.ToArray(), GroupNamesJsonContext.Default.StringArray));
+        }
+
         SetMetadata(model, "credal.epsilon", threshold.Epsilon.ToString("R", CultureInfo.InvariantCulture));
-        return new ExportSummary(k, artifact.Method, divergence.Name, gamma, opset, boundIterations, temperatureIterations, g.NodesAdded, classGammas);
+        return new ExportSummary(k, artifact.Method, divergence.Name, gamma, opset, boundIterations, temperatureIterations, g.NodesAdded, classGammas, groups is null ? null : [.. groups.Groups.Keys], groupGammas);
     }
 
     /// <summary>
@@ -382,6 +405,19 @@ public static class CalibratedModelExporter
             throw new OnnxExportException(source, $"the model already has names starting with '{Prefix}' (was it exported already?)");
         }
 
+        if (options.GroupInputName is { } groupInput)
+        {
+            if (artifact.Threshold?.Groups is null)
+            {
+                throw new OnnxExportException(source, "a group-id input was asked for, but the artifact has no per-group thresholds ('groups', from calibrate --query ... --group-by)");
+            }
+
+            if (taken.Contains(groupInput) || groupInput.StartsWith(Prefix, StringComparison.Ordinal) || AddedOutputs.Contains(groupInput))
+            {
+                throw new OnnxExportException(source, $"the model already has a tensor named '{groupInput}'; choose another name for the group-id input");
+            }
+        }
+
         return (graph, opsetImport.Version, logits);
     }
 
@@ -444,6 +480,18 @@ public static class CalibratedModelExporter
         return g.Exp(g.Sub(final, g.LogSumExp(final, 1, keepDims: true)));
     }
 
+    /// <summary>The int64 <c>[N]</c> group-id input, with the batch dimension of the logits.</summary>
+    private static ValueInfoProto GroupInput(string name, ValueInfoProto logits)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(logits.Type.TensorType.Shape?.Dim.Count == 2 ? logits.Type.TensorType.Shape.Dim[0].Clone() : new TensorShapeProto.Types.Dimension { DimParam = "N" });
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Int64, Shape = shape } },
+        };
+    }
+
     private static ValueInfoProto ValueInfo(string name, TensorProto.Types.DataType type, TensorShapeProto.Types.Dimension batch, int k)
     {
         var shape = new TensorShapeProto();
@@ -468,4 +516,10 @@ public static class CalibratedModelExporter
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         }
     }
+}
+
+/// <summary>Source-generated JSON for the <c>credal.groups</c> metadata (AOT-safe).</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
+internal sealed partial class GroupNamesJsonContext : System.Text.Json.Serialization.JsonSerializerContext
+{
 }

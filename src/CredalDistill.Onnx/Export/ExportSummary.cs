@@ -10,4 +10,6 @@ namespace CredalDistill.Onnx.Export;
 /// <param name="TemperatureIterations">Unrolled bisection steps for the max-entropy temperature (0 unless used).</param>
 /// <param name="NodesAdded">Number of operators appended.</param>
 /// <param name="ClassGammas">Null for one threshold; with Mondrian thresholds, <c>gamma_c</c> per predicted class (+infinity when unbounded), chosen in the graph by the arg-max of the logits.</param>
-public sealed record ExportSummary(int Classes, string Method, string? Divergence, double Gamma, long Opset, int BoundIterations, int TemperatureIterations, int NodesAdded, IReadOnlyList<double>? ClassGammas = null);
+/// <param name="Groups">Null unless per-group thresholds were exported (<see cref="CalibratedExportOptions.GroupInputName"/>): the group values in the order of their ids.</param>
+/// <param name="GroupGammas">With <paramref name="Groups"/>: each group's threshold (+infinity when unbounded), chosen in the graph by the row's group id.</param>
+public sealed record ExportSummary(int Classes, string Method, string? Divergence, double Gamma, long Opset, int BoundIterations, int TemperatureIterations, int NodesAdded, IReadOnlyList<double>? ClassGammas = null, IReadOnlyList<string>? Groups = null, IReadOnlyList<double>? GroupGammas = null);

@@ -62,12 +62,25 @@ public sealed record ArtifactThreshold
     /// <summary>Null when one threshold serves every row; otherwise the per-row threshold (<see cref="MondrianThreshold"/> or <see cref="Shift.CovariateShiftThreshold"/>).</summary>
     public RowThreshold? Rows { get; init; }
 
+    /// <summary>
+    /// Null when one threshold serves every row; otherwise one threshold per value of a group column (JSON <c>groups</c>,
+    /// written by the engines' <c>calibrate --query ... --group-by</c>; method <c>cdci</c>, no <see cref="Rows"/>).
+    /// <see cref="Gamma"/> and <see cref="Scores"/> then describe all calibration rows together (the pooled threshold);
+    /// <c>predict --group COLUMN</c> applies each row's group threshold.
+    /// </summary>
+    public GroupThresholds? Groups { get; init; }
+
     /// <summary>True when <see cref="Gamma"/> is +infinity.</summary>
     public bool Unbounded => double.IsPositiveInfinity(Gamma);
 
-    /// <summary>Null when <see cref="Rows"/> fits the rest (divergence, eps, delta, and the artifact's classes and n); otherwise the reason.</summary>
+    /// <summary>Null when <see cref="Rows"/> or <see cref="Groups"/> fits the rest (divergence, eps, delta, and the artifact's classes and n); otherwise the reason.</summary>
     internal string? RowsError(int classes, int n)
     {
+        if (Groups is not null)
+        {
+            return ArtifactGroups.Error(Groups, n, Rows is not null);
+        }
+
         if (Rows is null)
         {
             return null;

@@ -106,14 +106,16 @@ public sealed record CalibrationArtifact
     /// <param name="gamma">The threshold in nats (+infinity when unbounded).</param>
     /// <param name="scores">Summary of the calibration scores.</param>
     /// <param name="createdUtc">Creation time; null: now.</param>
-    public static CalibrationArtifact Cdci(Divergences.FDivergence divergence, double epsilon, int n, int classes, double gamma, ArtifactScoreSummary scores, DateTime? createdUtc = null) => new CalibrationArtifact
+    /// <param name="groups">Per-group thresholds (<see cref="ArtifactThreshold.Groups"/>); null for one threshold.</param>
+    /// <exception cref="ArgumentException">The values do not fit together (e.g. the groups' rows do not add up to <paramref name="n"/>).</exception>
+    public static CalibrationArtifact Cdci(Divergences.FDivergence divergence, double epsilon, int n, int classes, double gamma, ArtifactScoreSummary scores, DateTime? createdUtc = null, Conformal.GroupThresholds? groups = null) => new CalibrationArtifact
     {
         Method = "cdci",
         Output = CalibratedOutput.Intersection,
         Classes = classes,
         N = n,
         Map = CalibrationMap.Identity(classes),
-        Threshold = new ArtifactThreshold { Divergence = divergence, Epsilon = epsilon, Gamma = gamma, Scores = scores },
+        Threshold = new ArtifactThreshold { Divergence = divergence, Epsilon = epsilon, Gamma = gamma, Scores = scores, Groups = groups },
         Selection = ThresholdSelection.FixedChoice(divergence.Name, epsilon, "intersection"),
         CreatedUtc = createdUtc ?? DateTime.UtcNow,
     }.Validated();
@@ -151,6 +153,11 @@ public sealed record CalibrationArtifact
         if (Threshold is { } t && Selection is not null && !Selection.Divergences.Contains(t.Divergence.Name))
         {
             return $"selection: the divergence '{t.Divergence.Name}' is not among the candidates";
+        }
+
+        if (Threshold?.Groups is not null && Method != CdciCalibrator.Method.Name)
+        {
+            return $"per-group thresholds need method 'cdci'; this artifact's method is '{Method}'";
         }
 
         return Threshold?.RowsError(Classes, N);

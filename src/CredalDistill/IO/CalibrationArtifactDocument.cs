@@ -78,6 +78,10 @@ internal sealed class CalibrationArtifactDocument
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ShiftDocument? Shift { get; set; }
 
+    [JsonPropertyName("groups")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, ArtifactGroups.GroupDocument>? Groups { get; set; }
+
     [JsonPropertyName("hmacSha256")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? HmacSha256 { get; set; }

@@ -28,7 +28,7 @@ internal static class CalibrationArtifactJson
         ["format", "version", "method", "output", "divergence", "epsilon", "n", "classes", "threshold", "unbounded", "thresholdUnits", "scores", "temperature", "selection", "auto", "createdUtc", "sha256"];
 
     /// <summary>Optional version-2 fields: PAC <c>delta</c>, a vector or matrix <c>map</c>, and the per-row thresholds.</summary>
-    private static readonly string[] OptionalFieldsV2 = ["delta", "map", "thresholds", "classCounts", "shift"];
+    private static readonly string[] OptionalFieldsV2 = ["delta", "map", "thresholds", "classCounts", "shift", ArtifactGroups.Field];
 
     private static readonly string[] ConformalFields = ["divergence", "epsilon", "threshold", "unbounded", "thresholdUnits", "scores"];
 
@@ -81,6 +81,7 @@ internal static class CalibrationArtifactJson
             Thresholds = CalibrationArtifactParts.ToMondrian(t?.Rows).Thresholds,
             ClassCounts = CalibrationArtifactParts.ToMondrian(t?.Rows).Counts,
             Shift = CalibrationArtifactParts.ToShift(t?.Rows),
+            Groups = ArtifactGroups.ToDocument(t?.Groups),
             CreatedUtc = artifact.CreatedUtc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             Sha256 = new string('0', HashLength),
             HmacSha256 = signingKey is null ? null : new string('0', HashLength),
@@ -227,9 +228,9 @@ internal static class CalibrationArtifactJson
             throw Fail(path, $"field '{stray}' must be null when 'divergence' is null (a point calibration has no threshold)");
         }
 
-        if ((doc.Delta is not null || doc.Thresholds is not null || doc.ClassCounts is not null || doc.Shift is not null) && threshold is null)
+        if ((doc.Delta is not null || doc.Thresholds is not null || doc.ClassCounts is not null || doc.Shift is not null || doc.Groups is not null) && threshold is null)
         {
-            throw Fail(path, "fields 'delta', 'thresholds', 'classCounts' and 'shift' need a conformal threshold ('divergence' is null)");
+            throw Fail(path, "fields 'delta', 'thresholds', 'classCounts', 'shift' and 'groups' need a conformal threshold ('divergence' is null)");
         }
 
         if (doc.Delta is double delta && !(delta > 0.0 && delta < 1.0))
@@ -243,6 +244,7 @@ internal static class CalibrationArtifactJson
             {
                 Delta = doc.Delta,
                 Rows = CalibrationArtifactParts.FromDocument(doc.Thresholds, doc.ClassCounts, doc.Shift, threshold.Divergence, threshold.Epsilon, doc.Delta, classes, n, path),
+                Groups = doc.Groups is null ? null : ArtifactGroups.FromDocument(doc.Groups, n, path),
             };
         }
 

@@ -27,10 +27,20 @@ public sealed class ExportedModel : IDisposable
         => CalibrationArtifact.Cdci(Divergences.Divergence.Parse(divergence), 0.1, 100, k, gamma, new ArtifactScoreSummary(0.0, 0.1, 1.0, 0.2));
 
     /// <summary>Runs the model on <paramref name="rows"/> inputs of shape <paramref name="shape"/>; returns every output as doubles (bool as 0/1).</summary>
-    public Dictionary<string, double[]> Run(string inputName, float[] input, int[] shape)
+    /// <param name="inputName">The model's input.</param>
+    /// <param name="input">The input values.</param>
+    /// <param name="shape">The input's shape.</param>
+    /// <param name="extra">Another int64 input (a group-id input), or null.</param>
+    public Dictionary<string, double[]> Run(string inputName, float[] input, int[] shape, (string Name, long[] Values)? extra = null)
     {
         var tensor = new DenseTensor<float>(input, shape);
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor(inputName, tensor)]);
+        var inputs = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor(inputName, tensor) };
+        if (extra is var (name, values))
+        {
+            inputs.Add(NamedOnnxValue.CreateFromTensor(name, new DenseTensor<long>(values, [values.Length])));
+        }
+
+        using var results = session.Run(inputs);
         var outputs = new Dictionary<string, double[]>(StringComparer.Ordinal);
         foreach (var r in results)
         {

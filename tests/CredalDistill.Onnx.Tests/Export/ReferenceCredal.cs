@@ -25,6 +25,35 @@ public sealed record ReferenceCredal(double[] P, double[] Lower, double[] Upper,
         return new ReferenceCredal(p, lower, upper, q, set);
     }
 
+    /// <summary>
+    /// Asserts that the exported model's outputs <paramref name="o"/> on <paramref name="rows"/> match <see cref="Library"/> with
+    /// each row's own threshold <paramref name="gammaOf"/>(row) within <paramref name="tolerance"/>, and that the distribution lies
+    /// inside its bounds; returns the largest difference.
+    /// </summary>
+    public static double AssertRowsMatch(Dictionary<string, double[]> o, List<(double[] Logits, bool Extreme)> rows, FDivergence divergence, Func<int, double> gammaOf, bool maxEntropy, double tolerance, Func<int, string> label)
+    {
+        double maxError = 0;
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var z = rows[r].Logits;
+            int k = z.Length;
+            var expected = Library(divergence, gammaOf(r), z, maxEntropy);
+            for (int j = 0; j < k; j++)
+            {
+                int at = (r * k) + j;
+                string where = $"{divergence.Name} row {r} ({label(r)}, gamma {gammaOf(r)}) class {j}";
+                double lower = o["lower"][at], upper = o["upper"][at], q = o["probabilities"][at];
+                maxError = Math.Max(maxError, Math.Max(Math.Abs(q - expected.Probabilities[j]), Math.Max(Math.Abs(lower - expected.Lower[j]), Math.Abs(upper - expected.Upper[j]))));
+                Assert.True(Math.Abs(lower - expected.Lower[j]) <= tolerance, $"{where}: lower {lower} vs {expected.Lower[j]}");
+                Assert.True(Math.Abs(upper - expected.Upper[j]) <= tolerance, $"{where}: upper {upper} vs {expected.Upper[j]}");
+                Assert.True(Math.Abs(q - expected.Probabilities[j]) <= tolerance, $"{where}: probabilities {q} vs {expected.Probabilities[j]}");
+                Assert.True(lower <= q && q <= upper, $"{where}: {q} outside [{lower}, {upper}]");
+            }
+        }
+
+        return maxError;
+    }
+
     public static ReferenceCredal LogDomain(FDivergence divergence, double gamma, double[] z, bool maxEntropy = false)
     {
         int k = z.Length;
