@@ -156,6 +156,7 @@ public sealed class FilePathTests : IDisposable
         {
             ["CalibrateSettings"] = "read: cloud deployment-edge edge labels sign-key; written: out",
             ["PredictSettings"] = "read: calibration edge sign-key; written: out",
+            ["SqlSettings"] = "read: calibration; written: out",
             ["EvaluateSettings"] = "read: calibration cloud edge labels sign-key; written: json",
             ["DeferSettings"] = "read: calibration edge sign-key; written: out",
             ["MonitorSettings"] = "read: calibration pairs sign-key; written: json refresh-out",

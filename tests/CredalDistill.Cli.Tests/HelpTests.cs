@@ -95,7 +95,7 @@ public sealed class EveryHelpTests
     [Fact]
     public void The_root_help_lists_every_command()
     {
-        Assert.Equal(["calibrate", "predict", "evaluate", "defer", "monitor", "export", "demo", "bench", "experiment"], Commands().Cast<object[]>().Select(row => (string)row[0]));
+        Assert.Equal(["calibrate", "predict", "evaluate", "defer", "monitor", "sql", "export", "demo", "bench", "experiment"], Commands().Cast<object[]>().Select(row => (string)row[0]));
     }
 
     [Theory]

@@ -49,7 +49,7 @@ public sealed partial class CalibrateSettings
             return ValidationResult.Error("--divergence: " + error);
         }
 
-        if (SelectFor is not ("intersection" or "maxent" or "centroid"))
+        if (SelectFor is not (null or "intersection" or "maxent" or "centroid"))
         {
             return ValidationResult.Error($"--select-for must be intersection, maxent or centroid (got '{SelectFor}')");
         }

@@ -22,7 +22,11 @@ public static class QueryCalibrationService
         ArgumentNullException.ThrowIfNull(consoles);
         ArgumentNullException.ThrowIfNull(settings);
         var divergence = Divergence.Parse(settings.Divergence);
-        CalibratedOutputNames.TryParse(settings.SelectFor, out var output);
+        var output = CalibratedOutput.Intersection;
+        if (settings.SelectFor is not null)
+        {
+            CalibratedOutputNames.TryParse(settings.SelectFor, out output);
+        }
         string query = settings.Query!;
         using var engine = Open(settings.MemoryLimit);
         EngineCalibration result;

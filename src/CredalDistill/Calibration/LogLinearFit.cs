@@ -333,6 +333,12 @@ internal static class LogLinearFit
         var z = new double[k];
         var thetaArray = theta.ToArray();
         int bias = shape == MapShape.Vector ? k : k * k;
+
+        // Per row, with J the Jacobian of the logits z (K x p) and q = softmax z: J^T (diag q - q q^T) J
+        // = sum_j q_j J_j^T J_j - u u^T, u = J^T q. Row j of J is x = (l, 1) on the parameters of z_j (the row W_j. and b_j
+        // for a matrix map; w_j and b_j for a vector map), so the first term adds q_j x x^T on those; the second is a
+        // rank-1 update, accumulated on the upper triangle and mirrored at the end.
+        var u = new double[p];
         for (int i = 0; i < n; i++)
         {
             var li = l.AsSpan(i * k, k);
@@ -345,38 +351,46 @@ internal static class LogLinearFit
 
             for (int j = 0; j < k; j++)
             {
-                for (int jj = 0; jj < k; jj++)
+                double a = z[j] / n;
+                if (shape == MapShape.Vector)
                 {
-                    double a = ((j == jj ? z[j] : 0.0) - (z[j] * z[jj])) / n;
-                    if (a == 0.0)
-                    {
-                        continue;
-                    }
-
-                    if (shape == MapShape.Vector)
-                    {
-                        // z_j = w_j l_j + b_j: parameters w_j (index j) and b_j (index k + j).
-                        h[(j * p) + jj] += a * li[j] * li[jj];
-                        h[(j * p) + k + jj] += a * li[j];
-                        h[((k + j) * p) + jj] += a * li[jj];
-                        h[((k + j) * p) + k + jj] += a;
-                    }
-                    else
-                    {
-                        // z_j = sum_m W_jm l_m + b_j: parameters W_jm (index j k + m) and b_j (index k k + j).
-                        for (int m = 0; m < k; m++)
-                        {
-                            var row = h.AsSpan(((j * k) + m) * p, p);
-                            double am = a * li[m];
-                            Axpy(am, li, row.Slice(jj * k, k));
-                            row[bias + jj] += am;
-                        }
-
-                        var biasRow = h.AsSpan((bias + j) * p, p);
-                        Axpy(a, li, biasRow.Slice(jj * k, k));
-                        biasRow[bias + jj] += a;
-                    }
+                    // z_j = w_j l_j + b_j: parameters w_j (index j) and b_j (index k + j).
+                    u[j] = z[j] * li[j];
+                    u[k + j] = z[j];
+                    h[(j * p) + j] += a * li[j] * li[j];
+                    h[(j * p) + k + j] += a * li[j];
+                    h[((k + j) * p) + k + j] += a;
                 }
+                else
+                {
+                    // z_j = sum_m W_jm l_m + b_j: parameters W_jm (index j k + m) and b_j (index k k + j).
+                    for (int m = 0; m < k; m++)
+                    {
+                        u[(j * k) + m] = z[j] * li[m];
+                        double am = a * li[m];
+                        Axpy(am, li[m..], h.AsSpan((((j * k) + m) * p) + (j * k) + m, k - m));
+                        h[(((j * k) + m) * p) + bias + j] += am;
+                    }
+
+                    u[bias + j] = z[j];
+                    h[((bias + j) * p) + bias + j] += a;
+                }
+            }
+
+            for (int a = 0; a < p; a++)
+            {
+                if (u[a] != 0.0)
+                {
+                    Axpy(-u[a] / n, u.AsSpan(a), h.AsSpan((a * p) + a, p - a));
+                }
+            }
+        }
+
+        for (int a = 0; a < p; a++)
+        {
+            for (int b = a + 1; b < p; b++)
+            {
+                h[(b * p) + a] = h[(a * p) + b];
             }
         }
 
@@ -683,7 +697,18 @@ internal static class LogLinearFit
 
     private static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
     {
-        for (int j = 0; j < x.Length; j++)
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated && x.Length >= 8)
+        {
+            var va = Vector256.Create(a);
+            for (; j + 4 <= x.Length; j += 4)
+            {
+                var vy = Vector256.Create(y.Slice(j, 4));
+                Vector256.FusedMultiplyAdd(va, Vector256.Create(x.Slice(j, 4)), vy).CopyTo(y.Slice(j, 4));
+            }
+        }
+
+        for (; j < x.Length; j++)
         {
             y[j] += a * x[j];
         }
