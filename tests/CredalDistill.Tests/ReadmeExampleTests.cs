@@ -68,9 +68,11 @@ public class ReadmeExampleTests
         double alpha = (1.0 - l.Sum()) / (u.Sum() - l.Sum());
         Assert.Equal(l[0] + (alpha * (u[0] - l[0])), intersection0, 1e-9);
 
-        // Two-stage (METHOD.md 3.4): T minimises the mean KL(cloud || softmax(z / T)) over the first half of the rows;
-        // the synthetic cloud is exactly softmax(z / 3), so the minimiser is T = 3 (KL = 0).
-        Assert.Equal(3.0, Number(printed, @"two-stage temperature (\S+)"), 1e-6);
+        // Map, then CD-CI (METHOD.md 3.5): the matrix map minimises the mean KL(cloud || softmax(W l + b)) plus the penalty on
+        // W's off-diagonal and b over the first half of the rows; the synthetic cloud is exactly softmax(z / 3), so W = I / 3,
+        // b = 0 reaches KL = 0 at zero penalty, the unique minimiser whatever the regularization.
+        Assert.Equal(1.0 / 3.0, Number(printed, @"W\[0,0\] = (\S+),"), 1e-6);
+        Assert.Equal(100.0, Number(printed, @"matrix map on (\d+) rows"));
     }
 
     /// <summary>The first <c>```csharp</c> block of README.md.</summary>

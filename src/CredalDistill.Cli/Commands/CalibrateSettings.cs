@@ -28,7 +28,7 @@ public sealed partial class CalibrateSettings : EngineColumnsSettings
 
     /// <summary><c>--labels</c>.</summary>
     [CommandOption("--labels <FILE>")]
-    [Description("True labels of the calibration inputs (.csv or .npy), one class index per row: required by the methods that fit to labels (ts), not used by the others.")]
+    [RegistryDescription("True labels of the calibration inputs (.csv or .npy), one class index per row: required by the methods that fit to labels ({label-methods}), not used by the others.")]
     public string? Labels { get; set; }
 
     /// <summary><c>--ts-objective</c>.</summary>

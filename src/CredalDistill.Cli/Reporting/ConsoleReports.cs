@@ -78,7 +78,7 @@ public static class ConsoleReports
         console.WriteLine($"auto: chose {name}: the lowest score, {P(winner.Score)}, of the {choice.Candidates.Count - excluded} eligible candidates.");
         if (excluded > 0)
         {
-            console.WriteLine($"auto: {excluded} of {choice.Candidates.Count} candidates excluded: their cross-fitted top-1 agreement with the cloud is below {P(choice.MinimumAgreement, "F2")} (the raw edge's agreement minus {P(new AutoCalibrator().MaxAgreementLoss, "F0")}) (a guard against near-uniform outputs, whose ECE is low without their being useful).");
+            console.WriteLine($"auto: {excluded} of {choice.Candidates.Count} candidates excluded: their cross-fitted top-1 agreement with the cloud is below {P(choice.MinimumAgreement, "F2")} ({(new AutoCalibrator().MaxAgreementLoss == 0.0 ? "the raw edge's agreement" : $"the raw edge's agreement minus {P(new AutoCalibrator().MaxAgreementLoss, "F1")}")}) (a guard against near-uniform outputs, whose ECE is low without their being useful, and against maps that trade the cloud's arg-max for calibration).");
         }
 
         if (fitted.Map is { IsIdentity: false } map && fitted.Threshold is { } threshold)
