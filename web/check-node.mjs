@@ -1,7 +1,8 @@
 // Node check of `credal export`: runs calibrated copies of a "third-party" ONNX classifier (not one of the bundled
 // models; written by tools/CredalDistill.DeviceChecks) in onnxruntime-node and compares every output with the C#
 // library's double-precision numbers in expected.json: at most 2e-4 absolute on probabilities, lower and upper,
-// lower <= probabilities <= upper, the original logits output kept, label sets equal except at ties within 2e-4.
+// lower <= probabilities <= upper, the original logits output kept, label sets equal except at ties within 2e-4. A point
+// calibration (a case with "point": true, e.g. distilled-ts) adds `probabilities` only, so only that is compared.
 // Usage: node check-node.mjs DIR   (DIR holds inputs.json, expected.json and the calibrated-*.onnx files)
 // Prints one line per case and a final 'node-check: N passed, N failed'; exits 1 when any case fails.
 import { readFileSync } from 'node:fs';
@@ -28,21 +29,24 @@ for (const c of expected.cases) {
     const session = await ort.InferenceSession.create(join(dir, c.model));
     const x = new ort.Tensor('float32', Float32Array.from(inputs.x), inputs.shape);
     const out = await session.run({ x });
-    for (const name of ['logits', 'probabilities', 'lower', 'upper', 'label_set']) {
+    const names = c.point ? ['logits', 'probabilities'] : ['logits', 'probabilities', 'lower', 'upper', 'label_set'];
+    for (const name of names) {
       if (!(name in out)) problems.push(`missing output ${name}`);
     }
+    if (c.point && ('lower' in out || 'upper' in out || 'label_set' in out)) problems.push('a point calibration has no bounds or label sets');
     if (problems.length === 0) {
       const rows = inputs.shape[0];
       const shape = out.probabilities.dims.join('x');
       if (shape !== `${rows}x${k}`) problems.push(`probabilities has shape ${shape}`);
-      if (out.label_set.type !== 'bool') problems.push(`label_set has type ${out.label_set.type}`);
+      if (!c.point && out.label_set.type !== 'bool') problems.push(`label_set has type ${out.label_set.type}`);
       for (let i = 0; i < rows * k; i++) {
         if (Math.abs(out.logits.data[i] - expected.logits[i]) > 1e-5) problems.push(`logits[${i}] changed`);
-        for (const name of ['probabilities', 'lower', 'upper']) {
+        for (const name of c.point ? ['probabilities'] : ['probabilities', 'lower', 'upper']) {
           const e = Math.abs(out[name].data[i] - c[name][i]);
           maxError = Math.max(maxError, e);
           if (!(e <= TOLERANCE)) problems.push(`${name}[${i}] = ${out[name].data[i]}, library ${c[name][i]}`);
         }
+        if (c.point) continue;
         const [l, q, u] = [out.lower.data[i], out.probabilities.data[i], out.upper.data[i]];
         if (!(l <= q && q <= u)) problems.push(`row ${Math.floor(i / k)} class ${i % k}: ${q} outside [${l}, ${u}]`);
         const r = Math.floor(i / k);

@@ -11,9 +11,13 @@ namespace CredalDistill.DeviceChecks;
 
 /// <summary>
 /// The Node check's fixture: a "third-party" classifier that is not one of the bundled models (a seeded linear layer,
-/// input <c>x</c> <c>[N, 6]</c>, output <c>logits</c> <c>[N, 4]</c>), three artifacts and four cases (KL intersection, KL maxent,
-/// Hellinger, alpha 0.9) and 64 inputs, the last 16 scaled to near one-hot rows (logit gaps up to a few hundred; the
-/// library reads them as logits, so it is exact there too).
+/// input <c>x</c> <c>[N, 6]</c>, output <c>logits</c> <c>[N, 4]</c>), three CD-CI artifacts and four cases (KL intersection, KL
+/// maxent, Hellinger, alpha 0.9), and 64 inputs, the last 16 scaled to near one-hot rows (logit gaps up to a few hundred;
+/// the library reads them as logits, so it is exact there too). For the calibration maps it also writes calibration
+/// logits of the model and of a class-mixing "cloud" (<c>cal-edge.csv</c>, <c>cal-cloud.csv</c>), from which the script
+/// runs <c>credal calibrate --method distilled-ms+cdci</c> and <c>--method distilled-ts</c>; the expected outputs are
+/// those of the artifact restored by the library (<see cref="FittedCalibrator.FromArtifact"/>), as <c>credal predict</c>
+/// writes them.
 /// </summary>
 internal static class ThirdParty
 {
@@ -29,6 +33,17 @@ internal static class ThirdParty
         ("cal-hellinger.json", "hellinger", 0.08, "intersection"),
         ("cal-alpha.json", "alpha:0.9", 0.5, "intersection"),
     ];
+
+    /// <summary>Artifacts fitted by <c>credal calibrate</c> from the calibration logits, and the output exported: (artifact file, output).</summary>
+    public static readonly (string File, string Output)[] MapCases =
+    [
+        ("cal-ms.json", "calibrated"),
+        ("cal-ms.json", "intersection"),
+        ("cal-dts.json", "calibrated"),
+    ];
+
+    /// <summary>Calibration rows of the map artifacts.</summary>
+    public const int CalibrationRows = 400;
 
     public static int Prepare(string dir)
     {
@@ -70,7 +85,32 @@ internal static class ThirdParty
             }.Save(Path.Combine(dir, c.File));
         }
 
-        Console.WriteLine($"wrote {dir}: model.onnx (x [N, {Features}] -> logits [N, {Classes}]), inputs.json ({Rows} rows), {Cases.DistinctBy(c => c.File).Count()} artifacts");
+        // Calibration data for the maps: the model's logits on other inputs, and a "cloud" that mixes the classes
+        // (logits M z / 2 + u with M = 0.7 I + 0.3 P, P a cyclic shift, u uniform in [-0.5, 0.5]), so a matrix map has something
+        // to learn and the credal sets around it a radius.
+        var xc = new float[CalibrationRows * Features];
+        for (int i = 0; i < xc.Length; i++)
+        {
+            xc[i] = (float)(2.0 * ((rng.NextDouble() * 2) - 1));
+        }
+
+        using (var classifier = OnnxClassifier.Open(Path.Combine(dir, "model.onnx"), new OnnxClassifierOptions { InputName = "x" }))
+        {
+            float[] edge = classifier.PredictLogits(xc, CalibrationRows);
+            var cloud = new double[edge.Length];
+            for (int r = 0; r < CalibrationRows; r++)
+            {
+                for (int j = 0; j < Classes; j++)
+                {
+                    cloud[(r * Classes) + j] = (0.5 * ((0.7 * edge[(r * Classes) + j]) + (0.3 * edge[(r * Classes) + ((j + 1) % Classes)]))) + (rng.NextDouble() - 0.5);
+                }
+            }
+
+            MatrixFile.Write(Path.Combine(dir, "cal-edge.csv"), edge.Select(v => (double)v).ToArray(), CalibrationRows, Classes);
+            MatrixFile.Write(Path.Combine(dir, "cal-cloud.csv"), cloud, CalibrationRows, Classes);
+        }
+
+        Console.WriteLine($"wrote {dir}: model.onnx (x [N, {Features}] -> logits [N, {Classes}]), inputs.json ({Rows} rows), {Cases.DistinctBy(c => c.File).Count()} artifacts, cal-edge.csv and cal-cloud.csv ({CalibrationRows} rows of logits)");
         return 0;
     }
 
@@ -96,6 +136,29 @@ internal static class ThirdParty
                 lower = rows.SelectMany(r => r.Lower),
                 upper = rows.SelectMany(r => r.Upper),
                 label_set = rows.SelectMany(r => r.LabelSet),
+            });
+        }
+
+        var edgeMatrix = ProbabilityMatrix.FromLogits(logits.Select(v => (double)v).ToArray(), Classes);
+        foreach (var (file, output) in MapCases)
+        {
+            // What credal predict writes: the artifact restored by the library, its output chosen as export's --output.
+            var artifact = CalibrationArtifact.Load(Path.Combine(dir, file));
+            CalibratedOutputNames.TryParse(output, out var kind);
+            var fitted = FittedCalibrator.FromArtifact(artifact with { Output = kind });
+            var probabilities = fitted.Calibrate(edgeMatrix).ToArray();
+            bool point = !artifact.HasThreshold;
+            var sets = point ? null : fitted.Describe(edgeMatrix);
+            cases.Add(new
+            {
+                calibration = file,
+                model = $"calibrated-{Path.GetFileNameWithoutExtension(file)[4..]}-{output}.onnx",
+                output,
+                point,
+                probabilities,
+                lower = sets?.Bounds.Lower.ToArray() ?? [],
+                upper = sets?.Bounds.Upper.ToArray() ?? [],
+                label_set = sets?.LabelSets ?? [],
             });
         }
 
