@@ -4,7 +4,8 @@
 # CredalDistill, CredalDistill.Onnx and CredalDistill.Tool (the `credal` tool), each with its .snupkg, an MIT licence
 # expression and a packed readme; the tool package must stay under 40 MB; the tool installed from that folder alone
 # (no other package source, so no network) must run `credal --help`, calibrate, predict (CSV and Parquet), export and
-# sql, and calibrate --query with DuckDB's native library supplied on the library path (the package has none).
+# sql, evaluate (and refuse --figures), and calibrate --query with DuckDB's native library supplied on the library path
+# (the package has none).
 # Prints 'pack-check: N passed, N failed' last; exits non-zero when anything fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -105,4 +106,8 @@ duckdb_native=$(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}"/duckdb.net.bind
 check "credal calibrate --query with libduckdb on LD_LIBRARY_PATH" \
   bash -c "LD_LIBRARY_PATH='$duckdb_native' '$credal' calibrate --query 'SELECT 0.5 AS c0, 0.5 AS c1, 0.25 AS e0, 0.75 AS e1 FROM range(20)' --cloud-columns c0,c1 --edge-columns e0,e1 --out '$w/q.json' && grep -q '\"n\": 20' '$w/q.json'"
 check "credal demo is refused with usage exit code 2" bash -c "'$credal' demo; test \$? -eq 2"
+# The tool is the command library without the repository's additions: no plotting library, so --figures is refused.
+for i in $(seq 0 11); do echo $(( i % 3 )) >> "$w/labels.csv"; done
+check "credal evaluate runs; with --figures it is refused (exit 2, no plotting library)" \
+  bash -c "'$credal' evaluate --calibration '$w/cal.json' --logits --edge '$w/edge-logits.csv' --cloud '$w/cloud-logits.csv' --labels '$w/labels.csv' > /dev/null && { '$credal' evaluate --calibration '$w/cal.json' --logits --edge '$w/edge-logits.csv' --cloud '$w/cloud-logits.csv' --labels '$w/labels.csv' --figures '$w/fig' 2> '$w/fig.err'; test \$? -eq 2 && grep -q 'plotting' '$w/fig.err' && test ! -e '$w/fig'; }"
 finish

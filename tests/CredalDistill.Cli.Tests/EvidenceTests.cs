@@ -327,5 +327,21 @@ public sealed class EvidenceTests : IDisposable
         Assert.Equal(ExitCodes.Usage, few.ExitCode);
         Assert.Contains("--bootstrap must be at least 100", few.Stderr + few.Stdout, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Usage, CliRun.Invoke([.. common, "--figures", " "]).ExitCode);
+
+        // The command library composed without a figure writer (as the .NET tool is) refuses --figures before reading
+        // anything, writes nothing, and names the reason; the same composition leaves out the repository's commands.
+        var bare = new CliComposition { FiguresAbsent = "no plotting here", AbsentCommands = new Dictionary<string, string> { ["demo"] = "no demo here" } };
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        Assert.Equal(ExitCodes.Usage, CredalApp.Run([.. common, "--figures", _dir["figs2"]], stdout, stderr, bare));
+        Assert.Contains("--figures: no plotting here", stderr.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_dir["figs2"]));
+        Assert.Equal(ExitCodes.Success, CredalApp.Run(common, stdout, stderr, bare));
+        Assert.Equal(ExitCodes.Usage, CredalApp.Run(["demo"], stdout, stderr, bare));
+        Assert.Contains("no demo here", stderr.ToString(), StringComparison.Ordinal);
+        using var help = new StringWriter();
+        CredalApp.Run(["--help"], help, stderr, bare);
+        Assert.DoesNotMatch(@"(?m)^\s+(demo|experiment|bench)\s", help.ToString());
+        Assert.Matches(@"(?m)^\s+export\s", help.ToString());
     }
 }

@@ -163,7 +163,7 @@ public sealed class FilePathTests : IDisposable
             ["ExportSettings"] = "read: calibration model; written: out",
             ["BenchSettings"] = "read: ; written: json markdown",
         };
-        var actual = typeof(CommonSettings).Assembly.GetTypes()
+        var actual = typeof(CommonSettings).Assembly.GetTypes().Concat(typeof(BenchSettings).Assembly.GetTypes())
             .Where(t => typeof(CommandSettings).IsAssignableFrom(t) && t.IsSealed)
             .Select(t => (t.Name, Options: t.GetProperties().Select(p => p.GetCustomAttribute<CommandOptionAttribute>()).Where(o => o?.ValueName == "FILE").Select(o => o!.LongNames[0]).Order().ToList()))
             .Where(x => x.Options.Count > 0)
@@ -179,5 +179,5 @@ public sealed class UserPathTests
     [InlineData("Could not find a part of the path '/x/y/.out_x.csv.18ddaf9b8ba1.tmp'.", "Could not find a part of the path '/x/y/out_x.csv'.")]
     [InlineData("Read-only file system", "Read-only file system")]
     public void Io_messages_name_the_users_file_not_the_temporary_one(string message, string expected)
-        => Assert.Equal(expected, CliApp.UserPath(message));
+        => Assert.Equal(expected, CredalApp.UserPath(message));
 }

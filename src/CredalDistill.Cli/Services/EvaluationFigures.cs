@@ -1,4 +1,3 @@
-#if !CREDAL_TOOL // ScottPlot is not in the `credal` tool package: --figures is a repository-CLI option.
 using System.Globalization;
 using CredalDistill.Reporting;
 
@@ -54,4 +53,3 @@ internal static class EvaluationFigures
 
     private static string Safe(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' || c == '+' ? c : '_'));
 }
-#endif

@@ -18,6 +18,12 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
         var consoles = (CliConsoles)context.Data!;
+        var writeFigures = consoles.Composition.WriteFigures;
+        if (settings.Figures is not null && writeFigures is null)
+        {
+            throw new UsageException("--figures: " + consoles.Composition.FiguresAbsent);
+        }
+
         byte[]? key = Services.SigningKey.Read(settings.SignKey);
         var artifacts = settings.Calibration.Select(path => CalibrationArtifact.Load(path, key)).ToArray();
         int classes = artifacts[0].Classes;
@@ -72,13 +78,11 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
 
         ConsoleReports.Evaluation(consoles.Out, reports);
         EvidenceReports.Write(consoles.Out, reports, comparisons, settings.Bootstrap, settings.Seed);
-#if !CREDAL_TOOL
-        if (settings.Figures is string figures)
+        if (settings.Figures is string figures && writeFigures is not null)
         {
-            var files = consoles.Progress.Run("reliability diagrams", () => EvaluationFigures.Write(figures, sums, settings.Calibration, evidence, cancellationToken));
+            var files = consoles.Progress.Run("reliability diagrams", () => writeFigures(figures, sums, settings.Calibration, evidence, cancellationToken));
             consoles.Out.WriteLine($"wrote {files.Count} reliability diagram(s) to {figures}");
         }
-#endif
 
         if (settings.Json is string json)
         {

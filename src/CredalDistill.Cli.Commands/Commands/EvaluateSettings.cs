@@ -46,15 +46,10 @@ public sealed class EvaluateSettings : PredictorSettings
     [DefaultValue(1UL)]
     public ulong Seed { get; set; } = 1UL;
 
-#if CREDAL_TOOL
-    /// <summary>Always null: the .NET tool package has no plotting library, so it has no <c>--figures</c>.</summary>
-    public string? Figures => null;
-#else
     /// <summary><c>--figures</c>.</summary>
     [CommandOption("--figures <DIR>")]
-    [Description("Also write a reliability diagram (PNG) per method to this folder, with 95% bootstrap bands on each bin's accuracy when --bootstrap is given. Default: no figures. (Repository CLI only; not in the credal .NET tool.)")]
+    [Description("Also write a reliability diagram (PNG) per method to this folder, with 95% bootstrap bands on each bin's accuracy when --bootstrap is given. Default: no figures. (Repository CLI only: the credal .NET tool has no plotting library and refuses it.)")]
     public string? Figures { get; set; }
-#endif
 
     /// <inheritdoc />
     public override ValidationResult Validate()

@@ -28,7 +28,7 @@ public static class QueryCalibrationService
             CalibratedOutputNames.TryParse(settings.SelectFor, out output);
         }
         string query = settings.Query!;
-        using var engine = Open(settings.MemoryLimit);
+        using var engine = Open(consoles, settings.MemoryLimit);
         EngineCalibration result;
         try
         {
@@ -60,8 +60,8 @@ public static class QueryCalibrationService
         return ExitCodes.Success;
     }
 
-    /// <summary>Opens DuckDB, or explains why it cannot.</summary>
-    internal static DuckDbEngine Open(string? memoryLimit)
+    /// <summary>Opens DuckDB, or explains why it cannot (in the words of the running executable's composition).</summary>
+    internal static DuckDbEngine Open(CliConsoles consoles, string? memoryLimit)
     {
         try
         {
@@ -70,11 +70,7 @@ public static class QueryCalibrationService
         catch (EngineUnavailableException ex)
         {
             throw new InvalidOperationException(
-#if CREDAL_TOOL
-                "the credal tool package does not include DuckDB's native library (36-112 MB per platform); put libduckdb (DuckDB 1.5, from DuckDB's releases) on the library path (LD_LIBRARY_PATH, DYLD_LIBRARY_PATH or PATH), or run credal from a clone of the repository, which has it for every platform; "
-#else
-                "DuckDB is not available on this platform; "
-#endif
+                consoles.Composition.DuckDbAbsent
                 + ex.Message,
                 ex);
         }

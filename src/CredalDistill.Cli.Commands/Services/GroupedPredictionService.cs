@@ -34,7 +34,7 @@ public static class GroupedPredictionService
         var options = settings.ToPredictorOptions();
         var calibrators = new Dictionary<string, FittedCalibrator>(StringComparer.Ordinal);
         var unknown = new Dictionary<string, long>(StringComparer.Ordinal);
-        using var engine = QueryCalibrationService.Open(null);
+        using var engine = QueryCalibrationService.Open(consoles, null);
         var input = settings.ToInputOptions();
         using var edge = new ProbabilityMatrixReader(GroupedMatrixReader.Open(engine, settings.Edge, column), input.EdgeLogits, input.Renormalize);
         if (edge.Classes != artifact.Classes)

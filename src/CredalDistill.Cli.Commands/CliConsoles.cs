@@ -20,6 +20,9 @@ public sealed class CliConsoles
         Progress = new ProgressRunner(Error);
     }
 
+    /// <summary>What the running executable adds to the command library and leaves out (set by <see cref="CredalApp.Run"/>).</summary>
+    internal CliComposition Composition { get; init; } = new();
+
     /// <summary>Console for results (stdout).</summary>
     public IAnsiConsole Out { get; }
 
