@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The device checks of `credal export` (run by .ci/run after `dotnet test`; also by hand from the repository root):
-#  1. Node: a third-party ONNX classifier exported with `credal export` (CD-CI artifacts, and calibration maps fitted by
-#     `credal calibrate --method distilled-ms+cdci` and `distilled-ts`), run by onnxruntime-node, compared with the C#
-#     library (web/check-node.mjs).
+#  1. Node: a third-party ONNX classifier exported with `credal export` (CD-CI artifacts, compared with the C# library;
+#     and artifacts fitted by `credal calibrate --method` distilled-ms+cdci, distilled-ts, ts and distilled-ts+cdci,
+#     compared with `credal predict` to 1e-5), run by onnxruntime-node (web/check-node.mjs).
 #  2. Browser: the FMNIST-3 edge calibrated with `credal calibrate --logits` at eps 0.05, 0.1, 0.2 and exported with
 #     `credal export` into web/public/models; the page built with Vite and tested with Playwright (playwright-core +
 #     Debian chromium) against the library's numbers, and at 400 px wide (web/test/browser.mjs); screenshots to out/.
@@ -33,13 +33,23 @@ credal export --model "$tp/model.onnx" --calibration "$tp/cal-kl.json" --logits-
 credal export --model "$tp/model.onnx" --calibration "$tp/cal-kl.json" --output maxent --out "$tp/calibrated-kl-maxent.onnx"
 credal export --model "$tp/model.onnx" --calibration "$tp/cal-hellinger.json" --out "$tp/calibrated-hellinger-intersection.onnx"
 credal export --model "$tp/model.onnx" --calibration "$tp/cal-alpha.json" --out "$tp/calibrated-alpha-intersection.onnx"
-# Calibration maps fitted by credal calibrate on the fixture's calibration logits: a matrix map, then CD-CI (exported
-# with its default output, the map's output, and with the intersection probability), and a distilled temperature.
+# Calibration maps fitted by credal calibrate on the fixture's calibration logits (a matrix map then CD-CI, a distilled
+# temperature, labelled temperature scaling, a distilled temperature then CD-CI), each exported with the output named
+# and run through credal predict on the test inputs' logits (the reference of those cases, ThirdParty.MapCases).
 credal calibrate --logits --cloud "$tp/cal-cloud.csv" --edge "$tp/cal-edge.csv" --method distilled-ms+cdci --out "$tp/cal-ms.json"
 credal calibrate --logits --cloud "$tp/cal-cloud.csv" --edge "$tp/cal-edge.csv" --method distilled-ts --out "$tp/cal-dts.json"
-credal export --model "$tp/model.onnx" --calibration "$tp/cal-ms.json" --out "$tp/calibrated-ms-calibrated.onnx"
-credal export --model "$tp/model.onnx" --calibration "$tp/cal-ms.json" --output intersection --out "$tp/calibrated-ms-intersection.onnx"
-credal export --model "$tp/model.onnx" --calibration "$tp/cal-dts.json" --out "$tp/calibrated-dts-calibrated.onnx"
+credal calibrate --logits --cloud "$tp/cal-cloud.csv" --edge "$tp/cal-edge.csv" --labels "$tp/cal-labels.csv" --method ts --out "$tp/cal-ts.json"
+credal calibrate --logits --cloud "$tp/cal-cloud.csv" --edge "$tp/cal-edge.csv" --method distilled-ts+cdci --out "$tp/cal-dtscdci.json"
+for case in ms:calibrated ms:intersection dts:calibrated ts:calibrated dtscdci:calibrated dtscdci:intersection; do
+  name=${case%%:*}
+  output=${case#*:}
+  credal export --model "$tp/model.onnx" --calibration "$tp/cal-$name.json" --output "$output" --out "$tp/calibrated-$name-$output.onnx"
+  credal predict --logits --edge "$tp/logits.csv" --calibration "$tp/cal-$name.json" --output "$output" --out "$tp/pred-$name-$output.csv"
+  if [ "$name" = ms ] || [ "$name" = dtscdci ]; then
+    credal predict --logits --edge "$tp/logits.csv" --calibration "$tp/cal-$name.json" --output bounds --out "$tp/pred-$name-$output-bounds.csv"
+    credal predict --logits --edge "$tp/logits.csv" --calibration "$tp/cal-$name.json" --output labels --out "$tp/pred-$name-$output-labels.csv"
+  fi
+done
 fixtures third-party-expected "$tp"
 
 w="$out/web"

@@ -15,9 +15,10 @@ namespace CredalDistill.DeviceChecks;
 /// maxent, Hellinger, alpha 0.9), and 64 inputs, the last 16 scaled to near one-hot rows (logit gaps up to a few hundred;
 /// the library reads them as logits, so it is exact there too). For the calibration maps it also writes calibration
 /// logits of the model and of a class-mixing "cloud" (<c>cal-edge.csv</c>, <c>cal-cloud.csv</c>), from which the script
-/// runs <c>credal calibrate --method distilled-ms+cdci</c> and <c>--method distilled-ts</c>; the expected outputs are
-/// those of the artifact restored by the library (<see cref="FittedCalibrator.FromArtifact"/>), as <c>credal predict</c>
-/// writes them.
+/// runs <c>credal calibrate</c> with distilled-ms+cdci, distilled-ts, ts (labels: the cloud's arg-max) and
+/// distilled-ts+cdci, exports them, and runs <c>credal predict</c> on <c>logits.csv</c> (the 64 inputs' logits); the expected
+/// outputs of those cases are credal predict's files, which must also equal the artifact restored by the library
+/// (<see cref="FittedCalibrator.FromArtifact"/>) to 1e-9.
 /// </summary>
 internal static class ThirdParty
 {
@@ -34,13 +35,22 @@ internal static class ThirdParty
         ("cal-alpha.json", "alpha:0.9", 0.5, "intersection"),
     ];
 
-    /// <summary>Artifacts fitted by <c>credal calibrate</c> from the calibration logits, and the output exported: (artifact file, output).</summary>
+    /// <summary>
+    /// Artifacts fitted by <c>credal calibrate</c> from the calibration logits, and the output exported and predicted:
+    /// (artifact file, output). tools/device-checks.sh fits, exports and runs <c>credal predict</c> on each (same list).
+    /// </summary>
     public static readonly (string File, string Output)[] MapCases =
     [
         ("cal-ms.json", "calibrated"),
         ("cal-ms.json", "intersection"),
         ("cal-dts.json", "calibrated"),
+        ("cal-ts.json", "calibrated"),
+        ("cal-dtscdci.json", "calibrated"),
+        ("cal-dtscdci.json", "intersection"),
     ];
+
+    /// <summary>How far the library's restored artifact may be from the <c>credal predict</c> files (both double; CSV round-trips).</summary>
+    private const double PredictAgreement = 1e-9;
 
     /// <summary>Calibration rows of the map artifacts.</summary>
     public const int CalibrationRows = 400;
@@ -108,9 +118,15 @@ internal static class ThirdParty
 
             MatrixFile.Write(Path.Combine(dir, "cal-edge.csv"), edge.Select(v => (double)v).ToArray(), CalibrationRows, Classes);
             MatrixFile.Write(Path.Combine(dir, "cal-cloud.csv"), cloud, CalibrationRows, Classes);
+            // Labels for the labelled baseline (ts): the cloud's arg-max, one per line.
+            File.WriteAllLines(Path.Combine(dir, "cal-labels.csv"), Enumerable.Range(0, CalibrationRows).Select(r =>
+                Enumerable.Range(0, Classes).MaxBy(j => cloud[(r * Classes) + j]).ToString(CultureInfo.InvariantCulture)));
+            // The 64 test inputs' logits as the model computes them (float32), for credal predict.
+            float[] logits = classifier.PredictLogits(x, Rows);
+            MatrixFile.Write(Path.Combine(dir, "logits.csv"), logits.Select(v => (double)v).ToArray(), Rows, Classes);
         }
 
-        Console.WriteLine($"wrote {dir}: model.onnx (x [N, {Features}] -> logits [N, {Classes}]), inputs.json ({Rows} rows), {Cases.DistinctBy(c => c.File).Count()} artifacts, cal-edge.csv and cal-cloud.csv ({CalibrationRows} rows of logits)");
+        Console.WriteLine($"wrote {dir}: model.onnx (x [N, {Features}] -> logits [N, {Classes}]), inputs.json and logits.csv ({Rows} rows), {Cases.DistinctBy(c => c.File).Count()} artifacts, cal-edge.csv, cal-cloud.csv and cal-labels.csv ({CalibrationRows} rows)");
         return 0;
     }
 
@@ -142,23 +158,46 @@ internal static class ThirdParty
         var edgeMatrix = ProbabilityMatrix.FromLogits(logits.Select(v => (double)v).ToArray(), Classes);
         foreach (var (file, output) in MapCases)
         {
-            // What credal predict writes: the artifact restored by the library, its output chosen as export's --output.
+            // The expected numbers are what credal predict wrote (pred-NAME-OUTPUT[-bounds|-labels].csv, from logits.csv);
+            // the library's restored artifact must give the same to 1e-9, so the check also ties predict to the library.
+            string stem = $"pred-{Path.GetFileNameWithoutExtension(file)[4..]}-{output}";
             var artifact = CalibrationArtifact.Load(Path.Combine(dir, file));
             CalibratedOutputNames.TryParse(output, out var kind);
             var fitted = FittedCalibrator.FromArtifact(artifact with { Output = kind });
-            var probabilities = fitted.Calibrate(edgeMatrix).ToArray();
+            double[] probabilities = ReadCsv(Path.Combine(dir, stem + ".csv"), Classes);
+            Agree(file, output, fitted.Calibrate(edgeMatrix).ToArray(), probabilities);
             bool point = !artifact.HasThreshold;
-            var sets = point ? null : fitted.Describe(edgeMatrix);
+            double[] lower = [], upper = [];
+            bool[] labelSet = [];
+            if (!point)
+            {
+                double[] bounds = ReadCsv(Path.Combine(dir, stem + "-bounds.csv"), 2 * Classes);
+                lower = Enumerable.Range(0, Rows * Classes).Select(i => bounds[(i / Classes * 2 * Classes) + (i % Classes)]).ToArray();
+                upper = Enumerable.Range(0, Rows * Classes).Select(i => bounds[(i / Classes * 2 * Classes) + Classes + (i % Classes)]).ToArray();
+                var sets = fitted.Describe(edgeMatrix);
+                Agree(file, "lower", sets.Bounds.Lower.ToArray(), lower);
+                Agree(file, "upper", sets.Bounds.Upper.ToArray(), upper);
+                labelSet = File.ReadAllLines(Path.Combine(dir, stem + "-labels.csv")).Skip(1)
+                    .SelectMany(line => Enumerable.Range(0, Classes).Select(j => line.Split('|', StringSplitOptions.RemoveEmptyEntries).Contains(j.ToString(CultureInfo.InvariantCulture))))
+                    .ToArray();
+                if (!labelSet.SequenceEqual(sets.LabelSets))
+                {
+                    throw new InvalidOperationException($"{file}: credal predict's label sets differ from the library's");
+                }
+            }
+
             cases.Add(new
             {
                 calibration = file,
                 model = $"calibrated-{Path.GetFileNameWithoutExtension(file)[4..]}-{output}.onnx",
                 output,
                 point,
+                reference = "credal predict",
+                tolerance = 1e-5,
                 probabilities,
-                lower = sets?.Bounds.Lower.ToArray() ?? [],
-                upper = sets?.Bounds.Upper.ToArray() ?? [],
-                label_set = sets?.LabelSets ?? [],
+                lower,
+                upper,
+                label_set = labelSet,
             });
         }
 
@@ -166,5 +205,28 @@ internal static class ThirdParty
         double gap = Enumerable.Range(0, Rows).Max(r => logits.AsSpan(r * Classes, Classes).ToArray().Max() - logits.AsSpan(r * Classes, Classes).ToArray().Min());
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {Path.Combine(dir, "expected.json")}: {cases.Count} cases x {Rows} rows, largest logit gap {gap:F1}"));
         return 0;
+    }
+
+    /// <summary>The numbers of a <c>credal predict</c> CSV (header row skipped), checking the column count.</summary>
+    private static double[] ReadCsv(string path, int columns)
+    {
+        var lines = File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0).ToArray();
+        var values = lines.SelectMany(l => l.Split(',')).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        if (lines.Length != Rows || values.Length != Rows * columns)
+        {
+            throw new InvalidOperationException($"{path}: {lines.Length} rows, {values.Length} values; expected {Rows} rows of {columns}");
+        }
+
+        return values;
+    }
+
+    /// <summary>Fails when the library and credal predict differ by more than <see cref="PredictAgreement"/>.</summary>
+    private static void Agree(string file, string what, double[] library, double[] predict)
+    {
+        double worst = library.Zip(predict, (a, b) => Math.Abs(a - b)).Max();
+        if (library.Length != predict.Length || !(worst <= PredictAgreement))
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{file} {what}: the library and credal predict differ by {worst:E2}"));
+        }
     }
 }
