@@ -18,12 +18,18 @@ public sealed class BundledModels : IDisposable
         Metrics = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Directory, "metrics.json")));
     }
 
-    /// <summary>Every model in <c>models/metrics.json</c> (the original ten and the overconfidence-axis edges).</summary>
-    public static TheoryData<string> ModelNames { get; } = new(ReadMetrics(root => root.GetProperty("models").EnumerateObject().Select(p => p.Name)));
+    /// <summary>
+    /// Every Fashion-MNIST model in <c>models/metrics.json</c> (the original ten and the overconfidence-axis edges). The
+    /// text models (task <c>fortunes</c>) take text features, not images: <c>tests/CredalDistill.Experiments.Tests</c>
+    /// (<c>TextModelTests</c>) checks them.
+    /// </summary>
+    public static TheoryData<string> ModelNames { get; } = new(ReadMetrics(root => root.GetProperty("models").EnumerateObject()
+        .Where(p => IsImageTask(p.Value.GetProperty("task").GetString())).Select(p => p.Name)));
 
-    /// <summary>The edges of <c>metrics.json</c> → <c>overconfidence_edges</c> (issue 11).</summary>
+    /// <summary>The Fashion-MNIST edges of <c>metrics.json</c> → <c>overconfidence_edges</c> (issue 11).</summary>
     public static string[] OverconfidenceEdges { get; } =
-        ReadMetrics(root => root.GetProperty("overconfidence_edges").EnumerateArray().Select(e => e.GetProperty("name").GetString()!));
+        ReadMetrics(root => root.GetProperty("overconfidence_edges").EnumerateArray()
+            .Where(e => IsImageTask(e.GetProperty("task").GetString())).Select(e => e.GetProperty("name").GetString()!));
 
     /// <summary><see cref="OverconfidenceEdges"/> as theory data.</summary>
     public static TheoryData<string> OverconfidenceEdgeNames { get; } = new(OverconfidenceEdges);
@@ -50,6 +56,8 @@ public sealed class BundledModels : IDisposable
     });
 
     public void Dispose() => Metrics.Dispose();
+
+    private static bool IsImageTask(string? task) => task is "fmnist3" or "fmnist10";
 
     private static string[] ReadMetrics(Func<JsonElement, IEnumerable<string>> select)
     {
