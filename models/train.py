@@ -6,6 +6,7 @@ Run from anywhere with Debian's Python:
     apt-get install -y python3-torch python3-onnx dataset-fashion-mnist
     /usr/bin/python3 models/train.py
     /usr/bin/python3 models/train.py --only fmnist10-cloud   # retrain one part, keep the others
+    /usr/bin/python3 models/train.py --only fortunes-data fortunes-edge fortunes-edge-subsets fortunes-cloud   # text
     /usr/bin/python3 models/train.py --card                  # only rewrite README.md's tables from metrics.json
 
 Outputs (written next to this script, i.e. into models/):
@@ -16,6 +17,10 @@ Outputs (written next to this script, i.e. into models/):
     fmnist{3,10}-edge-q{2,3}.onnx    overconfidence axis: 2/3-bit copies of the edge, each with NAME-lastlayer.json
     fmnist{3,10}-{edge,tiny}-nN-eE.onnx  overconfidence axis: trained on N images, weights after epoch E,
                                      each with NAME-lastlayer.json (metrics.json -> overconfidence_edges)
+    fortunes-edge.onnx, fortunes-edge-q{2,4}.onnx, fortunes-edge-nN-eE.onnx, fortunes-cloud.onnx
+                                     the text task (Debian fortunes topics; input `input` float32 [N, D] of
+                                     hashed feature counts), each edge with NAME-lastlayer.json
+    ../data/fortunes-topics/         the text task's bundled test split, feature reference and data card tables
     metrics.json                     accuracy / ECE / params / FLOPs / training seconds per model
     README.md (generated sections)   the model card's results and SHA-256 tables, from metrics.json
 
@@ -24,8 +29,9 @@ Data policy: the 60,000 training images are split once, with a seeded permutatio
 for epoch selection (cloud members), temperature fitting (cloud) and reporting. The 10,000
 test images are only used for the final numbers written to metrics.json.
 
-All models take `input` float32 [N,1,28,28] with raw pixel values in [0,1]; normalisation
-(mean 0.2860, std 0.3530) is part of every graph.
+All image models take `input` float32 [N,1,28,28] with raw pixel values in [0,1]; normalisation
+(mean 0.2860, std 0.3530) is part of every graph. The text models (section "text task" below) take the raw counts
+of a hashed bag of words; log(1 + x) and the cloud's L2 normalisation are part of their graphs.
 """
 
 import os
