@@ -29,8 +29,9 @@ public sealed class ExperimentCommand : Command<ExperimentSettings>
         string command = "dotnet run -c Release --project src/CredalDistill.Cli -- experiment" + (settings.Quick ? " --quick" : string.Empty) + (settings.Guarantee ? " --guarantee" : string.Empty) + (settings.Splits is int s2 ? $" --splits {s2}" : string.Empty) + (settings.GuaranteeSplits is int g2 ? $" --guarantee-splits {g2}" : string.Empty) + (settings.Seed != 20250110UL ? $" --seed {settings.Seed}" : string.Empty);
         if (settings.Guarantee)
         {
+            var guaranteeLog = new StageLog(consoles);
             var checks = consoles.Progress.Run("coverage guarantee at scale", progress =>
-                Experiment.RunGuarantee(options, root, output, command, (stage, fraction) => progress.Report(fraction), cancellationToken));
+                Experiment.RunGuarantee(options, root, output, command, (stage, fraction) => { progress.Report(fraction); guaranteeLog.Report(stage, fraction); }, cancellationToken));
             var table = new Table().Title($"coverage guarantee: {options.GuaranteeSplits} splits, n = {options.CalibrationSize}");
             table.AddColumns("task", "divergence", "eps", "mean coverage %", "band %", "in band", "KS p");
             foreach (var c in checks)
@@ -43,8 +44,9 @@ public sealed class ExperimentCommand : Command<ExperimentSettings>
             return ExitCodes.Success;
         }
 
+        var log = new StageLog(consoles);
         var results = consoles.Progress.Run("experiment", progress =>
-            Experiment.Run(options, root, output, command, (stage, fraction) => progress.Report(fraction), cancellationToken));
+            Experiment.Run(options, root, output, command, (stage, fraction) => { progress.Report(fraction); log.Report(stage, fraction); }, cancellationToken));
 
         // Experiment.Run either committed every output or threw: an interruption never leaves a partial docs/ update.
 
