@@ -12,7 +12,13 @@ public static class BeyondPaperMarkdown
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>Renders the three sections.</summary>
-    public static string Render(ExperimentOptions options, IReadOnlyList<ThresholdStudyResult> thresholds, IReadOnlyList<DeferralStudyResult> deferral, IReadOnlyList<MonitoringStudyResult> monitoring, TimeSpan elapsed)
+    /// <param name="options">Protocol.</param>
+    /// <param name="thresholds">Threshold study per image task.</param>
+    /// <param name="deferral">Deferral study per task.</param>
+    /// <param name="monitoring">Monitoring study per image task.</param>
+    /// <param name="elapsed">Run time of the three sections.</param>
+    /// <param name="nonImageTasks">Tasks whose inputs are not images (text): in the deferral study only, as the simulated shifts transform images.</param>
+    public static string Render(ExperimentOptions options, IReadOnlyList<ThresholdStudyResult> thresholds, IReadOnlyList<DeferralStudyResult> deferral, IReadOnlyList<MonitoringStudyResult> monitoring, TimeSpan elapsed, IReadOnlyList<string>? nonImageTasks = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(thresholds);
@@ -22,6 +28,12 @@ public static class BeyondPaperMarkdown
         double eps = ThresholdStudy.Epsilon;
         sb.AppendLine("## Thresholds beyond the marginal guarantee (METHOD.md 3.4)");
         sb.AppendLine();
+        if (nonImageTasks is { Count: > 0 })
+        {
+            sb.AppendLine($"Image tasks only: this study and the monitoring study below run their shifts on the test images (`ImageShift`), so the text task{(nonImageTasks.Count > 1 ? "s" : string.Empty)} {string.Join(", ", nonImageTasks)} {(nonImageTasks.Count > 1 ? "are" : "is")} not in them; {(nonImageTasks.Count > 1 ? "they are" : "it is")} in the deferral study.");
+            sb.AppendLine();
+        }
+
         sb.AppendLine($"KL scores, eps = {F(eps)}, the unlabeled calibration set ({options.CalibrationSize} inputs) of each of the {options.Splits} splits above, every test input of the split (these three sections together: {elapsed.TotalMinutes.ToString("F1", Inv)} min). `marginal`: the split-conformal threshold; `pac`: the training-conditional threshold with delta = {F(ThresholdStudy.Delta)} (`credal calibrate --pac-delta`); `mondrian`: one threshold per edge-predicted class (`credal calibrate --mondrian`, library `MondrianThreshold.Calibrate`). Coverage: share of test inputs with `D(cloud || edge) <= gamma` of their row; 'splits at target': share of splits whose test coverage is at least {Pct(1 - eps, 0)}%; 'worst class': the lowest coverage among the edge-predicted classes (mean over splits); label set: interval dominance.");
         sb.AppendLine();
         sb.AppendLine("| task | threshold | coverage (%) | splits at target (%) | worst class coverage (%) | mean gamma (nats) | label-set size |");

@@ -10,19 +10,23 @@ namespace CredalDistill.Experiments;
 
 /// <summary>One task's demo outcome: the split-0 records of every method.</summary>
 /// <param name="Task">The task result (one split).</param>
-/// <param name="EdgeMicroseconds">Edge model latency per image.</param>
-/// <param name="CloudMicroseconds">Cloud model latency per image.</param>
+/// <param name="EdgeMicroseconds">Edge model latency per input (image, or text including its featurisation).</param>
+/// <param name="CloudMicroseconds">Cloud model latency per input.</param>
 /// <param name="Overconfident">The regimes methods (<see cref="RegimeRunner.Methods"/>) on the task's most overconfident axis edge, same split (null for the other tasks).</param>
 /// <param name="Auto">What <c>--method auto</c> chose on the split and what it gains on its test set.</param>
 public sealed record DemoTask(TaskResult Task, double EdgeMicroseconds, double CloudMicroseconds, RegimeResult? Overconfident = null, DemoAuto? Auto = null);
 
 /// <summary>
-/// The end-to-end demo (<c>credal demo</c>): for FMNIST-3 and FMNIST-10, run the bundled cloud and edge ONNX models on
-/// the bundled test images, draw one seeded calibration (unlabeled) / labeled / test split, calibrate CD-CI, evaluate
-/// it against the baselines, and write a report folder (report.md, report.json, figures).
+/// The end-to-end demo (<c>credal demo</c>): for FMNIST-3 and FMNIST-10 (images), then the fortunes topic task (text), run
+/// the bundled cloud and edge ONNX models on the task's bundled test split, draw one seeded calibration (unlabeled) /
+/// labeled / test split, calibrate CD-CI, evaluate it against the baselines, and write a report folder (report.md,
+/// report.json, figures).
 /// </summary>
 public static class Demo
 {
+    /// <summary>The demo's tasks: the image tasks, then the text task.</summary>
+    public static IReadOnlyList<string> DefaultTasks { get; } = ["fmnist3", "fmnist10", "fortunes"];
+
     /// <summary>Rows of the demo table, in order.</summary>
     public static IReadOnlyList<MethodKey> Rows(string divergence, double epsilon) =>
     [
@@ -39,7 +43,7 @@ public static class Demo
     /// <param name="epsilon">Miscoverage.</param>
     /// <param name="divergence">Canonical divergence name.</param>
     /// <param name="progress">Progress callback (stage, fraction).</param>
-    /// <param name="taskNames">Tasks to run (default FMNIST-3 and FMNIST-10).</param>
+    /// <param name="taskNames">Tasks to run (default <see cref="DefaultTasks"/>: FMNIST-3, FMNIST-10, fortunes).</param>
     /// <param name="cancellationToken">Stops the run (checked between steps, batches and rows); an interrupted run writes nothing.</param>
     /// <remarks>The report folder is written all at the end or not at all (<see cref="StagedOutput"/>).</remarks>
     public static IReadOnlyList<DemoTask> Run(string repositoryRoot, string outputDirectory, ulong seed, double epsilon, string divergence, Action<string, double>? progress = null, IReadOnlyList<string>? taskNames = null, CancellationToken cancellationToken = default)
@@ -48,11 +52,11 @@ public static class Demo
         cancellationToken.ThrowIfCancellationRequested();
         using var staged = StagedOutput.Create(outputDirectory);
         var results = new List<DemoTask>();
-        var tasks = taskNames ?? ["fmnist3", "fmnist10"];
+        var tasks = taskNames ?? DefaultTasks;
         var loaded = new List<TaskOutputs>();
         for (int t = 0; t < tasks.Count; t++)
         {
-            var task = FashionMnistTask.Parse(tasks[t]);
+            var task = ExperimentTasks.Parse(tasks[t]);
             double start = (double)t / tasks.Count;
             var options = new ExperimentOptions
             {
@@ -87,8 +91,11 @@ public static class Demo
             loaded.Add(outputs);
         }
 
-        // Beside the bundled edges: the regimes methods on the most overconfident axis edge (highest recorded ECE).
-        var overconfident = RegimeEdge.Catalog(repositoryRoot, tasks).Where(e => !double.IsNaN(e.RecordedEce)).MaxBy(e => e.RecordedEce);
+        // Beside the bundled edges: the regimes methods on the most overconfident axis edge (highest recorded ECE) of the
+        // first task's modality (images by default; one such edge keeps the demo fast).
+        var modality = loaded.Count > 0 ? loaded[0].Task.Modality : TaskModality.Image;
+        var overconfident = RegimeEdge.Catalog(repositoryRoot, [.. loaded.Where(o => o.Task.Modality == modality).Select(o => o.Task.Name)])
+            .Where(e => !double.IsNaN(e.RecordedEce)).MaxBy(e => e.RecordedEce);
         if (overconfident is not null)
         {
             progress($"{overconfident.Name}: calibrating and evaluating", 0.95);
@@ -123,11 +130,12 @@ public static class Demo
         var inv = CultureInfo.InvariantCulture;
         var task = demo.Task;
         var lines = new List<string>();
+        string noun = ExperimentTasks.Noun(task.Task);
         string P(double v) => (100 * v).ToString("F2", inv) + "%";
         double edgeEce = task[MethodKey.Edge]?.Mean("ece") ?? double.NaN;
         if (demo.Auto is { } auto)
         {
-            lines.Add(string.Create(inv, $"1. Use `credal calibrate --method auto` (label-free: the cloud's outputs on the {auto.CalibrationRows} unlabeled calibration images, no labels). Here it chose {auto.Chosen}, the lowest cross-fitted cloud-referenced ECE ({P(auto.Score)}) of {auto.Eligible} eligible candidates out of {auto.Candidates}; on the {task.TestInputs} test images: ECE {P(auto.EdgeEce)} -> {P(auto.Ece)}, accuracy {P(auto.EdgeAccuracy)} -> {P(auto.Accuracy)}."));
+            lines.Add(string.Create(inv, $"1. Use `credal calibrate --method auto` (label-free: the cloud's outputs on the {auto.CalibrationRows} unlabeled calibration {noun}s, no labels). Here it chose {auto.Chosen}, the lowest cross-fitted cloud-referenced ECE ({P(auto.Score)}) of {auto.Eligible} eligible candidates out of {auto.Candidates}; on the {task.TestInputs} test {noun}s: ECE {P(auto.EdgeEce)} -> {P(auto.Ece)}, accuracy {P(auto.EdgeAccuracy)} -> {P(auto.Accuracy)}."));
         }
 
         var paper = task[MethodKey.Cdci(divergence, epsilon, CalibratedOutput.Intersection)];
@@ -142,7 +150,7 @@ public static class Demo
 
             lines.Add(line + ".");
             double size = paper.Mean("set-size");
-            lines.Add(string.Create(inv, $"3. The credal sets and their guarantee: with gamma = {paper.Mean("gamma"):F4} nats ({divergence}, eps {epsilon:R}) the cloud's output lies in the credal set of {P(paper.Mean("coverage"))} of the test images (guaranteed at least {P(1 - epsilon)} on average over calibration draws){(double.IsNaN(size) ? string.Empty : string.Create(inv, $"; mean label-set size {size:F2} of {task.Classes} classes"))}."));
+            lines.Add(string.Create(inv, $"3. The credal sets and their guarantee: with gamma = {paper.Mean("gamma"):F4} nats ({divergence}, eps {epsilon:R}) the cloud's output lies in the credal set of {P(paper.Mean("coverage"))} of the test {noun}s (guaranteed at least {P(1 - epsilon)} on average over calibration draws){(double.IsNaN(size) ? string.Empty : string.Create(inv, $"; mean label-set size {size:F2} of {task.Classes} classes"))}."));
         }
 
         return lines;
@@ -154,12 +162,13 @@ public static class Demo
         var sb = new StringBuilder();
         sb.AppendLine("# credal demo report");
         sb.AppendLine();
-        sb.AppendLine($"Seed {seed}; CD-CI with {divergence}, eps = {epsilon.ToString(inv)}; one random split of the bundled Fashion-MNIST test images into 1,000 unlabeled calibration inputs, 1,000 labeled inputs (for the label-needing baselines) and the rest for testing. Accuracy, ECE (15 bins) and coverage in percent (report.json: fractions). Figures in `figures/`.");
+        sb.AppendLine($"Seed {seed}; CD-CI with {divergence}, eps = {epsilon.ToString(inv)}; one random split of each task's bundled test split (Fashion-MNIST images; fortunes texts, `data/fortunes-topics/`) into 1,000 unlabeled calibration inputs, 1,000 labeled inputs (for the label-needing baselines) and the rest for testing. Accuracy, ECE (15 bins) and coverage in percent (report.json: fractions). Figures in `figures/`.");
         foreach (var demo in tasks)
         {
             var task = demo.Task;
             sb.AppendLine();
-            sb.AppendLine($"## {task.Task} (K = {task.Classes}, {task.TestInputs} test inputs; edge {demo.EdgeMicroseconds.ToString("F0", inv)} µs/image, cloud {demo.CloudMicroseconds.ToString("F0", inv)} µs/image)");
+            string noun = ExperimentTasks.Noun(task.Task);
+            sb.AppendLine($"## {task.Task}: {noun}s (K = {task.Classes}, {task.TestInputs} test inputs; edge {demo.EdgeMicroseconds.ToString("F0", inv)} µs/{noun}, cloud {demo.CloudMicroseconds.ToString("F0", inv)} µs/{noun})");
             sb.AppendLine();
             foreach (string line in Lead(demo, tasks.Select(d => d.Overconfident).OfType<RegimeResult>().FirstOrDefault(), divergence, epsilon))
             {
@@ -167,7 +176,7 @@ public static class Demo
             }
 
             sb.AppendLine();
-            sb.AppendLine("Every method on the test images:");
+            sb.AppendLine($"Every method on the test {noun}s:");
             sb.AppendLine();
             sb.AppendLine("| method | accuracy (%) | ECE (%) | NLL | Brier | coverage (%) | set size |");
             sb.AppendLine("|---|---|---|---|---|---|---|");

@@ -36,7 +36,7 @@ public static class Experiment
         var loaded = new List<TaskOutputs>();
         for (int t = 0; t < options.Tasks.Count; t++)
         {
-            var task = FashionMnistTask.Parse(options.Tasks[t]);
+            var task = ExperimentTasks.Parse(options.Tasks[t]);
             double start = (double)t / options.Tasks.Count;
             double span = 1.0 / options.Tasks.Count;
             var outputs = TaskOutputs.Load(task, repositoryRoot, options.QuantizedBits, (stage, f) => progress($"{stage}", start + (0.1 * span * f)), cancellationToken);
@@ -83,18 +83,24 @@ public static class Experiment
         string beyondSection = string.Empty;
         if (options.BeyondPaper)
         {
+            // The shifts transform images: thresholds under shift and monitoring run on the image tasks; deferral on every task.
             foreach (var outputs in loaded)
             {
-                report($"{outputs.Task.Name}: shifted images", 0.99);
-                var shifted = ImageShift.Defaults.Select(s => outputs.Shifted(repositoryRoot, s, options.Seed, cancellationToken)).ToList();
-                report($"{outputs.Task.Name}: thresholds, deferral, monitoring", 0.995);
-                thresholds.Add(new ThresholdStudy(options).Run(outputs, shifted, ImageShift.Defaults, cancellationToken));
+                if (outputs.Task.Modality == TaskModality.Image)
+                {
+                    report($"{outputs.Task.Name}: shifted images", 0.99);
+                    var shifted = ImageShift.Defaults.Select(s => outputs.Shifted(repositoryRoot, s, options.Seed, cancellationToken)).ToList();
+                    report($"{outputs.Task.Name}: thresholds, deferral, monitoring", 0.995);
+                    thresholds.Add(new ThresholdStudy(options).Run(outputs, shifted, ImageShift.Defaults, cancellationToken));
+                    monitoring.Add(new MonitoringStudy(options).Run(outputs, shifted, ImageShift.Defaults, cancellationToken));
+                }
+
+                report($"{outputs.Task.Name}: deferral", 0.995);
                 deferral.Add(new DeferralStudy(options).Run(outputs, cancellationToken));
-                monitoring.Add(new MonitoringStudy(options).Run(outputs, shifted, ImageShift.Defaults, cancellationToken));
             }
 
             BeyondPaperFigures.Write(deferral, monitoring, figures);
-            beyondSection = BeyondPaperMarkdown.Render(options, thresholds, deferral, monitoring, beyondClock.Elapsed);
+            beyondSection = BeyondPaperMarkdown.Render(options, thresholds, deferral, monitoring, beyondClock.Elapsed, [.. loaded.Where(o => o.Task.Modality != TaskModality.Image).Select(o => o.Task.Name)]);
         }
 
         string markdown = ResultsMarkdown.Render(options, results, command, clock.Elapsed)
@@ -144,7 +150,7 @@ public static class Experiment
         var checks = new List<CoverageCheck>();
         for (int t = 0; t < options.Tasks.Count; t++)
         {
-            var task = FashionMnistTask.Parse(options.Tasks[t]);
+            var task = ExperimentTasks.Parse(options.Tasks[t]);
             double start = (double)t / options.Tasks.Count;
             var outputs = TaskOutputs.Load(task, repositoryRoot, [], (stage, f) => progress(stage, start + (0.9 * f / options.Tasks.Count)), cancellationToken);
             progress($"{task.Name}: {options.GuaranteeSplits} splits", start + (0.9 / options.Tasks.Count));

@@ -10,7 +10,7 @@ namespace CredalDistill.Experiments;
 
 /// <summary>
 /// The figures of docs/figures: reliability diagrams with confidence histograms per method (the first split, each bin's
-/// accuracy with its 95% bootstrap interval over the split's test inputs), simplex plots of credal sets (FMNIST-3), ECE /
+/// accuracy with its 95% bootstrap interval over the split's test inputs), simplex plots of credal sets (K = 3 tasks: FMNIST-3), ECE /
 /// accuracy / coverage versus eps, and the quantization sweep.
 /// </summary>
 public static class ExperimentFigures
@@ -91,8 +91,8 @@ public static class ExperimentFigures
             predictor.Predict(p, CalibratedOutput.Intersection, ip);
             return new SimplexInput(p, task.Cloud[test[j]].ToArray(), ip);
         }).ToList();
-        string file = $"simplex-fmnist3-{threshold.Divergence.Name.Replace(':', '-')}.png";
-        SimplexFigure.Save(Path.Combine(directory, file), $"FMNIST-3: {threshold.Divergence.Name} credal sets of {inputs.Count} test inputs\neps = {threshold.Epsilon}, gamma = {threshold.Gamma:F3} nats ({threshold.N} calibration inputs, {split})", task.Task.ClassNames, threshold.Divergence, threshold.Gamma, inputs);
+        string file = $"simplex-{task.Task.Name}-{threshold.Divergence.Name.Replace(':', '-')}.png";
+        SimplexFigure.Save(Path.Combine(directory, file), $"{task.Task.DisplayName}: {threshold.Divergence.Name} credal sets of {inputs.Count} test inputs\neps = {threshold.Epsilon}, gamma = {threshold.Gamma:F3} nats ({threshold.N} calibration inputs, {split})", task.Task.ClassNames, threshold.Divergence, threshold.Gamma, inputs);
         return file;
     }
 

@@ -8,7 +8,7 @@ namespace CredalDistill.Experiments;
 /// raw test ECE that <c>models/metrics.json</c> records (a fraction; NaN for the bundled edges, which are not listed there).
 /// </summary>
 /// <param name="Name">Model name, e.g. <c>fmnist10-edge-n1000-e150</c>.</param>
-/// <param name="Task">Task name (<c>fmnist3</c> or <c>fmnist10</c>).</param>
+/// <param name="Task">Task name (<c>fmnist3</c>, <c>fmnist10</c> or <c>fortunes</c>).</param>
 /// <param name="File">ONNX file in <c>models/</c>.</param>
 /// <param name="LastLayerFile">Last-layer JSON in <c>models/</c>.</param>
 /// <param name="RecordedEce">Test ECE recorded at training time (fraction), or NaN.</param>

@@ -5,7 +5,7 @@ namespace CredalDistill.Experiments;
 /// <summary>One edge's methods summarised over the splits of the regimes comparison.</summary>
 public sealed class RegimeResult
 {
-    /// <summary>Task name (fmnist3, fmnist10).</summary>
+    /// <summary>Task name (fmnist3, fmnist10, fortunes).</summary>
     public required string Task { get; init; }
 
     /// <summary>Edge model name.</summary>

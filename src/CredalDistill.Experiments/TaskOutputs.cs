@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CredalDistill.Experiments.Data;
 using CredalDistill.IO;
 using CredalDistill.Onnx;
@@ -8,12 +7,13 @@ namespace CredalDistill.Experiments;
 /// <summary>
 /// Everything the experiments need from one task, computed once: labels, and the outputs of the bundled cloud, edge
 /// (logits, probabilities, penultimate features, last layer) and quantized edges on the bundled test split, plus the
-/// measured per-image latency of edge and cloud.
+/// measured per-input latency of edge and cloud. The task (<see cref="IExperimentTask"/>: images or texts) only says how
+/// to load its inputs and run a model on them; from here on every task is handled alike.
 /// </summary>
 public sealed class TaskOutputs
 {
     /// <summary>The task.</summary>
-    public required FashionMnistTask Task { get; init; }
+    public required IExperimentTask Task { get; init; }
 
     /// <summary>True labels (task-local indices).</summary>
     public required int[] Labels { get; init; }
@@ -39,10 +39,10 @@ public sealed class TaskOutputs
     /// <summary>Quantized edges by bit width: logits and probabilities.</summary>
     public required IReadOnlyDictionary<int, (double[] Logits, ProbabilityMatrix Probabilities)> Quantized { get; init; }
 
-    /// <summary>Measured single-image latency of the cloud model (microseconds).</summary>
+    /// <summary>Measured single-input latency of the cloud model (microseconds).</summary>
     public required double CloudMicroseconds { get; init; }
 
-    /// <summary>Measured single-image latency of the edge model (microseconds).</summary>
+    /// <summary>Measured single-input latency of the edge model (microseconds).</summary>
     public required double EdgeMicroseconds { get; init; }
 
     /// <summary>Number of samples.</summary>
@@ -52,17 +52,17 @@ public sealed class TaskOutputs
     public int Classes => Task.Classes;
 
     /// <summary>Runs the bundled models on the bundled test split of <paramref name="task"/>.</summary>
-    /// <param name="task">FMNIST-3 or FMNIST-10.</param>
+    /// <param name="task">The task (FMNIST-3, FMNIST-10, fortunes topics).</param>
     /// <param name="repositoryRoot">Folder holding <c>data/</c> and <c>models/</c>.</param>
-    /// <param name="quantizedBits">Bit widths of the quantized edges to run.</param>
+    /// <param name="quantizedBits">Bit widths of the quantized edges to run; those the task has no model for (<see cref="IExperimentTask.QuantizedBits"/>) are skipped.</param>
     /// <param name="report">Progress callback (step name, fraction done).</param>
-    /// <param name="cancellationToken">Checked between blocks of <see cref="Chunk"/> images.</param>
-    public static TaskOutputs Load(FashionMnistTask task, string repositoryRoot, IReadOnlyList<int> quantizedBits, Action<string, double>? report = null, CancellationToken cancellationToken = default)
+    /// <param name="cancellationToken">Checked between blocks of 256 inputs.</param>
+    public static TaskOutputs Load(IExperimentTask task, string repositoryRoot, IReadOnlyList<int> quantizedBits, Action<string, double>? report = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(quantizedBits);
         report ??= (_, _) => { };
-        var data = FashionMnist.LoadTest(task, Path.Combine(repositoryRoot, "data"));
+        var data = task.LoadTest(Path.Combine(repositoryRoot, "data"));
         string models = Path.Combine(repositoryRoot, "models");
         var options = new OnnxClassifierOptions { IntraOpThreads = Environment.ProcessorCount };
         int k = task.Classes;
@@ -72,8 +72,8 @@ public sealed class TaskOutputs
         double cloudUs;
         using (var cloud = OnnxClassifier.Open(Path.Combine(models, $"{task.Name}-cloud.onnx"), options))
         {
-            cloudLogits = Widen(Predict(cloud, data, null, cancellationToken));
-            cloudUs = Latency(cloud, data);
+            cloudLogits = Widen(data.Run(cloud, withFeatures: false, cancellationToken).Logits);
+            cloudUs = data.Latency(cloud);
         }
 
         report($"{task.Name}: edge", 0.5);
@@ -82,17 +82,17 @@ public sealed class TaskOutputs
         double edgeUs;
         using (var edge = OnnxClassifier.Open(Path.Combine(models, $"{task.Name}-edge.onnx"), new OnnxClassifierOptions { IntraOpThreads = Environment.ProcessorCount, FeaturesOutputName = "features" }))
         {
-            edgeFeatures = new float[data.Count * edge.FeatureDimension!.Value];
-            edgeRawLogits = Predict(edge, data, edgeFeatures, cancellationToken);
-            edgeUs = Latency(edge, data);
+            (edgeRawLogits, var features) = data.Run(edge, withFeatures: true, cancellationToken);
+            edgeFeatures = features!;
+            edgeUs = data.Latency(edge);
         }
 
         var quantized = new Dictionary<int, (double[], ProbabilityMatrix)>();
-        foreach (int bits in quantizedBits)
+        foreach (int bits in quantizedBits.Where(task.QuantizedBits.Contains))
         {
             report($"{task.Name}: {bits}-bit edge", 0.7);
             using var q = OnnxClassifier.Open(Path.Combine(models, $"{task.Name}-edge-q{bits}.onnx"), options);
-            var logits = Widen(Predict(q, data, null, cancellationToken));
+            var logits = Widen(data.Run(q, withFeatures: false, cancellationToken).Logits);
             quantized[bits] = (logits, ProbabilityMatrix.FromLogits(logits, k, $"{task.Name}-edge-q{bits}"));
         }
 
@@ -123,14 +123,14 @@ public sealed class TaskOutputs
     {
         ArgumentNullException.ThrowIfNull(edgeFile);
         ArgumentNullException.ThrowIfNull(lastLayerFile);
-        var data = FashionMnist.LoadTest(Task, Path.Combine(repositoryRoot, "data"));
+        var data = Task.LoadTest(Path.Combine(repositoryRoot, "data"));
         string models = Path.Combine(repositoryRoot, "models");
         float[] logits;
         float[] features;
         using (var edge = OnnxClassifier.Open(Path.Combine(models, edgeFile), new OnnxClassifierOptions { IntraOpThreads = Environment.ProcessorCount, FeaturesOutputName = "features" }))
         {
-            features = new float[data.Count * edge.FeatureDimension!.Value];
-            logits = Predict(edge, data, features, cancellationToken);
+            (logits, var f) = data.Run(edge, withFeatures: true, cancellationToken);
+            features = f!;
         }
 
         var edgeLogits = Widen(logits);
@@ -153,23 +153,29 @@ public sealed class TaskOutputs
     /// <summary>
     /// The bundled cloud and edge run on the test images after <paramref name="shift"/> (same labels and order): the
     /// deployment side of the covariate-shift, deferral and monitoring studies. No quantized copies, no features, no latency.
+    /// Image tasks only.
     /// </summary>
+    /// <exception cref="NotSupportedException">The task's inputs are not images.</exception>
     public TaskOutputs Shifted(string repositoryRoot, ImageShift shift, ulong seed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(shift);
-        var data = FashionMnist.LoadTest(Task, Path.Combine(repositoryRoot, "data"));
+        if (Task.LoadTest(Path.Combine(repositoryRoot, "data")) is not FashionMnistDataset data)
+        {
+            throw new NotSupportedException($"Image shifts apply to image tasks; '{Task.Name}' is a {Task.Modality.ToString().ToLowerInvariant()} task.");
+        }
+
         var images = shift.Apply(data.Images, data.Count, seed);
         string models = Path.Combine(repositoryRoot, "models");
         var options = new OnnxClassifierOptions { IntraOpThreads = Environment.ProcessorCount };
         double[] cloudLogits, edgeLogits;
         using (var cloud = OnnxClassifier.Open(Path.Combine(models, $"{Task.Name}-cloud.onnx"), options))
         {
-            cloudLogits = Widen(Predict(cloud, images, data.Count, null, cancellationToken));
+            cloudLogits = Widen(FashionMnistDataset.Run(cloud, images, data.Count, null, cancellationToken));
         }
 
         using (var edge = OnnxClassifier.Open(Path.Combine(models, $"{Task.Name}-edge.onnx"), options))
         {
-            edgeLogits = Widen(Predict(edge, images, data.Count, null, cancellationToken));
+            edgeLogits = Widen(FashionMnistDataset.Run(edge, images, data.Count, null, cancellationToken));
         }
 
         return new TaskOutputs
@@ -188,43 +194,6 @@ public sealed class TaskOutputs
         };
     }
 
-    /// <summary>
-    /// Images per cancellation check: the default ONNX batch size (256), so the batches the model sees, and therefore
-    /// its outputs, are the same as in one whole-dataset call (a cloud batch takes about half a second on 2 cores).
-    /// </summary>
-    private const int Chunk = 256;
-
-    /// <summary>Logits of every image (and penultimate features into <paramref name="features"/> when given), block by block.</summary>
-    private static float[] Predict(OnnxClassifier model, FashionMnistDataset data, float[]? features, CancellationToken cancellationToken) =>
-        Predict(model, data.Images, data.Count, features, cancellationToken);
-
-    /// <summary>Logits of <paramref name="count"/> row-major images (and features when given), block by block.</summary>
-    private static float[] Predict(OnnxClassifier model, float[] allImages, int count, float[]? features, CancellationToken cancellationToken)
-    {
-        int k = model.Classes;
-        var logits = new float[count * k];
-        int per = FashionMnistDataset.PixelsPerImage;
-        for (int start = 0; start < count; start += Chunk)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            int n = Math.Min(Chunk, count - start);
-            var images = allImages.AsSpan(start * per, n * per);
-            if (features is null)
-            {
-                model.PredictLogits(images, n).CopyTo(logits.AsSpan(start * k));
-            }
-            else
-            {
-                var run = model.PredictWithFeatures(images, n);
-                run.Logits.CopyTo(logits.AsSpan(start * k));
-                run.Features.CopyTo(features.AsSpan(start * run.FeatureDimension));
-            }
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        return logits;
-    }
-
     private static double[] Widen(float[] values)
     {
         var result = new double[values.Length];
@@ -234,26 +203,5 @@ public sealed class TaskOutputs
         }
 
         return result;
-    }
-
-    /// <summary>Median single-image latency over 200 images (after 20 warm-up runs), in microseconds.</summary>
-    private static double Latency(OnnxClassifier model, FashionMnistDataset data)
-    {
-        int runs = Math.Min(200, data.Count);
-        for (int i = 0; i < 20; i++)
-        {
-            model.PredictLogits(data.Image(i), 1);
-        }
-
-        var times = new double[runs];
-        for (int i = 0; i < runs; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            model.PredictLogits(data.Image(i), 1);
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-        }
-
-        Array.Sort(times);
-        return times[runs / 2];
     }
 }

@@ -5,8 +5,11 @@ namespace CredalDistill.Experiments;
 /// <summary>One task's aggregated results.</summary>
 public sealed class TaskResult
 {
-    /// <summary>Task name (fmnist3, fmnist10).</summary>
+    /// <summary>Task name (fmnist3, fmnist10, fortunes).</summary>
     public required string Task { get; init; }
+
+    /// <summary>What the task's inputs are (<c>image</c>, <c>text</c>; <c>input</c> for a task not in <see cref="Data.ExperimentTasks"/>).</summary>
+    public string Modality => Data.ExperimentTasks.Noun(Task);
 
     /// <summary>Number of classes.</summary>
     public required int Classes { get; init; }

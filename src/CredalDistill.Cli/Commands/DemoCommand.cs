@@ -26,13 +26,14 @@ public sealed class DemoCommand : Command<DemoSettings>
         foreach (var demo in results)
         {
             var task = demo.Task;
-            consoles.Out.MarkupLineInterpolated($"[bold]{task.Task}[/] (K = {task.Classes}): {task.Inputs} images, 1000 unlabeled calibration, 1000 labeled (for the baselines that need labels), {task.TestInputs} test; edge {demo.EdgeMicroseconds:F0} µs/image, cloud {demo.CloudMicroseconds:F0} µs/image.");
+            string noun = task.Modality;
+            consoles.Out.MarkupLineInterpolated($"[bold]{task.Task}[/] (K = {task.Classes}): {task.Inputs} {noun}s, 1000 unlabeled calibration, 1000 labeled (for the baselines that need labels), {task.TestInputs} test; edge {demo.EdgeMicroseconds:F0} µs/{noun}, cloud {demo.CloudMicroseconds:F0} µs/{noun}.");
             foreach (string line in Demo.Lead(demo, overconfident, divergence, settings.Epsilon))
             {
                 consoles.Out.WriteLine(line.Replace("`", string.Empty, StringComparison.Ordinal));
             }
 
-            var table = new Table().Title(Markup.Escape($"{task.Task}, seed {settings.Seed}: every method on the {task.TestInputs} test images"));
+            var table = new Table().Title(Markup.Escape($"{task.Task}, seed {settings.Seed}: every method on the {task.TestInputs} test {noun}s"));
             table.AddColumns("method", "accuracy %", "ECE %", "NLL", "Brier", "coverage %", "set size");
             foreach (var key in Demo.Rows(divergence, settings.Epsilon))
             {

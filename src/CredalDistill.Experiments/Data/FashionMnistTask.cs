@@ -4,13 +4,14 @@ namespace CredalDistill.Experiments.Data;
 /// A Fashion-MNIST classification task: a subset of the 10 original classes, remapped to
 /// labels <c>0..K-1</c> in the listed order.
 /// </summary>
-public sealed class FashionMnistTask
+public sealed class FashionMnistTask : IExperimentTask
 {
     private readonly int[] originalClasses;
 
-    private FashionMnistTask(string name, int[] originalClasses)
+    private FashionMnistTask(string name, string displayName, int[] originalClasses)
     {
         Name = name;
+        DisplayName = displayName;
         this.originalClasses = originalClasses;
     }
 
@@ -21,13 +22,22 @@ public sealed class FashionMnistTask
     ];
 
     /// <summary>FMNIST-3: T-shirt/top (0), Pullover (2), Shirt (6), remapped to labels 0, 1, 2.</summary>
-    public static FashionMnistTask Fmnist3 { get; } = new("fmnist3", [0, 2, 6]);
+    public static FashionMnistTask Fmnist3 { get; } = new("fmnist3", "FMNIST-3", [0, 2, 6]);
 
     /// <summary>FMNIST-10: all ten classes with their original labels.</summary>
-    public static FashionMnistTask Fmnist10 { get; } = new("fmnist10", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    public static FashionMnistTask Fmnist10 { get; } = new("fmnist10", "FMNIST-10", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
     /// <summary>Short name, also the prefix of the task's model files (<c>fmnist3</c>, <c>fmnist10</c>).</summary>
     public string Name { get; }
+
+    /// <inheritdoc/>
+    public string DisplayName { get; }
+
+    /// <inheritdoc/>
+    public TaskModality Modality => TaskModality.Image;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<int> QuantizedBits { get; } = [2, 3, 4, 6, 8];
 
     /// <summary>Number of classes K.</summary>
     public int Classes => originalClasses.Length;
@@ -56,6 +66,9 @@ public sealed class FashionMnistTask
     /// <param name="originalLabel">Original Fashion-MNIST label.</param>
     /// <returns>The task label or -1.</returns>
     public int MapLabel(int originalLabel) => Array.IndexOf(originalClasses, originalLabel);
+
+    /// <inheritdoc/>
+    public ITaskInputs LoadTest(string dataDirectory) => FashionMnist.LoadTest(this, dataDirectory);
 
     /// <inheritdoc/>
     public override string ToString() => Name;

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using CredalDistill.Onnx;
+
 namespace CredalDistill.Experiments.Data;
 
 /// <summary>
@@ -5,7 +8,7 @@ namespace CredalDistill.Experiments.Data;
 /// <see cref="Labels"/>[i] in <c>0..K-1</c>, the index of its topic in <see cref="Topics"/>, and came from text number
 /// <see cref="SourceIndices"/>[i] (0-based) of its topic's file in Debian's <c>fortunes</c> package.
 /// </summary>
-public sealed class FortunesTopicsDataset
+public sealed class FortunesTopicsDataset : ITaskInputs
 {
     internal FortunesTopicsDataset(string[] texts, int[] labels, int[] sourceIndices)
     {
@@ -46,5 +49,45 @@ public sealed class FortunesTopicsDataset
         }
 
         return counts;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The texts are featurised with the featuriser of the model's input width (<see cref="HashedTextFeaturizer.ForInputWidth"/>) by <see cref="TextModelRunner"/>.</remarks>
+    public (float[] Logits, float[]? Features) Run(OnnxClassifier model, bool withFeatures, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var output = TextModelRunner.Run(model, HashedTextFeaturizer.ForInputWidth(model.ValuesPerImage), Texts, withFeatures, cancellationToken);
+        return (output.Logits, output.Features);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Each timed run featurises one text and runs the model on it, as a device would.</remarks>
+    public double Latency(OnnxClassifier model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var featurizer = HashedTextFeaturizer.ForInputWidth(model.ValuesPerImage);
+        var buffer = new float[featurizer.Dimension];
+        int runs = Math.Min(200, Count);
+        void Once(int i)
+        {
+            featurizer.Featurize(Texts[i], buffer);
+            model.PredictLogits(buffer, 1);
+        }
+
+        for (int i = 0; i < Math.Min(20, Count); i++)
+        {
+            Once(i);
+        }
+
+        var times = new double[runs];
+        for (int i = 0; i < runs; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            Once(i);
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+
+        Array.Sort(times);
+        return times[runs / 2];
     }
 }
