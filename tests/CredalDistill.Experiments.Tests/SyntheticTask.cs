@@ -12,7 +12,7 @@ namespace CredalDistill.Experiments.Tests;
 /// </summary>
 internal static class SyntheticTask
 {
-    public static TaskOutputs Create(FashionMnistTask task, int n, ulong seed)
+    public static TaskOutputs Create(IExperimentTask task, int n, ulong seed)
     {
         int k = task.Classes;
         const int D = 6;
