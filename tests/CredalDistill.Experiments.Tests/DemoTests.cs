@@ -3,7 +3,7 @@ using CredalDistill.Experiments.Data;
 
 namespace CredalDistill.Experiments.Tests;
 
-/// <summary>The demo on the bundled data and models (FMNIST-3 only, to stay fast).</summary>
+/// <summary>The demo on the bundled data and models (FMNIST-3 only, and the text task alone, to stay fast).</summary>
 public sealed class DemoTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("credal-demo-tests-").FullName;
@@ -61,6 +61,32 @@ public sealed class DemoTests : IDisposable
         Assert.StartsWith("3. The credal sets and their guarantee", lead[2], StringComparison.Ordinal);
         string report = File.ReadAllText(Path.Combine(dir, "report.md"));
         Assert.True(report.IndexOf(lead[0], StringComparison.Ordinal) < report.IndexOf("| method |", StringComparison.Ordinal), "the lead comes before the table");
+    }
+
+    /// <summary>Issue 24: the demo's text part (the fortunes task alone here, to stay fast) runs like the image part and says what its inputs are.</summary>
+    [Fact]
+    public void Demo_runs_the_text_task_and_reports_texts()
+    {
+        string root = Path.GetDirectoryName(FortunesTopics.FindDataDirectory())!;
+        string dir = Path.Combine(_dir, "text");
+        var demo = Assert.Single(Demo.Run(root, dir, seed: 5, epsilon: 0.1, divergence: "kl", taskNames: ["fortunes"]));
+        Assert.Equal("fortunes", demo.Task.Task);
+        Assert.Equal("text", demo.Task.Modality);
+        Assert.Equal(12, demo.Task.Classes);
+        Assert.Equal(1695, demo.Task.TestInputs);
+        Assert.InRange(demo.Task[MethodKey.Edge]!.Mean("accuracy"), 0.44, 0.54);
+        Assert.InRange(demo.Task[MethodKey.Cloud]!.Mean("accuracy"), 0.52, 0.62);
+        Assert.True(demo.EdgeMicroseconds > 0);
+
+        // The overconfident edge is taken from the first task's modality: here a text edge.
+        Assert.StartsWith("fortunes-edge-", demo.Overconfident!.Edge, StringComparison.Ordinal);
+        AssertLeadsWithAuto(demo, dir);
+        string report = File.ReadAllText(Path.Combine(dir, "report.md"));
+        Assert.Contains("## fortunes: texts (K = 12, 1695 test inputs; edge ", report, StringComparison.Ordinal);
+        Assert.Contains("Every method on the test texts:", report, StringComparison.Ordinal);
+        Assert.Contains("unlabeled calibration texts", Demo.Lead(demo, demo.Overconfident, "kl", 0.1)[0], StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(dir, "figures", "reliability-fortunes-edge.png")));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(dir, "figures"), "simplex-*"));
     }
 
     [Theory]
