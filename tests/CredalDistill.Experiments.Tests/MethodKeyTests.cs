@@ -78,6 +78,7 @@ public sealed class MethodKeyTests
         Assert.Equal(["Method", "Metrics"], entry.EnumerateObject().Select(p => p.Name));
         Assert.Equal("cdci/tv/0.2/intersection", entry.GetProperty("Method").GetString());
         Assert.Equal(0.05, entry.GetProperty("Metrics").GetProperty("ece").GetProperty("Mean").GetDouble());
-        Assert.Equal(["Task", "Classes", "Inputs", "TestInputs", "Methods", "CostMicroseconds"], doc.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["Task", "Modality", "Classes", "Inputs", "TestInputs", "Methods", "CostMicroseconds"], doc.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("input", doc.RootElement.GetProperty("Modality").GetString());
     }
 }
