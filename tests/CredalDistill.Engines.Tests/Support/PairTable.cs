@@ -157,9 +157,27 @@ public sealed class PairTable
         return (long)decimal.Ceiling((n + 1) * (1m - eps));
     }
 
-    /// <summary>True when the two thresholds agree: both +infinity, or within 1e-12 relative (1e-300 absolute near 0).</summary>
+    /// <summary>
+    /// True when the two thresholds agree: both +infinity, or within 1e-12 relative plus 1e-14 nats absolute. The
+    /// absolute part is the engines' <c>exp</c>/<c>ln</c> (the C library's, not .NET's) differing by an ulp: a score
+    /// sums K terms of size up to 1 (scaled by <c>1 / (a |a - 1|)</c> for alpha-divergences), so near 0 its absolute
+    /// error is a few 1e-16 whatever its size (seen: 1e-4 nats scores differing by 5e-16, docs/NUMERICS.md).
+    /// </summary>
     public static bool Close(double expected, double actual, double relative = 1e-12)
-        => expected == actual || (double.IsFinite(expected) && double.IsFinite(actual) && Math.Abs(expected - actual) <= (relative * Math.Abs(expected)) + 1e-300);
+        => expected == actual || (double.IsFinite(expected) && double.IsFinite(actual) && Math.Abs(expected - actual) <= (relative * Math.Abs(expected)) + 1e-14);
+
+    /// <summary>A seed fixed by <paramref name="name"/> (string.GetHashCode is randomised per process).</summary>
+    public static int StableSeed(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        int seed = 17;
+        foreach (char c in name)
+        {
+            seed = unchecked((seed * 31) + c);
+        }
+
+        return seed & 0xffff;
+    }
 
     private ProbabilityMatrix Matrix(double[] data, IEnumerable<int> rows)
     {

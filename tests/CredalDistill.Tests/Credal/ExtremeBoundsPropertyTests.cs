@@ -44,6 +44,15 @@ public class ExtremeBoundsPropertyTests
     }
 
     [Fact]
+    public void Hellinger_at_the_radius_of_a_vertex_is_exact_to_the_resolution_of_gamma()
+    {
+        // Found by the property test above (seed 8g2FosIkahn2): D(e_0 || p) = 1 for p_0 = 1/4, and gamma is 1.5 ulps below it,
+        // so 1 - u_0 ~ (1 - gamma)^2 / 3 = 3.7e-32; the library's 9.9e-31 is the exact bound for a radius 6 ulps away, within
+        // the solver's documented |d - gamma| <= 2e-15 gamma. The check accepts it only between the references at gamma -+ 16 ulps.
+        CheckRow(new ExtremeRow(true, [10000, 9627.606607909558, 8885, 10000, 10000, 10000]), Divergence.Parse("hellinger"), 0.9999999999999997, 20);
+    }
+
+    [Fact]
     public void A_point_set_keeps_lower_at_most_upper_after_the_coherence_ulp()
     {
         // Found by the property test above (seed 9yQh8lQxhfo1): gamma = 0, so l = u = p, and p_0 + p_2 rounds above 1; the
@@ -188,8 +197,9 @@ public class ExtremeBoundsPropertyTests
         foreach (int k in SampledClasses(referenceLogP, sampled))
         {
             var (refLower, refUpper) = row.Reference(reference, k, gamma);
-            AssertBound(lower[k], lowerComplement[k], refLower, gamma, $"lower_{k}", context);
-            AssertBound(upper[k], upperComplement[k], refUpper, gamma, $"upper_{k}", context);
+            int kk = k;
+            AssertBound(lower[k], lowerComplement[k], refLower, gamma, $"lower_{k}", context, g => row.Reference(reference, kk, g).Lower);
+            AssertBound(upper[k], upperComplement[k], refUpper, gamma, $"upper_{k}", context, g => row.Reference(reference, kk, g).Upper);
         }
     }
 
@@ -249,9 +259,12 @@ public class ExtremeBoundsPropertyTests
 
     /// <summary>
     /// <c>|got - t| &lt;= 1e-9 min(t, 1 - t) + 2^-53 t + 1e-300</c> and the library's complement to 1e-9 relative: a bound near 0
-    /// and a bound near 1 both keep relative precision (the latter through its complement).
+    /// and a bound near 1 both keep relative precision (the latter through its complement). Where the solution moves faster
+    /// than linearly with the radius (an infinite slope at an end of [0, 1], e.g. Hellinger's <c>1 - t ~ (gamma_max - gamma)^2</c>),
+    /// a value or complement outside that tolerance must still lie between the references at <c>gamma (1 -+ 16 eps)</c>: the
+    /// library resolves the radius to a few ulps (docs/NUMERICS.md, binary bound solver), not better.
     /// </summary>
-    private static void AssertBound(double got, double gotComplement, ReferenceBound expected, double gamma, string what, string context)
+    private static void AssertBound(double got, double gotComplement, ReferenceBound expected, double gamma, string what, string context, Func<double, ReferenceBound> at)
     {
         double t = expected.Value;
         double s = expected.Complement;
@@ -260,8 +273,19 @@ public class ExtremeBoundsPropertyTests
         // this only matters where the slope is finite at an end of [0, 1] (e.g. d(1) = gamma up to rounding).
         double conditioning = gamma > 0.0 && double.IsFinite(gamma) && expected.Slope > 0.0 ? 16 * Eps * gamma / expected.Slope : 0.0;
         double tolerance = (1e-9 * Math.Min(t, s)) + (Eps / 2 * t) + conditioning + 1e-300;
-        Assert.True(Math.Abs(got - t) <= tolerance, $"{what}: got {got:R}, reference {t:R} (1 - t = {s:R}), error {Math.Abs(got - t):E3} > {tolerance:E3} ({context})");
-        Assert.True(Math.Abs(gotComplement - s) <= (1e-9 * s) + conditioning + 1e-300, $"{what} complement: got {gotComplement:R}, reference {s:R}, relative error {Math.Abs(gotComplement - s) / s:E3} ({context})");
+        bool valueOk = Math.Abs(got - t) <= tolerance;
+        bool complementOk = Math.Abs(gotComplement - s) <= (1e-9 * s) + conditioning + 1e-300;
+        if ((!valueOk || !complementOk) && gamma > 0.0 && double.IsFinite(gamma))
+        {
+            var below = at(gamma * (1 - (16 * Eps)));
+            var above = at(gamma * (1 + (16 * Eps)));
+            static bool Between(double x, double a, double b) => x >= (Math.Min(a, b) * (1 - 1e-9)) - 1e-300 && x <= (Math.Max(a, b) * (1 + 1e-9)) + 1e-300;
+            valueOk = valueOk || Between(got, below.Value, above.Value);
+            complementOk = complementOk || Between(gotComplement, below.Complement, above.Complement);
+        }
+
+        Assert.True(valueOk, $"{what}: got {got:R}, reference {t:R} (1 - t = {s:R}), error {Math.Abs(got - t):E3} > {tolerance:E3} ({context})");
+        Assert.True(complementOk, $"{what} complement: got {gotComplement:R}, reference {s:R}, relative error {Math.Abs(gotComplement - s) / s:E3} ({context})");
     }
 
     /// <summary>Every class up to <see cref="FullComparison"/>; otherwise the largest and smallest <c>p_k</c> and a spread of others.</summary>
