@@ -56,7 +56,7 @@ public sealed class TaskOutputs
     /// <param name="repositoryRoot">Folder holding <c>data/</c> and <c>models/</c>.</param>
     /// <param name="quantizedBits">Bit widths of the quantized edges to run.</param>
     /// <param name="report">Progress callback (step name, fraction done).</param>
-    /// <param name="cancellationToken">Checked between blocks of <see cref="Chunk"/> images.</param>
+    /// <param name="cancellationToken">Checked between blocks of <see cref="ChunkedInference.Chunk"/> images.</param>
     public static TaskOutputs Load(FashionMnistTask task, string repositoryRoot, IReadOnlyList<int> quantizedBits, Action<string, double>? report = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -72,7 +72,7 @@ public sealed class TaskOutputs
         double cloudUs;
         using (var cloud = OnnxClassifier.Open(Path.Combine(models, $"{task.Name}-cloud.onnx"), options))
         {
-            cloudLogits = Widen(Predict(cloud, data, null, cancellationToken));
+            cloudLogits = ChunkedInference.Widen(Predict(cloud, data, null, cancellationToken));
             cloudUs = Latency(cloud, data);
         }
 
@@ -92,12 +92,12 @@ public sealed class TaskOutputs
         {
             report($"{task.Name}: {bits}-bit edge", 0.7);
             using var q = OnnxClassifier.Open(Path.Combine(models, $"{task.Name}-edge-q{bits}.onnx"), options);
-            var logits = Widen(Predict(q, data, null, cancellationToken));
+            var logits = ChunkedInference.Widen(Predict(q, data, null, cancellationToken));
             quantized[bits] = (logits, ProbabilityMatrix.FromLogits(logits, k, $"{task.Name}-edge-q{bits}"));
         }
 
         report($"{task.Name}: done", 1.0);
-        var edgeLogits = Widen(edgeRawLogits);
+        var edgeLogits = ChunkedInference.Widen(edgeRawLogits);
         return new TaskOutputs
         {
             Task = task,
@@ -106,7 +106,7 @@ public sealed class TaskOutputs
             CloudLogits = cloudLogits,
             Edge = ProbabilityMatrix.FromLogits(edgeLogits, k, $"{task.Name}-edge"),
             EdgeLogits = edgeLogits,
-            EdgeFeatures = Widen(edgeFeatures),
+            EdgeFeatures = ChunkedInference.Widen(edgeFeatures),
             LastLayer = LastLayer.Load(Path.Combine(models, $"{task.Name}-edge-lastlayer.json")),
             Quantized = quantized,
             CloudMicroseconds = cloudUs,
@@ -133,7 +133,7 @@ public sealed class TaskOutputs
             logits = Predict(edge, data, features, cancellationToken);
         }
 
-        var edgeLogits = Widen(logits);
+        var edgeLogits = ChunkedInference.Widen(logits);
         return new TaskOutputs
         {
             Task = Task,
@@ -142,7 +142,7 @@ public sealed class TaskOutputs
             CloudLogits = CloudLogits,
             Edge = ProbabilityMatrix.FromLogits(edgeLogits, Classes, edgeFile),
             EdgeLogits = edgeLogits,
-            EdgeFeatures = Widen(features),
+            EdgeFeatures = ChunkedInference.Widen(features),
             LastLayer = LastLayer.Load(Path.Combine(models, lastLayerFile)),
             Quantized = new Dictionary<int, (double[], ProbabilityMatrix)>(),
             CloudMicroseconds = CloudMicroseconds,
@@ -164,12 +164,12 @@ public sealed class TaskOutputs
         double[] cloudLogits, edgeLogits;
         using (var cloud = OnnxClassifier.Open(Path.Combine(models, $"{Task.Name}-cloud.onnx"), options))
         {
-            cloudLogits = Widen(Predict(cloud, images, data.Count, null, cancellationToken));
+            cloudLogits = ChunkedInference.Widen(Predict(cloud, images, data.Count, null, cancellationToken));
         }
 
         using (var edge = OnnxClassifier.Open(Path.Combine(models, $"{Task.Name}-edge.onnx"), options))
         {
-            edgeLogits = Widen(Predict(edge, images, data.Count, null, cancellationToken));
+            edgeLogits = ChunkedInference.Widen(Predict(edge, images, data.Count, null, cancellationToken));
         }
 
         return new TaskOutputs
@@ -188,12 +188,6 @@ public sealed class TaskOutputs
         };
     }
 
-    /// <summary>
-    /// Images per cancellation check: the default ONNX batch size (256), so the batches the model sees, and therefore
-    /// its outputs, are the same as in one whole-dataset call (a cloud batch takes about half a second on 2 cores).
-    /// </summary>
-    private const int Chunk = 256;
-
     /// <summary>Logits of every image (and penultimate features into <paramref name="features"/> when given), block by block.</summary>
     private static float[] Predict(OnnxClassifier model, FashionMnistDataset data, float[]? features, CancellationToken cancellationToken) =>
         Predict(model, data.Images, data.Count, features, cancellationToken);
@@ -201,39 +195,8 @@ public sealed class TaskOutputs
     /// <summary>Logits of <paramref name="count"/> row-major images (and features when given), block by block.</summary>
     private static float[] Predict(OnnxClassifier model, float[] allImages, int count, float[]? features, CancellationToken cancellationToken)
     {
-        int k = model.Classes;
-        var logits = new float[count * k];
         int per = FashionMnistDataset.PixelsPerImage;
-        for (int start = 0; start < count; start += Chunk)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            int n = Math.Min(Chunk, count - start);
-            var images = allImages.AsSpan(start * per, n * per);
-            if (features is null)
-            {
-                model.PredictLogits(images, n).CopyTo(logits.AsSpan(start * k));
-            }
-            else
-            {
-                var run = model.PredictWithFeatures(images, n);
-                run.Logits.CopyTo(logits.AsSpan(start * k));
-                run.Features.CopyTo(features.AsSpan(start * run.FeatureDimension));
-            }
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        return logits;
-    }
-
-    private static double[] Widen(float[] values)
-    {
-        var result = new double[values.Length];
-        for (int i = 0; i < values.Length; i++)
-        {
-            result[i] = values[i];
-        }
-
-        return result;
+        return ChunkedInference.Logits(model, count, (start, rows) => allImages.AsSpan(start * per, rows * per), features, cancellationToken);
     }
 
     /// <summary>Median single-image latency over 200 images (after 20 warm-up runs), in microseconds.</summary>
