@@ -72,7 +72,7 @@ public sealed class TaskOutputs
         double cloudUs;
         using (var cloud = OnnxClassifier.Open(Path.Combine(models, $"{task.Name}-cloud.onnx"), options))
         {
-            cloudLogits = Widen(data.Run(cloud, withFeatures: false, cancellationToken).Logits);
+            cloudLogits = ChunkedInference.Widen(data.Run(cloud, withFeatures: false, cancellationToken).Logits);
             cloudUs = data.Latency(cloud);
         }
 
@@ -92,12 +92,12 @@ public sealed class TaskOutputs
         {
             report($"{task.Name}: {bits}-bit edge", 0.7);
             using var q = OnnxClassifier.Open(Path.Combine(models, $"{task.Name}-edge-q{bits}.onnx"), options);
-            var logits = Widen(data.Run(q, withFeatures: false, cancellationToken).Logits);
+            var logits = ChunkedInference.Widen(data.Run(q, withFeatures: false, cancellationToken).Logits);
             quantized[bits] = (logits, ProbabilityMatrix.FromLogits(logits, k, $"{task.Name}-edge-q{bits}"));
         }
 
         report($"{task.Name}: done", 1.0);
-        var edgeLogits = Widen(edgeRawLogits);
+        var edgeLogits = ChunkedInference.Widen(edgeRawLogits);
         return new TaskOutputs
         {
             Task = task,
@@ -106,7 +106,7 @@ public sealed class TaskOutputs
             CloudLogits = cloudLogits,
             Edge = ProbabilityMatrix.FromLogits(edgeLogits, k, $"{task.Name}-edge"),
             EdgeLogits = edgeLogits,
-            EdgeFeatures = Widen(edgeFeatures),
+            EdgeFeatures = ChunkedInference.Widen(edgeFeatures),
             LastLayer = LastLayer.Load(Path.Combine(models, $"{task.Name}-edge-lastlayer.json")),
             Quantized = quantized,
             CloudMicroseconds = cloudUs,
@@ -133,7 +133,7 @@ public sealed class TaskOutputs
             features = f!;
         }
 
-        var edgeLogits = Widen(logits);
+        var edgeLogits = ChunkedInference.Widen(logits);
         return new TaskOutputs
         {
             Task = Task,
@@ -142,7 +142,7 @@ public sealed class TaskOutputs
             CloudLogits = CloudLogits,
             Edge = ProbabilityMatrix.FromLogits(edgeLogits, Classes, edgeFile),
             EdgeLogits = edgeLogits,
-            EdgeFeatures = Widen(features),
+            EdgeFeatures = ChunkedInference.Widen(features),
             LastLayer = LastLayer.Load(Path.Combine(models, lastLayerFile)),
             Quantized = new Dictionary<int, (double[], ProbabilityMatrix)>(),
             CloudMicroseconds = CloudMicroseconds,
@@ -170,12 +170,12 @@ public sealed class TaskOutputs
         double[] cloudLogits, edgeLogits;
         using (var cloud = OnnxClassifier.Open(Path.Combine(models, $"{Task.Name}-cloud.onnx"), options))
         {
-            cloudLogits = Widen(FashionMnistDataset.Run(cloud, images, data.Count, null, cancellationToken));
+            cloudLogits = ChunkedInference.Widen(FashionMnistDataset.Run(cloud, images, data.Count, null, cancellationToken));
         }
 
         using (var edge = OnnxClassifier.Open(Path.Combine(models, $"{Task.Name}-edge.onnx"), options))
         {
-            edgeLogits = Widen(FashionMnistDataset.Run(edge, images, data.Count, null, cancellationToken));
+            edgeLogits = ChunkedInference.Widen(FashionMnistDataset.Run(edge, images, data.Count, null, cancellationToken));
         }
 
         return new TaskOutputs
@@ -192,16 +192,5 @@ public sealed class TaskOutputs
             CloudMicroseconds = double.NaN,
             EdgeMicroseconds = double.NaN,
         };
-    }
-
-    private static double[] Widen(float[] values)
-    {
-        var result = new double[values.Length];
-        for (int i = 0; i < values.Length; i++)
-        {
-            result[i] = values[i];
-        }
-
-        return result;
     }
 }

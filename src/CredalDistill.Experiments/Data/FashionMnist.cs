@@ -24,21 +24,7 @@ public static class FashionMnist
     /// </summary>
     /// <param name="start">Directory to start from.</param>
     /// <returns>The full path of the <c>data</c> directory.</returns>
-    public static string FindDataDirectory(string? start = null)
-    {
-        string first = Path.GetFullPath(start ?? AppContext.BaseDirectory);
-        for (DirectoryInfo? dir = new(first); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "data");
-            if (File.Exists(Path.Combine(candidate, SubDirectory, TestImagesFile)))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException(
-            $"No 'data/{SubDirectory}/{TestImagesFile}' found in '{first}' or any parent directory; run from inside the repository or pass the data directory explicitly.");
-    }
+    public static string FindDataDirectory(string? start = null) => DataDirectory.Find(SubDirectory, TestImagesFile, start);
 
     /// <summary>Loads the bundled 10,000-image test split restricted to <paramref name="task"/>.</summary>
     /// <param name="task">FMNIST-3 or FMNIST-10.</param>

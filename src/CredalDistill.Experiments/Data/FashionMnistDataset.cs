@@ -68,7 +68,7 @@ public sealed class FashionMnistDataset : ITaskInputs
         return (Run(model, Images, Count, features, cancellationToken), features);
     }
 
-    /// <summary>Logits of <paramref name="count"/> row-major images (and features into <paramref name="features"/> when given), in blocks of <see cref="Chunk"/>.</summary>
+    /// <summary>Logits of <paramref name="count"/> row-major images (and features into <paramref name="features"/> when given), in blocks of <see cref="ChunkedInference.Chunk"/>.</summary>
     /// <param name="model">An image model.</param>
     /// <param name="images">Pixels, <c>count * 784</c> floats (e.g. shifted copies of <see cref="Images"/>).</param>
     /// <param name="count">Number of images.</param>
@@ -79,27 +79,7 @@ public sealed class FashionMnistDataset : ITaskInputs
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(images);
-        int k = model.Classes;
-        var logits = new float[count * k];
-        for (int start = 0; start < count; start += Chunk)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            int n = Math.Min(Chunk, count - start);
-            var block = images.AsSpan(start * PixelsPerImage, n * PixelsPerImage);
-            if (features is null)
-            {
-                model.PredictLogits(block, n).CopyTo(logits.AsSpan(start * k));
-            }
-            else
-            {
-                var run = model.PredictWithFeatures(block, n);
-                run.Logits.CopyTo(logits.AsSpan(start * k));
-                run.Features.CopyTo(features.AsSpan(start * run.FeatureDimension));
-            }
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        return logits;
+        return ChunkedInference.Logits(model, count, (start, rows) => images.AsSpan(start * PixelsPerImage, rows * PixelsPerImage), features, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -123,10 +103,4 @@ public sealed class FashionMnistDataset : ITaskInputs
         Array.Sort(times);
         return times[runs / 2];
     }
-
-    /// <summary>
-    /// Images per block and cancellation check: the default ONNX batch size (256), so the batches the model sees, and
-    /// therefore its outputs, are the same as in one whole-dataset call (a cloud batch takes about half a second on 2 cores).
-    /// </summary>
-    private const int Chunk = 256;
 }

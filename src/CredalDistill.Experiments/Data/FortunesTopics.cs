@@ -40,21 +40,7 @@ public static class FortunesTopics
     /// </summary>
     /// <param name="start">Directory to start from.</param>
     /// <returns>The full path of the <c>data</c> directory.</returns>
-    public static string FindDataDirectory(string? start = null)
-    {
-        string first = Path.GetFullPath(start ?? AppContext.BaseDirectory);
-        for (DirectoryInfo? dir = new(first); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "data");
-            if (File.Exists(Path.Combine(candidate, SubDirectory, TestFile)))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException(
-            $"No 'data/{SubDirectory}/{TestFile}' found in '{first}' or any parent directory; run from inside the repository or pass the data directory explicitly.");
-    }
+    public static string FindDataDirectory(string? start = null) => DataDirectory.Find(SubDirectory, TestFile, start);
 
     /// <summary>Loads the bundled test split.</summary>
     /// <param name="dataDirectory">The <c>data</c> directory; found with <see cref="FindDataDirectory"/> when null.</param>

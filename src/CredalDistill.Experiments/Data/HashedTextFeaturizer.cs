@@ -236,7 +236,7 @@ public sealed class HashedTextFeaturizer
     {
         foreach (byte b in data)
         {
-            hash = (hash ^ b) * FnvPrime;
+            hash = Continue(hash, b);
         }
 
         return hash;
@@ -247,7 +247,7 @@ public sealed class HashedTextFeaturizer
     {
         foreach (char c in ascii)
         {
-            hash = (hash ^ (byte)c) * FnvPrime;
+            hash = Continue(hash, (byte)c);
         }
 
         return hash;

@@ -10,20 +10,9 @@ public sealed record TextModelOutput(int Count, int Classes, float[] Logits, int
 {
     /// <summary>The logits widened to double (what <c>ProbabilityMatrix.FromLogits</c> takes).</summary>
     /// <returns>N x K doubles.</returns>
-    public double[] LogitsAsDouble() => Widen(Logits);
+    public double[] LogitsAsDouble() => ChunkedInference.Widen(Logits);
 
     /// <summary>The features widened to double (for <c>LastLayer</c>-based baselines).</summary>
     /// <returns>N x D doubles, or an empty array when features were not requested.</returns>
-    public double[] FeaturesAsDouble() => Features is null ? [] : Widen(Features);
-
-    private static double[] Widen(float[] values)
-    {
-        var result = new double[values.Length];
-        for (int i = 0; i < values.Length; i++)
-        {
-            result[i] = values[i];
-        }
-
-        return result;
-    }
+    public double[] FeaturesAsDouble() => Features is null ? [] : ChunkedInference.Widen(Features);
 }

@@ -10,7 +10,7 @@ namespace CredalDistill.Experiments.Data;
 public static class TextModelRunner
 {
     /// <summary>Texts per ONNX Runtime call (and per cancellation check).</summary>
-    public const int Chunk = 256;
+    public const int Chunk = ChunkedInference.Chunk;
 
     /// <summary>Opens <paramref name="modelPath"/> and runs it on <paramref name="texts"/> with the featuriser of its input width.</summary>
     /// <param name="modelPath">The ONNX file.</param>
@@ -47,30 +47,16 @@ public static class TextModelRunner
             throw new ArgumentException($"ONNX model '{model.Path}' takes {model.ValuesPerImage} features per text; the featuriser writes {featurizer.Dimension}.", nameof(featurizer));
         }
 
-        int n = texts.Count, k = model.Classes, d = featurizer.Dimension;
+        int n = texts.Count, d = featurizer.Dimension;
         int fd = withFeatures ? model.FeatureDimension ?? throw new InvalidOperationException($"ONNX model '{model.Path}' has no 'features' output.") : 0;
-        var logits = new float[n * k];
         float[]? features = withFeatures ? new float[n * fd] : null;
         float[] buffer = new float[Math.Min(Chunk, Math.Max(n, 1)) * d];
-        for (int start = 0; start < n; start += Chunk)
+        float[] logits = ChunkedInference.Logits(model, n, (start, rows) =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            int rows = Math.Min(Chunk, n - start);
-            Span<float> input = buffer.AsSpan(0, rows * d);
+            var input = buffer.AsSpan(0, rows * d);
             featurizer.Featurize(texts, start, rows, input);
-            if (features is null)
-            {
-                model.PredictLogits(input, rows).CopyTo(logits.AsSpan(start * k));
-            }
-            else
-            {
-                OnnxPrediction p = model.PredictWithFeatures(input, rows);
-                p.Logits.CopyTo(logits.AsSpan(start * k));
-                p.Features.CopyTo(features.AsSpan(start * fd));
-            }
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        return new TextModelOutput(n, k, logits, fd, features);
+            return input;
+        }, features, cancellationToken);
+        return new TextModelOutput(n, model.Classes, logits, fd, features);
     }
 }
