@@ -135,7 +135,7 @@ public static class Demo
         double edgeEce = task[MethodKey.Edge]?.Mean("ece") ?? double.NaN;
         if (demo.Auto is { } auto)
         {
-            lines.Add(string.Create(inv, $"1. Use `credal calibrate --method auto` (label-free: the cloud's outputs on the {auto.CalibrationRows} unlabeled calibration {noun}s, no labels). Here it chose {auto.Chosen}, the lowest cross-fitted cloud-referenced ECE ({P(auto.Score)}) of {auto.Eligible} eligible candidates out of {auto.Candidates}; on the {task.TestInputs} test {noun}s: ECE {P(auto.EdgeEce)} -> {P(auto.Ece)}, accuracy {P(auto.EdgeAccuracy)} -> {P(auto.Accuracy)}."));
+            lines.Add(string.Create(inv, $"1. Use `credal calibrate --method auto` (label-free: the cloud's outputs on the {auto.CalibrationRows} unlabeled calibration {noun}s, no labels). Here it chose {auto.Chosen}, the lowest cross-fitted KL to the cloud ({auto.Score:F4} nats) of {auto.Eligible} eligible candidates out of {auto.Candidates}; on the {task.TestInputs} test {noun}s: ECE {P(auto.EdgeEce)} -> {P(auto.Ece)}, accuracy {P(auto.EdgeAccuracy)} -> {P(auto.Accuracy)}."));
         }
 
         var paper = task[MethodKey.Cdci(divergence, epsilon, CalibratedOutput.Intersection)];

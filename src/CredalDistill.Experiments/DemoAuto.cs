@@ -9,7 +9,7 @@ namespace CredalDistill.Experiments;
 /// it gains: fitted on the unlabeled calibration set (cloud and edge outputs, no labels), evaluated on the test set.
 /// </summary>
 /// <param name="Chosen">The winner, e.g. <c>distilled-ts</c> or <c>cdci (kl, eps 0.2, maxent)</c>.</param>
-/// <param name="Score">The winner's cross-fitted cloud-referenced ECE on the calibration set (fraction).</param>
+/// <param name="Score">The winner's cross-fitted mean KL(cloud || output) on the calibration set (nats).</param>
 /// <param name="Candidates">Number of candidates scored.</param>
 /// <param name="Eligible">Candidates whose cross-fitted top-1 agreement with the cloud passed the guard.</param>
 /// <param name="CalibrationRows">Rows the method was fitted on.</param>

@@ -52,7 +52,7 @@ public static class ConsoleReports
     }
 
     /// <summary>
-    /// Renders what <c>--method auto</c> chose, in percent throughout: the best candidates by score with their agreement
+    /// Renders what <c>--method auto</c> chose (scores in nats, agreement in percent): the best candidates by score with their agreement
     /// with the cloud, those excluded by the agreement guard marked, the winner, why it won, and what it was refitted on.
     /// </summary>
     public static void AutoChoice(IAnsiConsole console, AutoChoice choice, FittedCalibrator fitted)
@@ -61,6 +61,7 @@ public static class ConsoleReports
         ArgumentNullException.ThrowIfNull(choice);
         ArgumentNullException.ThrowIfNull(fitted);
         string P(double v, string format = "F3") => (100 * v).ToString(format, CultureInfo.InvariantCulture) + "%";
+        static string Nats(double v) => v.ToString("F4", CultureInfo.InvariantCulture) + " nats";
         int excluded = choice.Candidates.Count(c => !choice.IsEligible(c));
         console.WriteLine($"--method auto: score = {choice.Criterion}; agreement = cross-fitted top-1 agreement with the cloud. Best {Math.Min(AutoRowsShown, choice.Candidates.Count)} of {choice.Candidates.Count} candidates:");
         var table = new Table();
@@ -69,21 +70,25 @@ public static class ConsoleReports
         {
             var x = choice.Candidates[c];
             string status = c == choice.Chosen ? "chosen" : choice.IsEligible(x) ? string.Empty : "excluded: agreement below floor";
-            table.AddRow(new Text(x.Method), new Text(x.Divergence ?? "-"), new Text(x.Epsilon is double e ? Number(e) : "-"), new Text(x.Output), new Text(P(x.Score)), new Text(P(x.Agreement, "F2")), new Text(status));
+            table.AddRow(new Text(x.Method), new Text(x.Divergence ?? "-"), new Text(x.Epsilon is double e ? Number(e) : "-"), new Text(x.Output), new Text(Nats(x.Score)), new Text(P(x.Agreement, "F2")), new Text(status));
         }
 
         console.Write(table);
         var winner = choice.Winner;
         string name = winner.Method == CdciCalibrator.Method.Name ? $"cdci ({winner.Divergence}, eps {Number(winner.Epsilon!.Value)}, {winner.Output})" : winner.Method;
-        console.WriteLine($"auto: chose {name}: the lowest score, {P(winner.Score)}, of the {choice.Candidates.Count - excluded} eligible candidates.");
+        console.WriteLine($"auto: chose {name}: the lowest score, {Nats(winner.Score)}, of the {choice.Candidates.Count - excluded} eligible candidates.");
         if (excluded > 0)
         {
-            console.WriteLine($"auto: {excluded} of {choice.Candidates.Count} candidates excluded: their cross-fitted top-1 agreement with the cloud is below {P(choice.MinimumAgreement, "F2")} ({(new AutoCalibrator().MaxAgreementLoss == 0.0 ? "the raw edge's agreement" : $"the raw edge's agreement minus {P(new AutoCalibrator().MaxAgreementLoss, "F1")}")}) (a guard against near-uniform outputs, whose ECE is low without their being useful, and against maps that trade the cloud's arg-max for calibration).");
+            console.WriteLine($"auto: {excluded} of {choice.Candidates.Count} candidates excluded: their cross-fitted top-1 agreement with the cloud is below {P(choice.MinimumAgreement, "F2")} ({(new AutoCalibrator().MaxAgreementLoss == 0.0 ? "the raw edge's agreement" : $"the raw edge's agreement minus {P(new AutoCalibrator().MaxAgreementLoss, "F1")}")}) (a guard against outputs that trade the cloud's arg-max for a lower score).");
         }
 
-        if (fitted.Map is { IsIdentity: false } map && fitted.Threshold is { } threshold)
+        if (fitted.Map is { IsIdentity: false } map && fitted.Threshold is { } threshold && fitted.Output == CalibratedOutput.Calibrated)
         {
-            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"auto: refitted on all {map.FitRows + threshold.N} rows with the two-stage split: the {MapShapes.Name(map.Shape)} map on the first half ({map.FitRows} rows), the threshold ({threshold.Divergence.Name}, eps {Number(threshold.Epsilon)}) on the second ({threshold.N} rows), so that the threshold's coverage guarantee holds exactly for the fitted map."));
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"auto: refitted the {MapShapes.Name(map.Shape)} map on all {map.FitRows} rows (the output, as the map alone gives it); the threshold ({threshold.Divergence.Name}, eps {Number(threshold.Epsilon)}) around it is the conformal quantile of the {threshold.N} rows' out-of-fold scores (each row scored by the map fitted without its fold), so its coverage is close to, not exactly, the guarantee; a map+cdci method gives the exact guarantee."));
+        }
+        else if (fitted.Map is { IsIdentity: false } split && fitted.Threshold is { } stage)
+        {
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"auto: refitted on all {split.FitRows + stage.N} rows with the two-stage split: the {MapShapes.Name(split.Shape)} map on the first half ({split.FitRows} rows), the threshold ({stage.Divergence.Name}, eps {Number(stage.Epsilon)}) on the second ({stage.N} rows), so that the threshold's coverage guarantee holds exactly for the fitted map."));
         }
         else if (fitted.Threshold is { } own)
         {

@@ -11,23 +11,26 @@ namespace CredalDistill.Calibration;
 /// Label-free choice of the calibration method among the registry's <see cref="CalibrationMethod.AutoCandidate"/> methods
 /// (<see cref="CalibrationMethods"/>): every label-free point map (its output), CD-CI for every divergence x eps x extraction
 /// in <see cref="Outputs"/>, and every map followed by CD-CI (its intersection probability). Each is scored by the
-/// <see cref="Folds"/>-fold cross-fitted cloud-referenced ECE on the calibration set, on the seeded folds of
-/// <see cref="ConfigurationSelector"/> (the CD-CI scores are its scores; a map candidate is fitted on each fold's training part
-/// exactly as it is fitted at the end: as <c>map+cdci</c>, the map on the first half). The lowest score wins (ties: the earlier
-/// candidate) among the eligible candidates: those whose cross-fitted top-1 agreement with the cloud is at least the raw edge's
-/// minus <see cref="MaxAgreementLoss"/>. (The ECE alone is gamed by near-uniform outputs: the maximum-entropy member of a very
-/// large credal set is close to uniform and "calibrated" at 1/K confidence, with chance-level agreement.) Whatever wins, bounds
-/// and label sets come from a CD-CI threshold: the winner's own for CD-CI (guarantee up to the selection), otherwise the
-/// <c>map+cdci</c> threshold (<see cref="SetDivergence"/>, <see cref="SetEpsilon"/>) around the map's output, whose guarantee
-/// is exact; a point-map winner then outputs that map (fitted on the first half of the rows) so that its point is the centre of
-/// the credal set.
+/// <see cref="Folds"/>-fold cross-fitted mean <c>KL(cloud || output)</c> (nats) on the calibration set, on the seeded folds of
+/// <see cref="ConfigurationSelector"/>: the proper score the maps are fitted to, so it rewards calibration and agreement with
+/// the cloud's arg-max together (a temperature and a matrix map can be equally calibrated at very different accuracy; an ECE
+/// cannot tell them apart). Every candidate is fitted on each fold's training part exactly as it is fitted at the end: a point
+/// map on all of it, a <c>map+cdci</c> with the map on its first half. The lowest score wins (ties: the earlier candidate)
+/// among the eligible candidates: those whose cross-fitted top-1 agreement with the cloud is at least the raw edge's minus
+/// <see cref="MaxAgreementLoss"/>. Whatever wins, bounds and label sets come from a CD-CI threshold (<see cref="SetDivergence"/>,
+/// <see cref="SetEpsilon"/> around a map): a CD-CI winner's own (guarantee up to the selection); a <c>map+cdci</c> winner's split
+/// threshold (exact guarantee); for a point-map winner, fitted on every row, the threshold of the rows' out-of-fold scores
+/// <c>D(cloud_i || m_-f(i)(edge_i))</c>, each row scored by the map fitted without its fold. The point output is then the centre
+/// of the set; that threshold is not an exact finite-sample guarantee (the final map saw the rows), but each out-of-fold map was
+/// fitted on fewer rows than the final one, so its scores are no smaller on average than the final map's on new inputs
+/// (coverage measured in docs/RESULTS.md, Regimes). Users who need the exact guarantee choose a <c>map+cdci</c> method.
 /// </summary>
 public sealed class AutoCalibrator : Calibrator
 {
     /// <summary>The registry entry <c>auto</c>.</summary>
     internal static CalibrationMethod Method { get; } = new(
         "auto",
-        "chosen without labels among the label-free candidates (each label-free map, cdci over divergence x eps x extraction, each map+cdci) by 2-fold cross-fitted cloud-referenced ECE, never a candidate whose cross-fitted top-1 agreement with the cloud is below the raw edge's; bounds and label sets always come from a conformal threshold (--divergence, --epsilon around a map).",
+        "chosen without labels among the label-free candidates (each label-free map, cdci over divergence x eps x extraction, each map+cdci) by 2-fold cross-fitted mean KL(cloud || output), never a candidate whose cross-fitted top-1 agreement with the cloud is below the raw edge's; bounds and label sets always come from a conformal threshold (--divergence, --epsilon around a map; a point-map winner, fitted on every row, by out-of-fold scores).",
         o => new AutoCalibrator
         {
             SetDivergence = o.Divergence ?? throw new ArgumentException("auto takes a fixed divergence for the threshold around a map winner; a label-free choice of the divergence is for cdci.", nameof(o)),
@@ -110,31 +113,52 @@ public sealed class AutoCalibrator : Calibrator
             edgeAgreement += CloudAgreement.TopOneAgreement(data.Cloud.Select(held), data.Edge.Select(held)) / Folds;
         }
 
-        // A point map is scored by its own output and its map+cdci by the intersection probability, both fitted on each fold's
-        // training part as map+cdci (as they are fitted at the end).
+        // A point map is fitted on each fold's whole training part (as it is fitted at the end, on every row) and scored by its
+        // output on the held-out fold; those held-out outputs also give each row an out-of-fold score for the threshold of a
+        // point-map winner. A map+cdci is fitted on each fold's training part as map+cdci and scored by its intersection probability.
         var maps = methods.Where(m => !m.GivesSets).ToList();
         var composites = methods.Where(m => m.GivesSets && m.Name != CdciCalibrator.Method.Name).ToList();
+        int n = data.Rows;
         var pointScores = new Dictionary<string, (double Score, double Agreement)>();
-        var setScores = new Dictionary<string, (double Score, double Agreement)>();
-        foreach (var map in maps.Concat(composites.Select(BaseMap)).DistinctBy(m => m.Name))
+        var outOfFold = new Dictionary<string, double[]>();
+        foreach (var map in maps)
         {
-            double point = 0.0, pointAgreement = 0.0, set = 0.0, setAgreement = 0.0;
+            double point = 0.0, pointAgreement = 0.0;
+            var scores = new double[n];
             foreach (var (fit, held) in folds)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var fitted = Composite(map, CalibratedOutput.Intersection).Fit(data.Select(fit), cancellationToken);
+                var fitted = map.Create().Fit(data.Select(fit), cancellationToken);
                 var heldCloud = data.Cloud.Select(held);
-                var heldEdge = data.Edge.Select(held);
-                var centre = fitted.Centre(heldEdge);
-                var intersection = fitted.Calibrate(heldEdge, cancellationToken);
-                point += CloudReferencedCalibrationError.Compute(centre, heldCloud) / Folds;
+                var centre = fitted.Centre(data.Edge.Select(held));
+                point += Score(centre, heldCloud) / Folds;
                 pointAgreement += CloudAgreement.TopOneAgreement(heldCloud, centre) / Folds;
-                set += CloudReferencedCalibrationError.Compute(intersection, heldCloud) / Folds;
-                setAgreement += CloudAgreement.TopOneAgreement(heldCloud, intersection) / Folds;
+                var heldScores = SplitConformal.Scores(heldCloud, centre, SetDivergence);
+                for (int i = 0; i < held.Length; i++)
+                {
+                    scores[held[i]] = heldScores[i];
+                }
             }
 
             pointScores[map.Name] = (point, pointAgreement);
-            setScores[map.Name + "+cdci"] = (set, setAgreement);
+            outOfFold[map.Name] = scores;
+        }
+
+        var setScores = new Dictionary<string, (double Score, double Agreement)>();
+        foreach (var composite in composites)
+        {
+            double set = 0.0, setAgreement = 0.0;
+            foreach (var (fit, held) in folds)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var fitted = Composite(BaseMap(composite), CalibratedOutput.Intersection).Fit(data.Select(fit), cancellationToken);
+                var heldCloud = data.Cloud.Select(held);
+                var intersection = fitted.Calibrate(data.Edge.Select(held), cancellationToken);
+                set += Score(intersection, heldCloud) / Folds;
+                setAgreement += CloudAgreement.TopOneAgreement(heldCloud, intersection) / Folds;
+            }
+
+            setScores[composite.Name] = (set, setAgreement);
         }
 
         string calibrated = CalibratedOutputNames.Name(CalibratedOutput.Calibrated);
@@ -146,7 +170,7 @@ public sealed class AutoCalibrator : Calibrator
         {
             foreach (var extraction in Outputs)
             {
-                var selection = ConfigurationSelector.Select(data.Cloud, data.Edge, DivergenceCandidates, extraction, EpsilonCandidates, Folds, Seed, cancellationToken);
+                var selection = ConfigurationSelector.Select(data.Cloud, data.Edge, DivergenceCandidates, extraction, EpsilonCandidates, Folds, Seed, cancellationToken, Score);
                 selections.Add(selection);
                 for (int d = 0; d < selection.Divergences.Count; d++)
                 {
@@ -178,11 +202,22 @@ public sealed class AutoCalibrator : Calibrator
             return MapCalibration.Fitted(Name, CalibrationMap.Identity(data.Classes), Outputs[o], threshold.N, threshold, record, PredictorOptions, choice);
         }
 
-        var winnerMap = maps.FirstOrDefault(m => m.Name == winner.Method) ?? BaseMap(composites.First(c => c.Name == winner.Method));
-        var output = winner.Output == calibrated ? CalibratedOutput.Calibrated : CalibratedOutput.Intersection;
-        var (finalMap, stageTwo) = Composite(winnerMap, output).FitParts(data, cancellationToken);
         var fixedSet = ThresholdSelection.FixedChoice(SetDivergence.Name, SetEpsilon, intersectionName);
-        return MapCalibration.Fitted(Name, finalMap, output, stageTwo.N, stageTwo, fixedSet, PredictorOptions, choice);
+        if (winner.Output == calibrated)
+        {
+            // A point-map winner: the map fitted on every row (the best point output, as the map alone would give), its sets
+            // around that output with the threshold of the rows' out-of-fold scores (each row scored by the map fitted without
+            // its fold, on fewer rows, so no better on average than the final map on new inputs).
+            var pointMap = maps.First(m => m.Name == winner.Method).Create().Fit(data, cancellationToken);
+            var map = pointMap.Map is { } m && !pointMap.IsSetValued
+                ? m
+                : throw new ArgumentException($"{winner.Method} is not a point calibration map of edge outputs.", nameof(data));
+            var oof = SplitConformal.Calibrate(outOfFold[winner.Method], data.Classes, SetEpsilon, SetDivergence);
+            return MapCalibration.Fitted(Name, map, CalibratedOutput.Calibrated, oof.N, oof, fixedSet, PredictorOptions, choice);
+        }
+
+        var (finalMap, stageTwo) = Composite(BaseMap(composites.First(c => c.Name == winner.Method)), CalibratedOutput.Intersection).FitParts(data, cancellationToken);
+        return MapCalibration.Fitted(Name, finalMap, CalibratedOutput.Intersection, stageTwo.N, stageTwo, fixedSet, PredictorOptions, choice);
     }
 
     /// <summary>The index of the lowest score among the candidates whose agreement reaches <paramref name="floor"/> (ties: the earlier); among all candidates when none does.</summary>
@@ -213,7 +248,10 @@ public sealed class AutoCalibrator : Calibrator
         PredictorOptions = PredictorOptions,
     };
 
-    private string Criterion() => string.Create(CultureInfo.InvariantCulture, $"{Folds}-fold cross-fitted cloud-referenced ECE (15 bins), folds seeded with {Seed}");
+    /// <summary>The criterion: mean <c>KL(cloud || output)</c> in nats on held-out rows.</summary>
+    private static double Score(ProbabilityMatrix output, ProbabilityMatrix cloud) => ConfigurationSelector.CloudKl(output, cloud);
+
+    private string Criterion() => string.Create(CultureInfo.InvariantCulture, $"{Folds}-fold cross-fitted mean KL(cloud || output) in nats, folds seeded with {Seed}");
 
     private static string Reason(List<AutoCandidate> candidates, int best, double floor, double edgeAgreement)
     {

@@ -5,6 +5,6 @@ namespace CredalDistill.Calibration;
 /// <param name="Divergence">The candidate's divergence (<c>cdci</c> only; null otherwise).</param>
 /// <param name="Epsilon">The candidate's eps (<c>cdci</c> only; null otherwise).</param>
 /// <param name="Output">The point output scored: <c>tempered</c>, <c>intersection</c> or <c>maxent</c>.</param>
-/// <param name="Score">Cross-fitted cloud-referenced ECE (fraction); lower is better.</param>
+/// <param name="Score">Cross-fitted mean <c>KL(cloud || output)</c> in nats; lower is better.</param>
 /// <param name="Agreement">Cross-fitted top-1 agreement with the cloud (fraction), on the same folds.</param>
 public sealed record AutoCandidate(string Method, string? Divergence, double? Epsilon, string Output, double Score, double Agreement);

@@ -30,7 +30,8 @@ internal static class ConfigurationSelector
         IReadOnlyList<double>? epsilons = null,
         int folds = 2,
         ulong seed = 1,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Func<ProbabilityMatrix, ProbabilityMatrix, double>? score = null)
     {
         var candidates = (divergences ?? DefaultDivergences.Select(Divergence.Parse).ToArray()).ToArray();
         if (candidates.Length == 0)
@@ -43,12 +44,17 @@ internal static class ConfigurationSelector
             ArgumentNullException.ThrowIfNull(d, nameof(divergences));
         }
 
-        return SelectCore(cloud, edge, candidates, output, epsilons, nameof(epsilons), folds, seed, cancellationToken);
+        return SelectCore(cloud, edge, candidates, output, epsilons, nameof(epsilons), folds, seed, cancellationToken, score);
     }
 
-    /// <summary>The selection over validated divergence candidates; <paramref name="epsilonsArgument"/> names the eps grid in errors.</summary>
-    internal static ConfigurationSelection SelectCore(ProbabilityMatrix cloud, ProbabilityMatrix edge, FDivergence[] candidates, CalibratedOutput output, IReadOnlyList<double>? epsilons, string epsilonsArgument, int folds, ulong seed, CancellationToken cancellationToken)
+    /// <summary>
+    /// The selection over validated divergence candidates; <paramref name="epsilonsArgument"/> names the eps grid in errors.
+    /// <paramref name="score"/> maps (held-out output, held-out cloud) to the score, lower is better; null means the
+    /// cloud-referenced ECE (<see cref="CloudEce"/>).
+    /// </summary>
+    internal static ConfigurationSelection SelectCore(ProbabilityMatrix cloud, ProbabilityMatrix edge, FDivergence[] candidates, CalibratedOutput output, IReadOnlyList<double>? epsilons, string epsilonsArgument, int folds, ulong seed, CancellationToken cancellationToken, Func<ProbabilityMatrix, ProbabilityMatrix, double>? score = null)
     {
+        score ??= CloudEce;
         ArgumentNullException.ThrowIfNull(cloud);
         ArgumentNullException.ThrowIfNull(edge);
         Check.SameRows(cloud.Rows, edge.Rows, nameof(edge));
@@ -70,7 +76,7 @@ internal static class ConfigurationSelector
         int bestE = 0;
         for (int d = 0; d < candidates.Length; d++)
         {
-            (scores[d], agreements[d]) = CrossFittedScores(cloud, edge, candidates[d], output, grid, folds, seed, cancellationToken);
+            (scores[d], agreements[d]) = CrossFittedScores(cloud, edge, candidates[d], output, grid, folds, seed, score, cancellationToken);
             for (int e = 0; e < grid.Length; e++)
             {
                 double s = scores[d][e];
@@ -87,13 +93,19 @@ internal static class ConfigurationSelector
         return new ConfigurationSelection(candidates, grid, scores, agreements, bestD, bestE, threshold);
     }
 
+    /// <summary>The default score: the cloud-referenced ECE (15 bins, fraction) of an output against the cloud.</summary>
+    internal static double CloudEce(ProbabilityMatrix output, ProbabilityMatrix cloud) => CloudReferencedCalibrationError.Compute(output, cloud);
+
+    /// <summary>The score of method <c>auto</c>: the mean <c>KL(cloud || output)</c> in nats, the objective the maps are fitted to.</summary>
+    internal static double CloudKl(ProbabilityMatrix output, ProbabilityMatrix cloud) => CloudAgreement.MeanDivergence(cloud, output);
+
     /// <summary>
-    /// Mean over <paramref name="folds"/> seeded folds of the cloud-referenced ECE of <paramref name="output"/> on the held-out
+    /// Mean over <paramref name="folds"/> seeded folds of the score (default the cloud-referenced ECE) of <paramref name="output"/> on the held-out
     /// fold, with <c>gamma</c> calibrated on the other folds, for each candidate in <paramref name="grid"/>, and of its top-1
     /// agreement with the cloud. The folds depend only on <c>n</c> and <paramref name="seed"/>, so scores of different
     /// divergences are paired.
     /// </summary>
-    private static (double[] Scores, double[] Agreements) CrossFittedScores(ProbabilityMatrix cloud, ProbabilityMatrix edge, FDivergence divergence, CalibratedOutput output, double[] grid, int folds, ulong seed, CancellationToken cancellationToken)
+    private static (double[] Scores, double[] Agreements) CrossFittedScores(ProbabilityMatrix cloud, ProbabilityMatrix edge, FDivergence divergence, CalibratedOutput output, double[] grid, int folds, ulong seed, Func<ProbabilityMatrix, ProbabilityMatrix, double> score, CancellationToken cancellationToken)
     {
         var allScores = SplitConformal.Scores(cloud, edge, divergence);
         var scores = new double[grid.Length];
@@ -113,7 +125,7 @@ internal static class ConfigurationSelector
                 cancellationToken.ThrowIfCancellationRequested();
                 double gamma = SplitConformal.Threshold(fitScores, grid[c]);
                 var predicted = new CredalPredictor(divergence, gamma).Predict(heldEdge, output);
-                scores[c] += CloudReferencedCalibrationError.Compute(predicted, heldCloud) / folds;
+                scores[c] += score(predicted, heldCloud) / folds;
                 agreements[c] += CloudAgreement.TopOneAgreement(heldCloud, predicted) / folds;
             }
         }

@@ -170,20 +170,22 @@ public sealed class CalibratorPipelineTests
     }
 
     [Fact]
-    public void Auto_scores_a_map_candidate_as_map_plus_cdci_on_each_fold()
+    public void Auto_scores_each_candidate_by_cross_fitted_KL_to_the_cloud_as_it_is_fitted_at_the_end()
     {
         var data = CalibrationFixture.Data(rows: 40);
         var fitted = new AutoCalibrator { Candidates = [CalibrationMethods.Get("distilled-ts"), CalibrationMethods.Get("distilled-ts+cdci")] }.Fit(data);
         double point = 0.0, set = 0.0, edgeAgreement = 0.0;
         foreach (var (fit, held) in CrossFitFolds.Make(40, 2, 1))
         {
-            // The fold's composite, through the public calibrator; the ECE and agreement recomputed by the metrics.
-            // auto scores the composite by its intersection probability (the composite's own default is the map's output).
-            var stage = new MapThenCdciCalibrator { Output = CalibratedOutput.Intersection }.Fit(new CalibrationData(data.Cloud.Select(fit), data.Edge.Select(fit)));
+            // A point map is fitted on the fold's whole training part; the composite as a composite (map on its first half),
+            // scored by its intersection probability. KL(cloud || output) summed row by row from the divergence itself.
+            var training = new CalibrationData(data.Cloud.Select(fit), data.Edge.Select(fit));
+            var map = new DistilledTemperatureCalibrator().Fit(training);
+            var stage = new MapThenCdciCalibrator { Output = CalibratedOutput.Intersection }.Fit(training);
             var heldEdge = data.Edge.Select(held);
             var heldCloud = data.Cloud.Select(held);
-            point += CloudReferencedCalibrationError.Compute(stage.Centre(heldEdge), heldCloud) / 2;
-            set += CloudReferencedCalibrationError.Compute(stage.Calibrate(heldEdge), heldCloud) / 2;
+            point += MeanKl(heldCloud, map.Centre(heldEdge)) / 2;
+            set += MeanKl(heldCloud, stage.Calibrate(heldEdge)) / 2;
             edgeAgreement += CloudAgreement.TopOneAgreement(heldCloud, heldEdge) / 2;
         }
 
@@ -191,21 +193,46 @@ public sealed class CalibratorPipelineTests
         Assert.Equal(point, fitted.Auto.Candidates[0].Score, 12);
         Assert.Equal(set, fitted.Auto.Candidates[1].Score, 12);
         Assert.Equal(edgeAgreement, fitted.Auto.MinimumAgreement, 12);
+        Assert.Contains("mean KL(cloud || output)", fitted.Auto.Criterion, StringComparison.Ordinal);
     }
 
+    private static double MeanKl(ProbabilityMatrix cloud, ProbabilityMatrix output) =>
+        Enumerable.Range(0, cloud.Rows).Sum(i => Divergence.KL.Compute(cloud.Row(i), output.Row(i))) / cloud.Rows;
+
     [Fact]
-    public void Auto_with_a_map_winner_sets_its_credal_sets_by_map_plus_cdci()
+    public void Auto_with_a_point_map_winner_outputs_the_map_fitted_on_every_row_with_an_out_of_fold_threshold()
     {
-        // Only the distilled temperature is a candidate, so it wins: its output is the map of the first half, the set's centre.
+        // Only the distilled temperature is a candidate, so it wins: its output is the map fitted on all rows, as the map alone
+        // gives it, and the threshold around it is the conformal quantile of the out-of-fold scores.
         var data = CalibrationFixture.Data(rows: 200);
         var fitted = new AutoCalibrator { Candidates = [CalibrationMethods.Get("distilled-ts")] }.Fit(data);
         Assert.Equal("distilled-ts", fitted.Auto!.Winner.Method);
-        var composite = new MapThenCdciCalibrator { Output = CalibratedOutput.Calibrated }.Fit(data);
-        Assert.Equal(composite.Map!.Temperature, fitted.Map!.Temperature);
-        Assert.Equal(composite.Predictor!.Gamma, fitted.Predictor!.Gamma);
+        var alone = new DistilledTemperatureCalibrator().Fit(data);
+        Assert.Equal(alone.Map!.Temperature, fitted.Map!.Temperature);
         Assert.Equal(CalibratedOutput.Calibrated, fitted.Output);
         var (test, _) = CalibrationFixture.Test();
-        Assert.Equal(composite.Calibrate(test).ToArray(), fitted.Calibrate(test).ToArray());
+        Assert.Equal(alone.Calibrate(test).ToArray(), fitted.Calibrate(test).ToArray());
+        var outOfFold = new double[data.Rows];
+        foreach (var (fit, held) in CrossFitFolds.Make(data.Rows, 2, 1))
+        {
+            var centre = new DistilledTemperatureCalibrator().Fit(new CalibrationData(data.Cloud.Select(fit), data.Edge.Select(fit))).Centre(data.Edge.Select(held));
+            for (int i = 0; i < held.Length; i++)
+            {
+                outOfFold[held[i]] = Divergence.KL.Compute(data.Cloud.Row(held[i]), centre.Row(i));
+            }
+        }
+
+        Array.Sort(outOfFold);
+        long k = (long)Math.Ceiling((data.Rows + 1m) * 0.9m);
+        Assert.Equal(outOfFold[k - 1], fitted.Predictor!.Gamma, 12);
+        Assert.Equal(data.Rows, fitted.Threshold!.N);
+
+        // A map+cdci winner: the two-stage split, exact guarantee.
+        var composite = new AutoCalibrator { Candidates = [CalibrationMethods.Get("distilled-ts+cdci")] }.Fit(data);
+        var split = new MapThenCdciCalibrator { Output = CalibratedOutput.Intersection }.Fit(data);
+        Assert.Equal(split.Map!.Temperature, composite.Map!.Temperature);
+        Assert.Equal(split.Predictor!.Gamma, composite.Predictor!.Gamma);
+        Assert.Equal(split.Calibrate(test).ToArray(), composite.Calibrate(test).ToArray());
 
         // Only CD-CI: its own threshold around the edge, no map.
         var cdci = new AutoCalibrator { Candidates = [CalibrationMethods.Get("cdci")], DivergenceCandidates = [Divergence.KL], EpsilonCandidates = [0.1] }.Fit(data);
@@ -216,8 +243,8 @@ public sealed class CalibratorPipelineTests
     [Fact]
     public void Auto_does_not_choose_a_near_uniform_output_that_loses_agreement_with_the_cloud()
     {
-        // The maximum-entropy member of a huge reverse-KL ball is near uniform: "calibrated" at 1/K confidence by the ECE
-        // alone, but its arg-max no longer follows the cloud. Without the agreement floor it wins; with it, it is excluded.
+        // The maximum-entropy member of a huge reverse-KL ball is near uniform: its arg-max no longer follows the cloud, and the
+        // agreement floor excludes it whatever its score.
         var data = CalibrationFixture.Data(rows: 200, classes: 8);
         var settings = new AutoCalibrator { DivergenceCandidates = [Divergence.Parse("reverse-kl")], EpsilonCandidates = [0.01], Outputs = [CalibratedOutput.MaximumEntropy] };
         var unguarded = settings.Fit(data).Auto!;
