@@ -25,7 +25,7 @@ public sealed record DemoTask(TaskResult Task, double EdgeMicroseconds, double C
 public static class Demo
 {
     /// <summary>The demo's tasks: the image tasks, then the text task.</summary>
-    public static IReadOnlyList<string> DefaultTasks { get; } = ["fmnist3", "fmnist10", "fortunes"];
+    public static IReadOnlyList<string> DefaultTasks => ExperimentTasks.Names;
 
     /// <summary>Rows of the demo table, in order.</summary>
     public static IReadOnlyList<MethodKey> Rows(string divergence, double epsilon) =>

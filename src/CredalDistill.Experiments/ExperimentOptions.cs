@@ -22,7 +22,7 @@ public sealed record ExperimentOptions
     public IReadOnlyList<int> QuantizedBits { get; init; } = [4, 6, 8];
 
     /// <summary>Tasks to run (<see cref="Data.ExperimentTasks"/>): the two image tasks and the text task.</summary>
-    public IReadOnlyList<string> Tasks { get; init; } = ["fmnist3", "fmnist10", "fortunes"];
+    public IReadOnlyList<string> Tasks { get; init; } = Data.ExperimentTasks.Names;
 
     /// <summary>
     /// Splits on which the expensive extractions (max-entropy for the Lagrange divergences, centroids, maximality)

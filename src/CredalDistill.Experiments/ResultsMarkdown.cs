@@ -89,7 +89,7 @@ public static class ResultsMarkdown
 
         var cdci = task.Methods.Values.Where(m => m.Method.IsCdciGrid && m.Method.Output != CalibratedOutput.LabelSet && m.Metrics.ContainsKey("ece")).ToList();
         var best = cdci.OrderBy(m => m.Mean("ece")).FirstOrDefault();
-        var bestFull = cdci.Where(m => FullyEvaluated(m, task, options.Splits)).OrderBy(m => m.Mean("ece")).FirstOrDefault();
+        var bestFull = BestCdci(task, options.Splits);
 
         sb.AppendLine("### Headline");
         sb.AppendLine();
@@ -230,9 +230,9 @@ public static class ResultsMarkdown
         sb.AppendLine();
     }
 
-    /// <summary>The CD-CI grid setting (not label sets) evaluated on all splits and test inputs with the lowest mean ECE, or null.</summary>
+    /// <summary>The CD-CI grid setting (not label sets) with an ECE, evaluated on all splits and test inputs, with the lowest mean ECE, or null.</summary>
     private static MethodSummary? BestCdci(TaskResult task, int splits) =>
-        task.Methods.Values.Where(m => m.Method.IsCdciGrid && m.Method.Output != CalibratedOutput.LabelSet && FullyEvaluated(m, task, splits))
+        task.Methods.Values.Where(m => m.Method.IsCdciGrid && m.Method.Output != CalibratedOutput.LabelSet && m.Metrics.ContainsKey("ece") && FullyEvaluated(m, task, splits))
             .OrderBy(m => m.Mean("ece")).FirstOrDefault();
 
     /// <summary>The headline or auto row (the cloud excluded) with the lowest mean ECE, or null.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CredalDistill.Onnx;
 
 namespace CredalDistill.Experiments.Data;
@@ -49,16 +48,7 @@ public sealed class FashionMnistDataset : ITaskInputs
 
     /// <summary>Number of images of each task label.</summary>
     /// <returns>K counts.</returns>
-    public int[] ClassCounts()
-    {
-        int[] counts = new int[Classes];
-        foreach (int y in Labels)
-        {
-            counts[y]++;
-        }
-
-        return counts;
-    }
+    public int[] ClassCounts() => TaskInputMeasures.ClassCounts(Labels, Classes);
 
     /// <inheritdoc/>
     public (float[] Logits, float[]? Features) Run(OnnxClassifier model, bool withFeatures, CancellationToken cancellationToken = default)
@@ -86,21 +76,6 @@ public sealed class FashionMnistDataset : ITaskInputs
     public double Latency(OnnxClassifier model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        int runs = Math.Min(200, Count);
-        for (int i = 0; i < Math.Min(20, Count); i++)
-        {
-            model.PredictLogits(Image(i), 1);
-        }
-
-        var times = new double[runs];
-        for (int i = 0; i < runs; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            model.PredictLogits(Image(i), 1);
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-        }
-
-        Array.Sort(times);
-        return times[runs / 2];
+        return TaskInputMeasures.MedianLatency(Count, i => model.PredictLogits(Image(i), 1));
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CredalDistill.Onnx;
 
 namespace CredalDistill.Experiments.Data;
@@ -40,16 +39,7 @@ public sealed class FortunesTopicsDataset : ITaskInputs
 
     /// <summary>Number of texts of each label.</summary>
     /// <returns>K counts.</returns>
-    public int[] ClassCounts()
-    {
-        int[] counts = new int[Classes];
-        foreach (int y in Labels)
-        {
-            counts[y]++;
-        }
-
-        return counts;
-    }
+    public int[] ClassCounts() => TaskInputMeasures.ClassCounts(Labels, Classes);
 
     /// <inheritdoc/>
     /// <remarks>The texts are featurised with the featuriser of the model's input width (<see cref="HashedTextFeaturizer.ForInputWidth"/>) by <see cref="TextModelRunner"/>.</remarks>
@@ -67,27 +57,10 @@ public sealed class FortunesTopicsDataset : ITaskInputs
         ArgumentNullException.ThrowIfNull(model);
         var featurizer = HashedTextFeaturizer.ForInputWidth(model.ValuesPerImage);
         var buffer = new float[featurizer.Dimension];
-        int runs = Math.Min(200, Count);
-        void Once(int i)
+        return TaskInputMeasures.MedianLatency(Count, i =>
         {
             featurizer.Featurize(Texts[i], buffer);
             model.PredictLogits(buffer, 1);
-        }
-
-        for (int i = 0; i < Math.Min(20, Count); i++)
-        {
-            Once(i);
-        }
-
-        var times = new double[runs];
-        for (int i = 0; i < runs; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            Once(i);
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-        }
-
-        Array.Sort(times);
-        return times[runs / 2];
+        });
     }
 }

@@ -75,6 +75,9 @@ public static class ExperimentTasks
     /// <summary>Every task, images first: FMNIST-3, FMNIST-10, fortunes topics.</summary>
     public static IReadOnlyList<IExperimentTask> All { get; } = [FashionMnistTask.Fmnist3, FashionMnistTask.Fmnist10, FortunesTopicsTask.Instance];
 
+    /// <summary>The names of <see cref="All"/>, in order: the default tasks of <c>credal experiment</c> and <c>credal demo</c>.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. All.Select(t => t.Name)];
+
     /// <summary>Returns the task named <paramref name="name"/> (case-insensitive; <c>fmnist3</c>, <c>fmnist10</c>, <c>fortunes</c>).</summary>
     /// <param name="name">Task name.</param>
     /// <returns>The task.</returns>

@@ -118,20 +118,19 @@ public sealed class AutoCalibrator : Calibrator
         // point-map winner. A map+cdci is fitted on each fold's training part as map+cdci and scored by its intersection probability.
         var maps = methods.Where(m => !m.GivesSets).ToList();
         var composites = methods.Where(m => m.GivesSets && m.Name != CdciCalibrator.Method.Name).ToList();
-        int n = data.Rows;
         var pointScores = new Dictionary<string, (double Score, double Agreement)>();
         var outOfFold = new Dictionary<string, double[]>();
         foreach (var map in maps)
         {
             double point = 0.0, pointAgreement = 0.0;
-            var scores = new double[n];
+            var scores = new double[data.Rows];
             foreach (var (fit, held) in folds)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var fitted = map.Create().Fit(data.Select(fit), cancellationToken);
                 var heldCloud = data.Cloud.Select(held);
                 var centre = fitted.Centre(data.Edge.Select(held));
-                point += Score(centre, heldCloud) / Folds;
+                point += ConfigurationSelector.CloudKl(centre, heldCloud) / Folds;
                 pointAgreement += CloudAgreement.TopOneAgreement(heldCloud, centre) / Folds;
                 var heldScores = SplitConformal.Scores(heldCloud, centre, SetDivergence);
                 for (int i = 0; i < held.Length; i++)
@@ -154,7 +153,7 @@ public sealed class AutoCalibrator : Calibrator
                 var fitted = Composite(BaseMap(composite), CalibratedOutput.Intersection).Fit(data.Select(fit), cancellationToken);
                 var heldCloud = data.Cloud.Select(held);
                 var intersection = fitted.Calibrate(data.Edge.Select(held), cancellationToken);
-                set += Score(intersection, heldCloud) / Folds;
+                set += ConfigurationSelector.CloudKl(intersection, heldCloud) / Folds;
                 setAgreement += CloudAgreement.TopOneAgreement(heldCloud, intersection) / Folds;
             }
 
@@ -170,7 +169,7 @@ public sealed class AutoCalibrator : Calibrator
         {
             foreach (var extraction in Outputs)
             {
-                var selection = ConfigurationSelector.Select(data.Cloud, data.Edge, DivergenceCandidates, extraction, EpsilonCandidates, Folds, Seed, cancellationToken, Score);
+                var selection = ConfigurationSelector.Select(data.Cloud, data.Edge, DivergenceCandidates, extraction, EpsilonCandidates, Folds, Seed, cancellationToken, ConfigurationSelector.CloudKl);
                 selections.Add(selection);
                 for (int d = 0; d < selection.Divergences.Count; d++)
                 {
@@ -208,10 +207,7 @@ public sealed class AutoCalibrator : Calibrator
             // A point-map winner: the map fitted on every row (the best point output, as the map alone would give), its sets
             // around that output with the threshold of the rows' out-of-fold scores (each row scored by the map fitted without
             // its fold, on fewer rows, so no better on average than the final map on new inputs).
-            var pointMap = maps.First(m => m.Name == winner.Method).Create().Fit(data, cancellationToken);
-            var map = pointMap.Map is { } m && !pointMap.IsSetValued
-                ? m
-                : throw new ArgumentException($"{winner.Method} is not a point calibration map of edge outputs.", nameof(data));
+            var map = MapThenCdciCalibrator.PointMap(maps.First(m => m.Name == winner.Method).Create().Fit(data, cancellationToken), "auto refits its winner as one");
             var oof = SplitConformal.Calibrate(outOfFold[winner.Method], data.Classes, SetEpsilon, SetDivergence);
             return MapCalibration.Fitted(Name, map, CalibratedOutput.Calibrated, oof.N, oof, fixedSet, PredictorOptions, choice);
         }
@@ -247,9 +243,6 @@ public sealed class AutoCalibrator : Calibrator
         Output = output,
         PredictorOptions = PredictorOptions,
     };
-
-    /// <summary>The criterion: mean <c>KL(cloud || output)</c> in nats on held-out rows.</summary>
-    private static double Score(ProbabilityMatrix output, ProbabilityMatrix cloud) => ConfigurationSelector.CloudKl(output, cloud);
 
     private string Criterion() => string.Create(CultureInfo.InvariantCulture, $"{Folds}-fold cross-fitted mean KL(cloud || output) in nats, folds seeded with {Seed}");
 

@@ -83,14 +83,16 @@ public sealed class MapThenCdciCalibrator : Calibrator
         return MapCalibration.Fitted(Name, map, Output, threshold.N, threshold, selection, PredictorOptions);
     }
 
+    /// <summary>The map of a fitted point calibration; <paramref name="why"/> ends the error (argument <c>data</c>, the rows it was fitted on) when it is not one.</summary>
+    internal static CalibrationMap PointMap(FittedCalibrator fitted, string why) => fitted.Map is { } m && !fitted.IsSetValued
+        ? m
+        : throw new ArgumentException($"{fitted.Name} is not a point calibration map of edge outputs; {why}.", "data");
+
     /// <summary>Both stages: the map on the first part and the threshold around its output on the second.</summary>
     internal (CalibrationMap Map, ConformalThreshold Threshold) FitParts(CalibrationData data, CancellationToken cancellationToken)
     {
         var (first, second) = Halves(data.Rows);
-        var fitted = MapCalibrator.Fit(data.Select(first), cancellationToken);
-        var map = fitted.Map is { } m && !fitted.IsSetValued
-            ? m
-            : throw new ArgumentException($"{MapCalibrator.Name} is not a point calibration map of edge outputs; a map, then CD-CI, needs one.", nameof(data));
+        var map = PointMap(MapCalibrator.Fit(data.Select(first), cancellationToken), "a map, then CD-CI, needs one");
         var part = data.Select(second);
         return (map, SplitConformal.Calibrate(part.Cloud, map.Apply(part.Edge), Epsilon, Divergence));
     }
